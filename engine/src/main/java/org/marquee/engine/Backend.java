@@ -1,0 +1,143 @@
+package org.marquee.engine;
+
+/**
+ * The primitives every backend implements. Layers are written once over this interface; a backend
+ * never sees a layer.
+ *
+ * <h2>Conventions</h2>
+ * <ul>
+ *   <li>All tensors are row-major and contiguous; a tensor may be a view (offset) into a larger
+ *       storage, and every primitive honours {@link Tensor#offset()}.</li>
+ *   <li>Tensors passed to one backend must have been allocated by it.</li>
+ *   <li>Backward primitives <b>add</b> into their gradient outputs ({@code +=}); callers zero
+ *       gradients with {@link #fill} when they need a fresh sum.</li>
+ *   <li>Shapes are given explicitly as ints where a primitive works on a flattened view; the
+ *       backend checks that tensors are large enough.</li>
+ *   <li>Dimension letters: N batch, C channels, K filters, H/W height/width, KH/KW kernel,
+ *       OH/OW output.</li>
+ * </ul>
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name: "reference", "cpu", "opencl". */
+    String name();
+
+    /** Human-readable description (device, threads, precision). */
+    default String describe() { return name(); }
+
+    // ---------------------------------------------------------------- memory
+
+    /** A new zero-filled tensor of the given shape. */
+    Tensor allocate(int... shape);
+
+    /** Copies {@code src} (length = dst.size()) into {@code dst}. */
+    void upload(Tensor dst, float[] src);
+
+    /** Copies {@code src} (length = dst.size()) into {@code dst}, rounding if the backend is float32. */
+    void upload(Tensor dst, double[] src);
+
+    /** Copies a tensor to a new host array. */
+    float[] download(Tensor src);
+
+    /** Copies a tensor to a new host array in double precision. */
+    double[] downloadDoubles(Tensor src);
+
+    /** Sets every element of {@code dst} to {@code value}. */
+    void fill(Tensor dst, double value);
+
+    /** {@code dst = src}; equal sizes, shapes may differ. */
+    void copy(Tensor src, Tensor dst);
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C} with C of shape (M, N), op(A) (M, K) and
+     * op(B) (K, N). Row-major: A is stored (M, K), or (K, M) when {@code transA}; B is stored
+     * (K, N), or (N, K) when {@code transB}. With {@code beta == 0} the old contents of C are
+     * ignored (even NaN).
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              double alpha, Tensor a, Tensor b, double beta, Tensor c);
+
+    // ---------------------------------------------------------------- convolution helpers
+
+    /**
+     * Unfolds one image (C, H, W) into {@code cols} (C*KH*KW, OH*OW): row (c, i, j), column
+     * (oy, ox) holds {@code image[c][oy*stride + i - pad][ox*stride + j - pad]}, or 0 in the padding.
+     */
+    void im2col(Tensor image, ConvGeometry g, Tensor cols);
+
+    /** The adjoint of {@link #im2col}: adds every entry of {@code cols} back into {@code image} (C, H, W). */
+    void col2imAdd(Tensor cols, ConvGeometry g, Tensor image);
+
+    /** {@code y[o][c][i] += bias[c]} for y viewed as (outer, channels, inner). */
+    void addBias(Tensor y, Tensor bias, int outer, int channels, int inner);
+
+    /** {@code dBias[c] += sum over o, i of dy[o][c][i]} for dy viewed as (outer, channels, inner). */
+    void biasGrad(Tensor dy, Tensor dBias, int outer, int channels, int inner);
+
+    // ---------------------------------------------------------------- activations
+
+    /** {@code y = max(x, 0)}; {@code y} may be {@code x}. */
+    void relu(Tensor x, Tensor y);
+
+    /** {@code dx += dy * (y > 0)}, where y is the ReLU output. */
+    void reluBackward(Tensor y, Tensor dy, Tensor dx);
+
+    /** {@code y = 1 / (1 + exp(-x))}; {@code y} may be {@code x}. */
+    void sigmoid(Tensor x, Tensor y);
+
+    // ---------------------------------------------------------------- pooling
+
+    /**
+     * 2x2 max pooling with stride 2 over x viewed as (planes, H, W) into y (planes, H/2, W/2)
+     * (floor: a trailing odd row or column is ignored). {@code argmax} has y's size and receives
+     * the winner's position in its window, 0..3 = (dy*2 + dx); the first maximum wins ties.
+     */
+    void maxPool2x2(Tensor x, int planes, int h, int w, Tensor y, Tensor argmax);
+
+    /** Routes each {@code dy} to its window's winner: {@code dx[winner] += dy}. */
+    void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx);
+
+    // ---------------------------------------------------------------- dropout and elementwise
+
+    /**
+     * Writes the inverted-dropout mask for (seed, step): element i is
+     * {@link DropoutHash#maskValue(long, long, long, double) DropoutHash.maskValue(seed, step, i, rate)}.
+     */
+    void dropoutMask(Tensor mask, long seed, long step, double rate);
+
+    /** {@code out = a * b} elementwise, or {@code out += a * b} when {@code accumulate}. */
+    void multiply(Tensor a, Tensor b, Tensor out, boolean accumulate);
+
+    // ---------------------------------------------------------------- loss and optimizer
+
+    /**
+     * Fused sigmoid + binary cross-entropy on logits, averaged over every element (batch x labels):
+     * {@code loss = mean(max(z,0) - z*t + log(1 + exp(-|z|)))}. Writes (not adds)
+     * {@code grad = (sigmoid(z) - t) / size}. Returns the mean loss.
+     */
+    double sigmoidCrossEntropy(Tensor logits, Tensor targets, Tensor grad);
+
+    /** Sum of squares of all elements, accumulated in double precision. */
+    double sumOfSquares(Tensor x);
+
+    /**
+     * One Adam step over a contiguous block, with bias correction at step {@code t} (1-based),
+     * in the form Keras uses (epsilon added to the uncorrected sqrt(v)):
+     * <pre>
+     *   g  = gradScale * grad
+     *   m  = beta1*m + (1-beta1)*g          v = beta2*v + (1-beta2)*g*g
+     *   p -= lr * sqrt(1-beta2^t) / (1-beta1^t) * m / (sqrt(v) + epsilon)
+     * </pre>
+     * {@code gradScale} carries gradient clipping by global norm (1 when not clipping).
+     */
+    void adamStep(Tensor params, Tensor grads, Tensor m, Tensor v, AdamConfig config, long t, double gradScale);
+
+    /** Waits for queued work (a no-op on host backends). */
+    default void synchronize() {}
+
+    /** Releases backend resources (threads, device context). */
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,35 @@
+package org.marquee.engine;
+
+import java.util.Arrays;
+
+/** Small helpers for row-major shapes. */
+public final class Shapes {
+    private Shapes() {}
+
+    public static long size(int... shape) {
+        long n = 1;
+        for (int d : shape) {
+            if (d <= 0) throw new IllegalArgumentException("dimension must be positive: " + Arrays.toString(shape));
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    /** "(32, 222, 222)"-style text, batch dimension written as None like Keras when {@code withBatch}. */
+    public static String format(int[] shape, boolean withBatch) {
+        StringBuilder sb = new StringBuilder("(");
+        if (withBatch) sb.append("None");
+        for (int i = 0; i < shape.length; i++) {
+            if (i > 0 || withBatch) sb.append(", ");
+            sb.append(shape[i]);
+        }
+        return sb.append(')').toString();
+    }
+
+    public static void requireShape(String who, Tensor t, int... expected) {
+        if (!Arrays.equals(t.shape(), expected)) {
+            throw new IllegalArgumentException(who + ": expected shape " + Arrays.toString(expected)
+                    + " but got " + Arrays.toString(t.shape()));
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package org.marquee.engine;
+
+/**
+ * Memory owned by a backend: a {@code double[]} for the reference backend, a {@code float[]} for
+ * the CPU backend, a device buffer for OpenCL. Closing it releases device memory deterministically;
+ * host storages may treat close as a no-op.
+ */
+public interface Storage extends AutoCloseable {
+    /** Capacity in elements. */
+    long capacity();
+
+    @Override
+    void close();
+}

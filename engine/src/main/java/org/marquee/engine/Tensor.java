@@ -1,0 +1,87 @@
+package org.marquee.engine;
+
+import java.util.Arrays;
+
+/**
+ * A shaped window onto a backend-owned buffer.
+ *
+ * <p>A tensor is a {@link Storage} (the memory, owned by one {@link Backend}), an element offset
+ * into it and a row-major shape. Views share storage: the model's parameters live in one
+ * contiguous block and each layer's weights are views into it. Tensors carry no math; every
+ * operation is a {@link Backend} primitive, so layer code runs unchanged on any backend.
+ */
+public final class Tensor {
+    private final Backend backend;
+    private final Storage storage;
+    private final long offset;
+    private final int[] shape;
+    private final long size;
+
+    Tensor(Backend backend, Storage storage, long offset, int[] shape) {
+        this.backend = backend;
+        this.storage = storage;
+        this.offset = offset;
+        this.shape = shape.clone();
+        this.size = Shapes.size(shape);
+        if (offset < 0 || offset + size > storage.capacity()) {
+            throw new IllegalArgumentException("view " + Arrays.toString(shape) + " at offset " + offset
+                    + " does not fit in storage of " + storage.capacity() + " elements");
+        }
+    }
+
+    /** Wraps a freshly allocated storage; used by backends in {@link Backend#allocate}. */
+    public static Tensor of(Backend backend, Storage storage, int... shape) {
+        return new Tensor(backend, storage, 0, shape);
+    }
+
+    public Backend backend() { return backend; }
+    public Storage storage() { return storage; }
+    /** Offset of the first element, in elements, inside {@link #storage()}. */
+    public long offset() { return offset; }
+    public int[] shape() { return shape.clone(); }
+    public int rank() { return shape.length; }
+    public int dim(int axis) { return shape[axis]; }
+    /** Number of elements. */
+    public long size() { return size; }
+    /** Number of elements as an int, failing loudly if it does not fit. */
+    public int intSize() { return Math.toIntExact(size); }
+
+    /** A view of {@code count} elements starting {@code start} elements into this tensor. */
+    public Tensor view(long start, int... newShape) {
+        long n = Shapes.size(newShape);
+        if (start < 0 || start + n > size) {
+            throw new IllegalArgumentException("view " + Arrays.toString(newShape) + " at " + start
+                    + " exceeds tensor " + Arrays.toString(shape));
+        }
+        return new Tensor(backend, storage, offset + start, newShape);
+    }
+
+    /** The same elements under another shape with the same size. */
+    public Tensor reshape(int... newShape) {
+        if (Shapes.size(newShape) != size) {
+            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(shape) + " to "
+                    + Arrays.toString(newShape));
+        }
+        return new Tensor(backend, storage, offset, newShape);
+    }
+
+    /** The i-th slice along the first axis, e.g. one image of a batch. */
+    public Tensor slice(int i) {
+        if (rank() < 2 || i < 0 || i >= shape[0]) {
+            throw new IndexOutOfBoundsException("slice " + i + " of " + Arrays.toString(shape));
+        }
+        int[] rest = Arrays.copyOfRange(shape, 1, shape.length);
+        return new Tensor(backend, storage, offset + (long) i * Shapes.size(rest), rest);
+    }
+
+    /** Copies this tensor's elements to the host. */
+    public float[] toFloats() { return backend.download(this); }
+
+    /** Copies this tensor's elements to the host in double precision. */
+    public double[] toDoubles() { return backend.downloadDoubles(this); }
+
+    @Override
+    public String toString() {
+        return "Tensor" + Arrays.toString(shape) + "@" + backend.name();
+    }
+}

@@ -1,0 +1,11 @@
+package org.marquee.engine.reference;
+
+import org.marquee.engine.Backend;
+import org.marquee.engine.BackendProvider;
+
+/** Makes the reference backend discoverable by name; it is always available. */
+public final class ReferenceProvider implements BackendProvider {
+    @Override public String name() { return "reference"; }
+    @Override public Availability probe() { return Availability.yes("float64 scalar reference, always available"); }
+    @Override public Backend create(BackendOptions options) { return new ReferenceBackend(); }
+}
