@@ -57,7 +57,9 @@ public final class OpenClDevices {
         try {
             CL.setExceptionsEnabled(false);
         } catch (LinkageError e) {
-            throw new OpenClException("the OpenCL runtime cannot be loaded (no libOpenCL / JOCL native library): " + e.getMessage(), e);
+            throw new OpenClException("the OpenCL runtime cannot be loaded: JOCL found no libOpenCL.so (" + e.getMessage()
+                    + "); install an OpenCL ICD loader and driver, e.g. ocl-icd-opencl-dev and pocl-opencl-icd,"
+                    + " or put a libOpenCL.so link to libOpenCL.so.1 on LD_LIBRARY_PATH", e);
         }
         int[] count = new int[1];
         int code = CL.clGetPlatformIDs(0, null, count);

@@ -2,6 +2,11 @@ package org.marquee.opencl;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.marquee.engine.BackendProvider.Availability;
 
@@ -28,11 +33,34 @@ final class OpenClRequirement {
 
     /** Applies the rule to this machine: returns normally only when OpenCL is usable. */
     static void check() {
+        linkLibrary();
         Availability a = new OpenClProvider().probe();
         switch (decide(a, System.getenv(ENV))) {
             case RUN -> { }
             case SKIP -> Assumptions.abort("OpenCL unavailable, tests skipped: " + a.reason());
             case FAIL -> fail(ENV + " is set but OpenCL is unavailable: " + a.reason());
+        }
+    }
+
+    /**
+     * JOCL loads "libOpenCL.so"; a runtime-only install has just libOpenCL.so.1. The build puts
+     * {@code marquee.opencl.linkDir} on LD_LIBRARY_PATH; link the library there before JOCL loads.
+     */
+    static synchronized void linkLibrary() {
+        String dir = System.getProperty("marquee.opencl.linkDir");
+        if (dir == null) return;
+        Path link = Path.of(dir, "libOpenCL.so");
+        if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) return;
+        for (String lib : new String[] {"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"}) {
+            Path target = Path.of(lib, "libOpenCL.so.1");
+            if (!Files.exists(target)) continue;
+            try {
+                Files.createDirectories(link.getParent());
+                Files.createSymbolicLink(link, target);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot link " + link + " to " + target, e);
+            }
+            return;
         }
     }
 

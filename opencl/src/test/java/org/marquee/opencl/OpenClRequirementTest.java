@@ -38,6 +38,7 @@ class OpenClRequirementTest {
 
     @Test
     void checkAgreesWithTheProbeAndEnvironment() {
+        OpenClRequirement.linkLibrary();
         Availability a = new OpenClProvider().probe();
         OpenClRequirement.Decision expected = OpenClRequirement.decide(a, System.getenv(OpenClRequirement.ENV));
         OpenClRequirement.Decision actual;
