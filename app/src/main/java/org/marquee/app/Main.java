@@ -2,6 +2,7 @@ package org.marquee.app;
 
 import java.io.PrintWriter;
 import org.marquee.app.cli.DevicesCommand;
+import org.marquee.app.cli.DownloadCommand;
 import org.marquee.app.cli.EvaluateCommand;
 import org.marquee.app.cli.PredictCommand;
 import org.marquee.app.cli.SummaryCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "marquee", mixinStandardHelpOptions = true, version = "marquee 0.1.0",
         description = "Predicts a movie's genres from its poster with a convolutional network written from scratch.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                DevicesCommand.class, CommandLine.HelpCommand.class})
+                DownloadCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -68,7 +68,7 @@ public final class DataLoader {
                 movies, posterCache, splitSeed);
     }
 
-    static Path resolveCsv(String csvOrFolder) {
+    public static Path resolveCsv(String csvOrFolder) {
         Path p;
         if ("auto".equalsIgnoreCase(csvOrFolder)) {
             p = DataLocation.find().orElseThrow(() -> new IllegalArgumentException("no data folder found: set "
