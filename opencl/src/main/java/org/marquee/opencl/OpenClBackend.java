@@ -154,8 +154,9 @@ public final class OpenClBackend implements Backend {
         requireSize("gemm A", a, (long) m * k);
         requireSize("gemm B", b, (long) k * n);
         requireSize("gemm C", c, (long) m * n);
-        new KernelCall(cl, "gemm.cl", kernel.kernelName)
-                .i(transA ? 1 : 0).i(transB ? 1 : 0).i(m).i(n).i(k).f(alpha)
+        KernelCall call = new KernelCall(cl, "gemm.cl", kernel.kernelName(transA, transB));
+        if (kernel.takesTransposeFlags()) call.i(transA ? 1 : 0).i(transB ? 1 : 0);
+        call.i(m).i(n).i(k).f(alpha)
                 .mem(mem(a)).i(off(a)).mem(mem(b)).i(off(b)).f(beta).mem(mem(c)).i(off(c))
                 .run(kernel.global(m, n), kernel.local());
     }
