@@ -1,0 +1,31 @@
+package org.marquee.dataset;
+
+/**
+ * Labelled posters addressed by index 0..size()-1: the real data (from a {@link PosterCache})
+ * and {@link SyntheticPosters} both implement it, so training code does not care which it has.
+ * Batches are plain float arrays; uploading them to a backend is the caller's job.
+ */
+public interface PosterDataset {
+    /** Number of posters. */
+    int size();
+
+    /** Height and width of every image (they are square). */
+    int imageSize();
+
+    /** Values per image: 3 * imageSize * imageSize, laid out (3, H, W). */
+    default int pixelsPerImage() {
+        return 3 * imageSize() * imageSize();
+    }
+
+    /** The label names; labels have genres().size() values per poster. */
+    GenreVocabulary genres();
+
+    /** The poster's imdbId (or, for synthetic posters, its index). */
+    long id(int index);
+
+    /**
+     * Fills pixels (N, 3, H, W) with values in [0, 1] and labels (N, G) with 0/1, N = indices.length.
+     * Safe to call from several threads at once with different output arrays.
+     */
+    void fillBatch(int[] indices, float[] pixels, float[] labels);
+}

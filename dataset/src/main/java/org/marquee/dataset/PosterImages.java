@@ -1,0 +1,227 @@
+package org.marquee.dataset;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import org.imgscalr.Scalr;
+
+/**
+ * Poster decoding as the seed did it: JPEG or PNG, stretched to size x size (aspect ratio not
+ * kept) with imgscalr, RGB scaled to [0, 1], laid out channel-first: (3, size, size). The 8-bit
+ * form (same layout, bytes 0..255) is what the cache stores; {@link #UNIT} maps a byte to the
+ * exact float this class would have produced, so cached and direct pixels are identical.
+ */
+public final class PosterImages {
+    /** UNIT[v] = v / 255f for v in 0..255. */
+    static final float[] UNIT = new float[256];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            UNIT[v] = v / 255f;
+        }
+    }
+
+    private final int size;
+
+    public PosterImages(int size) {
+        if (size < 1 || size > 4096) {
+            throw new IllegalArgumentException("image size must be in 1..4096: " + size);
+        }
+        this.size = size;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Values per image: 3 * size * size. */
+    public int pixelsPerImage() {
+        return 3 * size * size;
+    }
+
+    /** The poster as floats in [0, 1], (3, size, size). */
+    public float[] load(Path file) throws PosterException {
+        byte[] bytes = loadBytes(file);
+        float[] out = new float[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            out[i] = UNIT[bytes[i] & 0xFF];
+        }
+        return out;
+    }
+
+    /** The poster as bytes 0..255, (3, size, size). */
+    public byte[] loadBytes(Path file) throws PosterException {
+        byte[] out = new byte[pixelsPerImage()];
+        toChwBytes(resize(decode(file)), out, 0);
+        return out;
+    }
+
+    /** Stretches to size x size RGB. */
+    public BufferedImage resize(BufferedImage image) {
+        BufferedImage rgb = toRgb(image);
+        if (rgb.getWidth() == size && rgb.getHeight() == size) {
+            return rgb;
+        }
+        BufferedImage scaled = Scalr.resize(rgb, Scalr.Method.BALANCED, Scalr.Mode.FIT_EXACT, size, size);
+        return toRgb(scaled);
+    }
+
+    /** Writes a size x size image into out[offset ..] as (3, size, size) bytes. */
+    public void toChwBytes(BufferedImage sized, byte[] out, int offset) {
+        if (sized.getWidth() != size || sized.getHeight() != size) {
+            throw new IllegalArgumentException("expected " + size + "x" + size + ", got "
+                    + sized.getWidth() + "x" + sized.getHeight());
+        }
+        int plane = size * size;
+        int[] argb = sized.getRGB(0, 0, size, size, null, 0, size); // (size*size) packed 0xAARRGGBB
+        for (int p = 0; p < plane; p++) {
+            int c = argb[p];
+            out[offset + p] = (byte) (c >>> 16);
+            out[offset + plane + p] = (byte) (c >>> 8);
+            out[offset + 2 * plane + p] = (byte) c;
+        }
+    }
+
+    /**
+     * Decodes a JPEG or PNG file. Missing, empty, non-image and truncated files are reported
+     * with a {@link PosterException} naming the reason; a decoder warning (the JPEG decoder's
+     * "premature end of data") counts as truncation.
+     */
+    public static BufferedImage decode(Path file) throws PosterException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new PosterException(file, PosterException.Reason.MISSING, null);
+        } catch (IOException e) {
+            throw new PosterException(file, PosterException.Reason.UNREADABLE, e.getMessage(), e);
+        }
+        if (bytes.length == 0) {
+            throw new PosterException(file, PosterException.Reason.EMPTY, null);
+        }
+        if (!isJpeg(bytes) && !isPng(bytes)) {
+            throw new PosterException(file, PosterException.Reason.NOT_AN_IMAGE, "starts with " + hex(bytes, 4));
+        }
+        if (isJpeg(bytes) ? !jpegComplete(bytes) : !pngComplete(bytes)) {
+            throw new PosterException(file, PosterException.Reason.TRUNCATED,
+                    (isJpeg(bytes) ? "no end-of-image marker after the last scan" : "no IEND chunk") + ", "
+                            + bytes.length + " bytes");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new PosterException(file, PosterException.Reason.NOT_AN_IMAGE, "no decoder for this format");
+            }
+            ImageReader reader = readers.next();
+            StringBuilder warnings = new StringBuilder();
+            reader.addIIOReadWarningListener(warningsTo(warnings));
+            try {
+                reader.setInput(in, true, true);
+                BufferedImage image = reader.read(0);
+                if (warnings.length() > 0) {
+                    throw new PosterException(file, PosterException.Reason.TRUNCATED, warnings.toString());
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (PosterException e) {
+            throw e;
+        } catch (java.io.EOFException e) {
+            throw new PosterException(file, PosterException.Reason.TRUNCATED, e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            PosterException.Reason reason = isTruncationMessage(e) ? PosterException.Reason.TRUNCATED
+                    : PosterException.Reason.UNREADABLE;
+            throw new PosterException(file, reason, String.valueOf(e.getMessage()), e);
+        }
+    }
+
+    private static IIOReadWarningListener warningsTo(StringBuilder sink) {
+        return (source, warning) -> sink.append(sink.length() > 0 ? "; " : "").append(warning);
+    }
+
+    private static boolean isTruncationMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.EOFException) {
+                return true;
+            }
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("premature") || m.contains("end of") || m.contains("eof")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when an end-of-image marker (FF D9) follows the last start-of-scan (FF DA). Inside
+     * entropy-coded data an FF byte is always stuffed (FF 00), so only a real EOI matches.
+     */
+    static boolean jpegComplete(byte[] b) {
+        int lastScan = -1;
+        for (int i = 0; i + 1 < b.length; i++) {
+            if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xDA) {
+                lastScan = i;
+            }
+        }
+        for (int i = b.length - 2; i > lastScan && i >= 0; i--) {
+            if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xD9) {
+                return lastScan >= 0;
+            }
+        }
+        return false;
+    }
+
+    /** True when the IEND chunk type appears in the last 64 bytes. */
+    static boolean pngComplete(byte[] b) {
+        for (int i = b.length - 4; i >= Math.max(8, b.length - 64); i--) {
+            if (b[i] == 'I' && b[i + 1] == 'E' && b[i + 2] == 'N' && b[i + 3] == 'D') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isJpeg(byte[] b) {
+        return b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
+    }
+
+    static boolean isPng(byte[] b) {
+        return b.length >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
+    }
+
+    private static String hex(byte[] b, int n) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < Math.min(n, b.length); i++) {
+            s.append(String.format("%02x", b[i] & 0xFF));
+        }
+        return s.toString();
+    }
+
+    /** An opaque RGB copy (transparency is composited over white), or the image itself when it already is one. */
+    private static BufferedImage toRgb(BufferedImage image) {
+        if (image.getType() == BufferedImage.TYPE_INT_RGB) {
+            return image;
+        }
+        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            g.drawImage(image, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return rgb;
+    }
+}

@@ -1,0 +1,153 @@
+package org.marquee.dataset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MovieGenreCsvTest {
+    static final String HEADER = "imdbId,Imdb Link,Title,IMDB Score,Genre,Poster\n";
+
+    @TempDir
+    Path dir;
+
+    private Path write(String body) throws IOException {
+        Path f = dir.resolve("MovieGenre.csv");
+        Files.write(f, (HEADER + body).getBytes(StandardCharsets.ISO_8859_1));
+        return f;
+    }
+
+    @Test
+    void readsLatin1TitlesAndKeepsRowsWithoutScoreOrPoster() throws IOException {
+        Path f = write("""
+                1,http://www.imdb.com/title/tt1,Am\u00e9lie (2001),8.3,Comedy|Romance,http://x/a.jpg
+                2,http://www.imdb.com/title/tt2,No Score (2005),,Drama,
+                """);
+        MovieGenreCsv.Catalogue c = MovieGenreCsv.read(f);
+        assertEquals(2, c.movies().size());
+        MovieRecord a = c.movies().get(0);
+        assertEquals("Am\u00e9lie (2001)", a.title());
+        assertEquals(2001, a.year());
+        assertEquals(8.3, a.score());
+        assertEquals(List.of("Comedy", "Romance"), a.genres());
+        MovieRecord b = c.movies().get(1);
+        assertNull(b.score());
+        assertNull(b.posterUrl());
+        assertEquals(List.of("Comedy", "Drama", "Romance"), c.vocabulary().names());
+    }
+
+    @Test
+    void readingLatin1BytesAsUtf8IsAClearError() throws IOException {
+        Path f = write("1,l,Am\u00e9lie (2001),8.3,Comedy,\n");
+        IOException e = assertThrows(IOException.class,
+                () -> MovieGenreCsv.read(f, CatalogueOptions.defaults().withCharset(StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("UTF-8") && e.getMessage().contains("ISO-8859-1"), e.getMessage());
+        assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+    }
+
+    @Test
+    void missingColumnIsAClearError() throws IOException {
+        Path f = dir.resolve("MovieGenre.csv");
+        Files.writeString(f, "imdbId,Imdb Link,Title,IMDB Score,Poster\n1,l,A (2001),1,\n");
+        IOException e = assertThrows(IOException.class, () -> MovieGenreCsv.read(f));
+        assertTrue(e.getMessage().contains("[Genre]"), e.getMessage());
+        assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+    }
+
+    @Test
+    void quotedCommasInPosterUrlStayInOneField() throws IOException {
+        Path f = write("5,l,Heat (2001),7.0,Action|Crime,\"https://img/x._V1_UX182_CR0,0,182,268_AL_.jpg\"\n");
+        MovieRecord m = MovieGenreCsv.read(f).movies().get(0);
+        assertEquals("https://img/x._V1_UX182_CR0,0,182,268_AL_.jpg", m.posterUrl());
+        assertEquals(List.of("Action", "Crime"), m.genres());
+    }
+
+    @Test
+    void titleWithoutYearIsSkippedWithItsLineNumber() throws IOException {
+        Path f = write("""
+                1,l,Persuasion,7.7,Drama,
+                2,l,"Multi
+                line (2003)",7.7,Drama,
+                3,l,Band of Brothers,9.5,War,
+                4,l,Kept (2004),,War,
+                """);
+        MovieGenreCsv.Catalogue c = MovieGenreCsv.read(f);
+        assertEquals(2, c.movies().size());
+        ReadReport r = c.report();
+        assertEquals(4, r.rowsRead());
+        assertEquals(2, r.rowsSkipped());
+        assertEquals(List.of(2L, 5L), r.issues().stream().map(ReadReport.Issue::line).toList());
+        assertEquals(ReadReport.Reason.NO_YEAR_IN_TITLE, r.issues().get(0).reason());
+        assertTrue(r.summary(5).contains("line 5"), r.summary(5));
+    }
+
+    @Test
+    void yearIsTheLastParenthesisedFourDigits() {
+        assertEquals(1999, MovieGenreCsv.yearOf("Alien (1979) (1999)"));
+        assertEquals(2001, MovieGenreCsv.yearOf("2001 (2001)"));
+        assertNull(MovieGenreCsv.yearOf("Year 2001"));
+        assertNull(MovieGenreCsv.yearOf("Odd (201)"));
+    }
+
+    @Test
+    void duplicateIdsKeepTheFirstRow() throws IOException {
+        Path f = write("""
+                7,l,First (2010),,Drama,
+                7,l,Second (2010),,Comedy,
+                8,l,Other (2010),,Comedy,
+                """);
+        MovieGenreCsv.Catalogue c = MovieGenreCsv.read(f);
+        assertEquals(List.of("First (2010)", "Other (2010)"), c.movies().stream().map(MovieRecord::title).toList());
+        assertEquals(1, c.report().count(ReadReport.Reason.DUPLICATE_ID));
+        assertEquals(0, c.report().rowsSkipped());
+    }
+
+    @Test
+    void emptyGenreAndOldMoviesAreFiltered() throws IOException {
+        Path f = write("""
+                1,l,No Genre (2010),5.0,,
+                2,l,Old (1999),5.0,Drama,
+                3,l,Edge (2000),5.0,Drama,
+                """);
+        MovieGenreCsv.Catalogue c = MovieGenreCsv.read(f);
+        assertEquals(List.of(3L), c.movies().stream().map(MovieRecord::imdbId).toList());
+        assertEquals(1, c.report().count(ReadReport.Reason.NO_GENRE));
+        assertEquals(1, c.report().count(ReadReport.Reason.BEFORE_MIN_YEAR));
+        assertEquals(2, c.report().rowsFiltered());
+        MovieGenreCsv.Catalogue all = MovieGenreCsv.read(f, CatalogueOptions.defaults().withMinYear(1900));
+        assertEquals(2, all.movies().size());
+    }
+
+    @Test
+    void malformedRowsAreSkippedWithReasons() throws IOException {
+        Path f = write("""
+                abc,l,Bad Id (2010),5.0,Drama,
+                2,l,Bad Score (2010),five,Drama,
+                3,l,Too Few (2010)
+                4,l,Bad Genre (2010),5.0,Drama||Comedy,
+                5,l,Good (2010),5.0,Drama,
+                """);
+        MovieGenreCsv.Catalogue c = MovieGenreCsv.read(f);
+        assertEquals(1, c.movies().size());
+        assertEquals(List.of(ReadReport.Reason.BAD_IMDB_ID, ReadReport.Reason.BAD_SCORE,
+                ReadReport.Reason.WRONG_FIELD_COUNT, ReadReport.Reason.BAD_GENRE),
+                c.report().issues().stream().map(ReadReport.Issue::reason).toList());
+        assertEquals(List.of(2L, 3L, 4L, 5L), c.report().issues().stream().map(ReadReport.Issue::line).toList());
+        assertEquals(5, c.report().rowsRead());
+    }
+
+    @Test
+    void unterminatedQuoteIsAnErrorNamingTheFile() throws IOException {
+        Path f = write("1,l,\"Open (2010),5.0,Drama,\n");
+        IOException e = assertThrows(IOException.class, () -> MovieGenreCsv.read(f));
+        assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+    }
+}

@@ -1,0 +1,86 @@
+package org.marquee.dataset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PosterImagesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void decodesJpegStretchesToExactSizeChannelFirstInUnitRange() throws IOException {
+        Path f = TestPosters.write(dir.resolve("1.jpg"), 182, 268, Color.RED, Color.BLUE, "jpg");
+        PosterImages images = new PosterImages(32);
+        float[] x = images.load(f);
+        assertEquals(3 * 32 * 32, x.length);
+        for (float v : x) {
+            assertTrue(v >= 0 && v <= 1, "value " + v);
+        }
+        int plane = 32 * 32;
+        int leftPixel = 16 * 32 + 2;
+        int rightPixel = 16 * 32 + 29;
+        // red on the left: channel 0 high, channel 2 low; blue on the right: the reverse
+        assertTrue(x[leftPixel] > 0.9 && x[2 * plane + leftPixel] < 0.1, "left pixel not red");
+        assertTrue(x[rightPixel] < 0.1 && x[2 * plane + rightPixel] > 0.9, "right pixel not blue");
+    }
+
+    @Test
+    void decodesPngAndMatchesTheByteForm() throws IOException {
+        Path f = TestPosters.write(dir.resolve("2.png"), 40, 30, Color.GREEN, Color.WHITE, "png");
+        PosterImages images = new PosterImages(24);
+        float[] x = images.load(f);
+        byte[] b = images.loadBytes(f);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals((b[i] & 0xFF) / 255f, x[i]);
+        }
+        int plane = 24 * 24;
+        assertEquals(1f, x[plane + 12 * 24 + 1]); // green channel of a pure green pixel
+        assertEquals(0f, x[12 * 24 + 1]);
+    }
+
+    @Test
+    void missingFile() {
+        PosterException e = assertThrows(PosterException.class, () -> PosterImages.decode(dir.resolve("nope.jpg")));
+        assertEquals(PosterException.Reason.MISSING, e.reason());
+        assertTrue(e.getMessage().contains("nope.jpg"));
+    }
+
+    @Test
+    void emptyFile() throws IOException {
+        Path f = Files.createFile(dir.resolve("e.jpg"));
+        assertEquals(PosterException.Reason.EMPTY,
+                assertThrows(PosterException.class, () -> PosterImages.decode(f)).reason());
+    }
+
+    @Test
+    void htmlIsNotAnImage() throws IOException {
+        Path f = Files.writeString(dir.resolve("h.jpg"), "<html>404 not found</html>", StandardCharsets.US_ASCII);
+        assertEquals(PosterException.Reason.NOT_AN_IMAGE,
+                assertThrows(PosterException.class, () -> PosterImages.decode(f)).reason());
+    }
+
+    @Test
+    void truncatedJpeg() throws IOException {
+        Path f = TestPosters.truncatedJpeg(dir.resolve("t.jpg"));
+        assertEquals(PosterException.Reason.TRUNCATED,
+                assertThrows(PosterException.class, () -> PosterImages.decode(f)).reason());
+    }
+
+    @Test
+    void truncatedPng() throws IOException {
+        Path f = TestPosters.write(dir.resolve("t.png"), 50, 50, Color.RED, Color.BLUE, "png");
+        byte[] all = Files.readAllBytes(f);
+        Files.write(f, java.util.Arrays.copyOf(all, all.length - 20));
+        PosterException e = assertThrows(PosterException.class, () -> PosterImages.decode(f));
+        assertTrue(e.reason() == PosterException.Reason.TRUNCATED, e.getMessage());
+    }
+}
