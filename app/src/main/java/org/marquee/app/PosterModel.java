@@ -1,0 +1,44 @@
+package org.marquee.app;
+
+import org.marquee.engine.Backend;
+import org.marquee.engine.nn.Sequential;
+
+/**
+ * The movie-poster genre CNN, layer for layer as the Keras original (11,172,443 parameters for
+ * 3x224x224 input and 27 genres):
+ *
+ * <pre>
+ *   conv2d(32, 3x3) relu  maxpool 2x2  dropout 0.25      (32, 222, 222) -> (32, 111, 111)
+ *   conv2d(64, 3x3) relu  maxpool 2x2  dropout 0.25      (64, 109, 109) -> (64, 54, 54)
+ *   conv2d(128, 3x3) relu maxpool 2x2  dropout 0.25      (128, 52, 52)  -> (128, 26, 26)
+ *   flatten (86528)  dense(128) relu  dropout 0.5  dense(27)
+ * </pre>
+ * The model outputs logits: training applies the fused sigmoid cross-entropy to them, and
+ * inference applies a sigmoid to get per-genre probabilities.
+ */
+public final class PosterModel {
+    /** Number of genre labels. */
+    public static final int GENRES = 27;
+    public static final int CHANNELS = 3, HEIGHT = 224, WIDTH = 224;
+    /** Input shape of one poster, channel-first (3, 224, 224). Do not modify. */
+    public static final int[] INPUT = {CHANNELS, HEIGHT, WIDTH};
+
+    private PosterModel() {}
+
+    /** The full model: 3x224x224 posters, 27 genres. */
+    public static Sequential build(Backend backend, long seed) {
+        return build(backend, seed, HEIGHT, WIDTH, GENRES);
+    }
+
+    /** The same layers for other poster sizes or label counts (smaller variants for tests and demos). */
+    public static Sequential build(Backend backend, long seed, int height, int width, int classes) {
+        return Sequential.builder(backend, CHANNELS, height, width)
+                .conv2d(32, 3).relu().maxPool2x2().dropout(0.25)
+                .conv2d(64, 3).relu().maxPool2x2().dropout(0.25)
+                .conv2d(128, 3).relu().maxPool2x2().dropout(0.25)
+                .flatten()
+                .dense(128).relu().dropout(0.5)
+                .dense(classes)
+                .build(seed);
+    }
+}

@@ -1,0 +1,229 @@
+package org.marquee.engine.cpu;
+
+import org.marquee.engine.AdamConfig;
+import org.marquee.engine.Backend;
+import org.marquee.engine.ConvGeometry;
+import org.marquee.engine.Shapes;
+import org.marquee.engine.Tensor;
+
+/**
+ * The CPU backend: float32 host arrays, a fixed pool of worker threads, Vector API kernels.
+ *
+ * <p>This class owns memory and argument checking; the arithmetic lives in a {@link CpuKernels}:
+ * {@link FastKernels} by default, or the plain loops of {@link ScalarKernels} when constructed with
+ * {@code scalar = true} or run with {@code -Dmarquee.cpu.scalar=true} (the readable twin, used to
+ * test and debug the fast path).
+ */
+public final class CpuBackend implements Backend {
+    /** System property that forces the scalar twin. */
+    public static final String SCALAR_PROPERTY = "marquee.cpu.scalar";
+
+    private final int threads;
+    private final boolean scalar;
+    private final CpuKernels kernels;
+
+    /** All processors, fast path unless {@code -Dmarquee.cpu.scalar=true}. */
+    public CpuBackend() { this(0); }
+
+    /** {@code threads} workers (0 = all processors), fast path unless {@code -Dmarquee.cpu.scalar=true}. */
+    public CpuBackend(int threads) { this(threads, Boolean.getBoolean(SCALAR_PROPERTY)); }
+
+    public CpuBackend(int threads, boolean scalar) {
+        if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all processors): " + threads);
+        this.threads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        this.scalar = scalar;
+        this.kernels = scalar ? new ScalarKernels() : new FastKernels(new WorkerPool(this.threads));
+    }
+
+    @Override public String name() { return "cpu"; }
+
+    @Override
+    public String describe() {
+        return scalar ? "cpu (float32, scalar loops, 1 thread)"
+                : "cpu (float32, " + MicroKernel.S.vectorBitSize() + "-bit vectors, " + threads + " threads)";
+    }
+
+    public int threads() { return scalar ? 1 : threads; }
+    public boolean isScalar() { return scalar; }
+
+    // ---------------------------------------------------------------- memory
+
+    @Override
+    public Tensor allocate(int... shape) {
+        long n = Shapes.size(shape);
+        if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("tensor too large for the cpu backend: " + n + " elements");
+        return Tensor.of(this, new FloatStorage((int) n), shape);
+    }
+
+    private float[] data(Tensor t) {
+        if (t.backend() != this) throw new IllegalArgumentException(t + " does not belong to this cpu backend");
+        return ((FloatStorage) t.storage()).data;
+    }
+
+    private static int off(Tensor t) { return (int) t.offset(); }
+
+    private static void requireSize(String what, Tensor t, long n) {
+        if (t.size() < n) throw new IllegalArgumentException(what + ": tensor " + t + " holds " + t.size() + " elements, needs " + n);
+    }
+
+    private static void sameSize(String op, Tensor a, Tensor b) {
+        if (a.size() != b.size()) throw new IllegalArgumentException(op + ": " + a + " and " + b + " differ in size");
+    }
+
+    private static void requireLength(Tensor dst, int length) {
+        if (dst.size() != length) throw new IllegalArgumentException("upload of " + length + " values into " + dst + " of size " + dst.size());
+    }
+
+    @Override
+    public void upload(Tensor dst, float[] src) {
+        requireLength(dst, src.length);
+        System.arraycopy(src, 0, data(dst), off(dst), src.length);
+    }
+
+    @Override
+    public void upload(Tensor dst, double[] src) {
+        requireLength(dst, src.length);
+        float[] d = data(dst);
+        int o = off(dst);
+        for (int i = 0; i < src.length; i++) d[o + i] = (float) src[i];
+    }
+
+    @Override
+    public float[] download(Tensor src) {
+        float[] out = new float[src.intSize()];
+        System.arraycopy(data(src), off(src), out, 0, out.length);
+        return out;
+    }
+
+    @Override
+    public double[] downloadDoubles(Tensor src) {
+        float[] d = data(src);
+        double[] out = new double[src.intSize()];
+        for (int i = 0; i < out.length; i++) out[i] = d[off(src) + i];
+        return out;
+    }
+
+    @Override
+    public void fill(Tensor dst, double value) {
+        java.util.Arrays.fill(data(dst), off(dst), off(dst) + dst.intSize(), (float) value);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        sameSize("copy", src, dst);
+        System.arraycopy(data(src), off(src), data(dst), off(dst), src.intSize());
+    }
+
+    // ---------------------------------------------------------------- compute
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        if (m <= 0 || n <= 0 || k <= 0) throw new IllegalArgumentException("gemm sizes must be positive: m=" + m + " n=" + n + " k=" + k);
+        requireSize("gemm A", a, (long) m * k);
+        requireSize("gemm B", b, (long) k * n);
+        requireSize("gemm C", c, (long) m * n);
+        kernels.gemm(transA, transB, m, n, k, (float) alpha, data(a), off(a), data(b), off(b), (float) beta, data(c), off(c));
+    }
+
+    @Override
+    public void im2col(Tensor image, ConvGeometry g, Tensor cols) {
+        requireSize("im2col image", image, (long) g.c() * g.h() * g.w());
+        requireSize("im2col cols", cols, (long) g.patch() * g.positions());
+        kernels.im2col(data(image), off(image), g, data(cols), off(cols));
+    }
+
+    @Override
+    public void col2imAdd(Tensor cols, ConvGeometry g, Tensor image) {
+        requireSize("col2im image", image, (long) g.c() * g.h() * g.w());
+        requireSize("col2im cols", cols, (long) g.patch() * g.positions());
+        kernels.col2imAdd(data(cols), off(cols), g, data(image), off(image));
+    }
+
+    @Override
+    public void addBias(Tensor y, Tensor bias, int outer, int channels, int inner) {
+        requireSize("addBias y", y, (long) outer * channels * inner);
+        requireSize("addBias bias", bias, channels);
+        kernels.addBias(data(y), off(y), data(bias), off(bias), outer, channels, inner);
+    }
+
+    @Override
+    public void biasGrad(Tensor dy, Tensor dBias, int outer, int channels, int inner) {
+        requireSize("biasGrad dy", dy, (long) outer * channels * inner);
+        requireSize("biasGrad dBias", dBias, channels);
+        kernels.biasGrad(data(dy), off(dy), data(dBias), off(dBias), outer, channels, inner);
+    }
+
+    @Override
+    public void relu(Tensor x, Tensor y) {
+        sameSize("relu", x, y);
+        kernels.relu(data(x), off(x), data(y), off(y), x.intSize());
+    }
+
+    @Override
+    public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
+        sameSize("reluBackward", y, dy);
+        sameSize("reluBackward", y, dx);
+        kernels.reluBackward(data(y), off(y), data(dy), off(dy), data(dx), off(dx), y.intSize());
+    }
+
+    @Override
+    public void sigmoid(Tensor x, Tensor y) {
+        sameSize("sigmoid", x, y);
+        kernels.sigmoid(data(x), off(x), data(y), off(y), x.intSize());
+    }
+
+    @Override
+    public void maxPool2x2(Tensor x, int planes, int h, int w, Tensor y, Tensor argmax) {
+        long out = (long) planes * (h / 2) * (w / 2);
+        requireSize("maxPool x", x, (long) planes * h * w);
+        requireSize("maxPool y", y, out);
+        requireSize("maxPool argmax", argmax, out);
+        kernels.maxPool2x2(data(x), off(x), planes, h, w, data(y), off(y), data(argmax), off(argmax));
+    }
+
+    @Override
+    public void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx) {
+        long out = (long) planes * (h / 2) * (w / 2);
+        requireSize("maxPoolBackward dy", dy, out);
+        requireSize("maxPoolBackward argmax", argmax, out);
+        requireSize("maxPoolBackward dx", dx, (long) planes * h * w);
+        kernels.maxPool2x2Backward(data(dy), off(dy), data(argmax), off(argmax), planes, h, w, data(dx), off(dx));
+    }
+
+    @Override
+    public void dropoutMask(Tensor mask, long seed, long step, double rate) {
+        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("dropout rate must be in [0, 1): " + rate);
+        kernels.dropoutMask(data(mask), off(mask), mask.intSize(), seed, step, rate);
+    }
+
+    @Override
+    public void multiply(Tensor a, Tensor b, Tensor out, boolean accumulate) {
+        sameSize("multiply", a, b);
+        sameSize("multiply", a, out);
+        kernels.multiply(data(a), off(a), data(b), off(b), data(out), off(out), a.intSize(), accumulate);
+    }
+
+    @Override
+    public double sigmoidCrossEntropy(Tensor logits, Tensor targets, Tensor grad) {
+        sameSize("sigmoidCrossEntropy", logits, targets);
+        sameSize("sigmoidCrossEntropy", logits, grad);
+        return kernels.sigmoidCrossEntropy(data(logits), off(logits), data(targets), off(targets), data(grad), off(grad), logits.intSize());
+    }
+
+    @Override
+    public double sumOfSquares(Tensor x) { return kernels.sumOfSquares(data(x), off(x), x.intSize()); }
+
+    @Override
+    public void adamStep(Tensor params, Tensor grads, Tensor m, Tensor v, AdamConfig config, long t, double gradScale) {
+        sameSize("adamStep", params, grads);
+        sameSize("adamStep", params, m);
+        sameSize("adamStep", params, v);
+        if (t < 1) throw new IllegalArgumentException("Adam step count starts at 1: " + t);
+        kernels.adamStep(data(params), off(params), data(grads), off(grads), data(m), off(m), data(v), off(v),
+                params.intSize(), config, t, gradScale);
+    }
+
+    @Override
+    public void close() { kernels.close(); }
+}

@@ -1,0 +1,184 @@
+package org.marquee.engine.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.marquee.engine.AdamConfig;
+import org.marquee.engine.ConvGeometry;
+
+/**
+ * The fast float32 path: the blocked GEMM, row-copying im2col, and vector loops split across the
+ * worker threads for the elementwise primitives. Each method computes what its twin in
+ * {@link ScalarKernels} computes; tiny or rarely hot work (sigmoid and the loss on 27 outputs per
+ * image, the dropout hash) is delegated to that twin.
+ */
+final class FastKernels implements CpuKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Smallest chunk of elementwise work handed to one thread. */
+    private static final int GRAIN = 1 << 15;
+
+    private final WorkerPool pool;
+    private final VectorGemm gemm;
+    private final ScalarKernels scalar = new ScalarKernels();
+    private final ConvUnfold unfold;
+
+    FastKernels(WorkerPool pool) {
+        this.pool = pool;
+        this.gemm = new VectorGemm(pool);
+        this.unfold = new ConvUnfold(pool);
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int ao, float[] b, int bo, float beta, float[] c, int co) {
+        gemm.multiply(transA, transB, m, n, k, alpha, a, ao, b, bo, beta, c, co);
+    }
+
+    @Override
+    public void im2col(float[] x, int xo, ConvGeometry g, float[] cols, int co) { unfold.im2col(x, xo, g, cols, co); }
+
+    @Override
+    public void col2imAdd(float[] cols, int co, ConvGeometry g, float[] x, int xo) { unfold.col2imAdd(cols, co, g, x, xo); }
+
+    /** y[o][c][i] += bias[c]: one broadcast per (o, c) row. */
+    @Override
+    public void addBias(float[] y, int yo, float[] bias, int bo, int outer, int channels, int inner) {
+        int rows = outer * channels;
+        pool.range(rows, Math.max(1, GRAIN / Math.max(1, inner)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                float bc = bias[bo + r % channels];
+                int base = yo + r * inner, i = 0;
+                FloatVector bv = FloatVector.broadcast(S, bc);
+                for (; i <= inner - L; i += L) FloatVector.fromArray(S, y, base + i).add(bv).intoArray(y, base + i);
+                for (; i < inner; i++) y[base + i] += bc;
+            }
+        });
+    }
+
+    /** dBias[c] += sum of dy[o][c][:], each row reduced with vectors, rows summed in double. */
+    @Override
+    public void biasGrad(float[] dy, int dyo, float[] db, int dbo, int outer, int channels, int inner) {
+        if (inner < L) { scalar.biasGrad(dy, dyo, db, dbo, outer, channels, inner); return; }
+        pool.range(channels, Math.max(1, GRAIN / Math.max(1, inner * outer)), (from, to) -> {
+            for (int c = from; c < to; c++) {
+                double sum = 0;
+                for (int o = 0; o < outer; o++) {
+                    int base = dyo + (o * channels + c) * inner, i = 0;
+                    FloatVector acc = FloatVector.zero(S);
+                    for (; i <= inner - L; i += L) acc = acc.add(FloatVector.fromArray(S, dy, base + i));
+                    double rowSum = acc.reduceLanes(VectorOperators.ADD);
+                    for (; i < inner; i++) rowSum += dy[base + i];
+                    sum += rowSum;
+                }
+                db[dbo + c] += (float) sum;
+            }
+        });
+    }
+
+    @Override
+    public void relu(float[] x, int xo, float[] y, int yo, int n) {
+        pool.range(n, GRAIN, (from, to) -> {
+            int i = from;
+            for (; i <= to - L; i += L) FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(y, yo + i);
+            for (; i < to; i++) y[yo + i] = Math.max(x[xo + i], 0f);
+        });
+    }
+
+    @Override
+    public void reluBackward(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n) {
+        pool.range(n, GRAIN, (from, to) -> {
+            int i = from;
+            for (; i <= to - L; i += L) {
+                var positive = FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0f);
+                FloatVector d = FloatVector.fromArray(S, dx, dxo + i);
+                d.add(FloatVector.fromArray(S, dy, dyo + i), positive).intoArray(dx, dxo + i);
+            }
+            for (; i < to; i++) if (y[yo + i] > 0f) dx[dxo + i] += dy[dyo + i];
+        });
+    }
+
+    @Override
+    public void sigmoid(float[] x, int xo, float[] y, int yo, int n) {
+        pool.range(n, GRAIN, (from, to) -> scalar.sigmoid(x, xo + from, y, yo + from, to - from));
+    }
+
+    @Override
+    public void maxPool2x2(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
+        int plane = h * w, out = (h / 2) * (w / 2);
+        pool.range(planes, Math.max(1, GRAIN / plane), (from, to) ->
+                scalar.maxPool2x2(x, xo + from * plane, to - from, h, w, y, yo + from * out, arg, ao + from * out));
+    }
+
+    @Override
+    public void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo) {
+        int plane = h * w, out = (h / 2) * (w / 2);
+        pool.range(planes, Math.max(1, GRAIN / plane), (from, to) ->
+                scalar.maxPool2x2Backward(dy, dyo + from * out, arg, ao + from * out, to - from, h, w, dx, dxo + from * plane));
+    }
+
+    @Override
+    public void dropoutMask(float[] mask, int mo, int n, long seed, long step, double rate) {
+        pool.range(n, GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) mask[mo + i] = (float) org.marquee.engine.DropoutHash.maskValue(seed, step, i, rate);
+        });
+    }
+
+    @Override
+    public void multiply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n, boolean accumulate) {
+        pool.range(n, GRAIN, (from, to) -> {
+            int i = from;
+            for (; i <= to - L; i += L) {
+                FloatVector v = FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i));
+                if (accumulate) v = v.add(FloatVector.fromArray(S, out, oo + i));
+                v.intoArray(out, oo + i);
+            }
+            for (; i < to; i++) {
+                float v = a[ao + i] * b[bo + i];
+                out[oo + i] = accumulate ? out[oo + i] + v : v;
+            }
+        });
+    }
+
+    @Override
+    public double sigmoidCrossEntropy(float[] z, int zo, float[] t, int to, float[] g, int go, int n) {
+        return scalar.sigmoidCrossEntropy(z, zo, t, to, g, go, n);
+    }
+
+    /** Per-thread partial sums in double, added in a fixed order. */
+    @Override
+    public double sumOfSquares(float[] x, int xo, int n) {
+        double[] partial = new double[pool.threads()];
+        pool.run(Math.max(1, Math.min(pool.threads(), n / GRAIN)), (w, ws) -> {
+            int from = (int) ((long) n * w / ws), to = (int) ((long) n * (w + 1) / ws);
+            partial[w] = scalar.sumOfSquares(x, xo + from, to - from);
+        });
+        double s = 0;
+        for (double p : partial) s += p;
+        return s;
+    }
+
+    /** Keras' Adam (see Backend#adamStep) with vectors: m, v, then p -= stepSize * m / (sqrt(v) + eps). */
+    @Override
+    public void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
+                         AdamConfig cfg, long t, double gradScale) {
+        float b1 = (float) cfg.beta1(), b2 = (float) cfg.beta2(), eps = (float) cfg.epsilon(), scale = (float) gradScale;
+        float stepSize = (float) (cfg.learningRate() * Math.sqrt(1 - Math.pow(cfg.beta2(), t)) / (1 - Math.pow(cfg.beta1(), t)));
+        pool.range(n, GRAIN, (from, to) -> {
+            int i = from;
+            for (; i <= to - L; i += L) {
+                FloatVector gi = FloatVector.fromArray(S, g, go + i).mul(scale);
+                FloatVector mi = FloatVector.fromArray(S, m, mo + i).mul(b1).add(gi.mul(1 - b1));
+                FloatVector vi = FloatVector.fromArray(S, v, vo + i).mul(b2).add(gi.mul(gi).mul(1 - b2));
+                mi.intoArray(m, mo + i);
+                vi.intoArray(v, vo + i);
+                FloatVector update = mi.mul(stepSize).div(vi.sqrt().add(eps));
+                FloatVector.fromArray(S, p, po + i).sub(update).intoArray(p, po + i);
+            }
+            if (i < to) scalar.adamStep(p, po + i, g, go + i, m, mo + i, v, vo + i, to - i, cfg, t, gradScale);
+        });
+    }
+
+    @Override
+    public void close() { pool.close(); }
+}

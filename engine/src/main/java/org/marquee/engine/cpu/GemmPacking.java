@@ -1,0 +1,72 @@
+package org.marquee.engine.cpu;
+
+/**
+ * Copies blocks of op(A) and op(B) into the layouts the micro-kernel streams, padding partial
+ * panels with zeros so the kernel never branches on edges.
+ *
+ * <pre>
+ *   packed A: panels of MR rows;    panel r, step p holds op(A)[i0 + r*MR + 0..MR-1][p0 + p]
+ *   packed B: panels of NR columns; panel s, step p holds op(B)[p0 + p][j0 + s*NR + 0..NR-1]
+ * </pre>
+ */
+final class GemmPacking {
+    private GemmPacking() {}
+
+    /** Packs op(A)[i0 .. i0+mc)[p0 .. p0+kc) where A is stored (M, K), or (K, M) when transposed. */
+    static void packA(boolean transA, float[] a, int aOff, int m, int k,
+                      int i0, int mc, int p0, int kc, float[] dst) {
+        final int mr = MicroKernel.MR;
+        int d = 0;
+        for (int r = 0; r < mc; r += mr) {
+            int rows = Math.min(mr, mc - r);
+            if (!transA) {
+                // (M, K): each row is contiguous along p
+                for (int ii = 0; ii < rows; ii++) {
+                    int src = aOff + (i0 + r + ii) * k + p0;
+                    for (int p = 0, o = d + ii; p < kc; p++, o += mr) dst[o] = a[src + p];
+                }
+            } else {
+                // (K, M): each step p holds the panel's rows contiguously
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (p0 + p) * m + i0 + r;
+                    int o = d + p * mr;
+                    for (int ii = 0; ii < rows; ii++) dst[o + ii] = a[src + ii];
+                }
+            }
+            if (rows < mr) {
+                for (int p = 0; p < kc; p++) {
+                    for (int ii = rows; ii < mr; ii++) dst[d + p * mr + ii] = 0f;
+                }
+            }
+            d += mr * kc;
+        }
+    }
+
+    /** Packs op(B)[p0 .. p0+kc)[j0 .. j0+nc) where B is stored (K, N), or (N, K) when transposed. */
+    static void packB(boolean transB, float[] b, int bOff, int n, int k,
+                      int p0, int kc, int j0, int nc, float[] dst) {
+        final int nr = MicroKernel.NR;
+        int d = 0;
+        for (int s = 0; s < nc; s += nr) {
+            int cols = Math.min(nr, nc - s);
+            if (!transB) {
+                // (K, N): each step p is a contiguous run of the panel's columns
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, bOff + (p0 + p) * n + j0 + s, dst, d + p * nr, cols);
+                }
+            } else {
+                // (N, K): each column of op(B) is a contiguous row of B
+                for (int jj = 0; jj < cols; jj++) {
+                    int src = bOff + (j0 + s + jj) * k + p0;
+                    for (int p = 0, o = d + jj; p < kc; p++, o += nr) dst[o] = b[src + p];
+                }
+            }
+            if (cols < nr) {
+                for (int p = 0; p < kc; p++) {
+                    java.util.Arrays.fill(dst, d + p * nr + cols, d + (p + 1) * nr, 0f);
+                }
+            }
+            d += nr * kc;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.marquee.engine.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The register-blocked core of the GEMM: an MR x NR tile of C held in 2*MR vector registers
+ * while one packed A panel (MR x kc) and one packed B panel (kc x NR) stream through.
+ *
+ * <pre>
+ *   for p in 0..kc:  acc[i][0..NR) += A[i][p] * B[p][0..NR)     (i = 0..MR-1, one FMA per half row)
+ * </pre>
+ */
+final class MicroKernel {
+    private MicroKernel() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Rows of the C tile (broadcast side). */
+    static final int MR = 8;
+    /** Columns of the C tile: two vectors. */
+    static final int NR = 2 * L;
+
+    /** tile (MR, NR) = packedA panel (kc x MR) times packedB panel (kc x NR). */
+    static void multiply(int kc, float[] a, int ao, float[] b, int bo, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ao + 6]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ao + 7]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+            ao += MR;
+            bo += NR;
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /** C[r][j] = alpha * tile[r][j] + beta * C[r][j] for the rows x cols corner of the tile; beta 0 ignores C. */
+    static void store(float[] tile, int rows, int cols, float alpha, float beta, float[] c, int cOff, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            int t = r * NR, o = cOff + r * ldc;
+            if (cols == NR) {
+                for (int h = 0; h < NR; h += L) {
+                    FloatVector v = FloatVector.fromArray(S, tile, t + h);
+                    if (alpha != 1f) v = v.mul(alpha);
+                    if (beta == 1f) v = v.add(FloatVector.fromArray(S, c, o + h));
+                    else if (beta != 0f) v = v.add(FloatVector.fromArray(S, c, o + h).mul(beta));
+                    v.intoArray(c, o + h);
+                }
+            } else if (beta == 0f) {
+                for (int j = 0; j < cols; j++) c[o + j] = alpha * tile[t + j];
+            } else {
+                for (int j = 0; j < cols; j++) c[o + j] = alpha * tile[t + j] + beta * c[o + j];
+            }
+        }
+    }
+}

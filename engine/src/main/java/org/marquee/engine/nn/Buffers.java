@@ -1,0 +1,86 @@
+package org.marquee.engine.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.marquee.engine.Backend;
+import org.marquee.engine.Tensor;
+
+/**
+ * The activation, gradient and workspace buffers of one model. Each buffer is allocated on first
+ * use and then reused; a per-batch buffer is sized for the largest batch seen and handed out as a
+ * view for smaller ones, so a training loop allocates nothing after its first step (a trailing
+ * partial batch reuses the front of the block). Closing releases them all.
+ */
+final class Buffers implements AutoCloseable {
+    private final Backend backend;
+    private final List<PerBatch> perBatch = new ArrayList<>();
+    private final List<Single> singles = new ArrayList<>();
+
+    Buffers(Backend backend) { this.backend = backend; }
+
+    /** A buffer of shape (N, perExample...) for any batch size N. */
+    PerBatch perBatch(int... perExample) {
+        PerBatch b = new PerBatch(perExample.clone());
+        perBatch.add(b);
+        return b;
+    }
+
+    /** A buffer of a fixed shape, allocated on first use. */
+    Single single(int... shape) {
+        Single s = new Single(shape.clone());
+        singles.add(s);
+        return s;
+    }
+
+    final class PerBatch {
+        private final int[] perExample;
+        private Tensor block;          // (capacity, perExample...)
+
+        private PerBatch(int[] perExample) { this.perExample = perExample; }
+
+        /** A (n, perExample...) tensor; its contents are whatever its last user left there. */
+        Tensor forBatch(int n) {
+            if (n <= 0) throw new IllegalArgumentException("batch size must be positive: " + n);
+            if (block == null || block.dim(0) < n) {
+                release();
+                block = backend.allocate(withBatch(n, perExample));
+            }
+            return block.dim(0) == n ? block : block.view(0, withBatch(n, perExample));
+        }
+
+        private void release() {
+            if (block != null) block.storage().close();
+            block = null;
+        }
+    }
+
+    final class Single {
+        private final int[] shape;
+        private Tensor tensor;
+
+        private Single(int[] shape) { this.shape = shape; }
+
+        Tensor get() {
+            if (tensor == null) tensor = backend.allocate(shape);
+            return tensor;
+        }
+
+        private void release() {
+            if (tensor != null) tensor.storage().close();
+            tensor = null;
+        }
+    }
+
+    static int[] withBatch(int n, int[] perExample) {
+        int[] shape = new int[perExample.length + 1];
+        shape[0] = n;
+        System.arraycopy(perExample, 0, shape, 1, perExample.length);
+        return shape;
+    }
+
+    @Override
+    public void close() {
+        perBatch.forEach(PerBatch::release);
+        singles.forEach(Single::release);
+    }
+}

@@ -1,0 +1,75 @@
+package org.marquee.engine.nn;
+
+import org.marquee.engine.Backend;
+import org.marquee.engine.Tensor;
+
+/**
+ * Inverted dropout: in training each element is kept with probability 1 - rate and scaled by
+ * 1 / (1 - rate), so inference is the identity. The mask is a pure function of
+ * (seed, step, element index) ({@link org.marquee.engine.DropoutHash}), identical on every backend;
+ * repeating a forward at the same step repeats the mask (which the gradient check relies on).
+ *
+ * <pre>
+ *   forward:   y = x * mask          backward:   dx = dy * mask
+ * </pre>
+ */
+public final class Dropout implements Layer {
+    private final Backend backend;
+    private final String name;
+    private final double rate;
+    private final int[] shape;                // per example, input = output
+    private final Buffers.PerBatch mask;      // (N, shape...)
+    private final Buffers.PerBatch y;         // (N, shape...)
+    private final Buffers.PerBatch dx;        // (N, shape...), null when nothing before needs it
+    private long seed;
+    private long step;
+    private boolean masked;                   // whether the last forward applied a mask
+    private int batch;
+
+    Dropout(LayerContext ctx, String name, int[] inputShape, double rate) {
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException(name + " (Dropout): rate must be in [0, 1) but is " + rate);
+        }
+        this.backend = ctx.backend();
+        this.name = name;
+        this.rate = rate;
+        this.shape = inputShape.clone();
+        this.mask = ctx.buffers().perBatch(shape);
+        this.y = ctx.buffers().perBatch(shape);
+        this.dx = ctx.inputGradient() ? ctx.buffers().perBatch(shape) : null;
+    }
+
+    @Override public String name() { return name; }
+    @Override public String type() { return "Dropout"; }
+    @Override public int[] inputShape() { return shape.clone(); }
+    @Override public int[] outputShape() { return shape.clone(); }
+    @Override public int parameterCount() { return 0; }
+    public double rate() { return rate; }
+
+    void setSeed(long seed) { this.seed = seed; }
+    void setStep(long step) { this.step = step; }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        int n = LayerChecks.batchOf(name, "input", x, shape);
+        batch = n;
+        masked = training && rate > 0;
+        if (!masked) return x;                               // identity: no copy
+        Tensor m = mask.forBatch(n);
+        backend.dropoutMask(m, seed, step, rate);
+        Tensor out = y.forBatch(n);
+        backend.multiply(x, m, out, false);
+        return out;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        int n = LayerChecks.batchOf(name, "output gradient", dy, shape);
+        LayerChecks.requireForward(name, batch, n);
+        if (dx == null) return null;
+        if (!masked) return dy;
+        Tensor dxs = dx.forBatch(n);
+        backend.multiply(dy, mask.forBatch(n), dxs, false); // dx = dy * mask
+        return dxs;
+    }
+}

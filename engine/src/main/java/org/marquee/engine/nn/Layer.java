@@ -1,0 +1,39 @@
+package org.marquee.engine.nn;
+
+import org.marquee.engine.Tensor;
+
+/**
+ * One layer of a {@link Sequential} model: forward and backward side by side.
+ *
+ * <p>Layers are created by {@link Sequential.Builder}, never directly. A layer owns its output and
+ * input-gradient buffers (allocated for the largest batch seen, then reused), so the tensors it
+ * returns stay valid until its next forward or backward call. Shapes are per example and
+ * channel-first: (C, H, W) for images, (F) for flat features.
+ */
+public interface Layer {
+
+    /** Keras-style name: "conv2d_1", "max_pooling2d_1", "dropout_1", "flatten_1", "dense_1". */
+    String name();
+
+    /** "Conv2D", "MaxPooling2D", "Dropout", "Flatten", "Dense", "ReLU", "Sigmoid". */
+    String type();
+
+    /** Input shape of one example, e.g. {3, 224, 224}. */
+    int[] inputShape();
+
+    /** Output shape of one example, e.g. {32, 222, 222}. */
+    int[] outputShape();
+
+    /** Number of trainable parameters. */
+    int parameterCount();
+
+    /** {@code x} (N, inputShape...) to y (N, outputShape...); {@code training} enables dropout. */
+    Tensor forward(Tensor x, boolean training);
+
+    /**
+     * Given dL/dy of the last forward, adds this layer's parameter gradients and returns dL/dx, or
+     * {@code null} when no layer before this one needs it (the first layer of a model computes no
+     * image gradient).
+     */
+    Tensor backward(Tensor dy);
+}

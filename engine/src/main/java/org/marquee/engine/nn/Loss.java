@@ -1,0 +1,27 @@
+package org.marquee.engine.nn;
+
+import java.util.Arrays;
+import org.marquee.engine.Backend;
+import org.marquee.engine.Tensor;
+
+/**
+ * Binary cross-entropy on sigmoid outputs, computed from the logits z in one stable step:
+ *
+ * <pre>
+ *   loss = mean over batch and labels of  max(z,0) - z·t + log(1 + e^-|z|)
+ *   dL/dz = (sigmoid(z) - t) / (N · labels)
+ * </pre>
+ */
+public final class Loss {
+    private Loss() {}
+
+    /** Writes dL/dlogits into {@code grad} and returns the mean loss; all three tensors have one shape. */
+    public static double sigmoidCrossEntropy(Backend backend, Tensor logits, Tensor targets, Tensor grad) {
+        if (!Arrays.equals(logits.shape(), targets.shape()) || !Arrays.equals(logits.shape(), grad.shape())) {
+            throw new IllegalArgumentException("sigmoidCrossEntropy: logits " + Arrays.toString(logits.shape())
+                    + ", targets " + Arrays.toString(targets.shape()) + " and grad " + Arrays.toString(grad.shape())
+                    + " must have the same shape");
+        }
+        return backend.sigmoidCrossEntropy(logits, targets, grad);
+    }
+}

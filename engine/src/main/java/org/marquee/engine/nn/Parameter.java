@@ -1,0 +1,19 @@
+package org.marquee.engine.nn;
+
+import java.util.Objects;
+import org.marquee.engine.Tensor;
+
+/**
+ * A named parameter tensor and its gradient: two views, at the same offset, into a model's
+ * parameter block and gradient block. Names look like "conv2d_1/kernel" or "dense_2/bias".
+ */
+public record Parameter(String name, Tensor value, Tensor gradient) {
+    public Parameter {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(gradient, "gradient");
+        if (value.size() != gradient.size()) {
+            throw new IllegalArgumentException(name + ": value " + value + " and gradient " + gradient + " differ in size");
+        }
+    }
+}

@@ -1,0 +1,330 @@
+package org.marquee.opencl;
+
+import static org.jocl.CL.CL_TRUE;
+
+import org.jocl.CL;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.marquee.engine.AdamConfig;
+import org.marquee.engine.Backend;
+import org.marquee.engine.ConvGeometry;
+import org.marquee.engine.Shapes;
+import org.marquee.engine.Tensor;
+
+/**
+ * The {@link Backend} primitives as hand-written OpenCL C kernels ({@code kernels/*.cl}) on one
+ * device, float32 storage. Every kernel takes element offsets, so views work everywhere.
+ *
+ * <p>Work is queued in order on one command queue; {@link #download} blocks until the data is
+ * there, {@link #synchronize()} waits for everything. Host and device meet only in
+ * {@link #upload} and {@link #download}. An instance is not thread-safe (kernel arguments are
+ * shared state). {@link #close()} releases the scratch buffer, programs, queue and context;
+ * tensors must be closed (their {@code storage().close()}) by their owners.
+ */
+public final class OpenClBackend implements Backend {
+    /** Elements summed by one work-item of {@code sum_squares_partial}. */
+    private static final int SQUARES_CHUNK = 4096;
+
+    private final OpenClContext cl;
+    private final GemmKernel gemmKernel;
+    private ClStorage scratch;              // (scratchCapacity) floats, grown on demand
+
+    /** Opens {@code device} and builds every kernel program; the faster GEMM kernel is used. */
+    public OpenClBackend(OpenClDevices.Device device) {
+        this(device, GemmKernel.TILED);
+    }
+
+    public OpenClBackend(OpenClDevices.Device device, GemmKernel gemmKernel) {
+        this.cl = new OpenClContext(device);
+        this.gemmKernel = gemmKernel;
+    }
+
+    @Override public String name() { return "opencl"; }
+
+    @Override
+    public String describe() {
+        OpenClDevices.Device d = cl.device();
+        return "opencl (float32, " + d.name() + ", " + d.platform() + ", " + d.computeUnits() + " compute units, gemm "
+                + gemmKernel.name().toLowerCase(java.util.Locale.ROOT) + ")";
+    }
+
+    /** The device this backend runs on. */
+    public OpenClDevices.Device device() { return cl.device(); }
+
+    // ---------------------------------------------------------------- memory
+
+    @Override
+    public Tensor allocate(int... shape) {
+        return Tensor.of(this, cl.allocate(Shapes.size(shape)), shape);
+    }
+
+    private ClStorage mem(Tensor t) {
+        if (t.backend() != this) throw new IllegalArgumentException(t + " does not belong to this OpenCL backend");
+        return (ClStorage) t.storage();
+    }
+
+    private static int off(Tensor t) { return Math.toIntExact(t.offset()); }
+
+    private static void requireSize(String what, Tensor t, long n) {
+        if (t.size() < n) throw new IllegalArgumentException(what + ": tensor " + t + " holds " + t.size() + " elements, needs " + n);
+    }
+
+    private static void sameSize(String op, Tensor a, Tensor b) {
+        if (a.size() != b.size()) throw new IllegalArgumentException(op + ": " + a + " and " + b + " differ in size");
+    }
+
+    @Override
+    public void upload(Tensor dst, float[] src) {
+        if (dst.size() != src.length) throw new IllegalArgumentException("upload of " + src.length + " values into " + dst + " of size " + dst.size());
+        OpenClException.check(CL.clEnqueueWriteBuffer(cl.queue(), mem(dst).memory(), CL_TRUE, dst.offset() * Sizeof.cl_float,
+                (long) src.length * Sizeof.cl_float, Pointer.to(src), 0, null, null), "clEnqueueWriteBuffer");
+    }
+
+    @Override
+    public void upload(Tensor dst, double[] src) {
+        float[] f = new float[src.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) src[i];
+        upload(dst, f);
+    }
+
+    @Override
+    public float[] download(Tensor src) {
+        float[] out = new float[src.intSize()];
+        OpenClException.check(CL.clEnqueueReadBuffer(cl.queue(), mem(src).memory(), CL_TRUE, src.offset() * Sizeof.cl_float,
+                (long) out.length * Sizeof.cl_float, Pointer.to(out), 0, null, null), "clEnqueueReadBuffer");
+        return out;
+    }
+
+    @Override
+    public double[] downloadDoubles(Tensor src) {
+        float[] f = download(src);
+        double[] out = new double[f.length];
+        for (int i = 0; i < f.length; i++) out[i] = f[i];
+        return out;
+    }
+
+    @Override
+    public void fill(Tensor dst, double value) {
+        cl.fill(mem(dst).memory(), dst.offset(), dst.size(), (float) value);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        if (src.size() != dst.size()) throw new IllegalArgumentException("copy " + src + " -> " + dst + ": sizes differ");
+        boolean overlap = src.storage() == dst.storage()
+                && src.offset() < dst.offset() + dst.size() && dst.offset() < src.offset() + src.size();
+        if (src.storage() == dst.storage() && src.offset() == dst.offset()) return;
+        if (overlap) {
+            // clEnqueueCopyBuffer forbids overlap: stage through the scratch buffer.
+            ClStorage tmp = scratch(src.size());
+            copyBytes(mem(src), src.offset(), tmp, 0, src.size());
+            copyBytes(tmp, 0, mem(dst), dst.offset(), src.size());
+        } else {
+            copyBytes(mem(src), src.offset(), mem(dst), dst.offset(), src.size());
+        }
+    }
+
+    private void copyBytes(ClStorage from, long fromOffset, ClStorage to, long toOffset, long count) {
+        OpenClException.check(CL.clEnqueueCopyBuffer(cl.queue(), from.memory(), to.memory(), fromOffset * Sizeof.cl_float,
+                toOffset * Sizeof.cl_float, count * Sizeof.cl_float, 0, null, null), "clEnqueueCopyBuffer");
+    }
+
+    /** The scratch buffer, at least {@code floats} long; its contents are not kept between calls. */
+    private ClStorage scratch(long floats) {
+        if (scratch == null || scratch.capacity() < floats) {
+            if (scratch != null) scratch.close();
+            scratch = null;
+            scratch = cl.allocate(Math.max(floats, 1 << 16));
+        }
+        return scratch;
+    }
+
+    // ---------------------------------------------------------------- gemm
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        gemm(gemmKernel, transA, transB, m, n, k, alpha, a, b, beta, c);
+    }
+
+    /** {@link #gemm} with a chosen kernel version; used to test and time each version. */
+    public void gemm(GemmKernel kernel, boolean transA, boolean transB, int m, int n, int k,
+                     double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        if (m <= 0 || n <= 0 || k <= 0) throw new IllegalArgumentException("gemm sizes must be positive: M=" + m + " N=" + n + " K=" + k);
+        requireSize("gemm A", a, (long) m * k);
+        requireSize("gemm B", b, (long) k * n);
+        requireSize("gemm C", c, (long) m * n);
+        new KernelCall(cl, "gemm.cl", kernel.kernelName)
+                .i(transA ? 1 : 0).i(transB ? 1 : 0).i(m).i(n).i(k).f(alpha)
+                .mem(mem(a)).i(off(a)).mem(mem(b)).i(off(b)).f(beta).mem(mem(c)).i(off(c))
+                .run(kernel.global(m, n), kernel.local());
+    }
+
+    // ---------------------------------------------------------------- convolution helpers
+
+    @Override
+    public void im2col(Tensor image, ConvGeometry g, Tensor cols) {
+        requireSize("im2col image", image, (long) g.c() * g.h() * g.w());
+        requireSize("im2col cols", cols, (long) g.patch() * g.positions());
+        conv("im2col", image, g, cols).run(g.positions(), g.patch());
+    }
+
+    @Override
+    public void col2imAdd(Tensor cols, ConvGeometry g, Tensor image) {
+        requireSize("col2im image", image, (long) g.c() * g.h() * g.w());
+        requireSize("col2im cols", cols, (long) g.patch() * g.positions());
+        conv("col2im_add", cols, g, image).run(new long[] {g.w(), g.h(), g.c()}, null);
+    }
+
+    private KernelCall conv(String kernel, Tensor in, ConvGeometry g, Tensor out) {
+        return new KernelCall(cl, "conv.cl", kernel).mem(mem(in)).i(off(in))
+                .i(g.c()).i(g.h()).i(g.w()).i(g.kh()).i(g.kw()).i(g.stride()).i(g.pad()).i(g.oh()).i(g.ow())
+                .mem(mem(out)).i(off(out));
+    }
+
+    @Override
+    public void addBias(Tensor y, Tensor bias, int outer, int channels, int inner) {
+        requireSize("addBias y", y, (long) outer * channels * inner);
+        requireSize("addBias bias", bias, channels);
+        new KernelCall(cl, "elementwise.cl", "add_bias").mem(mem(y)).i(off(y)).mem(mem(bias)).i(off(bias))
+                .i(outer).i(channels).i(inner).run(new long[] {inner, channels, outer}, null);
+    }
+
+    /** dBias[c] += sum over o, i of dy[o][c][i], in two passes through the scratch buffer. */
+    @Override
+    public void biasGrad(Tensor dy, Tensor dBias, int outer, int channels, int inner) {
+        requireSize("biasGrad dy", dy, (long) outer * channels * inner);
+        requireSize("biasGrad dBias", dBias, channels);
+        ClStorage partial = scratch((long) outer * channels);   // (outer, channels)
+        new KernelCall(cl, "reduce.cl", "bias_grad_partial").mem(mem(dy)).i(off(dy)).i(outer).i(channels).i(inner)
+                .mem(partial).run(channels, outer);
+        new KernelCall(cl, "reduce.cl", "bias_grad_finish").mem(partial).i(outer).i(channels)
+                .mem(mem(dBias)).i(off(dBias)).run(channels);
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    @Override
+    public void relu(Tensor x, Tensor y) {
+        sameSize("relu", x, y);
+        new KernelCall(cl, "elementwise.cl", "relu").mem(mem(x)).i(off(x)).mem(mem(y)).i(off(y)).i(x.size()).run(x.size());
+    }
+
+    @Override
+    public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
+        sameSize("reluBackward", y, dy);
+        sameSize("reluBackward", y, dx);
+        new KernelCall(cl, "elementwise.cl", "relu_backward").mem(mem(y)).i(off(y)).mem(mem(dy)).i(off(dy))
+                .mem(mem(dx)).i(off(dx)).i(y.size()).run(y.size());
+    }
+
+    @Override
+    public void sigmoid(Tensor x, Tensor y) {
+        sameSize("sigmoid", x, y);
+        new KernelCall(cl, "elementwise.cl", "sigmoid").mem(mem(x)).i(off(x)).mem(mem(y)).i(off(y)).i(x.size()).run(x.size());
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    @Override
+    public void maxPool2x2(Tensor x, int planes, int h, int w, Tensor y, Tensor argmax) {
+        int oh = h / 2, ow = w / 2;
+        requireSize("maxPool x", x, (long) planes * h * w);
+        requireSize("maxPool y", y, (long) planes * oh * ow);
+        requireSize("maxPool argmax", argmax, (long) planes * oh * ow);
+        new KernelCall(cl, "pool.cl", "maxpool2x2").mem(mem(x)).i(off(x)).i(h).i(w)
+                .mem(mem(y)).i(off(y)).mem(mem(argmax)).i(off(argmax)).i(oh).i(ow).i(planes)
+                .run(new long[] {ow, oh, planes}, null);
+    }
+
+    @Override
+    public void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx) {
+        int oh = h / 2, ow = w / 2;
+        requireSize("maxPoolBackward dy", dy, (long) planes * oh * ow);
+        requireSize("maxPoolBackward argmax", argmax, (long) planes * oh * ow);
+        requireSize("maxPoolBackward dx", dx, (long) planes * h * w);
+        new KernelCall(cl, "pool.cl", "maxpool2x2_backward").mem(mem(dy)).i(off(dy)).mem(mem(argmax)).i(off(argmax))
+                .i(h).i(w).mem(mem(dx)).i(off(dx)).i(oh).i(ow).i(planes)
+                .run(new long[] {ow, oh, planes}, null);
+    }
+
+    // ---------------------------------------------------------------- dropout and elementwise
+
+    /** See {@code dropout.cl}: threshold = ceil(rate * 2^24) makes the integer test equal Java's double test. */
+    @Override
+    public void dropoutMask(Tensor mask, long seed, long step, double rate) {
+        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("dropout rate must be in [0, 1): " + rate);
+        long threshold = (long) Math.ceil(rate * 0x1.0p24);
+        new KernelCall(cl, "dropout.cl", "dropout_mask").mem(mem(mask)).i(off(mask)).i(mask.size())
+                .l(seed).l(step).l(threshold).f(1.0 / (1.0 - rate)).run(mask.size());
+    }
+
+    @Override
+    public void multiply(Tensor a, Tensor b, Tensor out, boolean accumulate) {
+        sameSize("multiply", a, b);
+        sameSize("multiply", a, out);
+        new KernelCall(cl, "elementwise.cl", "multiply").mem(mem(a)).i(off(a)).mem(mem(b)).i(off(b))
+                .mem(mem(out)).i(off(out)).i(a.size()).i(accumulate ? 1 : 0).run(a.size());
+    }
+
+    // ---------------------------------------------------------------- loss and optimizer
+
+    @Override
+    public double sigmoidCrossEntropy(Tensor logits, Tensor targets, Tensor grad) {
+        sameSize("sigmoidCrossEntropy", logits, targets);
+        sameSize("sigmoidCrossEntropy", logits, grad);
+        int n = logits.intSize();
+        ClStorage terms = scratch(n);                          // (n) per-element losses
+        new KernelCall(cl, "loss.cl", "sigmoid_bce").mem(mem(logits)).i(off(logits)).mem(mem(targets)).i(off(targets))
+                .mem(mem(grad)).i(off(grad)).mem(terms).i(n).run(n);
+        double total = 0;
+        for (float t : readScratch(terms, n)) total += t;
+        return total / n;
+    }
+
+    @Override
+    public double sumOfSquares(Tensor x) {
+        int n = x.intSize();
+        int parts = (n + SQUARES_CHUNK - 1) / SQUARES_CHUNK;
+        ClStorage partial = scratch(parts);                    // (parts) partial sums
+        new KernelCall(cl, "reduce.cl", "sum_squares_partial").mem(mem(x)).i(off(x)).i(n).i(SQUARES_CHUNK)
+                .mem(partial).run(parts);
+        double total = 0;
+        for (float p : readScratch(partial, parts)) total += p;
+        return total;
+    }
+
+    private float[] readScratch(ClStorage s, int count) {
+        float[] out = new float[count];
+        OpenClException.check(CL.clEnqueueReadBuffer(cl.queue(), s.memory(), CL_TRUE, 0, (long) count * Sizeof.cl_float,
+                Pointer.to(out), 0, null, null), "clEnqueueReadBuffer(scratch)");
+        return out;
+    }
+
+    @Override
+    public void adamStep(Tensor params, Tensor grads, Tensor m, Tensor v, AdamConfig cfg, long t, double gradScale) {
+        sameSize("adamStep", params, grads);
+        sameSize("adamStep", params, m);
+        sameSize("adamStep", params, v);
+        if (t < 1) throw new IllegalArgumentException("Adam step count starts at 1: " + t);
+        double stepSize = cfg.learningRate() * Math.sqrt(1 - Math.pow(cfg.beta2(), t)) / (1 - Math.pow(cfg.beta1(), t));
+        new KernelCall(cl, "adam.cl", "adam_step").mem(mem(params)).i(off(params)).mem(mem(grads)).i(off(grads))
+                .mem(mem(m)).i(off(m)).mem(mem(v)).i(off(v)).i(params.size())
+                .f(cfg.beta1()).f(cfg.beta2()).f(stepSize).f(cfg.epsilon()).f(gradScale).run(params.size());
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public void synchronize() { cl.finish(); }
+
+    @Override
+    public void close() {
+        try {
+            if (scratch != null) scratch.close();
+            scratch = null;
+        } finally {
+            cl.close();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.marquee.opencl;
+
+import java.util.List;
+import org.marquee.engine.Backend;
+import org.marquee.engine.BackendProvider;
+
+/**
+ * Makes the OpenCL backend discoverable as "opencl". {@link #probe()} never throws: it says why
+ * OpenCL is unusable (no runtime library, no platform, no device). {@link #create} throws an
+ * {@link OpenClException} with that reason when asked for OpenCL where there is none.
+ */
+public final class OpenClProvider implements BackendProvider {
+    @Override public String name() { return "opencl"; }
+
+    @Override
+    public Availability probe() {
+        try {
+            List<OpenClDevices.Device> devices = OpenClDevices.list();
+            if (devices.isEmpty()) return Availability.no("OpenCL runtime present but no OpenCL platform with a device was found");
+            return Availability.yes(devices.size() + " OpenCL device(s); default " + devices.get(0).describe());
+        } catch (OpenClException e) {
+            return Availability.no(e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            return Availability.no("OpenCL cannot be used: " + e);
+        }
+    }
+
+    @Override
+    public Backend create(BackendOptions options) {
+        List<OpenClDevices.Device> devices;
+        try {
+            devices = OpenClDevices.list();
+        } catch (LinkageError e) {
+            throw new OpenClException("OpenCL was requested but its runtime cannot be loaded: " + e, e);
+        }
+        if (devices.isEmpty()) throw new OpenClException("OpenCL was requested but no OpenCL device was found on any platform");
+        return new OpenClBackend(OpenClDevices.select(devices, options == null ? null : options.device()));
+    }
+}
