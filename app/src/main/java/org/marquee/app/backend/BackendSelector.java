@@ -3,6 +3,7 @@ package org.marquee.app.backend;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.marquee.engine.Backend;
 import org.marquee.engine.BackendProvider;
 import org.marquee.engine.BackendProvider.Availability;
@@ -16,15 +17,25 @@ import org.marquee.engine.BackendProvider.BackendOptions;
 public final class BackendSelector {
     private final List<BackendProvider> providers;
     private final PrintStream log;
+    private final BooleanSupplier openClOnlyOnCpu;
 
     public BackendSelector(List<BackendProvider> providers, PrintStream log) {
+        this(providers, log, () -> false);
+    }
+
+    /**
+     * @param openClOnlyOnCpu whether every OpenCL device is a CPU device; {@code auto} then takes the
+     *                        cpu backend, which is faster on a CPU than an OpenCL CPU runtime
+     */
+    public BackendSelector(List<BackendProvider> providers, PrintStream log, BooleanSupplier openClOnlyOnCpu) {
         this.providers = List.copyOf(providers);
         this.log = log;
+        this.openClOnlyOnCpu = openClOnlyOnCpu;
     }
 
     /** A selector over every {@link BackendProvider} registered with ServiceLoader. */
     public static BackendSelector discover(PrintStream log) {
-        return new BackendSelector(BackendProvider.all(), log);
+        return new BackendSelector(BackendProvider.all(), log, OpenClDeviceKinds::onlyCpuDevices);
     }
 
     public Backend open(BackendChoice choice, BackendOptions options) {
@@ -49,11 +60,13 @@ public final class BackendSelector {
         String why;
         if (opencl.isPresent()) {
             Availability a = opencl.get().probe();
-            if (a.available()) {
+            if (a.available() && !(openClOnlyOnCpu.getAsBoolean() && usable("cpu"))) {
                 log.println("auto backend: opencl (" + a.reason() + ")");
                 return opencl.get();
             }
-            why = "OpenCL unavailable: " + a.reason();
+            why = a.available()
+                    ? "OpenCL offers only CPU devices, where the cpu backend is faster; --backend opencl uses it anyway"
+                    : "OpenCL unavailable: " + a.reason();
         } else {
             why = "no OpenCL backend on the class path";
         }
@@ -65,6 +78,10 @@ public final class BackendSelector {
             }
         }
         throw new IllegalStateException("no usable backend (" + why + "; found: " + names() + ")");
+    }
+
+    private boolean usable(String name) {
+        return find(name).map(p -> p.probe().available()).orElse(false);
     }
 
     private Optional<BackendProvider> find(String name) {

@@ -42,6 +42,16 @@ class BackendSelectorTest {
     }
 
     @Test
+    void autoPrefersTheCpuBackendOverAnOpenClCpuDevice() {
+        Fake cl = new Fake("opencl", BackendProvider.Availability.yes("PoCL on the host CPU"));
+        Fake cpu = new Fake("cpu", BackendProvider.Availability.yes("2 threads"));
+        assertSame(cpu, new BackendSelector(List.of(cl, cpu), log, () -> true).choose(BackendChoice.AUTO));
+        assertTrue(log().contains("only CPU devices"), log());
+        assertSame(cl, new BackendSelector(List.of(cl, cpu), log, () -> true).choose(BackendChoice.OPENCL));
+        assertSame(cl, new BackendSelector(List.of(cl), log, () -> true).choose(BackendChoice.AUTO), "no cpu backend to prefer");
+    }
+
+    @Test
     void autoWithoutOpenClOnTheClassPath() {
         Fake cpu = new Fake("cpu", BackendProvider.Availability.yes("2 threads"));
         assertSame(cpu, new BackendSelector(List.of(cpu), log).choose(BackendChoice.AUTO));
