@@ -29,6 +29,12 @@ final class FastKernels implements CpuKernels {
         this.unfold = new ConvUnfold(pool);
     }
 
+    /** Large fills (gradient zeroing, 11M parameters) are split between threads. */
+    @Override
+    public void fill(float[] x, int xo, int n, float value) {
+        pool.range(n, 1 << 18, (from, to) -> java.util.Arrays.fill(x, xo + from, xo + to, value));
+    }
+
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int ao, float[] b, int bo, float beta, float[] c, int co) {

@@ -8,6 +8,8 @@ package org.marquee.engine.cpu;
  *   packed A: panels of MR rows;    panel r, step p holds op(A)[i0 + r*MR + 0..MR-1][p0 + p]
  *   packed B: panels of NR columns; panel s, step p holds op(B)[p0 + p][j0 + s*NR + 0..NR-1]
  * </pre>
+ * Transposed sources are copied in chunks of 64 steps so the strided writes stay in L1 (vector
+ * gathers measured slower on JDK 17).
  */
 final class GemmPacking {
     private GemmPacking() {}
@@ -55,10 +57,13 @@ final class GemmPacking {
                     System.arraycopy(b, bOff + (p0 + p) * n + j0 + s, dst, d + p * nr, cols);
                 }
             } else {
-                // (N, K): each column of op(B) is a contiguous row of B
-                for (int jj = 0; jj < cols; jj++) {
-                    int src = bOff + (j0 + s + jj) * k + p0;
-                    for (int p = 0, o = d + jj; p < kc; p++, o += nr) dst[o] = b[src + p];
+                // (N, K): each column of op(B) is a contiguous row of B; steps in chunks that stay in L1
+                for (int pp = 0; pp < kc; pp += 64) {
+                    int pe = Math.min(kc, pp + 64);
+                    for (int jj = 0; jj < cols; jj++) {
+                        int src = bOff + (j0 + s + jj) * k + p0;
+                        for (int p = pp, o = d + pp * nr + jj; p < pe; p++, o += nr) dst[o] = b[src + p];
+                    }
                 }
             }
             if (cols < nr) {
