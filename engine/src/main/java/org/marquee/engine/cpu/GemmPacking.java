@@ -1,5 +1,7 @@
 package org.marquee.engine.cpu;
 
+import jdk.incubator.vector.FloatVector;
+
 /**
  * Copies blocks of op(A) and op(B) into the layouts the micro-kernel streams, padding partial
  * panels with zeros so the kernel never branches on edges.
@@ -53,8 +55,15 @@ final class GemmPacking {
             int cols = Math.min(nr, nc - s);
             if (!transB) {
                 // (K, N): each step p is a contiguous run of the panel's columns
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, bOff + (p0 + p) * n + j0 + s, dst, d + p * nr, cols);
+                int src = bOff + p0 * n + j0 + s;
+                if (cols == nr) {
+                    for (int p = 0; p < kc; p++, src += n) {
+                        for (int h = 0; h < nr; h += MicroKernel.L) {
+                            FloatVector.fromArray(MicroKernel.S, b, src + h).intoArray(dst, d + p * nr + h);
+                        }
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, src += n) System.arraycopy(b, src, dst, d + p * nr, cols);
                 }
             } else {
                 // (N, K): each column of op(B) is a contiguous row of B; steps in chunks that stay in L1
