@@ -25,6 +25,13 @@ final class VectorGemm {
      * measured faster on every model shape (conv1 forward most, where K is 27).
      */
     static final boolean DIRECT_B = !Boolean.getBoolean("marquee.cpu.packAllB");
+    /**
+     * Whether A·Bᵀ with a long reduction and few columns uses unpacked dot products
+     * ({@link DotKernel}): twice as fast for conv1's weight gradient (N = 27), even for conv2's
+     * (N = 288), slower than packing for conv3's (N = 576).
+     */
+    static final boolean DOT_NT = !Boolean.getBoolean("marquee.cpu.noDot");
+    static final int DOT_MIN_K = 1024, DOT_MAX_N = 128;
     /** Below this many multiply-adds a single thread does the whole product. */
     private static final long PARALLEL_MIN_WORK = 1L << 17;
 
@@ -118,6 +125,10 @@ final class VectorGemm {
     private static void block(Workspace ws, boolean transA, boolean transB, int m, int n, int k, float alpha,
                               float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff, int ldc,
                               int i0, int i1, int j0, int j1, int p0, int p1) {
+        if (DOT_NT && !transA && transB && p1 - p0 >= DOT_MIN_K && j1 - j0 <= DOT_MAX_N) {
+            DotKernel.block(k, alpha, a, aOff, b, bOff, beta, c, cOff, ldc, i0, i1, j0, j1, p0, p1, ws.tile);
+            return;
+        }
         int kBlocks = (p1 - p0 + KC - 1) / KC;
         int kc0 = (p1 - p0 + kBlocks - 1) / kBlocks;      // even KC blocks
         int mc0 = Math.min(MC, roundUp(i1 - i0, MR));
