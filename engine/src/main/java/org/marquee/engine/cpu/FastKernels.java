@@ -7,10 +7,10 @@ import org.marquee.engine.AdamConfig;
 import org.marquee.engine.ConvGeometry;
 
 /**
- * The fast float32 path: the blocked GEMM, row-copying im2col, and vector loops split across the
- * worker threads for the elementwise primitives. Each method computes what its twin in
- * {@link ScalarKernels} computes; tiny or rarely hot work (sigmoid and the loss on 27 outputs per
- * image, the dropout hash) is delegated to that twin.
+ * The fast float32 path: the blocked GEMM, row-copying im2col, vector max pooling, and vector
+ * loops split across the worker threads for the elementwise primitives. Each method computes
+ * what its twin in {@link ScalarKernels} computes; work that is never hot (sigmoid and the loss
+ * on 27 outputs per image) is delegated to that twin.
  */
 final class FastKernels implements CpuKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
