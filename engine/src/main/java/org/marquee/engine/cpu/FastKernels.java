@@ -96,9 +96,10 @@ final class FastKernels implements CpuKernels {
         pool.range(n, GRAIN, (from, to) -> {
             int i = from;
             for (; i <= to - L; i += L) {
+                // a blend, not a masked add: JDK 17 compiles masked lanewise operations to slow paths
                 var positive = FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0f);
                 FloatVector d = FloatVector.fromArray(S, dx, dxo + i);
-                d.add(FloatVector.fromArray(S, dy, dyo + i), positive).intoArray(dx, dxo + i);
+                d.blend(d.add(FloatVector.fromArray(S, dy, dyo + i)), positive).intoArray(dx, dxo + i);
             }
             for (; i < to; i++) if (y[yo + i] > 0f) dx[dxo + i] += dy[dyo + i];
         });
