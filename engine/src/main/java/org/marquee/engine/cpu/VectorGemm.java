@@ -14,6 +14,10 @@ package org.marquee.engine.cpu;
  * An untransposed B is not packed: the kernel reads its full panels in place, rows N apart.
  * The first KC block applies {@code beta}; later ones add into C. Packing buffers belong to each
  * worker and grow to the largest block seen, so steady-state calls allocate nothing large.
+ *
+ * <p>Two shapes take other routes: a long reduction with a small C (weight gradients, the dense
+ * forward pass) is split along K between threads, and A·Bᵀ with a long K and few columns skips
+ * packing for {@link DotKernel}'s dot products.
  */
 final class VectorGemm {
     private static final int MR = MicroKernel.MR, NR = MicroKernel.NR;
