@@ -16,7 +16,8 @@
 //               as 16 float16 vectors (one AVX-512 register each on PoCL's CPU device): per p, two
 //               16-wide loads of Bs and 8 broadcasts of As feed 16 FMAs. Between slices the tile
 //               waits in local Cs (TM, TN): PoCL keeps private variables that live across a
-//               barrier in memory, so the registers are loaded and stored once per slice instead.
+//               barrier in memory, so the registers are loaded and stored once per slice instead
+//               (not before the first slice nor after the last, which writes C directly).
 //               A CPU runs a work-group's work-items as a loop, so few work-items with much
 //               explicit vector work each suit it better than many scalar ones (measured: 16x16
 //               work-items with 4x4 scalar tiles ran at under 1 GFLOP/s, this at 40-90).
@@ -67,10 +68,6 @@ inline void gemm_tiled_body(const int transA, const int transB, int M, int N, in
     // tile in registers (private variables that do not live across a barrier stay in registers
     // on PoCL; ones that do are spilled to per-work-item arrays).
     const int rows = min(RM, M - i0 - ly * RM);          // rows of this work-item's tile inside C
-    for (int r = 0; r < RM; r++) {
-        vstore16((float16) 0.0f, 0, Cs + (ly * RM + r) * TN + lx * RN);
-        vstore16((float16) 0.0f, 0, Cs + (ly * RM + r) * TN + lx * RN + 16);
-    }
 
     for (int p0 = 0; p0 < K; p0 += TK) {
         const int kLen = min(TK, K - p0);
@@ -113,10 +110,14 @@ inline void gemm_tiled_body(const int transA, const int transB, int M, int N, in
         }
         barrier(CLK_LOCAL_MEM_FENCE);
         if (rows > 0) {
+            const bool first = p0 == 0, last = p0 + TK >= K;
             __local float* cs = Cs + ly * RM * TN + lx * RN;
             float16 c0[RM], c1[RM];   // row ly*RM + r, columns lx*RN + 0..15 and lx*RN + 16..31
             #pragma unroll
-            for (int r = 0; r < RM; r++) { c0[r] = vload16(0, cs + r * TN); c1[r] = vload16(0, cs + r * TN + 16); }
+            for (int r = 0; r < RM; r++) {
+                c0[r] = first ? (float16) 0.0f : vload16(0, cs + r * TN);
+                c1[r] = first ? (float16) 0.0f : vload16(0, cs + r * TN + 16);
+            }
             for (int p = 0; p < kLen; p++) {
                 float16 b0 = vload16(0, Bs + p * TN + lx * RN);
                 float16 b1 = vload16(0, Bs + p * TN + lx * RN + 16);
@@ -127,30 +128,34 @@ inline void gemm_tiled_body(const int transA, const int transB, int M, int N, in
                     c1[r] = mad(a, b1, c1[r]);
                 }
             }
-            #pragma unroll
-            for (int r = 0; r < RM; r++) { vstore16(c0[r], 0, cs + r * TN); vstore16(c1[r], 0, cs + r * TN + 16); }
+            if (!last) {
+                #pragma unroll
+                for (int r = 0; r < RM; r++) { vstore16(c0[r], 0, cs + r * TN); vstore16(c1[r], 0, cs + r * TN + 16); }
+            } else {
+                // C = alpha * sum + beta * C, straight from the registers.
+                const int j = j0 + lx * RN;
+                for (int r = 0; r < rows; r++) {
+                    __global float* dst = C + cOff + (i0 + ly * RM + r) * N + j;
+                    if (j + RN <= N) {
+                        float16 o0 = alpha * c0[r], o1 = alpha * c1[r];
+                        if (beta != 0.0f) {
+                            o0 += beta * vload16(0, dst);
+                            o1 += beta * vload16(0, dst + 16);
+                        }
+                        vstore16(o0, 0, dst);
+                        vstore16(o1, 0, dst + 16);
+                    } else {
+                        float out[RN];
+                        vstore16(c0[r], 0, out);
+                        vstore16(c1[r], 0, out + 16);
+                        for (int c = 0; c < RN && j + c < N; c++) {
+                            dst[c] = alpha * out[c] + (beta == 0.0f ? 0.0f : beta * dst[c]);
+                        }
+                    }
+                }
+            }
         }
         barrier(CLK_LOCAL_MEM_FENCE);
-    }
-
-    for (int r = 0; r < rows; r++) {
-        int i = i0 + ly * RM + r;
-        int j = j0 + lx * RN;
-        __local const float* cs = Cs + (ly * RM + r) * TN + lx * RN;
-        __global float* dst = C + cOff + i * N + j;
-        if (j + RN <= N) {
-            float16 o0 = alpha * vload16(0, cs), o1 = alpha * vload16(0, cs + 16);
-            if (beta != 0.0f) {
-                o0 += beta * vload16(0, dst);
-                o1 += beta * vload16(0, dst + 16);
-            }
-            vstore16(o0, 0, dst);
-            vstore16(o1, 0, dst + 16);
-        } else {
-            for (int c = 0; c < RN && j + c < N; c++) {
-                dst[c] = alpha * cs[c] + (beta == 0.0f ? 0.0f : beta * dst[c]);
-            }
-        }
     }
 }
 
