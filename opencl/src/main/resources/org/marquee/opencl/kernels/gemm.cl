@@ -10,9 +10,9 @@
 //   gemm_tiled_{nn,nt,tn,tt}  (n = as stored, t = transposed; first letter A, second B)
 //               one work-group of (TN/RN, TM/RM) = (2, 8) work-items computes a TM x TN = 64 x 64
 //               block of C. K is walked in slices of TK = 64: the group stages the op(A) and op(B)
-//               slices in local memory (16-wide copies inside the matrices, zeros past the M and
-//               N edges; a short last slice just runs fewer steps), so the inner loop needs no
-//               bounds checks. Each work-item then accumulates an RM x RN = 8 x 32 register tile
+//               slices in local memory (16-wide copies; a short last slice just runs fewer steps;
+//               past the M and N edges only rows and columns of C that are never written are
+//               computed), so the inner loop needs no bounds checks. Each work-item then accumulates an RM x RN = 8 x 32 register tile
 //               as 16 float16 vectors (one AVX-512 register each on PoCL's CPU device): per p, two
 //               16-wide loads of Bs and 8 broadcasts of As feed 16 FMAs. Between slices the tile
 //               waits in local Cs (TM, TN): PoCL keeps private variables that live across a
@@ -53,6 +53,20 @@ __kernel void gemm_naive(int transA, int transB, int M, int N, int K, float alph
 // (TM, TK) rows of A when A is (M, K), (TK, TM) rows when A is (K, M). Bs is always (TK, TN).
 #define AS(i, p) (transA ? As[(p) * TM + (i)] : As[(i) * TK + (p)])
 
+// dst[0..len) = src[0..len) and zeros up to the next multiple of 16 (the slices' rows are
+// multiples of 16 long), 16 floats per step.
+inline void copy_row(__global const float* src, __local float* dst, int len) {
+    int q = 0;
+    for (; q + 16 <= len; q += 16) vstore16(vload16(0, src + q), 0, dst + q);
+    if (q < len) {
+        for (int t = q; t < q + 16; t++) dst[t] = t < len ? src[t] : 0.0f;
+    }
+}
+
+inline void zero_row(__local float* dst, int len) {
+    for (int q = 0; q < len; q += 16) vstore16((float16) 0.0f, 0, dst + q);
+}
+
 // transA and transB are compile-time constants in each of the four kernels below, so the
 // compiler keeps one branch of every test.
 inline void gemm_tiled_body(const int transA, const int transB, int M, int N, int K, float alpha,
@@ -71,35 +85,22 @@ inline void gemm_tiled_body(const int transA, const int transB, int M, int N, in
 
     for (int p0 = 0; p0 < K; p0 += TK) {
         const int kLen = min(TK, K - p0);
-        // Stage op(A) (TM x kLen) and op(B) (kLen x TN), zero outside the matrices.
-        if (!transA) {                                   // A (M, K): copy TM rows of TK
+        // Stage op(A) (TM x kLen) and op(B) (kLen x TN). Past the M and N edges the slices may
+        // hold stale values: they only reach rows and columns of the tile that are never written.
+        if (!transA) {                                   // A (M, K): copy TM rows of kLen
             for (int i = lid; i < TM; i += WG) {
                 int gi = i0 + i;
-                __global const float* src = A + aOff + gi * K + p0;
-                if (gi < M && kLen == TK) {
-                    for (int q = 0; q < TK; q += 16) vstore16(vload16(0, src + q), 0, As + i * TK + q);
-                } else {
-                    for (int p = 0; p < kLen; p++) As[i * TK + p] = gi < M ? src[p] : 0.0f;
-                }
+                if (gi < M) copy_row(A + aOff + gi * K + p0, As + i * TK, kLen);
+                else zero_row(As + i * TK, TK);
             }
-        } else {                                         // A (K, M): copy TK rows of TM
+        } else {                                         // A (K, M): copy kLen rows of TM
             for (int p = lid; p < kLen; p += WG) {
-                __global const float* src = A + aOff + (p0 + p) * M + i0;
-                if (fullM) {
-                    for (int q = 0; q < TM; q += 16) vstore16(vload16(0, src + q), 0, As + p * TM + q);
-                } else {
-                    for (int i = 0; i < TM; i++) As[p * TM + i] = i0 + i < M ? src[i] : 0.0f;
-                }
+                copy_row(A + aOff + (p0 + p) * M + i0, As + p * TM, fullM ? TM : M - i0);
             }
         }
-        if (!transB) {                                   // B (K, N): copy TK rows of TN
+        if (!transB) {                                   // B (K, N): copy kLen rows of TN
             for (int p = lid; p < kLen; p += WG) {
-                __global const float* src = B + bOff + (p0 + p) * N + j0;
-                if (fullN) {
-                    for (int q = 0; q < TN; q += 16) vstore16(vload16(0, src + q), 0, Bs + p * TN + q);
-                } else {
-                    for (int j = 0; j < TN; j++) Bs[p * TN + j] = j0 + j < N ? src[j] : 0.0f;
-                }
+                copy_row(B + bOff + (p0 + p) * N + j0, Bs + p * TN, fullN ? TN : N - j0);
             }
         } else {                                         // B (N, K): transpose TN rows of TK
             for (int j = lid; j < TN; j += WG) {
