@@ -154,12 +154,39 @@ public final class OpenClBackend implements Backend {
         requireSize("gemm A", a, (long) m * k);
         requireSize("gemm B", b, (long) k * n);
         requireSize("gemm C", c, (long) m * n);
-        KernelCall call = new KernelCall(cl, "gemm.cl", kernel.kernelName(transA, transB));
-        if (kernel.takesTransposeFlags()) call.i(transA ? 1 : 0).i(transB ? 1 : 0);
-        call.i(m).i(n).i(k).f(alpha)
-                .mem(mem(a)).i(off(a)).mem(mem(b)).i(off(b)).f(beta).mem(mem(c)).i(off(c))
-                .run(kernel.global(m, n), kernel.local());
+        if (kernel.takesTransposeFlags()) {
+            new KernelCall(cl, "gemm.cl", kernel.kernelName(transA, transB)).i(transA ? 1 : 0).i(transB ? 1 : 0)
+                    .i(m).i(n).i(k).f(alpha).mem(mem(a)).i(off(a)).mem(mem(b)).i(off(b)).f(beta).mem(mem(c)).i(off(c))
+                    .run(kernel.global(m, n, 1), kernel.local());
+            return;
+        }
+        int slabs = splitK(kernel.blocks(m, n), k);
+        int chunk = slabs == 1 ? k : roundUp((k + slabs - 1) / slabs, GemmKernel.TILE_K);
+        slabs = (k + chunk - 1) / chunk;
+        boolean split = slabs > 1;
+        ClStorage partial = split ? scratch((long) slabs * m * n) : null;    // (slabs, M, N)
+        new KernelCall(cl, "gemm.cl", kernel.kernelName(transA, transB))
+                .i(m).i(n).i(k).f(split ? 1 : alpha).mem(mem(a)).i(off(a)).mem(mem(b)).i(off(b))
+                .f(split ? 0 : beta).mem(split ? partial : mem(c)).i(split ? 0 : off(c)).i(chunk)
+                .run(kernel.global(m, n, slabs), kernel.local());
+        if (split) {
+            new KernelCall(cl, "gemm.cl", "gemm_sum_slabs").mem(partial).i(slabs).i((long) m * n)
+                    .f(alpha).f(beta).mem(mem(c)).i(off(c)).run((long) m * n);
+        }
     }
+
+    /**
+     * How many K slabs to split a GEMM into: enough blocks of work for every compute unit four
+     * times over, each slab at least 8 K slices long; 1 when C alone has enough blocks.
+     */
+    private int splitK(long blocks, int k) {
+        long wanted = 4L * cl.device().computeUnits();
+        if (blocks >= wanted) return 1;
+        int maxSlabs = Math.max(1, k / (8 * GemmKernel.TILE_K));
+        return (int) Math.min(maxSlabs, (wanted + blocks - 1) / blocks);
+    }
+
+    private static int roundUp(int x, int multiple) { return (x + multiple - 1) / multiple * multiple; }
 
     // ---------------------------------------------------------------- convolution helpers
 

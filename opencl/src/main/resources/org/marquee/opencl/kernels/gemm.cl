@@ -21,7 +21,11 @@
 //               A CPU runs a work-group's work-items as a loop, so few work-items with much
 //               explicit vector work each suit it better than many scalar ones (measured: 16x16
 //               work-items with 4x4 scalar tiles ran at under 1 GFLOP/s, this at 40-90).
-//               Global size (ceil(N/TN)*2, ceil(M/TM)*8), local size (2, 8).
+//               Global size (ceil(N/TN)*2, ceil(M/TM)*8, S), local size (2, 8, 1).
+//               Split K: when C has too few blocks to keep every compute unit busy (dense1:
+//               32 x 128 is 2 blocks), the host runs S groups per block along z, group z summing
+//               p in [z*kChunk, (z+1)*kChunk) into slab z of a scratch (S, M, N) buffer, and
+//               gemm_sum_slabs adds the slabs into C. Without splitting S = 1 and kChunk >= K.
 //               Local memory: As (TM*TK) + Bs (TK*TN) + Cs (TM*TN) floats = 48 KiB.
 
 #define A_AT(i, p) (transA ? A[aOff + (p) * M + (i)] : A[aOff + (i) * K + (p)])
@@ -71,7 +75,7 @@ inline void zero_row(__local float* dst, int len) {
 // compiler keeps one branch of every test.
 inline void gemm_tiled_body(const int transA, const int transB, int M, int N, int K, float alpha,
                             __global const float* A, int aOff, __global const float* B, int bOff,
-                            float beta, __global float* C, int cOff,
+                            float beta, __global float* C, int cOff, int kChunk,
                             __local float* As, __local float* Bs, __local float* Cs) {
     const int lx = get_local_id(0), ly = get_local_id(1);
     const int lid = ly * LX + lx;
@@ -82,9 +86,12 @@ inline void gemm_tiled_body(const int transA, const int transB, int M, int N, in
     // tile in registers (private variables that do not live across a barrier stay in registers
     // on PoCL; ones that do are spilled to per-work-item arrays).
     const int rows = min(RM, M - i0 - ly * RM);          // rows of this work-item's tile inside C
+    // Split K: group z sums p in [pBegin, pEnd) into its own (M, N) slab of C.
+    const int pBegin = get_group_id(2) * kChunk, pEnd = min(K, pBegin + kChunk);
+    cOff += get_group_id(2) * M * N;
 
-    for (int p0 = 0; p0 < K; p0 += TK) {
-        const int kLen = min(TK, K - p0);
+    for (int p0 = pBegin; p0 < pEnd; p0 += TK) {
+        const int kLen = min(TK, pEnd - p0);
         // Stage op(A) (TM x kLen) and op(B) (kLen x TN). Past the M and N edges the slices may
         // hold stale values: they only reach rows and columns of the tile that are never written.
         if (!transA) {                                   // A (M, K): copy TM rows of kLen
@@ -111,7 +118,7 @@ inline void gemm_tiled_body(const int transA, const int transB, int M, int N, in
         }
         barrier(CLK_LOCAL_MEM_FENCE);
         if (rows > 0) {
-            const bool first = p0 == 0, last = p0 + TK >= K;
+            const bool first = p0 == pBegin, last = p0 + TK >= pEnd;
             __local float* cs = Cs + ly * RM * TN + lx * RN;
             float16 c0[RM], c1[RM];   // row ly*RM + r, columns lx*RN + 0..15 and lx*RN + 16..31
             #pragma unroll
@@ -163,14 +170,26 @@ inline void gemm_tiled_body(const int transA, const int transB, int M, int N, in
 #define GEMM_TILED(name, TA, TB)                                                                 \
 __kernel __attribute__((reqd_work_group_size(LX, LY, 1)))                                        \
 void name(int M, int N, int K, float alpha, __global const float* A, int aOff,                   \
-          __global const float* B, int bOff, float beta, __global float* C, int cOff) {          \
+          __global const float* B, int bOff, float beta, __global float* C, int cOff,            \
+          int kChunk) {                                                                          \
     __local float As[TM * TK];                                                                   \
     __local float Bs[TK * TN];                                                                   \
     __local float Cs[TM * TN];                                                                   \
-    gemm_tiled_body(TA, TB, M, N, K, alpha, A, aOff, B, bOff, beta, C, cOff, As, Bs, Cs);        \
+    gemm_tiled_body(TA, TB, M, N, K, alpha, A, aOff, B, bOff, beta, C, cOff, kChunk, As, Bs, Cs);\
 }
 
 GEMM_TILED(gemm_tiled_nn, 0, 0)
 GEMM_TILED(gemm_tiled_nt, 0, 1)
 GEMM_TILED(gemm_tiled_tn, 1, 0)
 GEMM_TILED(gemm_tiled_tt, 1, 1)
+
+// Split-K finish: C = alpha * sum over z of partial[z] + beta * C, for S slabs partial (S, M*N)
+// written by a tiled kernel with alpha 1 and beta 0. One work-item per element of C: global M*N.
+__kernel void gemm_sum_slabs(__global const float* partial, int slabs, int count,
+                             float alpha, float beta, __global float* C, int cOff) {
+    int g = get_global_id(0);
+    if (g >= count) return;
+    float sum = 0.0f;
+    for (int z = 0; z < slabs; z++) sum += partial[z * count + g];
+    C[cOff + g] = alpha * sum + (beta == 0.0f ? 0.0f : beta * C[cOff + g]);
+}
