@@ -27,6 +27,7 @@ public final class OpenClBackend implements Backend {
 
     private final OpenClContext cl;
     private final GemmKernel gemmKernel;
+    private final ClGemm gemm;
     private ClStorage scratch;              // (scratchCapacity) floats, grown on demand
 
     /** Opens {@code device} and builds every kernel program; the faster GEMM kernel is used. */
@@ -37,6 +38,7 @@ public final class OpenClBackend implements Backend {
     public OpenClBackend(OpenClDevices.Device device, GemmKernel gemmKernel) {
         this.cl = new OpenClContext(device);
         this.gemmKernel = gemmKernel;
+        this.gemm = new ClGemm(cl, this::scratch);
     }
 
     @Override public String name() { return "opencl"; }
@@ -154,39 +156,8 @@ public final class OpenClBackend implements Backend {
         requireSize("gemm A", a, (long) m * k);
         requireSize("gemm B", b, (long) k * n);
         requireSize("gemm C", c, (long) m * n);
-        if (kernel.takesTransposeFlags()) {
-            new KernelCall(cl, "gemm.cl", kernel.kernelName(transA, transB)).i(transA ? 1 : 0).i(transB ? 1 : 0)
-                    .i(m).i(n).i(k).f(alpha).mem(mem(a)).i(off(a)).mem(mem(b)).i(off(b)).f(beta).mem(mem(c)).i(off(c))
-                    .run(kernel.global(m, n, 1), kernel.local());
-            return;
-        }
-        int slabs = splitK(kernel.blocks(m, n), k);
-        int chunk = slabs == 1 ? k : roundUp((k + slabs - 1) / slabs, GemmKernel.TILE_K);
-        slabs = (k + chunk - 1) / chunk;
-        boolean split = slabs > 1;
-        ClStorage partial = split ? scratch((long) slabs * m * n) : null;    // (slabs, M, N)
-        new KernelCall(cl, "gemm.cl", kernel.kernelName(transA, transB))
-                .i(m).i(n).i(k).f(split ? 1 : alpha).mem(mem(a)).i(off(a)).mem(mem(b)).i(off(b))
-                .f(split ? 0 : beta).mem(split ? partial : mem(c)).i(split ? 0 : off(c)).i(chunk)
-                .run(kernel.global(m, n, slabs), kernel.local());
-        if (split) {
-            new KernelCall(cl, "gemm.cl", "gemm_sum_slabs").mem(partial).i(slabs).i((long) m * n)
-                    .f(alpha).f(beta).mem(mem(c)).i(off(c)).run((long) m * n);
-        }
+        gemm.run(kernel, transA, transB, m, n, k, alpha, mem(a), off(a), mem(b), off(b), beta, mem(c), off(c));
     }
-
-    /**
-     * How many K slabs to split a GEMM into: enough blocks of work for every compute unit four
-     * times over, each slab at least 8 K slices long; 1 when C alone has enough blocks.
-     */
-    private int splitK(long blocks, int k) {
-        long wanted = 4L * cl.device().computeUnits();
-        if (blocks >= wanted) return 1;
-        int maxSlabs = Math.max(1, k / (8 * GemmKernel.TILE_K));
-        return (int) Math.min(maxSlabs, (wanted + blocks - 1) / blocks);
-    }
-
-    private static int roundUp(int x, int multiple) { return (x + multiple - 1) / multiple * multiple; }
 
     // ---------------------------------------------------------------- convolution helpers
 
@@ -305,9 +276,7 @@ public final class OpenClBackend implements Backend {
         ClStorage terms = scratch(n);                          // (n) per-element losses
         new KernelCall(cl, "loss.cl", "sigmoid_bce").mem(mem(logits)).i(off(logits)).mem(mem(targets)).i(off(targets))
                 .mem(mem(grad)).i(off(grad)).mem(terms).i(n).run(n);
-        double total = 0;
-        for (float t : readScratch(terms, n)) total += t;
-        return total / n;
+        return cl.sumOnHost(terms, n, false) / n;
     }
 
     /** Partial sums per chunk on the device (in double where the device has fp64), finished on the host in double. */
@@ -319,23 +288,7 @@ public final class OpenClBackend implements Backend {
         ClStorage partial = scratch(fp64 ? 2L * parts : parts);   // (parts) doubles or floats
         new KernelCall(cl, "reduce.cl", fp64 ? "sum_squares_partial_f64" : "sum_squares_partial")
                 .mem(mem(x)).i(off(x)).i(n).i(SQUARES_CHUNK).mem(partial).run(parts);
-        double total = 0;
-        if (fp64) {
-            double[] sums = new double[parts];
-            OpenClException.check(CL.clEnqueueReadBuffer(cl.queue(), partial.memory(), CL_TRUE, 0, (long) parts * Sizeof.cl_double,
-                    Pointer.to(sums), 0, null, null), "clEnqueueReadBuffer(scratch)");
-            for (double p : sums) total += p;
-        } else {
-            for (float p : readScratch(partial, parts)) total += p;
-        }
-        return total;
-    }
-
-    private float[] readScratch(ClStorage s, int count) {
-        float[] out = new float[count];
-        OpenClException.check(CL.clEnqueueReadBuffer(cl.queue(), s.memory(), CL_TRUE, 0, (long) count * Sizeof.cl_float,
-                Pointer.to(out), 0, null, null), "clEnqueueReadBuffer(scratch)");
-        return out;
+        return cl.sumOnHost(partial, parts, fp64);
     }
 
     @Override
