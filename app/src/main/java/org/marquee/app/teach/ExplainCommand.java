@@ -11,7 +11,6 @@ import org.marquee.dataset.SyntheticPosters;
 import org.marquee.engine.Backend;
 import org.marquee.engine.BackendProvider;
 import org.marquee.engine.nn.Sequential;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -95,7 +94,6 @@ public final class ExplainCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.setProperty("java.awt.headless", "true");
-        System.exit(new CommandLine(new ExplainCommand()).execute(args));
+        TeachCli.main(new ExplainCommand(), args);
     }
 }

@@ -96,6 +96,6 @@ public final class GradcheckCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new GradcheckCommand()).execute(args));
+        TeachCli.main(new GradcheckCommand(), args);
     }
 }

@@ -25,6 +25,7 @@ public final class GuideDocument {
     private static final Pattern BLOCK = Pattern.compile("^<!-- figure: ([a-z0-9.\\-]+) -->$");
     private static final Pattern INLINE = Pattern.compile("(\\S+?)<!--=([a-z0-9.\\-]+)-->");
     private static final Pattern LINK = Pattern.compile("\\[([^\\]]+)\\]\\(([^)#\\s]+)\\)");
+    private static final Pattern FILE_NAME = Pattern.compile("`?\\w+\\.(java|cl|md|xml)`?");
     private static final Pattern METHOD = Pattern.compile("`?(?:[A-Z]\\w*)?[.#](\\w+)(?:\\(\\))?`?|`?(\\w+)\\(\\)`?");
 
     private final Path file;
@@ -130,7 +131,7 @@ public final class GuideDocument {
                     continue;
                 }
                 Matcher method = METHOD.matcher(text.strip());
-                if (!method.matches() || Files.isDirectory(resolved)) continue;
+                if (!method.matches() || Files.isDirectory(resolved) || FILE_NAME.matcher(text.strip()).matches()) continue;
                 String name = method.group(1) != null ? method.group(1) : method.group(2);
                 try {
                     String source = Files.readString(resolved, StandardCharsets.UTF_8);
