@@ -145,6 +145,8 @@ public final class PosterCacheBuilder {
             return out;
         } catch (PosterException e) {
             return e.reason();
+        } catch (RuntimeException e) {
+            return PosterException.Reason.UNREADABLE; // a decoder bug on a damaged file must not stop the build
         } finally {
             bar.step();
         }

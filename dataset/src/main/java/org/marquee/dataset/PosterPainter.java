@@ -1,21 +1,24 @@
 package org.marquee.dataset;
 
 /**
- * Draws one synthetic poster, (3, S, S) floats in [0, 1], from its genre indices. Each of the 27
- * genres g has its own cues, all strong enough for a small CNN:
+ * Draws one synthetic poster, (3, S, S) floats in [0, 1], from its genres' cue numbers c (0..26,
+ * the genre's rank by real frequency, so the commonest genres get the most distinct cues). Each
+ * cue number has its own visual signs, all strong enough for a small CNN:
  * <ul>
- * <li>a hue (golden-ratio spacing, so neighbouring indices differ): the colour of its shapes and,
- *     for the first two genres, of the background gradient;</li>
- * <li>a shape family, g % 9: disc, square, triangle, diamond, ring, cross, star, wide bar, tall bar;</li>
- * <li>a band, g / 9: its shapes sit in the top, middle or bottom third, so (shape, band) is unique;</li>
- * <li>a texture inside the shape, (g + g / 9) % 4: solid, horizontal stripes, vertical stripes, checks.</li>
+ * <li>a hue, c times the golden ratio (mod 1), so close ranks get far-apart hues: the colour of
+ *     its shapes and, for the first two genres, of the background gradient;</li>
+ * <li>a band, c % 3: its shape sits in the top, middle or bottom of the poster, so the three
+ *     commonest genres (Drama, Comedy, Thriller) never compete for a place;</li>
+ * <li>a shape family, c / 3: disc, square, triangle, diamond, ring, cross, star, wide bar, tall
+ *     bar; (band, shape) is unique to the genre;</li>
+ * <li>a texture inside the shape, (c + c / 3) % 4: solid, horizontal stripes, vertical stripes, checks.</li>
  * </ul>
  * Posters with several genres show all their genres' shapes, side by side when they share a band.
  * Everything else is noise shared by all genres: a title block with letter marks at the top or
  * bottom edge, a brightness change and per-pixel noise.
  */
 final class PosterPainter {
-    private static final int SHAPES = 9;
+    private static final int BANDS = 3;
     private final int size;
 
     PosterPainter(int size) {
@@ -35,21 +38,21 @@ final class PosterPainter {
         }
         for (int i = 0; i < genres.length; i++) {
             int g = genres[i];
-            int band = g / SHAPES;
+            int band = g % BANDS;
             int sharing = 0;
             int slot = 0;
             for (int j = 0; j < genres.length; j++) {
-                if (genres[j] / SHAPES == band) {
+                if (genres[j] % BANDS == band) {
                     slot += j < i ? 1 : 0;
                     sharing++;
                 }
             }
             float radius = size * (sharing > 1 ? 0.10f : 0.13f) * (0.9f + 0.2f * rng.nextFloat());
-            float widthFactor = g % SHAPES == 7 ? 1.6f : 1f;
+            float widthFactor = g / BANDS == 7 ? 1.6f : 1f;
             float left = size * slot / (float) sharing + radius * widthFactor;
             float right = size * (slot + 1) / (float) sharing - radius * widthFactor;
             float cx = left + (right - left) * rng.nextFloat();
-            float cy = size * (0.22f + 0.28f * band) + (rng.nextFloat() - 0.5f) * size * 0.05f;
+            float cy = size * (0.25f + 0.25f * band) + (rng.nextFloat() - 0.5f) * size * 0.05f;
             shape(g, cx, cy, radius, hsv(hue(g), 0.85f, 0.95f), out, offset);
         }
         titleBlock(rng, out, offset);
@@ -67,8 +70,8 @@ final class PosterPainter {
 
     /** Fills genre g's shape centred at (cx, cy) with its colour and texture. */
     private void shape(int g, float cx, float cy, float r, float[] rgb, float[] out, int offset) {
-        int family = g % SHAPES;
-        int texture = (g + g / SHAPES) % 4;
+        int family = g / BANDS;
+        int texture = (g + g / BANDS) % 4;
         int period = Math.max(2, size / 32);
         int plane = size * size;
         float wide = family == 7 ? 1.6f : 1f;
@@ -125,7 +128,7 @@ final class PosterPainter {
     /** A dark strip with light letter marks at the top or bottom edge, as a poster title. */
     private void titleBlock(SplitMix rng, float[] out, int offset) {
         int plane = size * size;
-        int h = Math.max(3, size / 14);
+        int h = Math.max(3, size / 18);
         int y0 = rng.nextInt(2) == 0 ? size / 60 : size - h - size / 60;
         int letters = 4 + rng.nextInt(9);
         int letterWidth = Math.max(1, size / 40);

@@ -35,6 +35,8 @@ public final class SyntheticPosters implements PosterDataset {
     static final int[] CARDINALITY_COUNTS = {5449, 5794, 8016};
 
     private static final GenreVocabulary VOCABULARY = new GenreVocabulary(GENRES);
+    /** RANK[g]: genre g's place by real frequency (0 = Drama); the painter's cues follow it. */
+    static final int[] RANK = ranks(GENRE_COUNTS);
 
     private final int count;
     private final int imageSize;
@@ -112,7 +114,11 @@ public final class SyntheticPosters implements PosterDataset {
     /** Writes poster {@code index} into out[offset ..] as (3, S, S). */
     public void image(int index, float[] out, int offset) {
         int[] genres = genreIndices(index);
-        painter.paint(genres, new SplitMix(SplitMix.mix(seed ^ SplitMix.mix(2L * index + 2))), out, offset);
+        int[] cues = new int[genres.length];
+        for (int i = 0; i < genres.length; i++) {
+            cues[i] = RANK[genres[i]];
+        }
+        painter.paint(cues, new SplitMix(SplitMix.mix(seed ^ SplitMix.mix(2L * index + 2))), out, offset);
     }
 
     @Override
@@ -130,6 +136,19 @@ public final class SyntheticPosters implements PosterDataset {
                 labels[n * g + k] = 1f;
             }
         }
+    }
+
+    private static int[] ranks(int[] counts) {
+        Integer[] order = new Integer[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> counts[a] != counts[b] ? Integer.compare(counts[b], counts[a]) : Integer.compare(a, b));
+        int[] rank = new int[counts.length];
+        for (int r = 0; r < counts.length; r++) {
+            rank[order[r]] = r;
+        }
+        return rank;
     }
 
     /** Draws an index with probability weight[i] among those not taken. */

@@ -48,6 +48,10 @@ class RealDataTest {
         assertTrue(c.movies().stream().allMatch(m -> m.year() >= 2000 && m.genres().size() <= 3));
         Set<Long> ids = new HashSet<>();
         c.movies().forEach(m -> assertTrue(ids.add(m.imdbId())));
+        // every poster belongs to a kept movie
+        long withPoster = PosterSource.of(c.movies(), data.resolve(DataLocation.POSTERS)).stream()
+                .filter(s -> Files.isRegularFile(s.file())).count();
+        assertEquals(9_184, withPoster);
     }
 
     @Test

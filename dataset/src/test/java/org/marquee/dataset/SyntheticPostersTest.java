@@ -106,9 +106,15 @@ class SyntheticPostersTest {
     @Test
     void eachGenreHasAUniqueShapeAndBand() {
         java.util.Set<Integer> cues = new java.util.HashSet<>();
+        java.util.Set<Integer> ranks = new java.util.HashSet<>();
         for (int g = 0; g < 27; g++) {
-            assertTrue(cues.add((g % 9) * 10 + g / 9));
+            int c = SyntheticPosters.RANK[g];
+            assertTrue(ranks.add(c));
+            assertTrue(cues.add((c % 3) * 10 + c / 3)); // (band, shape) pairs are distinct
         }
+        assertEquals(0, SyntheticPosters.RANK[SyntheticPosters.GENRES.indexOf("Drama")]);
+        assertEquals(1, SyntheticPosters.RANK[SyntheticPosters.GENRES.indexOf("Comedy")]);
+        assertEquals(2, SyntheticPosters.RANK[SyntheticPosters.GENRES.indexOf("Thriller")]);
         assertTrue(PosterPainter.inside(0, 0, 0) && !PosterPainter.inside(0, 0.9f, 0.9f));
         assertTrue(PosterPainter.inside(4, 0.9f, 0) && !PosterPainter.inside(4, 0, 0)); // ring has a hole
     }

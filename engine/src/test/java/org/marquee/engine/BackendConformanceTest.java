@@ -177,9 +177,9 @@ public abstract class BackendConformanceTest {
 
     @Test
     void gemmWithBetaZeroIgnoresNaNInC() {
-        for (int t = 0; t < 4; t++) {
+        for (int t = 0; t < 8; t++) {
             boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
-            int m = 21, n = 35, k = 14;
+            int m = t < 4 ? 21 : 9, n = t < 4 ? 35 : 17, k = t < 4 ? 14 : 3000; // short and long reductions
             Tensor a = place(fast, random(7, m * k), 4, ta ? new int[] {k, m} : new int[] {m, k});
             Tensor b = place(fast, random(8, k * n), 0, tb ? new int[] {n, k} : new int[] {k, n});
             float[] nan = new float[m * n];
@@ -389,7 +389,7 @@ public abstract class BackendConformanceTest {
 
     @Test
     void dropoutMaskMatchesTheHashExactly() {
-        for (double rate : new double[] {0.0, 0.25, 0.5}) {
+        for (double rate : new double[] {0.0, 0.25, 0.3, 0.5, 0.9}) {
             for (int n : SIZES) {
                 Tensor[] mask = pair(random(n, n), 3, n);
                 fast.dropoutMask(mask[0], 42L, 7L + n, rate);

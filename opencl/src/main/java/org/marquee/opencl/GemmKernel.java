@@ -7,10 +7,10 @@ package org.marquee.opencl;
 public enum GemmKernel {
     /** One work-item per element of C, a dot product straight from global memory. */
     NAIVE("gemm_naive", 1, 1, null),
-    /** 64 x 64 blocks of C per (16, 16) work-group, K slices staged in local memory, 4 x 4 per work-item. */
-    TILED("gemm_tiled", 64, 64, new long[] {16, 16});
+    /** 64 x 64 blocks of C per (2, 8) work-group, K slices staged in local memory, 8 x 32 per work-item. */
+    TILED("gemm_tiled", 64, 64, new long[] {2, 8});
 
-    final String kernelName;
+    private final String kernelName;
     private final int rowsPerGroup;     // TM
     private final int colsPerGroup;     // TN
     private final long[] local;         // work-group size (x, y) or null for the runtime's choice
@@ -21,6 +21,18 @@ public enum GemmKernel {
         this.colsPerGroup = colsPerGroup;
         this.local = local;
     }
+
+    /**
+     * The kernel for a transpose case: the naive kernel takes the flags as arguments, the tiled one
+     * has a kernel per case ({@code _nn}, {@code _nt}, {@code _tn}, {@code _tt}).
+     */
+    String kernelName(boolean transA, boolean transB) {
+        if (this == NAIVE) return kernelName;
+        return kernelName + "_" + (transA ? 't' : 'n') + (transB ? 't' : 'n');
+    }
+
+    /** Whether the transpose flags are the kernel's first two arguments. */
+    boolean takesTransposeFlags() { return this == NAIVE; }
 
     /** Global size (x over N, y over M). */
     long[] global(int m, int n) {

@@ -154,8 +154,9 @@ public final class OpenClBackend implements Backend {
         requireSize("gemm A", a, (long) m * k);
         requireSize("gemm B", b, (long) k * n);
         requireSize("gemm C", c, (long) m * n);
-        new KernelCall(cl, "gemm.cl", kernel.kernelName)
-                .i(transA ? 1 : 0).i(transB ? 1 : 0).i(m).i(n).i(k).f(alpha)
+        KernelCall call = new KernelCall(cl, "gemm.cl", kernel.kernelName(transA, transB));
+        if (kernel.takesTransposeFlags()) call.i(transA ? 1 : 0).i(transB ? 1 : 0);
+        call.i(m).i(n).i(k).f(alpha)
                 .mem(mem(a)).i(off(a)).mem(mem(b)).i(off(b)).f(beta).mem(mem(c)).i(off(c))
                 .run(kernel.global(m, n), kernel.local());
     }
@@ -282,15 +283,24 @@ public final class OpenClBackend implements Backend {
         return total / n;
     }
 
+    /** Partial sums per chunk on the device (in double where the device has fp64), finished on the host in double. */
     @Override
     public double sumOfSquares(Tensor x) {
         int n = x.intSize();
         int parts = (n + SQUARES_CHUNK - 1) / SQUARES_CHUNK;
-        ClStorage partial = scratch(parts);                    // (parts) partial sums
-        new KernelCall(cl, "reduce.cl", "sum_squares_partial").mem(mem(x)).i(off(x)).i(n).i(SQUARES_CHUNK)
-                .mem(partial).run(parts);
+        boolean fp64 = cl.device().fp64();
+        ClStorage partial = scratch(fp64 ? 2L * parts : parts);   // (parts) doubles or floats
+        new KernelCall(cl, "reduce.cl", fp64 ? "sum_squares_partial_f64" : "sum_squares_partial")
+                .mem(mem(x)).i(off(x)).i(n).i(SQUARES_CHUNK).mem(partial).run(parts);
         double total = 0;
-        for (float p : readScratch(partial, parts)) total += p;
+        if (fp64) {
+            double[] sums = new double[parts];
+            OpenClException.check(CL.clEnqueueReadBuffer(cl.queue(), partial.memory(), CL_TRUE, 0, (long) parts * Sizeof.cl_double,
+                    Pointer.to(sums), 0, null, null), "clEnqueueReadBuffer(scratch)");
+            for (double p : sums) total += p;
+        } else {
+            for (float p : readScratch(partial, parts)) total += p;
+        }
         return total;
     }
 

@@ -107,20 +107,29 @@ final class FastKernels implements CpuKernels {
     public void maxPool2x2(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
         int plane = h * w, out = (h / 2) * (w / 2);
         pool.range(planes, Math.max(1, GRAIN / plane), (from, to) ->
-                scalar.maxPool2x2(x, xo + from * plane, to - from, h, w, y, yo + from * out, arg, ao + from * out));
+                Pooling.forward(x, xo + from * plane, to - from, h, w, y, yo + from * out, arg, ao + from * out));
     }
 
     @Override
     public void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo) {
         int plane = h * w, out = (h / 2) * (w / 2);
         pool.range(planes, Math.max(1, GRAIN / plane), (from, to) ->
-                scalar.maxPool2x2Backward(dy, dyo + from * out, arg, ao + from * out, to - from, h, w, dx, dxo + from * plane));
+                Pooling.backward(dy, dyo + from * out, arg, ao + from * out, to - from, h, w, dx, dxo + from * plane));
     }
 
+    /**
+     * DropoutHash.maskValue without floating point per element: uniform = u * 2^-24 with u the top
+     * 24 bits of the hash, so {@code uniform >= rate} exactly when {@code u >= ceil(rate * 2^24)}.
+     */
     @Override
     public void dropoutMask(float[] mask, int mo, int n, long seed, long step, double rate) {
+        long threshold = (long) Math.ceil(rate * 0x1p24);
+        float keep = (float) (1.0 / (1.0 - rate));
         pool.range(n, GRAIN, (from, to) -> {
-            for (int i = from; i < to; i++) mask[mo + i] = (float) org.marquee.engine.DropoutHash.maskValue(seed, step, i, rate);
+            for (int i = from; i < to; i++) {
+                long u = org.marquee.engine.DropoutHash.mix(seed, step, i) >>> 40;
+                mask[mo + i] = u >= threshold ? keep : 0f;
+            }
         });
     }
 

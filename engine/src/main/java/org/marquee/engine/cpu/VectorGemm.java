@@ -30,6 +30,8 @@ final class VectorGemm {
         float[] packedA = new float[0];
         float[] packedB = new float[0];
         final float[] tile = new float[MR * NR];
+        /** This worker's share of C when the reduction is split between threads. */
+        float[] partial = new float[0];
     }
 
     VectorGemm(WorkerPool pool) {
@@ -42,8 +44,12 @@ final class VectorGemm {
 
     synchronized void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
-        int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
         int threads = (long) m * n * k < PARALLEL_MIN_WORK ? 1 : pool.threads();
+        if (threads > 1 && splitK(m, n, k, threads)) {
+            multiplySplitK(transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, threads);
+            return;
+        }
+        int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
         boolean splitN = chooseSplitN(tilesM, tilesN, threads);
         int tiles = splitN ? tilesN : tilesM;
         pool.run(Math.min(threads, tiles), (w, ws) -> {
@@ -52,9 +58,45 @@ final class VectorGemm {
             if (splitN) { j0 = from * NR; j1 = Math.min(n, to * NR); }
             else { i0 = from * MR; i1 = Math.min(m, to * MR); }
             if (i0 < i1 && j0 < j1) {
-                block(spaces[w], transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, i0, i1, j0, j1);
+                block(spaces[w], transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, n,
+                        i0, i1, j0, j1, 0, k);
             }
         });
+    }
+
+    /**
+     * A long reduction with a small C (weight gradients, the dense layer's forward pass): each
+     * thread takes a slice of K, so no thread packs what another packs. Worker 0 writes into C with
+     * beta; the others write private partial products, added into C afterwards.
+     */
+    static boolean splitK(int m, int n, int k, int threads) {
+        return k >= 4 * Math.max(m, n) && (long) m * n <= (1 << 18) && k >= threads * 64;
+    }
+
+    private void multiplySplitK(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff, int threads) {
+        int size = m * n;
+        for (int w = 1; w < threads; w++) {
+            if (spaces[w].partial.length < size) spaces[w].partial = new float[size];
+        }
+        pool.run(threads, (w, ws) -> {
+            int p0 = (int) ((long) k * w / ws), p1 = (int) ((long) k * (w + 1) / ws);
+            if (w == 0) {
+                block(spaces[0], transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, n, 0, m, 0, n, p0, p1);
+            } else {
+                block(spaces[w], transA, transB, m, n, k, alpha, a, aOff, b, bOff, 0f, spaces[w].partial, 0, n, 0, m, 0, n, p0, p1);
+            }
+        });
+        for (int w = 1; w < threads; w++) {
+            float[] part = spaces[w].partial;
+            int i = 0;
+            for (; i <= size - MicroKernel.L; i += MicroKernel.L) {
+                jdk.incubator.vector.FloatVector.fromArray(MicroKernel.S, c, cOff + i)
+                        .add(jdk.incubator.vector.FloatVector.fromArray(MicroKernel.S, part, i))
+                        .intoArray(c, cOff + i);
+            }
+            for (; i < size; i++) c[cOff + i] += part[i];
+        }
     }
 
     /** Split along N unless M gives a more even share of micro-tiles. */
@@ -66,12 +108,12 @@ final class VectorGemm {
         return evenN > evenM;
     }
 
-    /** C[i0..i1)[j0..j1) for one worker. */
+    /** C[i0..i1)[j0..j1) += the products over p in [p0, p1), for one worker; C rows are ldc apart. */
     private static void block(Workspace ws, boolean transA, boolean transB, int m, int n, int k, float alpha,
-                              float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff,
-                              int i0, int i1, int j0, int j1) {
-        int kBlocks = (k + KC - 1) / KC;
-        int kc0 = (k + kBlocks - 1) / kBlocks;            // even KC blocks
+                              float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff, int ldc,
+                              int i0, int i1, int j0, int j1, int p0, int p1) {
+        int kBlocks = (p1 - p0 + KC - 1) / KC;
+        int kc0 = (p1 - p0 + kBlocks - 1) / kBlocks;      // even KC blocks
         int mc0 = Math.min(MC, roundUp(i1 - i0, MR));
         int nc0 = Math.min(NC, roundUp(j1 - j0, NR));
         if (ws.packedA.length < mc0 * kc0) ws.packedA = new float[mc0 * kc0];
@@ -79,9 +121,9 @@ final class VectorGemm {
         float[] pa = ws.packedA, pb = ws.packedB, tile = ws.tile;
         for (int ic = i0; ic < i1; ic += mc0) {
             int mc = Math.min(mc0, i1 - ic);
-            for (int pc = 0; pc < k; pc += kc0) {
-                int kc = Math.min(kc0, k - pc);
-                float betaHere = pc == 0 ? beta : 1f;
+            for (int pc = p0; pc < p1; pc += kc0) {
+                int kc = Math.min(kc0, p1 - pc);
+                float betaHere = pc == p0 ? beta : 1f;
                 GemmPacking.packA(transA, a, aOff, m, k, ic, mc, pc, kc, pa);
                 for (int jc = j0; jc < j1; jc += nc0) {
                     int nc = Math.min(nc0, j1 - jc);
@@ -92,7 +134,7 @@ final class VectorGemm {
                         for (int jr = 0; jr < nc; jr += NR) {
                             int cols = Math.min(NR, nc - jr);
                             MicroKernel.multiply(kc, pa, ao, pb, jr * kc, tile);
-                            MicroKernel.store(tile, rows, cols, alpha, betaHere, c, cOff + (ic + ir) * n + jc + jr, n);
+                            MicroKernel.store(tile, rows, cols, alpha, betaHere, c, cOff + (ic + ir) * ldc + jc + jr, ldc);
                         }
                     }
                 }

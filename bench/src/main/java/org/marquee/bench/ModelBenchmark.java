@@ -1,0 +1,100 @@
+package org.marquee.bench;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.marquee.app.PosterModel;
+import org.marquee.engine.AdamConfig;
+import org.marquee.engine.Backend;
+import org.marquee.engine.BackendProvider;
+import org.marquee.engine.BackendProvider.BackendOptions;
+import org.marquee.engine.Tensor;
+import org.marquee.engine.nn.Adam;
+import org.marquee.engine.nn.Loss;
+import org.marquee.engine.nn.Sequential;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The full poster model on random input: forward pass (inference) and one training step
+ * (forward, loss, backward, Adam) at batch 32, the figures compared with the frameworks in
+ * the performance anchors (30.21 GFLOP forward, 87.90 GFLOP per training step at batch 32).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx4g"})
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 5, time = 5)
+public class ModelBenchmark {
+
+    @Param({"cpu"})
+    public String backendName;
+
+    @Param({"32"})
+    public int batch;
+
+    /** Worker threads; 0 = all processors. */
+    @Param({"0"})
+    public int threads;
+
+    private Backend backend;
+    private Sequential model;
+    private Adam adam;
+    private Tensor images, targets, grad;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        BackendProvider provider = BackendProvider.named(backendName)
+                .orElseThrow(() -> new IllegalArgumentException("no backend named " + backendName));
+        backend = provider.create(new BackendOptions(threads, null));
+        model = PosterModel.build(backend, 7);
+        adam = new Adam(backend, AdamConfig.keras(), model.parameterCount());
+        SplittableRandom r = new SplittableRandom(11);
+        images = backend.allocate(batch, PosterModel.CHANNELS, PosterModel.HEIGHT, PosterModel.WIDTH);
+        float[] x = new float[images.intSize()];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+        backend.upload(images, x);
+        targets = backend.allocate(batch, PosterModel.GENRES);
+        float[] t = new float[targets.intSize()];
+        for (int i = 0; i < t.length; i++) t[i] = r.nextInt(5) == 0 ? 1f : 0f;
+        backend.upload(targets, t);
+        grad = backend.allocate(batch, PosterModel.GENRES);
+    }
+
+    @Benchmark
+    public Tensor forward() {
+        Tensor logits = model.forward(images, false);
+        backend.synchronize();
+        return logits;
+    }
+
+    @Benchmark
+    public double trainingStep() {
+        model.setStep(model.step() + 1);
+        model.zeroGradients();
+        Tensor logits = model.forward(images, true);
+        double loss = Loss.sigmoidCrossEntropy(backend, logits, targets, grad);
+        model.backward(grad);
+        adam.step(model.parameters(), model.gradients());
+        backend.synchronize();
+        return loss;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        adam.close();
+        model.close();
+        backend.close();
+    }
+}
