@@ -133,7 +133,7 @@ final class ModelFigures {
             } catch (Exception e) {
                 throw new IllegalStateException("forward pass for the guide failed: " + e.getMessage(), e);
             }
-            labels = poster.labels();
+            labels = poster.labels(org.marquee.dataset.SyntheticPosters.GENRES);
         }
         return forward;
     }

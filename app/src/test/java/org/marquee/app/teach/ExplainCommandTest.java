@@ -98,6 +98,28 @@ class ExplainCommandTest {
     }
 
     @Test
+    void aTrainedModelFromACheckpoint() throws Exception {
+        Path file = dir.resolve("model.ckpt");
+        List<String> genres = org.marquee.dataset.SyntheticPosters.GENRES;
+        try (Sequential model = PosterModel.build(new ReferenceBackend(), 9, SIZE, SIZE, genres.size())) {
+            model.backend().fill(model.parameters().view(model.parameterCount() - 1, 1), 3.0);   // last bias: a confident last genre
+            org.marquee.app.checkpoint.CheckpointFile.write(org.marquee.app.train.ModelState.snapshot(model, null, genres,
+                    org.marquee.app.checkpoint.TrainingState.initial(9)), file);
+        }
+        Run r = Run.of(new ExplainCommand(), "--checkpoint", file.toString(), "--no-images");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("model:   poster-cnn 3x" + SIZE + "x" + SIZE + " -> 27") && r.out().contains(file.toString()), r.out());
+        assertTrue(r.out().contains("(" + "32, " + (SIZE - 2) + ", " + (SIZE - 2) + ")"), "the checkpoint's image size: " + r.out());
+        assertTrue(r.out().contains("top 5 genres: " + genres.get(26) + " 0.95"), "the loaded bias shows: " + r.out());
+
+        Path broken = dir.resolve("broken.ckpt");
+        Files.write(broken, new byte[] {1, 2, 3});
+        Run bad = Run.of(new ExplainCommand(), "--checkpoint", broken.toString());
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().startsWith("error: ") && bad.err().contains("broken.ckpt"), bad.err());
+    }
+
+    @Test
     void clearErrors() {
         Path missing = dir.resolve("nope.jpg");
         Run r = Run.of(new ExplainCommand(), "--poster", missing.toString(), "--image-size", "" + SIZE);

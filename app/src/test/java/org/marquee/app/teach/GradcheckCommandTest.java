@@ -65,6 +65,13 @@ class GradcheckCommandTest {
     }
 
     @Test
+    void bothAreSubcommandsOfMarquee() {
+        assertEquals(0, org.marquee.app.Main.run("gradcheck", "relu"));
+        picocli.CommandLine cli = new picocli.CommandLine(new org.marquee.app.Main());
+        assertTrue(cli.getSubcommands().containsKey("explain") && cli.getSubcommands().containsKey("gradcheck"));
+    }
+
+    @Test
     void unknownTargetIsAUsageError() {
         Run r = Run.of(new GradcheckCommand(), "lstm");
         assertEquals(2, r.exitCode());
