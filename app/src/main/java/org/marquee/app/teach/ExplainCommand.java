@@ -54,6 +54,11 @@ public final class ExplainCommand implements Callable<Integer> {
             description = "folder for the feature-map PNGs (default: ${DEFAULT-VALUE})")
     Path output;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "run the forward pass N times and report each layer's median time; the first run includes "
+                    + "the JIT's warm-up (default: ${DEFAULT-VALUE})")
+    int repeat;
+
     @Option(names = "--no-images", description = "do not write feature-map PNGs")
     boolean noImages;
 
@@ -76,8 +81,9 @@ public final class ExplainCommand implements Callable<Integer> {
                 Path file = output.resolve(conv.name() + ".png");
                 FeatureMapImage.write(FeatureMapImage.draw(maps, s[0], s[1], s[2]), file);
                 written.add(file);
-            });
+            }, repeat);
             out.print(ExplainReport.table(result.layers(), true));
+            if (repeat > 1) out.printf(Locale.ROOT, "(times: median of %d runs)%n", repeat);
             out.println();
             out.print(Predictions.describe(result.logits(), input.labels(explained.genres()), explained.genres(), 5));
         }

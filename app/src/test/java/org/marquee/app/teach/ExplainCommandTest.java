@@ -50,6 +50,7 @@ class ExplainCommandTest {
             }
         }
         assertTrue(r.out().contains("synthetic poster 0"), r.out());
+        assertEquals(17, statistics(r.out()).size(), r.out());
         assertTrue(r.out().contains("loss against its genres"), r.out());
         assertTrue(r.out().contains("top 5 genres:"), r.out());
     }
@@ -95,6 +96,16 @@ class ExplainCommandTest {
         assertTrue(r.out().startsWith("poster:  " + file), r.out());
         assertFalse(r.out().contains("loss against"), "a file's genres are unknown: " + r.out());
         assertFalse(Files.exists(out), "no PNGs with --no-images");
+
+        Run repeated = Run.of(new ExplainCommand(), "--poster", file.toString(), "--image-size", "" + SIZE, "--no-images", "--repeat", "3");
+        assertEquals(0, repeated.exitCode(), repeated.err());
+        assertTrue(repeated.out().contains("(times: median of 3 runs)"), repeated.out());
+        assertEquals(statistics(r.out()), statistics(repeated.out()), "the same values, however often it runs");
+    }
+
+    /** The table without its time column. */
+    private static List<String> statistics(String out) {
+        return out.lines().filter(l -> l.matches("^\\w+_\\d+ .*%.*")).map(l -> l.substring(0, l.lastIndexOf('%') + 1)).toList();
     }
 
     @Test
