@@ -168,10 +168,15 @@ public final class GuideDocument {
         return String.join("\n", ls);
     }
 
-    /** The guide's chapters: every Markdown file in {@code docs}. */
+    /**
+     * The guide's pages: every Markdown file in {@code docs} except {@code README-section.md}, a
+     * section written for the top-level README (its links are relative to the project root, and it
+     * shows real command output, timings included).
+     */
     public static List<Path> chapters(Path docs) throws IOException {
         try (var files = Files.list(docs)) {
-            return files.filter(p -> p.toString().endsWith(".md")).sorted().toList();
+            return files.filter(p -> p.toString().endsWith(".md") && !p.getFileName().toString().equals("README-section.md"))
+                    .sorted().toList();
         }
     }
 
