@@ -22,12 +22,12 @@ public final class GuideFigures {
 
     public GuideFigures() {
         // the model
-        add("model.parameters", () -> String.format(Locale.ROOT, "%,d", ModelFigures.parameterCount()));
-        add("model-summary", ModelFigures::summary);
-        add("parameter-table", ModelFigures::parameterTable);
-        add("dense1.share", ModelFigures::denseShare);
-        add("gemm-table", ModelFigures::gemmTable);
-        add("backward-table", ModelFigures::backwardTable);
+        add("model.parameters", () -> String.format(Locale.ROOT, "%,d", model.parameterCount()));
+        add("model-summary", model::summary);
+        add("parameter-table", model::parameterTable);
+        add("dense1.share", model::denseShare);
+        add("gemm-table", model::gemmTable);
+        add("backward-table", model::backwardTable);
         add("explain-table", model::explainTable);
         add("init.loss", model::initialLoss);
         add("init.max-logit", model::largestLogit);

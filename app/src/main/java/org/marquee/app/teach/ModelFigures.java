@@ -26,63 +26,59 @@ final class ModelFigures {
 
     private ExplainRun.Result forward;
     private double[] labels;
+    private Sequential model;      // the full poster model, built once for the figures that only read it
 
-    static String summary() {
-        try (Sequential model = PosterModel.build(new ReferenceBackend(), MODEL_SEED)) {
-            return model.summary();
-        }
+    /** The full poster model on the reference backend, built on first use. */
+    private synchronized Sequential model() {
+        if (model == null) model = PosterModel.build(new ReferenceBackend(), MODEL_SEED);
+        return model;
     }
 
-    static long parameterCount() {
-        try (Sequential model = PosterModel.build(new ReferenceBackend(), MODEL_SEED)) {
-            return model.parameterCount();
-        }
+    String summary() {
+        return model().summary();
+    }
+
+    long parameterCount() {
+        return model().parameterCount();
     }
 
     /** Each parameter tensor's shape and size, layer by layer. */
-    static String parameterTable() {
+    String parameterTable() {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-17s %-18s %12s%n", "tensor", "shape", "values"));
-        try (Sequential model = PosterModel.build(new ReferenceBackend(), MODEL_SEED)) {
-            for (Parameter p : model.namedParameters()) {
-                sb.append(String.format(Locale.ROOT, "%-17s %-18s %,12d%n", p.name(), Text.shape(p.value().shape()), p.value().size()));
-            }
-            sb.append(String.format(Locale.ROOT, "%-36s %,12d%n", "total", model.parameterCount()));
+        for (Parameter p : model().namedParameters()) {
+            sb.append(String.format(Locale.ROOT, "%-17s %-18s %,12d%n", p.name(), Text.shape(p.value().shape()), p.value().size()));
         }
-        return sb.toString();
+        return sb.append(String.format(Locale.ROOT, "%-36s %,12d%n", "total", model().parameterCount())).toString();
     }
 
     /** dense_1's share of all parameters, e.g. "99.1%". */
-    static String denseShare() {
-        try (Sequential model = PosterModel.build(new ReferenceBackend(), MODEL_SEED)) {
-            long dense = model.layers().stream().filter(l -> l.name().equals("dense_1")).mapToLong(Layer::parameterCount).sum();
-            return String.format(Locale.ROOT, "%.1f%%", 100.0 * dense / model.parameterCount());
-        }
+    String denseShare() {
+        long dense = model().layers().stream().filter(l -> l.name().equals("dense_1")).mapToLong(Layer::parameterCount).sum();
+        return String.format(Locale.ROOT, "%.1f%%", 100.0 * dense / model().parameterCount());
     }
 
     /** Every convolution and dense layer as the GEMM it runs per poster, with its forward arithmetic. */
-    static String gemmTable() {
+    String gemmTable() {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-9s %-15s %-22s %-18s %8s%n",
                 "layer", "input", "cols (C*KH*KW, OH*OW)", "GEMM M x N x K", "MFLOP"));
         double total = 0;
-        try (Sequential model = PosterModel.build(new ReferenceBackend(), MODEL_SEED)) {
-            for (Layer l : model.layers()) {
-                long m, n, k;
-                String cols;
-                if (l instanceof Conv2d c) {
-                    ConvGeometry g = c.geometry();
-                    m = g.k(); n = g.positions(); k = g.patch();
-                    cols = Text.shape(g.patch(), g.positions());
-                } else if (l instanceof Dense d) {
-                    m = 1; n = d.outputShape()[0]; k = d.inputShape()[0];
-                    cols = "-";
-                } else {
-                    continue;
-                }
-                double mflop = 2.0 * m * n * k / 1e6;
-                total += mflop;
-                sb.append(String.format(Locale.ROOT, "%-9s %-15s %-22s %-18s %8.1f%n", l.name(), Text.shape(l.inputShape()), cols,
-                        m + " x " + n + " x " + k, mflop));
+        for (Layer l : model().layers()) {
+            long m, n, k;
+            String cols;
+            if (l instanceof Conv2d c) {
+                ConvGeometry g = c.geometry();
+                m = g.k(); n = g.positions(); k = g.patch();
+                cols = Text.shape(g.patch(), g.positions());
+            } else if (l instanceof Dense d) {
+                m = 1; n = d.outputShape()[0]; k = d.inputShape()[0];
+                cols = "-";
+            } else {
+                continue;
             }
+            double mflop = 2.0 * m * n * k / 1e6;
+            total += mflop;
+            sb.append(String.format(Locale.ROOT, "%-9s %-15s %-22s %-18s %8.1f%n", l.name(), Text.shape(l.inputShape()), cols,
+                    m + " x " + n + " x " + k, mflop));
         }
         return sb.append(String.format(Locale.ROOT, "%-66s %8.1f%n", "total (one multiply-add = 2 FLOP)", total)).toString();
     }
@@ -92,7 +88,7 @@ final class ModelFigures {
      * and the parameter gradients it adds to. Which layers return nothing is observed by running
      * backward through a small model with the same layers.
      */
-    static String backwardTable() {
+    String backwardTable() {
         ReferenceBackend ref = new ReferenceBackend();
         List<Boolean> returns = new ArrayList<>();
         try (Sequential small = PosterModel.build(ref, MODEL_SEED, 30, 30, PosterModel.GENRES)) {
@@ -112,14 +108,12 @@ final class ModelFigures {
         }
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-17s %-17s %-17s %s%n",
                 "layer", "receives dL/dy", "returns dL/dx", "adds gradients into"));
-        try (Sequential model = PosterModel.build(ref, MODEL_SEED)) {
-            List<Layer> layers = model.layers();
-            for (int i = layers.size() - 1; i >= 0; i--) {
-                Layer l = layers.get(i);
-                String adds = l.parameterCount() == 0 ? "-" : l.name() + "/kernel, " + l.name() + "/bias";
-                sb.append(String.format(Locale.ROOT, "%-17s %-17s %-17s %s%n", l.name(), Shapes.format(l.outputShape(), false),
-                        returns.get(i) ? Shapes.format(l.inputShape(), false) : "nothing", adds));
-            }
+        List<Layer> layers = model().layers();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Layer l = layers.get(i);
+            String adds = l.parameterCount() == 0 ? "-" : l.name() + "/kernel, " + l.name() + "/bias";
+            sb.append(String.format(Locale.ROOT, "%-17s %-17s %-17s %s%n", l.name(), Shapes.format(l.outputShape(), false),
+                    returns.get(i) ? Shapes.format(l.inputShape(), false) : "nothing", adds));
         }
         return sb.toString();
     }
@@ -128,8 +122,8 @@ final class ModelFigures {
     synchronized ExplainRun.Result forward() {
         if (forward == null) {
             PosterInput poster = PosterInput.synthetic(POSTER, PosterModel.HEIGHT, DATA_SEED);
-            try (Sequential model = PosterModel.build(new ReferenceBackend(), MODEL_SEED)) {
-                forward = ExplainRun.run(model, poster.pixels(), null);
+            try {
+                forward = ExplainRun.run(model(), poster.pixels(), null);
             } catch (Exception e) {
                 throw new IllegalStateException("forward pass for the guide failed: " + e.getMessage(), e);
             }
