@@ -130,6 +130,24 @@ class ExplainCommandTest {
         assertTrue(bad.err().startsWith("error: ") && bad.err().contains("broken.ckpt"), bad.err());
     }
 
+    /** A real poster, when the data set is present (it is not part of the repository). */
+    @Test
+    void aRealPosterWhenTheDataIsPresent() {
+        Path posters = org.marquee.dataset.DataLocation.find().map(d -> d.resolve(org.marquee.dataset.DataLocation.POSTERS)).orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(posters != null && Files.isDirectory(posters), "no poster data here");
+        Path poster;
+        try (var files = Files.list(posters)) {
+            poster = files.filter(p -> p.toString().endsWith(".jpg")).sorted().findFirst().orElse(null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(poster != null, "no .jpg in " + posters);
+        Run r = Run.of(new ExplainCommand(), "--poster", poster.toString(), "--image-size", "" + SIZE, "-o", dir.toString());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("poster:  " + poster), r.out());
+        assertTrue(Files.exists(dir.resolve("conv2d_3.png")));
+    }
+
     @Test
     void clearErrors() {
         Path missing = dir.resolve("nope.jpg");
