@@ -32,6 +32,9 @@ public final class PosterDownloader {
             if (imdbId <= 0) {
                 throw new IllegalArgumentException("imdbId must be positive: " + imdbId);
             }
+            if (url == null || url.isBlank()) {
+                throw new IllegalArgumentException("imdbId " + imdbId + ": no poster URL");
+            }
         }
     }
 

@@ -57,8 +57,14 @@ final class PosterPainter {
         }
         titleBlock(rng, out, offset);
         float gain = 0.85f + 0.25f * rng.nextFloat();
+        // uniform noise in [-0.06, 0.06): four 16-bit draws from each 64-bit number
+        long bits = 0;
         for (int i = 0; i < 3 * plane; i++) {
-            float v = out[offset + i] * gain + (rng.nextFloat() - 0.5f) * 0.12f;
+            if ((i & 3) == 0) {
+                bits = rng.nextLong();
+            }
+            float noise = ((bits >>> ((i & 3) << 4)) & 0xFFFF) * (0.12f / 65536f) - 0.06f;
+            float v = out[offset + i] * gain + noise;
             out[offset + i] = v < 0 ? 0 : (v > 1 ? 1 : v);
         }
     }
