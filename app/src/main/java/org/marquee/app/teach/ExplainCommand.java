@@ -19,9 +19,10 @@ import picocli.CommandLine.Spec;
  * convolution's feature maps are written as a PNG.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs one poster through the poster model and prints, layer by layer, the output shape,",
-                "parameter count, value statistics and time; writes each convolution's feature maps as PNG.",
-                "Without --poster it uses a built-in synthetic poster; without --checkpoint the model is untrained, from --seed."})
+        description = {"Runs one poster through the poster model and prints, layer by layer, the",
+                "output shape, parameter count, value statistics and time; writes each",
+                "convolution's feature maps as PNG. Without --poster it uses a built-in",
+                "synthetic poster; without --checkpoint the model is untrained, from --seed."})
 public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--poster", paramLabel = "FILE", description = "a JPEG or PNG poster (default: a synthetic poster)")
     Path poster;
