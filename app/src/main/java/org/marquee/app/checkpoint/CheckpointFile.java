@@ -79,6 +79,7 @@ public final class CheckpointFile {
                 out.flush();
                 new DataOutputStream(raw).writeLong(checked.getChecksum().getValue());
             }
+            readableByAll(tmp);   // temporary files are created owner-only
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -209,6 +210,12 @@ public final class CheckpointFile {
 
         CheckpointException truncated(String what, Throwable cause) {
             return new CheckpointException(file, "truncated: the file (" + length + " bytes) ends while reading " + what, cause);
+        }
+    }
+
+    private static void readableByAll(Path file) throws IOException {
+        if (Files.getFileStore(file).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 }

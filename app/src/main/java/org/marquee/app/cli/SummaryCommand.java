@@ -16,8 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "summary", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Prints the model's layer table (as Keras' model.summary()) and, with --data, the data set's",
-                "genre and year statistics, drawn to genres.png and years.png in the output folder."})
+        description = {"Prints the model's layer table and, with --data, the data set's genre statistics.",
+                "With --data it also draws genres.png and years.png into the output folder."})
 public final class SummaryCommand implements Callable<Integer> {
     @Mixin DataMixin dataOptions;
 

@@ -18,7 +18,7 @@ public final class FirstLayerReport {
             throw new IllegalArgumentException("the first layer is " + model.layers().get(0).type() + ", not Conv2D");
         }
         ConvGeometry g = conv.geometry();
-        FilterImages.write(FilterImages.filters(conv.weights().toDoubles(), g.k(), g.c(), g.kh(), g.kw(), 8),
+        FilterImages.write(FilterImages.filters(conv.weights().toDoubles(), g.k(), g.c(), g.kh(), g.kw(), 16),
                 dir.resolve("filters.png"));
         int[] in = model.inputShape();
         Tensor x = model.backend().allocate(1, in[0], in[1], in[2]);   // (1, C, H, W)
