@@ -165,6 +165,7 @@ public final class PosterCache implements PosterDataset, Closeable {
     }
 
     /** The imdbIds of every poster, in cache order. */
+    @Override
     public long[] ids() {
         return ids.clone();
     }

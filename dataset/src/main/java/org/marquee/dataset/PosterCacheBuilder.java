@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
  * Builds a {@link PosterCache}: decodes and resizes every source once (in parallel), writes the
  * file under a temporary name and renames it into place only when complete, so an interrupted
  * build never leaves a file that opens. {@link #openOrBuild} reuses an existing cache only when
- * its fingerprint (image size, vocabulary, each source's id, file name, size, modification time
+ * its fingerprint (image size, vocabulary, each source's id, file path, size, modification time
  * and genres) matches the inputs; anything else triggers a rebuild.
  */
 public final class PosterCacheBuilder {
@@ -145,6 +145,8 @@ public final class PosterCacheBuilder {
             return out;
         } catch (PosterException e) {
             return e.reason();
+        } catch (RuntimeException e) {
+            return PosterException.Reason.UNREADABLE; // a decoder bug on a damaged file must not stop the build
         } finally {
             bar.step();
         }

@@ -23,6 +23,15 @@ public interface PosterDataset {
     /** The poster's imdbId (or, for synthetic posters, its index). */
     long id(int index);
 
+    /** Every poster's id, in index order: the input of {@link Splits#of(long[], long)}. */
+    default long[] ids() {
+        long[] ids = new long[size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = id(i);
+        }
+        return ids;
+    }
+
     /**
      * Fills pixels (N, 3, H, W) with values in [0, 1] and labels (N, G) with 0/1, N = indices.length.
      * Safe to call from several threads at once with different output arrays.

@@ -92,6 +92,23 @@ public final class PosterImages {
         }
     }
 
+    /** A (3, S, S) image of values in [0, 1] as an RGB picture, for saving samples as PNG. */
+    public static BufferedImage toImage(float[] chw, int offset, int size) {
+        int plane = size * size;
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int p = offset + y * size + x;
+                img.setRGB(x, y, (byte255(chw[p]) << 16) | (byte255(chw[p + plane]) << 8) | byte255(chw[p + 2 * plane]));
+            }
+        }
+        return img;
+    }
+
+    private static int byte255(float v) {
+        return Math.round(Math.min(1f, Math.max(0f, v)) * 255f);
+    }
+
     /**
      * Decodes a JPEG or PNG file. Missing, empty, non-image and truncated files are reported
      * with a {@link PosterException} naming the reason; a decoder warning (the JPEG decoder's

@@ -45,6 +45,15 @@ class SplitsTest {
     }
 
     @Test
+    void splitsAPosterDatasetByItsIds() {
+        SyntheticPosters posters = new SyntheticPosters(50, 16, 1);
+        Splits s = Splits.of(posters.ids(), 3);
+        assertEquals(30, s.train().length);
+        assertEquals(10, s.validation().length);
+        assertEquals(10, s.test().length);
+    }
+
+    @Test
     void rejectsDuplicatesAndBadFractions() {
         assertThrows(IllegalArgumentException.class, () -> Splits.of(new long[] {1, 2, 1}, 1));
         assertThrows(IllegalArgumentException.class, () -> Splits.of(IDS, 0.9, 0.2, 1));

@@ -7,10 +7,10 @@ package org.marquee.opencl;
 public enum GemmKernel {
     /** One work-item per element of C, a dot product straight from global memory. */
     NAIVE("gemm_naive", 1, 1, null),
-    /** 64 x 64 blocks of C per (16, 16) work-group, K slices staged in local memory, 4 x 4 per work-item. */
-    TILED("gemm_tiled", 64, 64, new long[] {16, 16});
+    /** 64 x 64 blocks of C per (2, 8) work-group, K slices staged in local memory, 8 x 32 per work-item. */
+    TILED("gemm_tiled", 64, 64, new long[] {2, 8});
 
-    final String kernelName;
+    private final String kernelName;
     private final int rowsPerGroup;     // TM
     private final int colsPerGroup;     // TN
     private final long[] local;         // work-group size (x, y) or null for the runtime's choice
@@ -22,12 +22,32 @@ public enum GemmKernel {
         this.local = local;
     }
 
-    /** Global size (x over N, y over M). */
-    long[] global(int m, int n) {
-        if (local == null) return new long[] {n, m};
-        long groupsX = (n + colsPerGroup - 1) / colsPerGroup, groupsY = (m + rowsPerGroup - 1) / rowsPerGroup;
-        return new long[] {groupsX * local[0], groupsY * local[1]};
+    /**
+     * The kernel for a transpose case: the naive kernel takes the flags as arguments, the tiled one
+     * has a kernel per case ({@code _nn}, {@code _nt}, {@code _tn}, {@code _tt}).
+     */
+    String kernelName(boolean transA, boolean transB) {
+        if (this == NAIVE) return kernelName;
+        return kernelName + "_" + (transA ? 't' : 'n') + (transB ? 't' : 'n');
     }
 
-    long[] local() { return local == null ? null : local.clone(); }
+    /** Whether the transpose flags are the kernel's first two arguments. */
+    boolean takesTransposeFlags() { return this == NAIVE; }
+
+    /** Work-groups covering an (M, N) C; 1 work-item per group for the naive kernel. */
+    long blocks(int m, int n) {
+        return (long) ((n + colsPerGroup - 1) / colsPerGroup) * ((m + rowsPerGroup - 1) / rowsPerGroup);
+    }
+
+    /** Global size (x over N, y over M), and z over K slabs for the tiled kernel. */
+    long[] global(int m, int n, int slabs) {
+        if (local == null) return new long[] {n, m};
+        long groupsX = (n + colsPerGroup - 1) / colsPerGroup, groupsY = (m + rowsPerGroup - 1) / rowsPerGroup;
+        return new long[] {groupsX * local[0], groupsY * local[1], slabs};
+    }
+
+    long[] local() { return local == null ? null : new long[] {local[0], local[1], 1}; }
+
+    /** K slice of the tiled kernel: split-K chunks are multiples of it. */
+    static final int TILE_K = 64;
 }

@@ -39,8 +39,20 @@ final class OpenClContext implements AutoCloseable {
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private boolean closed;
 
-    @SuppressWarnings("deprecation") // clCreateCommandQueue: OpenCL 1.2 devices lack the 2.0 variant
+    /** Opens {@code device} and builds the {@link #PROGRAMS} from the class path. */
     OpenClContext(OpenClDevices.Device device) {
+        this(device, kernelSources());
+    }
+
+    private static Map<String, String> kernelSources() {
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (String file : PROGRAMS) sources.put(file, readResource(file));
+        return sources;
+    }
+
+    /** Opens {@code device} and builds the given sources (file name to OpenCL C). */
+    @SuppressWarnings("deprecation") // clCreateCommandQueue: OpenCL 1.2 devices lack the 2.0 variant
+    OpenClContext(OpenClDevices.Device device, Map<String, String> sources) {
         this.device = device;
         int[] err = new int[1];
         cl_context_properties props = new cl_context_properties();
@@ -54,7 +66,7 @@ final class OpenClContext implements AutoCloseable {
         }
         queue = q;
         try {
-            for (String file : PROGRAMS) programs.put(file, build(file));
+            sources.forEach((file, source) -> programs.put(file, build(file, source)));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -64,8 +76,7 @@ final class OpenClContext implements AutoCloseable {
     OpenClDevices.Device device() { return device; }
     cl_command_queue queue() { return queue; }
 
-    private cl_program build(String file) {
-        String source = readResource(file);
+    private cl_program build(String file, String source) {
         int[] err = new int[1];
         cl_program program = CL.clCreateProgramWithSource(context, 1, new String[] {source}, null, err);
         OpenClException.check(err[0], "clCreateProgramWithSource(" + file + ")");
@@ -124,6 +135,23 @@ final class OpenClContext implements AutoCloseable {
     void fill(cl_mem mem, long offset, long count, float value) {
         OpenClException.check(CL.clEnqueueFillBuffer(queue, mem, Pointer.to(new float[] {value}), Sizeof.cl_float,
                 offset * Sizeof.cl_float, count * Sizeof.cl_float, 0, null, null), "clEnqueueFillBuffer");
+    }
+
+    /** Waits for the queue, reads the first {@code count} floats (or doubles) of {@code s} and sums them in double. */
+    double sumOnHost(ClStorage s, int count, boolean doubles) {
+        double total = 0;
+        if (doubles) {
+            double[] v = new double[count];
+            OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_TRUE, 0, (long) count * Sizeof.cl_double,
+                    Pointer.to(v), 0, null, null), "clEnqueueReadBuffer");
+            for (double x : v) total += x;
+        } else {
+            float[] v = new float[count];
+            OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_TRUE, 0, (long) count * Sizeof.cl_float,
+                    Pointer.to(v), 0, null, null), "clEnqueueReadBuffer");
+            for (float x : v) total += x;
+        }
+        return total;
     }
 
     void finish() {

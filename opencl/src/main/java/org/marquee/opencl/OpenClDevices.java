@@ -1,5 +1,6 @@
 package org.marquee.opencl;
 
+import static org.jocl.CL.CL_DEVICE_EXTENSIONS;
 import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_COMPUTE_UNITS;
 import static org.jocl.CL.CL_DEVICE_NAME;
@@ -32,9 +33,10 @@ public final class OpenClDevices {
 
     private OpenClDevices() {}
 
-    /** One device: its global index, what it is, and the handles needed to open it. */
+    /** One device: its global index, what it is (fp64: double precision in kernels), and the handles needed to open it. */
     public record Device(int index, String platform, String name, String vendor, String version,
-                         int computeUnits, long globalMemoryBytes, cl_platform_id platformId, cl_device_id id) {
+                         int computeUnits, long globalMemoryBytes, boolean fp64,
+                         cl_platform_id platformId, cl_device_id id) {
         public Device {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(platformId, "platformId");
@@ -80,7 +82,7 @@ public final class OpenClDevices {
                 devices.add(new Device(devices.size(), platformName, deviceString(id, CL_DEVICE_NAME),
                         deviceString(id, CL_DEVICE_VENDOR), deviceString(id, CL_DEVICE_VERSION),
                         (int) deviceLong(id, CL_DEVICE_MAX_COMPUTE_UNITS, 4), deviceLong(id, CL_DEVICE_GLOBAL_MEM_SIZE, 8),
-                        platform, id));
+                        deviceString(id, CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64"), platform, id));
             }
         }
         return List.copyOf(devices);

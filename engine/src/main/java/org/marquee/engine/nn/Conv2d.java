@@ -16,7 +16,9 @@ import org.marquee.engine.Tensor;
  *                           dcols = Wᵀ · dY[n];   dx[n] = col2im(dcols)
  * </pre>
  * The columns are recomputed in backward instead of being kept for the whole batch: one
- * workspace sized for one image serves both directions (and holds dcols in backward).
+ * workspace sized for one image serves both directions (and holds dcols in backward). Backward
+ * walks the batch from the last image, whose columns forward left in the workspace, so at batch
+ * size 1 nothing is recomputed.
  */
 public final class Conv2d implements Layer {
     private final Backend backend;
@@ -31,6 +33,7 @@ public final class Conv2d implements Layer {
     private final Buffers.Single cols;              // (C*KH*KW, OH*OW), one image
     private Tensor x;                               // (N, C, H, W): the last forward input
     private int batch;
+    private int colsImage = -1;                     // the image whose columns the workspace holds, or -1
 
     Conv2d(LayerContext ctx, String name, int[] inputShape, int filters, int kh, int kw, int stride, int pad) {
         this.backend = ctx.backend();
@@ -84,6 +87,7 @@ public final class Conv2d implements Layer {
         backend.addBias(out, bias.value(), n, g.k(), g.positions());
         x = input;
         batch = n;
+        colsImage = n - 1;
         return out;
     }
 
@@ -96,14 +100,16 @@ public final class Conv2d implements Layer {
         Tensor col = cols.get();                                             // (C*KH*KW, OH*OW)
         Tensor dxs = dx == null ? null : dx.forBatch(n);                     // (N, C, H, W)
         if (dxs != null) backend.fill(dxs, 0);
-        for (int i = 0; i < n; i++) {
+        for (int i = n - 1; i >= 0; i--) {
             Tensor dyi = dy.slice(i);                                        // (K, OH, OW)
-            backend.im2col(x.slice(i), g, col);
+            if (colsImage != i) backend.im2col(x.slice(i), g, col);
+            colsImage = i;
             // dW += dY[i] · colsᵀ
             backend.gemm(false, true, g.k(), g.patch(), g.positions(), 1, dyi, col, 1, dw2);
             if (dxs != null) {
                 // dcols = Wᵀ · dY[i] (into the column workspace), then dx[i] += col2im(dcols)
                 backend.gemm(true, false, g.patch(), g.positions(), g.k(), 1, w2, dyi, 0, col);
+                colsImage = -1;
                 backend.col2imAdd(col, g, dxs.slice(i));
             }
         }

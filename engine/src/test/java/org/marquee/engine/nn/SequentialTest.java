@@ -152,17 +152,22 @@ class SequentialTest {
     }
 
     @Test
-    void zeroGradientsAndAccumulation() {
-        Sequential m = smallCnn().build(1);
+    void parameterGradientsAccumulateAndInputGradientsDoNot() {
+        // every layer type, each computing dL/dx, so a stale input-gradient buffer would show
+        Sequential m = Sequential.builder(ref, 3, 10, 12).withInputGradient()
+                .conv2d(4, 3).relu().maxPool2x2().dropout(0.25).conv2d(3, 3, 3, 1, 1)
+                .flatten().dense(8).relu().dropout(0.5).dense(3).build(1);
         Tensor x = TestTensors.uniform(ref, 1, 2, 3, 10, 12);
         Tensor dy = TestTensors.uniform(ref, 2, 2, 3);
         m.zeroGradients();
-        m.forward(x, false);
+        m.forward(x, true);
         m.backward(dy);
         double[] once = m.gradients().toDoubles();
-        m.forward(x, false);
+        double[] dxOnce = m.inputGradient().toDoubles();
+        m.forward(x, true);
         m.backward(dy);
         double[] twice = m.gradients().toDoubles();
+        assertArrayEquals(dxOnce, m.inputGradient().toDoubles(), 1e-15, "input gradients are written afresh");
         double norm = 0;
         for (int i = 0; i < once.length; i++) {
             assertEquals(2 * once[i], twice[i], 1e-12);

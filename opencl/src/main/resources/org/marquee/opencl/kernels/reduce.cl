@@ -47,3 +47,20 @@ __kernel void bias_grad_finish(__global const float* partial, int outer, int cha
     for (int o = 0; o < outer; o++) sum += partial[o * channels + c];
     dBias[dbOff + c] += sum;
 }
+
+#ifdef cl_khr_fp64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+__kernel void sum_squares_partial_f64(__global const float* x, int xOff, int n, int chunk,
+                                      __global double* partial) {
+    int g = get_global_id(0);
+    int start = g * chunk;
+    if (start >= n) return;
+    int end = min(n, start + chunk);
+    double sum = 0.0;
+    for (int i = start; i < end; i++) {
+        double v = x[xOff + i];
+        sum += v * v;
+    }
+    partial[g] = sum;
+}
+#endif

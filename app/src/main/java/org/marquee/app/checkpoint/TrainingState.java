@@ -1,0 +1,27 @@
+package org.marquee.app.checkpoint;
+
+/**
+ * Where training stood when a checkpoint was written, enough to continue exactly.
+ *
+ * @param seed             the run's seed (initialisation, shuffling, dropout)
+ * @param epoch            epochs completed
+ * @param step             optimizer steps completed (also the dropout step counter)
+ * @param bestValLoss      lowest validation loss seen so far (+infinity before the first)
+ * @param bestEpoch        the epoch that reached it (0 before the first)
+ * @param staleEpochs      epochs since the last improvement, for early stopping
+ * @param log              the epoch log (CSV text) up to {@code epoch}
+ */
+public record TrainingState(long seed, int epoch, long step, double bestValLoss, int bestEpoch, int staleEpochs,
+                            String log) {
+    public TrainingState {
+        if (epoch < 0 || step < 0 || bestEpoch < 0 || staleEpochs < 0) {
+            throw new IllegalArgumentException("negative counter in training state: epoch " + epoch + ", step " + step);
+        }
+        if (Double.isNaN(bestValLoss)) throw new IllegalArgumentException("best validation loss is NaN");
+        log = log == null ? "" : log;
+    }
+
+    public static TrainingState initial(long seed) {
+        return new TrainingState(seed, 0, 0, Double.POSITIVE_INFINITY, 0, 0, "");
+    }
+}

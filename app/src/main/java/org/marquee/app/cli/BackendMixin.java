@@ -1,0 +1,27 @@
+package org.marquee.app.cli;
+
+import java.io.PrintStream;
+import org.marquee.app.backend.BackendChoice;
+import org.marquee.app.backend.BackendSelector;
+import org.marquee.engine.Backend;
+import org.marquee.engine.BackendProvider.BackendOptions;
+import picocli.CommandLine.Option;
+
+/** --backend, --device and --threads, shared by every command that computes. */
+public final class BackendMixin {
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
+            description = "auto, cpu, opencl or reference (default: ${DEFAULT-VALUE}; auto takes OpenCL when a device is usable, else cpu)")
+    String backend;
+
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "OpenCL device: index or part of its name (see the devices command); default the first")
+    String device;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "worker threads for the cpu backend, 0 = all processors (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    public Backend open(PrintStream log) {
+        return BackendSelector.discover(log).open(BackendChoice.parse(backend), new BackendOptions(threads, device));
+    }
+}

@@ -1,0 +1,64 @@
+package org.marquee.app.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.marquee.app.data.LoadedData;
+import org.marquee.app.data.Subset;
+import org.marquee.app.metrics.MetricsReport;
+import org.marquee.app.metrics.MetricsTable;
+import org.marquee.app.train.Evaluator;
+import org.marquee.app.train.Predictions;
+import org.marquee.engine.Backend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Scores a checkpoint on one split (default: test) beside the trivial baselines, with per-genre results.")
+public final class EvaluateCommand implements Callable<Integer> {
+    enum Split { train, validation, test }
+
+    @Mixin BackendMixin backendOptions;
+    @Mixin DataMixin dataOptions;
+
+    @Option(names = {"-c", "--checkpoint"}, paramLabel = "FILE", defaultValue = "runs/train/best.ckpt",
+            description = "checkpoint to evaluate (default: ${DEFAULT-VALUE})")
+    Path checkpoint;
+
+    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
+            description = "train, validation or test (default: ${DEFAULT-VALUE})")
+    Split split;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "examples per batch (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        try (Backend backend = backendOptions.open(out);
+             LoadedModel loaded = LoadedModel.open(checkpoint, backend);
+             LoadedData data = dataOptions.load(loaded.imageSize(), out)) {
+            if (!loaded.checkpoint().genres().equals(data.genres())) {
+                throw new IllegalArgumentException(checkpoint + " predicts " + loaded.checkpoint().genres() + " but the data has " + data.genres());
+            }
+            out.printf(Locale.ROOT, "checkpoint %s: %s, epoch %d, step %d%n", checkpoint, loaded.checkpoint().model().headline(),
+                    loaded.checkpoint().training().epoch(), loaded.checkpoint().training().step());
+            Subset part = switch (split) {
+                case train -> data.train();
+                case validation -> data.validation();
+                case test -> data.test();
+            };
+            long t0 = System.nanoTime();
+            Predictions p = new Evaluator(loaded.model(), batchSize).run(part);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            MetricsReport m = p.metrics(data.genres());
+            out.printf(Locale.ROOT, "%s split: %,d posters, loss %.4f, %.1f s%n", split, part.size(), p.loss(), seconds);
+            out.print(MetricsTable.withBaselines("model", m, Subset.labels(data.train()), p.truth(), data.genres()));
+            out.println();
+            out.print(MetricsTable.perGenre(m));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,35 @@
+package org.marquee.app.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.marquee.app.PosterModel;
+import org.marquee.app.checkpoint.Checkpoint;
+import org.marquee.app.checkpoint.CheckpointFile;
+import org.marquee.app.checkpoint.ModelSpec;
+import org.marquee.app.train.ModelState;
+import org.marquee.engine.Backend;
+import org.marquee.engine.nn.Sequential;
+
+/** A poster model rebuilt from a checkpoint's spec and loaded with its weights. */
+record LoadedModel(Checkpoint checkpoint, Sequential model) implements AutoCloseable {
+    static LoadedModel open(Path file, Backend backend) throws IOException {
+        Checkpoint c = CheckpointFile.read(file);
+        ModelSpec spec = c.model();
+        if (!ModelState.ARCHITECTURE.equals(spec.architecture())) {
+            throw new IllegalArgumentException(file + " holds a '" + spec.architecture() + "' model, not " + ModelState.ARCHITECTURE);
+        }
+        Sequential model = PosterModel.build(backend, c.training().seed(), spec.height(), spec.width(), spec.classes());
+        try {
+            ModelState.restore(c, model, null);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return new LoadedModel(c, model);
+    }
+
+    int imageSize() { return checkpoint.model().height(); }
+
+    @Override
+    public void close() { model.close(); }
+}

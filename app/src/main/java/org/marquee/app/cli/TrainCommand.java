@@ -1,0 +1,130 @@
+package org.marquee.app.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.marquee.app.PosterModel;
+import org.marquee.app.checkpoint.Checkpoint;
+import org.marquee.app.checkpoint.CheckpointFile;
+import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.app.data.LoadedData;
+import org.marquee.app.data.Subset;
+import org.marquee.app.metrics.MetricsTable;
+import org.marquee.app.report.DatasetCharts;
+import org.marquee.app.report.FirstLayerReport;
+import org.marquee.app.train.EpochLog;
+import org.marquee.app.train.Evaluator;
+import org.marquee.app.train.ModelState;
+import org.marquee.app.train.Predictions;
+import org.marquee.app.train.ProgressLine;
+import org.marquee.app.train.TrainOptions;
+import org.marquee.app.train.Trainer;
+import org.marquee.engine.Backend;
+import org.marquee.engine.nn.Adam;
+import org.marquee.engine.nn.Sequential;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains the poster model and writes checkpoints, epochs.csv and PNG reports to the output folder.",
+                "Without --data it trains on synthetic posters."})
+public final class TrainCommand implements Callable<Integer> {
+    @Mixin BackendMixin backendOptions;
+    @Mixin DataMixin dataOptions;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "4", description = "epochs to train (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "examples per step (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = {"--learning-rate", "--lr"}, paramLabel = "LR", defaultValue = "5e-4",
+            description = "Adam learning rate (default: ${DEFAULT-VALUE}; the seed used 1e-4 with batch size 1)")
+    double learningRate;
+
+    @Option(names = "--clip-norm", paramLabel = "C", defaultValue = "1.0",
+            description = "clip the gradient to this global L2 norm, 0 = off (default: ${DEFAULT-VALUE})")
+    double clipNorm;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42",
+            description = "seed for initialisation, shuffling and dropout (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--patience", paramLabel = "N", defaultValue = "0",
+            description = "stop after N epochs without a lower validation loss, 0 = never (default: ${DEFAULT-VALUE})")
+    int patience;
+
+    @Option(names = "--image-size", paramLabel = "PX", defaultValue = "224",
+            description = "poster side in pixels; 224 is the seed's model, smaller sizes make fast demos (default: ${DEFAULT-VALUE})")
+    int imageSize;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "runs/train",
+            description = "output folder (default: ${DEFAULT-VALUE})")
+    Path output;
+
+    @Option(names = "--resume", description = "continue the run in the output folder from its last.ckpt")
+    boolean resume;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        TrainOptions options = new TrainOptions(epochs, batchSize, TrainOptions.adam(learningRate, clipNorm), seed, patience, output);
+        Files.createDirectories(output);
+        try (LoadedData data = dataOptions.load(imageSize, out);
+             Backend backend = backendOptions.open(out);
+             Sequential model = PosterModel.build(backend, seed, imageSize, imageSize, data.genres().size());
+             Adam adam = new Adam(backend, options.adam(), model.parameterCount())) {
+            out.println("model: " + ModelState.spec(model).headline());
+            TrainingState state = TrainingState.initial(seed);
+            EpochLog log = new EpochLog();
+            if (resume) {
+                Path last = Trainer.lastCheckpoint(output);
+                Checkpoint c = CheckpointFile.read(last);
+                if (!c.genres().equals(data.genres())) throw new IllegalArgumentException(last + " was trained on other genres: " + c.genres());
+                if (c.training().seed() != seed) {
+                    throw new IllegalArgumentException(last + " was trained with --seed " + c.training().seed() + ", not " + seed
+                            + "; resume with the same seed");
+                }
+                ModelState.restore(c, model, adam);
+                state = c.training();
+                log = EpochLog.parse(state.log());
+                out.printf("resuming from %s after epoch %d (step %d)%n", last, state.epoch(), state.step());
+            }
+            boolean[][] trainLabels = Subset.labels(data.train());
+            if (state.epoch() == 0) {
+                boolean[][] valLabels = Subset.labels(data.validation());
+                out.println("validation before training:");
+                Predictions before = new Evaluator(model, batchSize).run(data.validation());
+                out.print(MetricsTable.withBaselines("untrained", before.metrics(data.genres()), trainLabels, valLabels, data.genres()));
+                writeDatasetCharts(data, output);
+            }
+            new Trainer(model, adam, options, data.train(), data.validation(), ProgressLine.forConsole(), out).run(state, log);
+
+            Path best = output.resolve(Trainer.BEST);
+            ModelState.restore(CheckpointFile.read(best), model, null);
+            Predictions test = new Evaluator(model, batchSize).run(data.test());
+            out.printf("test set (%,d posters), best checkpoint %s:%n", data.test().size(), best);
+            out.print(MetricsTable.withBaselines("model", test.metrics(data.genres()), trainLabels, test.truth(), data.genres()));
+            float[] poster = new float[data.test().pixelsPerImage()];
+            data.test().fillBatch(new int[] {0}, poster, new float[data.genres().size()]);
+            FirstLayerReport.write(model, poster, output);
+            out.println("wrote " + output.toAbsolutePath() + ": best.ckpt, last.ckpt, epochs.csv, loss.png, f1.png, "
+                    + "filters.png, feature-maps.png" + (data.movies().isEmpty() ? "" : ", genres.png, years.png"));
+        }
+        return 0;
+    }
+
+    static void writeDatasetCharts(LoadedData data, Path output) throws java.io.IOException {
+        if (data.movies().isEmpty()) return;
+        var perGenre = new java.util.TreeMap<String, Integer>();
+        var perYear = new java.util.TreeMap<Integer, Integer>();
+        data.movies().forEach(m -> {
+            m.genres().forEach(g -> perGenre.merge(g, 1, Integer::sum));
+            perYear.merge(m.year(), 1, Integer::sum);
+        });
+        DatasetCharts.genres(perGenre, output.resolve("genres.png"));
+        DatasetCharts.years(perYear, output.resolve("years.png"));
+    }
+}

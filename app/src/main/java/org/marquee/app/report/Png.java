@@ -1,0 +1,53 @@
+package org.marquee.app.report;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+/** Writes PNG files through a temporary file, so a report is either complete or absent. */
+final class Png {
+    private Png() {}
+
+    interface Writer { void write(OutputStream out) throws IOException; }
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    static void write(Path file, Writer writer) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writer.write(out);
+            }
+            readableByAll(tmp);   // temporary files are created owner-only
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static void chart(Chart<?, ?> chart, Path file) throws IOException {
+        write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    static void image(BufferedImage image, Path file) throws IOException {
+        write(file, out -> {
+            if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer available for " + file);
+        });
+    }
+
+    private static void readableByAll(Path file) throws IOException {
+        if (Files.getFileStore(file).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package org.marquee.app.train;
+
+import org.marquee.dataset.PosterDataset;
+import org.marquee.engine.Backend;
+import org.marquee.engine.Tensor;
+
+/**
+ * Fills a fixed-size batch from a data set and uploads it: host arrays and backend tensors are
+ * allocated once and reused every step. A short final batch is padded by repeating its last index,
+ * so the model always sees one batch size (callers ignore the padded rows).
+ */
+final class BatchLoader implements AutoCloseable {
+    private final PosterDataset data;
+    private final Backend backend;
+    private final int batch;
+    private final int[] indices;    // (N)
+    private final float[] pixels;   // (N, 3, H, W)
+    private final float[] labels;   // (N, G)
+    private final Tensor x;         // (N, 3, H, W)
+    private final Tensor y;         // (N, G)
+
+    BatchLoader(PosterDataset data, Backend backend, int batch) {
+        this.data = data;
+        this.backend = backend;
+        this.batch = batch;
+        int s = data.imageSize(), g = data.genres().size();
+        this.indices = new int[batch];
+        this.pixels = new float[batch * 3 * s * s];
+        this.labels = new float[batch * g];
+        this.x = backend.allocate(batch, 3, s, s);
+        this.y = backend.allocate(batch, g);
+    }
+
+    /** Loads {@code order[from .. from+count)} (count &lt;= batch size); returns the number of real rows. */
+    int load(int[] order, int from, int count) {
+        if (count < 1 || count > batch) throw new IllegalArgumentException("batch of " + count + " rows, capacity " + batch);
+        for (int i = 0; i < batch; i++) indices[i] = order[from + Math.min(i, count - 1)];
+        data.fillBatch(indices, pixels, labels);
+        backend.upload(x, pixels);
+        backend.upload(y, labels);
+        return count;
+    }
+
+    Tensor images() { return x; }
+    Tensor targets() { return y; }
+    float[] hostLabels() { return labels; }
+    int batchSize() { return batch; }
+
+    @Override
+    public void close() {
+        x.storage().close();
+        y.storage().close();
+    }
+}

@@ -1,0 +1,59 @@
+package org.marquee.app.train;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.marquee.app.checkpoint.Checkpoint;
+import org.marquee.app.checkpoint.ModelSpec;
+import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.engine.nn.Adam;
+import org.marquee.engine.nn.Layer;
+import org.marquee.engine.nn.Sequential;
+
+/** Moves a model's parameters and Adam's state to and from {@link Checkpoint}s. */
+public final class ModelState {
+    public static final String ARCHITECTURE = "poster-cnn";
+
+    private ModelState() {}
+
+    /** The spec of a poster model: its input (C, H, W), outputs and every layer. */
+    public static ModelSpec spec(Sequential model) {
+        int[] in = model.inputShape();
+        int classes = model.outputShape()[0];
+        String layers = model.layers().stream().map(ModelState::describe).collect(Collectors.joining("\n"));
+        return new ModelSpec(ARCHITECTURE, in[0], in[1], in[2], classes, model.parameterCount(), layers);
+    }
+
+    private static String describe(Layer l) {
+        return l.name() + " " + l.type() + " " + Arrays.toString(l.outputShape()) + " " + l.parameterCount();
+    }
+
+    /**
+     * A checkpoint of the model (and of Adam when {@code adam} is not null). The float64 reference
+     * backend is stored in 8-byte doubles, every other backend in 4-byte floats; both are exact.
+     */
+    public static Checkpoint snapshot(Sequential model, Adam adam, List<String> genres, TrainingState training) {
+        Checkpoint.Precision p = "reference".equals(model.backend().name())
+                ? Checkpoint.Precision.FLOAT64 : Checkpoint.Precision.FLOAT32;
+        double[] w = model.parameters().toDoubles();
+        if (adam == null) return new Checkpoint(spec(model), genres, training, p, w, 0, null, null);
+        return new Checkpoint(spec(model), genres, training, p, w, adam.iterations(), adam.m().toDoubles(), adam.v().toDoubles());
+    }
+
+    /** Loads the checkpoint's parameters into {@code model} (and Adam's state into {@code adam}, if given). */
+    public static void restore(Checkpoint c, Sequential model, Adam adam) {
+        ModelSpec mine = spec(model);
+        if (!mine.equals(c.model())) {
+            throw new IllegalArgumentException("the checkpoint holds " + c.model().headline() + " but the model is " + mine.headline()
+                    + (mine.parameterCount() == c.model().parameterCount() ? " (layers differ)" : ""));
+        }
+        model.backend().upload(model.parameters(), c.weights());
+        if (adam != null) {
+            if (!c.hasOptimizerState()) throw new IllegalArgumentException("the checkpoint has no optimizer state to resume from");
+            model.backend().upload(adam.m(), c.adamM());
+            model.backend().upload(adam.v(), c.adamV());
+            adam.setIterations(c.adamT());
+        }
+        model.setStep(c.training().step());
+    }
+}

@@ -1,0 +1,137 @@
+package org.marquee.app.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.marquee.app.checkpoint.CheckpointFile;
+import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.app.metrics.MetricsReport;
+import org.marquee.app.report.TrainingCharts;
+import org.marquee.dataset.PosterDataset;
+import org.marquee.engine.Backend;
+import org.marquee.engine.DropoutHash;
+import org.marquee.engine.Tensor;
+import org.marquee.engine.nn.Adam;
+import org.marquee.engine.nn.Loss;
+import org.marquee.engine.nn.Sequential;
+
+/**
+ * The training loop. Each epoch visits the training set in an order drawn from (seed, epoch)
+ * alone, in full batches (a trailing partial batch is left out that epoch), with dropout masks
+ * keyed by the step counter; then it scores the validation set and writes
+ * {@code epochs.csv}, {@code loss.png}, {@code f1.png}, {@code last.ckpt} and, when the validation
+ * loss improved, {@code best.ckpt} to the output folder. Because the order, the masks and the
+ * optimizer state are all functions of what the checkpoint holds, a run resumed from
+ * {@code last.ckpt} continues exactly as if it had not stopped.
+ */
+public final class Trainer {
+    public static final String LAST = "last.ckpt";
+    public static final String BEST = "best.ckpt";
+
+    private final Sequential model;
+    private final Adam adam;
+    private final TrainOptions options;
+    private final PosterDataset train;
+    private final PosterDataset validation;
+    private final ProgressLine progress;
+    private final PrintStream out;
+
+    public Trainer(Sequential model, Adam adam, TrainOptions options, PosterDataset train, PosterDataset validation,
+                   ProgressLine progress, PrintStream out) {
+        if (train.size() < 1) throw new IllegalArgumentException("the training set is empty");
+        if (validation.size() < 1) throw new IllegalArgumentException("the validation set is empty");
+        this.model = model;
+        this.adam = adam;
+        this.options = options;
+        this.train = train;
+        this.validation = validation;
+        this.progress = progress;
+        this.out = out;
+    }
+
+    /** Trains from {@code state} up to {@code options.epochs()} (or an early stop) and returns the final state. */
+    public TrainingState run(TrainingState state, EpochLog log) throws IOException {
+        Files.createDirectories(options.output());
+        Backend backend = model.backend();
+        int batch = Math.min(options.batchSize(), train.size());
+        int steps = train.size() / batch;
+        Evaluator evaluator = new Evaluator(model, batch);
+        try (BatchLoader loader = new BatchLoader(train, backend, batch)) {
+            Tensor grad = backend.allocate(batch, train.genres().size());   // (N, G) dL/dlogits
+            while (state.epoch() < options.epochs()) {
+                if (options.patience() > 0 && state.staleEpochs() >= options.patience()) {
+                    out.printf(Locale.ROOT, "early stop: no validation improvement for %d epochs (best %.4f at epoch %d)%n",
+                            state.staleEpochs(), state.bestValLoss(), state.bestEpoch());
+                    break;
+                }
+                int epoch = state.epoch() + 1;
+                long step = state.step();
+                int[] order = permutation(train.size(), options.seed(), epoch);
+                long t0 = System.nanoTime();
+                double lossSum = 0;
+                progress.begin(String.format(Locale.ROOT, "epoch %d/%d", epoch, options.epochs()), steps);
+                for (int s = 0; s < steps; s++) {
+                    loader.load(order, s * batch, batch);
+                    model.setStep(step);
+                    Tensor logits = model.forward(loader.images(), true);
+                    double loss = Loss.sigmoidCrossEntropy(backend, logits, loader.targets(), grad);
+                    if (!Double.isFinite(loss)) {
+                        throw new IllegalStateException("training loss became " + loss + " at epoch " + epoch + ", step " + step
+                                + " (try a lower learning rate or a clip norm)");
+                    }
+                    model.zeroGradients();
+                    model.backward(grad);
+                    adam.step(model.parameters(), model.gradients());
+                    step++;
+                    lossSum += loss;
+                    progress.update(s + 1, (long) (s + 1) * batch, lossSum / (s + 1));
+                }
+                backend.synchronize();
+                double trainSeconds = (System.nanoTime() - t0) / 1e9;
+                progress.end();
+
+                Predictions val = evaluator.run(validation);
+                MetricsReport m = val.metrics(validation.genres().names());
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                EpochResult r = new EpochResult(epoch, lossSum / steps, val.loss(), m.accuracy(), m.hammingLoss(), m.oneError(),
+                        m.coverage(), m.microF1(), m.macroF1(), m.meanAuc(), seconds, steps * (double) batch / trainSeconds);
+                log.add(r);
+                boolean improved = val.loss() < state.bestValLoss();
+                state = new TrainingState(options.seed(), epoch, step,
+                        improved ? val.loss() : state.bestValLoss(), improved ? epoch : state.bestEpoch(),
+                        improved ? 0 : state.staleEpochs() + 1, log.toCsv());
+                out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  val loss %.4f  micro-F1 %.4f  macro-F1 %.4f  one-error %.4f"
+                                + "  %.1f s (%.1f img/s)%s%n", epoch, options.epochs(), r.trainLoss(), r.valLoss(), r.valMicroF1(),
+                        r.valMacroF1(), r.valOneError(), seconds, r.imagesPerSecond(), improved ? "  * best" : "");
+                save(state, log, improved);
+            }
+            grad.storage().close();
+        }
+        return state;
+    }
+
+    private void save(TrainingState state, EpochLog log, boolean improved) throws IOException {
+        var checkpoint = ModelState.snapshot(model, adam, train.genres().names(), state);
+        CheckpointFile.write(checkpoint, options.output().resolve(LAST));
+        if (improved) CheckpointFile.write(checkpoint, options.output().resolve(BEST));
+        log.write(options.output().resolve("epochs.csv"));
+        TrainingCharts.write(log.rows(), options.output());
+    }
+
+    /** The visiting order of epoch {@code epoch}: a Fisher-Yates shuffle seeded by (seed, epoch) alone. */
+    public static int[] permutation(int n, long seed, int epoch) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        SplittableRandom rnd = new SplittableRandom(DropoutHash.mix(seed, epoch, -1));
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = order[i]; order[i] = order[j]; order[j] = t;
+        }
+        return order;
+    }
+
+    public static Path lastCheckpoint(Path output) { return output.resolve(LAST); }
+}

@@ -1,0 +1,143 @@
+package org.marquee.app.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointFileTest {
+    @TempDir Path dir;
+
+    static Checkpoint sample(Checkpoint.Precision precision, boolean optimizer) {
+        int p = 1000;
+        Random rnd = new Random(7);
+        double[] w = new double[p], m = new double[p], v = new double[p];
+        for (int i = 0; i < p; i++) {
+            double x = rnd.nextGaussian();
+            w[i] = precision == Checkpoint.Precision.FLOAT32 ? (float) x : x;
+            m[i] = precision == Checkpoint.Precision.FLOAT32 ? (float) (x / 3) : x / 3;
+            v[i] = precision == Checkpoint.Precision.FLOAT32 ? (float) (x * x) : x * x;
+        }
+        ModelSpec spec = new ModelSpec("poster-cnn", 3, 8, 8, 3, p, "conv2d_1 Conv2D [4, 6, 6] 112\ndense_1 Dense [3] 888");
+        TrainingState t = new TrainingState(42, 3, 96, 0.25, 2, 1, "epoch,train_loss\n1,0.6\n2,0.5\n3,0.45\n");
+        return optimizer
+                ? new Checkpoint(spec, List.of("Drama", "Comédie", "Sci-Fi"), t, precision, w, 96, m, v)
+                : new Checkpoint(spec, List.of("Drama", "Comédie", "Sci-Fi"), t, precision, w, 0, null, null);
+    }
+
+    @Test
+    void roundTripsEveryFieldExactly() throws IOException {
+        for (Checkpoint.Precision precision : Checkpoint.Precision.values()) {
+            for (boolean optimizer : new boolean[] {true, false}) {
+                Checkpoint c = sample(precision, optimizer);
+                Path f = dir.resolve(precision + "-" + optimizer + ".ckpt");
+                CheckpointFile.write(c, f);
+                Checkpoint r = CheckpointFile.read(f);
+                assertEquals(c.model(), r.model());
+                assertEquals(c.genres(), r.genres());
+                assertEquals(c.training(), r.training());
+                assertEquals(precision, r.precision());
+                assertArrayEquals(c.weights(), r.weights());
+                assertEquals(c.adamT(), r.adamT());
+                if (optimizer) {
+                    assertArrayEquals(c.adamM(), r.adamM());
+                    assertArrayEquals(c.adamV(), r.adamV());
+                } else {
+                    assertNull(r.adamM());
+                }
+            }
+        }
+    }
+
+    @Test
+    void float32FileIsAboutHalfTheSize() throws IOException {
+        Path a = dir.resolve("a.ckpt"), b = dir.resolve("b.ckpt");
+        CheckpointFile.write(sample(Checkpoint.Precision.FLOAT32, true), a);
+        CheckpointFile.write(sample(Checkpoint.Precision.FLOAT64, true), b);
+        assertTrue(Files.size(a) < 0.6 * Files.size(b), Files.size(a) + " vs " + Files.size(b));
+    }
+
+    @Test
+    void writeReplacesAtomicallyAndLeavesNoTemporaryFiles() throws IOException {
+        Path f = dir.resolve("model.ckpt");
+        CheckpointFile.write(sample(Checkpoint.Precision.FLOAT32, false), f);
+        CheckpointFile.write(sample(Checkpoint.Precision.FLOAT32, true), f);
+        assertTrue(CheckpointFile.read(f).hasOptimizerState());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(f), files.toList());
+        }
+    }
+
+    @Test
+    void rejectsEveryTruncation() throws IOException {
+        Path f = dir.resolve("full.ckpt");
+        CheckpointFile.write(sample(Checkpoint.Precision.FLOAT32, true), f);
+        byte[] bytes = Files.readAllBytes(f);
+        Path cut = dir.resolve("cut.ckpt");
+        for (int len : new int[] {0, 5, 8, 11, 40, 200, bytes.length / 2, bytes.length - 9, bytes.length - 1}) {
+            Files.write(cut, Arrays.copyOf(bytes, len));
+            CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(cut), "length " + len);
+            assertTrue(e.getMessage().contains(cut.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("not a Marquee checkpoint"),
+                    "length " + len + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void rejectsAFlippedBitWithTheChecksum() throws IOException {
+        Path f = dir.resolve("model.ckpt");
+        CheckpointFile.write(sample(Checkpoint.Precision.FLOAT32, true), f);
+        byte[] bytes = Files.readAllBytes(f);
+        bytes[bytes.length - 2000] ^= 0x10;   // inside Adam v
+        Files.write(f, bytes);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(f));
+        assertTrue(e.getMessage().contains("CRC32"), e.getMessage());
+    }
+
+    @Test
+    void rejectsTrailingBytes() throws IOException {
+        Path f = dir.resolve("model.ckpt");
+        CheckpointFile.write(sample(Checkpoint.Precision.FLOAT32, false), f);
+        Files.write(f, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(f));
+        assertTrue(e.getMessage().contains("after the checksum"), e.getMessage());
+    }
+
+    @Test
+    void rejectsForeignFiles() throws IOException {
+        Path png = dir.resolve("poster.png");
+        Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13});
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(png));
+        assertTrue(e.getMessage().contains("not a Marquee checkpoint"), e.getMessage());
+        Path text = dir.resolve("notes.txt");
+        Files.writeString(text, "hello, this is not a checkpoint at all", StandardCharsets.UTF_8);
+        assertThrows(CheckpointException.class, () -> CheckpointFile.read(text));
+        CheckpointException missing = assertThrows(CheckpointException.class, () -> CheckpointFile.read(dir.resolve("nope.ckpt")));
+        assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
+    }
+
+    @Test
+    void rejectsAnotherFormatVersion() throws IOException {
+        Path f = dir.resolve("model.ckpt");
+        CheckpointFile.write(sample(Checkpoint.Precision.FLOAT32, false), f);
+        byte[] bytes = Files.readAllBytes(f);
+        bytes[11] = 9;   // version int follows the 8-byte magic
+        Files.write(f, bytes);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(f));
+        assertTrue(e.getMessage().contains("version 9"), e.getMessage());
+        assertFalse(e.getMessage().contains("CRC"), "the version is checked before the checksum");
+    }
+}

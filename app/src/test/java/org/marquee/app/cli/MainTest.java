@@ -1,0 +1,136 @@
+package org.marquee.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.marquee.app.Main;
+import org.marquee.app.train.EpochLog;
+import org.marquee.engine.BackendProvider;
+
+/** The command line end to end, on the reference backend with 24x24 synthetic posters. */
+class MainTest {
+    static final String[] TINY = {"--backend", "reference", "--synthetic", "40"};
+    @TempDir Path dir;
+    PrintStream savedOut, savedErr;
+    ByteArrayOutputStream out, err;
+
+    @BeforeEach
+    void capture() {
+        savedOut = System.out;
+        savedErr = System.err;
+        out = new ByteArrayOutputStream();
+        err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    String out() { return out.toString(StandardCharsets.UTF_8); }
+    String err() { return err.toString(StandardCharsets.UTF_8); }
+
+    int run(String... args) {
+        out.reset();
+        err.reset();
+        return Main.run(args);
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        assertEquals(0, run("--help"));
+        for (String c : List.of("train", "evaluate", "predict", "summary", "download", "devices")) {
+            assertTrue(out().contains(c), c + " missing from:\n" + out());
+        }
+        assertEquals(0, run("train", "--help"));
+        for (String o : List.of("--backend", "--device", "--epochs", "--batch-size", "--learning-rate", "--clip-norm", "--seed",
+                "--output", "--threads", "--data", "--posters", "--limit", "--image-size", "--resume", "--patience")) {
+            assertTrue(out().contains(o), o + " missing from:\n" + out());
+        }
+    }
+
+    @Test
+    void trainResumeEvaluateAndPredict() throws IOException {
+        Path o = dir.resolve("run");
+        String[] train = concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3", "-o", o.toString());
+        assertEquals(0, run(concat(concat(new String[] {"train"}, train), "--epochs", "1")), err());
+        assertTrue(out().contains("predict nothing") && out().contains("test set"), out());
+        for (String f : List.of("best.ckpt", "last.ckpt", "epochs.csv", "loss.png", "f1.png", "filters.png", "feature-maps.png")) {
+            assertTrue(Files.isRegularFile(o.resolve(f)), f);
+        }
+
+        assertEquals(0, run(concat(concat(new String[] {"train"}, train), "--epochs", "2", "--resume")), err());
+        assertTrue(out().contains("resuming from") && out().contains("after epoch 1"), out());
+        assertEquals(2, EpochLog.parse(Files.readString(o.resolve("epochs.csv"))).rows().size());
+
+        assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString()))), err());
+        assertTrue(out().contains("test split: 8 posters") && out().contains("support"), out());
+
+        Path poster = dir.resolve("poster.png");
+        BufferedImage img = new BufferedImage(40, 60, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(3, 3, 0xFF0000);
+        ImageIO.write(img, "png", poster.toFile());
+        assertEquals(0, run("predict", "--backend", "reference", "--json", "-c", o.resolve("best.ckpt").toString(), poster.toString()), err());
+        String json = out().strip();
+        assertTrue(json.startsWith("[") && json.endsWith("]"), json);
+        assertEquals(3, json.split("\"genre\"").length - 1, json);
+        assertEquals(0, run("predict", "--backend", "reference", "--top", "2", "-c", o.resolve("best.ckpt").toString(), poster.toString()));
+        assertTrue(out().contains(poster + ": ") && out().contains("%"), out());
+    }
+
+    @Test
+    void badCheckpointIsAClearError() throws IOException {
+        Path bad = dir.resolve("bad.ckpt");
+        Files.writeString(bad, "definitely not a checkpoint");
+        assertEquals(1, run("predict", "--backend", "reference", "-c", bad.toString(), "x.png"));
+        assertTrue(err().contains("not a Marquee checkpoint"), err());
+    }
+
+    @Test
+    void resumeWithoutACheckpointIsAClearError() {
+        assertEquals(1, run(concat(concat(new String[] {"train"}, TINY), "--image-size", "24", "--resume", "-o", dir.toString())));
+        assertTrue(err().contains("last.ckpt") && err().contains("no such file"), err());
+    }
+
+    @Test
+    void explicitOpenClWhenUnavailableIsAClearError() {
+        assumeFalse(BackendProvider.named("opencl").map(p -> p.probe().available()).orElse(false), "OpenCL is available here");
+        assertEquals(1, run("train", "--backend", "opencl", "--synthetic", "40", "--image-size", "24", "-o", dir.toString()));
+        assertTrue(err().contains("backend 'opencl' is not available here"), err());
+    }
+
+    @Test
+    void summaryPrintsTheSeedModelTable() {
+        assertEquals(0, run("summary"));
+        assertTrue(out().contains("Total params: 11,172,443"), out());
+    }
+
+    @Test
+    void devicesListsTheBackends() {
+        assertEquals(0, run("devices"));
+        assertTrue(out().contains("reference") && out().contains("cpu") && out().contains("OpenCL devices:"), out());
+    }
+}

@@ -1,0 +1,133 @@
+package org.marquee.app.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.marquee.app.PosterModel;
+import org.marquee.app.checkpoint.Checkpoint;
+import org.marquee.app.checkpoint.CheckpointFile;
+import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.engine.Backend;
+import org.marquee.engine.nn.Adam;
+import org.marquee.engine.nn.Sequential;
+import org.marquee.engine.reference.ReferenceBackend;
+
+/** Training on the float64 reference backend with a 24x24 poster model, small enough to run in seconds. */
+class TrainerTest {
+    static final int SIZE = 24, LABELS = 3;
+    static final long SEED = 11;
+    @TempDir Path dir;
+
+    final TinyPosters train = new TinyPosters(48, SIZE, LABELS, 1);
+    final TinyPosters val = new TinyPosters(16, SIZE, LABELS, 2);
+    final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    final PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
+
+    TrainOptions options(int epochs, Path output) {
+        return new TrainOptions(epochs, 8, TrainOptions.adam(3e-3, 1.0), SEED, 0, output);
+    }
+
+    record Run(double[] weights, EpochLog log, TrainingState state) {}
+
+    Run train(Backend backend, TrainOptions options, Path resumeFrom) throws IOException {
+        try (Sequential model = PosterModel.build(backend, SEED, SIZE, SIZE, LABELS);
+             Adam adam = new Adam(backend, options.adam(), model.parameterCount())) {
+            TrainingState state = TrainingState.initial(SEED);
+            EpochLog log = new EpochLog();
+            if (resumeFrom != null) {
+                Checkpoint c = CheckpointFile.read(resumeFrom);
+                ModelState.restore(c, model, adam);
+                state = c.training();
+                log = EpochLog.parse(state.log());
+            }
+            ProgressLine progress = new ProgressLine(out, false, System::nanoTime);
+            TrainingState end = new Trainer(model, adam, options, train, val, progress, out).run(state, log);
+            return new Run(model.parameters().toDoubles(), log, end);
+        }
+    }
+
+    static double[] losses(EpochLog log) {
+        return log.rows().stream().flatMapToDouble(r -> java.util.stream.DoubleStream.of(r.trainLoss(), r.valLoss())).toArray();
+    }
+
+    @Test
+    void learnsAndWritesItsFiles() throws IOException {
+        Path out1 = dir.resolve("run");
+        Run run = train(new ReferenceBackend(), options(4, out1), null);
+        List<EpochResult> rows = run.log().rows();
+        assertEquals(4, rows.size());
+        assertTrue(rows.get(0).trainLoss() > 0.55 && rows.get(0).trainLoss() < 0.8, "first loss near ln 2: " + rows.get(0));
+        assertTrue(rows.get(3).valLoss() < rows.get(0).valLoss() - 0.05, "validation loss falls: " + losses(run.log()).length
+                + " " + Arrays.toString(losses(run.log())));
+        for (String f : List.of("last.ckpt", "best.ckpt", "epochs.csv", "loss.png", "f1.png")) {
+            assertTrue(Files.size(out1.resolve(f)) > 0, f);
+        }
+        assertEquals(5, Files.readAllLines(out1.resolve("epochs.csv")).size());
+        assertEquals(8 * 6 * 4, run.state().step() * 8);        // 48 / 8 = 6 steps per epoch
+        assertTrue(console.toString(StandardCharsets.UTF_8).contains("epoch 4/4  train loss"), console.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void resumingAfterAnEpochReachesBitIdenticalWeights() throws IOException {
+        Run straight = train(new ReferenceBackend(), options(3, dir.resolve("straight")), null);
+
+        Path split = dir.resolve("split");
+        Run first = train(new ReferenceBackend(), options(1, split), null);
+        assertEquals(1, first.state().epoch());
+        Run resumed = train(new ReferenceBackend(), options(3, split), split.resolve(Trainer.LAST));
+
+        assertEquals(3, resumed.state().epoch());
+        assertEquals(straight.state().step(), resumed.state().step());
+        assertArrayEquals(straight.weights(), resumed.weights(), "weights after resume differ");
+        assertArrayEquals(losses(straight.log()), losses(resumed.log()));
+        assertNotEquals(first.weights()[0], resumed.weights()[0]);
+    }
+
+    @Test
+    void aDifferentSeedShufflesDifferently() {
+        int[] a = Trainer.permutation(100, 1, 1), b = Trainer.permutation(100, 1, 2), c = Trainer.permutation(100, 2, 1);
+        assertArrayEquals(a, Trainer.permutation(100, 1, 1));
+        assertTrue(!Arrays.equals(a, b) && !Arrays.equals(a, c));
+        int[] sorted = a.clone();
+        Arrays.sort(sorted);
+        for (int i = 0; i < 100; i++) assertEquals(i, sorted[i]);
+    }
+
+    @Test
+    void earlyStoppingHaltsWithoutImprovement() throws IOException {
+        TrainOptions o = new TrainOptions(5, 8, TrainOptions.adam(3e-3, 1.0), SEED, 2, dir.resolve("early"));
+        try (Sequential model = PosterModel.build(new ReferenceBackend(), SEED, SIZE, SIZE, LABELS);
+             Adam adam = new Adam(model.backend(), o.adam(), model.parameterCount())) {
+            // a state whose best loss can never be beaten: every epoch counts as stale
+            TrainingState hopeless = new TrainingState(SEED, 0, 0, 0.0, 0, 0, "");
+            TrainingState end = new Trainer(model, adam, o, train, val, new ProgressLine(out, false, System::nanoTime), out)
+                    .run(hopeless, new EpochLog());
+            assertEquals(2, end.epoch());
+            assertTrue(console.toString(StandardCharsets.UTF_8).contains("early stop"), console.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void restoreRejectsACheckpointOfAnotherModel() throws IOException {
+        Path o = dir.resolve("other");
+        train(new ReferenceBackend(), options(1, o), null);
+        Checkpoint c = CheckpointFile.read(o.resolve(Trainer.LAST));
+        try (Sequential bigger = PosterModel.build(new ReferenceBackend(), SEED, 26, 26, LABELS)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelState.restore(c, bigger, null));
+            assertTrue(e.getMessage().contains("3x24x24") && e.getMessage().contains("3x26x26"), e.getMessage());
+        }
+    }
+}
