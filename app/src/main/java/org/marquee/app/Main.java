@@ -7,6 +7,8 @@ import org.marquee.app.cli.EvaluateCommand;
 import org.marquee.app.cli.PredictCommand;
 import org.marquee.app.cli.SummaryCommand;
 import org.marquee.app.cli.TrainCommand;
+import org.marquee.app.teach.ExplainCommand;
+import org.marquee.app.teach.GradcheckCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +20,8 @@ import picocli.CommandLine.Command;
 @Command(name = "marquee", mixinStandardHelpOptions = true, version = "marquee 0.1.0",
         description = "Predicts a movie's genres from its poster with a convolutional network written from scratch.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                DownloadCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
+                DownloadCommand.class, DevicesCommand.class, ExplainCommand.class, GradcheckCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /**
      * What {@code mvn exec:java} runs with no arguments: the exact 224x224 poster model trained on

@@ -7,8 +7,8 @@ import org.marquee.engine.cpu.CpuBackend;
 
 /**
  * A quick standalone timing loop for the CPU GEMM on the model's shapes, for when JMH is too
- * noisy on a shared machine: warms up, then reports the median of repeated timed runs in
- * GFLOP/s. Usage: {@code java --add-modules=jdk.incubator.vector -cp benchmarks.jar
+ * noisy on a shared machine: warms up, then reports the median and best of nine timed runs in
+ * GFLOP/s, from wall-clock time and from the threads' CPU time (see {@link CpuTime}). Usage: {@code java --add-modules=jdk.incubator.vector -cp benchmarks.jar
  * org.marquee.bench.CpuGemmProbe [threads] [shape ...]}.
  */
 public final class CpuGemmProbe {
@@ -24,11 +24,17 @@ public final class CpuGemmProbe {
             for (GemmShape s : shapes) {
                 Tensor a = random(cpu, 1, s.m * s.k), b = random(cpu, 2, s.k * s.n), c = cpu.allocate(s.m, s.n);
                 int reps = (int) Math.max(3, Math.min(200, 2e9 / s.flops()));
-                double[] gflops = new double[9];
+                double[] gflops = new double[9], perCpu = new double[9];
                 for (int warm = 0; warm < 3; warm++) run(cpu, s, a, b, c, reps);
-                for (int r = 0; r < gflops.length; r++) gflops[r] = s.flops() * reps / run(cpu, s, a, b, c, reps); // flop per ns = GFLOP/s
+                for (int r = 0; r < gflops.length; r++) {
+                    long cpu0 = CpuTime.nanos();
+                    gflops[r] = s.flops() * reps / run(cpu, s, a, b, c, reps); // flop per ns = GFLOP/s
+                    perCpu[r] = s.flops() * reps / ((CpuTime.nanos() - cpu0) / (double) cpu.threads());
+                }
                 Arrays.sort(gflops);
-                System.out.printf("%-40s median %6.1f GFLOP/s  (min %6.1f, max %6.1f)%n", s, gflops[4], gflops[0], gflops[8]);
+                Arrays.sort(perCpu);
+                System.out.printf("%-40s wall: median %6.1f max %6.1f GFLOP/s | cpu-time: median %6.1f max %6.1f GFLOP/s%n",
+                        s, gflops[4], gflops[8], perCpu[4], perCpu[8]);
             }
         }
     }

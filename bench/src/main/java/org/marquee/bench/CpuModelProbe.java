@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * A quick standalone timing loop for the poster model on the CPU backend, for when JMH is too
  * noisy on a shared machine: median milliseconds of forward passes and training steps at batch
- * 32. Usage: {@code java --add-modules=jdk.incubator.vector -cp benchmarks.jar
+ * 32, from wall-clock time and from the threads' CPU time divided by the thread count (see
+ * {@link CpuTime}). Usage: {@code java --add-modules=jdk.incubator.vector -cp benchmarks.jar
  * org.marquee.bench.CpuModelProbe [threads] [repeats]}.
  */
 public final class CpuModelProbe {
@@ -20,21 +21,27 @@ public final class CpuModelProbe {
         m.setUp();
         try {
             double[] fwd = new double[repeats], step = new double[repeats];
+            double[] fwdCpu = new double[repeats], stepCpu = new double[repeats];
+            int threads = m.threads == 0 ? Runtime.getRuntime().availableProcessors() : m.threads;
             m.forward();
             m.trainingStep();
             for (int r = 0; r < repeats; r++) {
-                long t0 = System.nanoTime();
+                long c0 = CpuTime.nanos(), t0 = System.nanoTime();
                 m.forward();
-                long t1 = System.nanoTime();
+                long c1 = CpuTime.nanos(), t1 = System.nanoTime();
                 m.trainingStep();
-                long t2 = System.nanoTime();
+                long c2 = CpuTime.nanos(), t2 = System.nanoTime();
                 fwd[r] = (t1 - t0) / 1e6;
                 step[r] = (t2 - t1) / 1e6;
+                fwdCpu[r] = (c1 - c0) / 1e6 / threads;
+                stepCpu[r] = (c2 - c1) / 1e6 / threads;
             }
-            Arrays.sort(fwd);
-            Arrays.sort(step);
-            System.out.printf("forward batch 32: median %.0f ms (min %.0f), %.1f GFLOP/s%n", fwd[repeats / 2], fwd[0], 30.21e3 / fwd[repeats / 2]);
-            System.out.printf("training step batch 32: median %.0f ms (min %.0f), %.1f GFLOP/s%n", step[repeats / 2], step[0], 87.90e3 / step[repeats / 2]);
+            for (double[] x : new double[][] {fwd, step, fwdCpu, stepCpu}) Arrays.sort(x);
+            int h = repeats / 2;
+            System.out.printf("forward batch 32: wall median %.0f ms (min %.0f) | cpu-time/threads median %.0f ms (min %.0f)%n",
+                    fwd[h], fwd[0], fwdCpu[h], fwdCpu[0]);
+            System.out.printf("training step batch 32: wall median %.0f ms (min %.0f) | cpu-time/threads median %.0f ms (min %.0f)%n",
+                    step[h], step[0], stepCpu[h], stepCpu[0]);
         } finally {
             m.tearDown();
         }

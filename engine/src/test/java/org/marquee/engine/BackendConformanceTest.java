@@ -172,6 +172,7 @@ public abstract class BackendConformanceTest {
             gemmCase((t & 1) != 0, (t & 2) != 0, 19, 41, 23, 0.5, 1.0, seed++);
             gemmCase((t & 1) != 0, (t & 2) != 0, 19, 41, 23, -1.5, 0.25, seed++);
             gemmCase((t & 1) != 0, (t & 2) != 0, 70, 37, 600, 2.0, -1.0, seed++);
+            gemmCase((t & 1) != 0, (t & 2) != 0, 13, 29, 2600, 0.5, 1.0, seed++); // long reduction, few columns
         }
     }
 
@@ -235,6 +236,9 @@ public abstract class BackendConformanceTest {
 
     @Test
     void gemmConv2WeightGradientShape() { bigGemm("conv2 dW", false, true, 64, 288, 11881, 1.0, 901); }
+
+    @Test
+    void gemmConv1WeightGradientShape() { bigGemm("conv1 dW", false, true, 32, 27, 49284, 1.0, 906); }
 
     @Test
     void gemmConv2InputGradientShape() { bigGemm("conv2 dcols", true, false, 288, 11881, 64, 0.0, 902); }

@@ -34,12 +34,20 @@ public enum GemmKernel {
     /** Whether the transpose flags are the kernel's first two arguments. */
     boolean takesTransposeFlags() { return this == NAIVE; }
 
-    /** Global size (x over N, y over M). */
-    long[] global(int m, int n) {
-        if (local == null) return new long[] {n, m};
-        long groupsX = (n + colsPerGroup - 1) / colsPerGroup, groupsY = (m + rowsPerGroup - 1) / rowsPerGroup;
-        return new long[] {groupsX * local[0], groupsY * local[1]};
+    /** Work-groups covering an (M, N) C; 1 work-item per group for the naive kernel. */
+    long blocks(int m, int n) {
+        return (long) ((n + colsPerGroup - 1) / colsPerGroup) * ((m + rowsPerGroup - 1) / rowsPerGroup);
     }
 
-    long[] local() { return local == null ? null : local.clone(); }
+    /** Global size (x over N, y over M), and z over K slabs for the tiled kernel. */
+    long[] global(int m, int n, int slabs) {
+        if (local == null) return new long[] {n, m};
+        long groupsX = (n + colsPerGroup - 1) / colsPerGroup, groupsY = (m + rowsPerGroup - 1) / rowsPerGroup;
+        return new long[] {groupsX * local[0], groupsY * local[1], slabs};
+    }
+
+    long[] local() { return local == null ? null : new long[] {local[0], local[1], 1}; }
+
+    /** K slice of the tiled kernel: split-K chunks are multiples of it. */
+    static final int TILE_K = 64;
 }

@@ -27,6 +27,7 @@ public final class OpenClBackend implements Backend {
 
     private final OpenClContext cl;
     private final GemmKernel gemmKernel;
+    private final ClGemm gemm;
     private ClStorage scratch;              // (scratchCapacity) floats, grown on demand
 
     /** Opens {@code device} and builds every kernel program; the faster GEMM kernel is used. */
@@ -37,6 +38,7 @@ public final class OpenClBackend implements Backend {
     public OpenClBackend(OpenClDevices.Device device, GemmKernel gemmKernel) {
         this.cl = new OpenClContext(device);
         this.gemmKernel = gemmKernel;
+        this.gemm = new ClGemm(cl, this::scratch);
     }
 
     @Override public String name() { return "opencl"; }
@@ -154,11 +156,7 @@ public final class OpenClBackend implements Backend {
         requireSize("gemm A", a, (long) m * k);
         requireSize("gemm B", b, (long) k * n);
         requireSize("gemm C", c, (long) m * n);
-        KernelCall call = new KernelCall(cl, "gemm.cl", kernel.kernelName(transA, transB));
-        if (kernel.takesTransposeFlags()) call.i(transA ? 1 : 0).i(transB ? 1 : 0);
-        call.i(m).i(n).i(k).f(alpha)
-                .mem(mem(a)).i(off(a)).mem(mem(b)).i(off(b)).f(beta).mem(mem(c)).i(off(c))
-                .run(kernel.global(m, n), kernel.local());
+        gemm.run(kernel, transA, transB, m, n, k, alpha, mem(a), off(a), mem(b), off(b), beta, mem(c), off(c));
     }
 
     // ---------------------------------------------------------------- convolution helpers
@@ -278,9 +276,7 @@ public final class OpenClBackend implements Backend {
         ClStorage terms = scratch(n);                          // (n) per-element losses
         new KernelCall(cl, "loss.cl", "sigmoid_bce").mem(mem(logits)).i(off(logits)).mem(mem(targets)).i(off(targets))
                 .mem(mem(grad)).i(off(grad)).mem(terms).i(n).run(n);
-        double total = 0;
-        for (float t : readScratch(terms, n)) total += t;
-        return total / n;
+        return cl.sumOnHost(terms, n, false) / n;
     }
 
     /** Partial sums per chunk on the device (in double where the device has fp64), finished on the host in double. */
@@ -292,23 +288,7 @@ public final class OpenClBackend implements Backend {
         ClStorage partial = scratch(fp64 ? 2L * parts : parts);   // (parts) doubles or floats
         new KernelCall(cl, "reduce.cl", fp64 ? "sum_squares_partial_f64" : "sum_squares_partial")
                 .mem(mem(x)).i(off(x)).i(n).i(SQUARES_CHUNK).mem(partial).run(parts);
-        double total = 0;
-        if (fp64) {
-            double[] sums = new double[parts];
-            OpenClException.check(CL.clEnqueueReadBuffer(cl.queue(), partial.memory(), CL_TRUE, 0, (long) parts * Sizeof.cl_double,
-                    Pointer.to(sums), 0, null, null), "clEnqueueReadBuffer(scratch)");
-            for (double p : sums) total += p;
-        } else {
-            for (float p : readScratch(partial, parts)) total += p;
-        }
-        return total;
-    }
-
-    private float[] readScratch(ClStorage s, int count) {
-        float[] out = new float[count];
-        OpenClException.check(CL.clEnqueueReadBuffer(cl.queue(), s.memory(), CL_TRUE, 0, (long) count * Sizeof.cl_float,
-                Pointer.to(out), 0, null, null), "clEnqueueReadBuffer(scratch)");
-        return out;
+        return cl.sumOnHost(partial, parts, fp64);
     }
 
     @Override

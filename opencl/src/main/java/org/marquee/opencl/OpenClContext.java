@@ -137,6 +137,23 @@ final class OpenClContext implements AutoCloseable {
                 offset * Sizeof.cl_float, count * Sizeof.cl_float, 0, null, null), "clEnqueueFillBuffer");
     }
 
+    /** Waits for the queue, reads the first {@code count} floats (or doubles) of {@code s} and sums them in double. */
+    double sumOnHost(ClStorage s, int count, boolean doubles) {
+        double total = 0;
+        if (doubles) {
+            double[] v = new double[count];
+            OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_TRUE, 0, (long) count * Sizeof.cl_double,
+                    Pointer.to(v), 0, null, null), "clEnqueueReadBuffer");
+            for (double x : v) total += x;
+        } else {
+            float[] v = new float[count];
+            OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_TRUE, 0, (long) count * Sizeof.cl_float,
+                    Pointer.to(v), 0, null, null), "clEnqueueReadBuffer");
+            for (float x : v) total += x;
+        }
+        return total;
+    }
+
     void finish() {
         requireOpen();
         OpenClException.check(CL.clFinish(queue), "clFinish");

@@ -24,7 +24,7 @@ class GemmKernelTest {
     static void close() { if (ocl != null) ocl.close(); }
 
     static Stream<Arguments> cases() {
-        int[][] sizes = {{1, 1, 1}, {7, 13, 5}, {64, 64, 16}, {65, 67, 33}, {3, 130, 70}, {128, 20, 129}, {130, 97, 150}};
+        int[][] sizes = {{1, 1, 1}, {7, 13, 5}, {64, 64, 16}, {65, 67, 33}, {3, 130, 70}, {128, 20, 129}, {130, 97, 150}, {33, 70, 1500}};   // the last is split along K
         List<Arguments> list = new ArrayList<>();
         for (GemmKernel kernel : GemmKernel.values())
             for (int t = 0; t < 4; t++)

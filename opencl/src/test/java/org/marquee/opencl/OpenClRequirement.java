@@ -14,7 +14,7 @@ import org.marquee.engine.BackendProvider.Availability;
  * Whether the OpenCL tests run here. Without a usable device they are skipped, unless
  * {@code MARQUEE_REQUIRE_OPENCL=1} (set by CI), where a missing device is a failure that says why.
  */
-final class OpenClRequirement {
+public final class OpenClRequirement {
     static final String ENV = "MARQUEE_REQUIRE_OPENCL";
 
     enum Decision { RUN, SKIP, FAIL }
@@ -46,7 +46,7 @@ final class OpenClRequirement {
      * JOCL loads "libOpenCL.so"; a runtime-only install has just libOpenCL.so.1. The build puts
      * {@code marquee.opencl.linkDir} on LD_LIBRARY_PATH; link the library there before JOCL loads.
      */
-    static synchronized void linkLibrary() {
+    public static synchronized void linkLibrary() {
         String dir = System.getProperty("marquee.opencl.linkDir");
         if (dir == null) return;
         Path link = Path.of(dir, "libOpenCL.so");

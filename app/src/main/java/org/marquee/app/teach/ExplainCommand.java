@@ -6,12 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.marquee.app.PosterModel;
-import org.marquee.dataset.SyntheticPosters;
 import org.marquee.engine.Backend;
 import org.marquee.engine.BackendProvider;
-import org.marquee.engine.nn.Sequential;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,9 +19,10 @@ import picocli.CommandLine.Spec;
  * convolution's feature maps are written as a PNG.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs one poster through the poster model and prints, layer by layer, the output shape,",
-                "parameter count, value statistics and time; writes each convolution's feature maps as PNG.",
-                "Without --poster it uses a built-in synthetic poster. The model is untrained, initialized from --seed."})
+        description = {"Runs one poster through the poster model and prints, layer by layer, the",
+                "output shape, parameter count, value statistics and time; writes each",
+                "convolution's feature maps as PNG. Without --poster it uses a built-in",
+                "synthetic poster; without --checkpoint the model is untrained, from --seed."})
 public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--poster", paramLabel = "FILE", description = "a JPEG or PNG poster (default: a synthetic poster)")
     Path poster;
@@ -43,8 +40,12 @@ public final class ExplainCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--image-size", paramLabel = "PX", defaultValue = "224",
-            description = "poster side in pixels; the layers are the same, their shapes follow (default: ${DEFAULT-VALUE})")
+            description = "poster side in pixels for an untrained model; the layers are the same, their shapes follow (default: ${DEFAULT-VALUE})")
     int imageSize;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "explain a trained model saved by train, instead of an untrained one")
+    Path checkpoint;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "reference",
             description = "reference (float64, the readable loops), cpu or opencl (default: ${DEFAULT-VALUE})")
@@ -54,6 +55,11 @@ public final class ExplainCommand implements Callable<Integer> {
             description = "folder for the feature-map PNGs (default: ${DEFAULT-VALUE})")
     Path output;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "run the forward pass N times and report each layer's median time; the first run includes "
+                    + "the JIT's warm-up (default: ${DEFAULT-VALUE})")
+    int repeat;
+
     @Option(names = "--no-images", description = "do not write feature-map PNGs")
     boolean noImages;
 
@@ -62,23 +68,25 @@ public final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        PosterInput input = poster != null ? PosterInput.file(poster, imageSize)
-                : PosterInput.synthetic(syntheticIndex, imageSize, dataSeed);
         List<Path> written = new ArrayList<>();
         try (Backend backend = open(backendName);
-             Sequential model = PosterModel.build(backend, seed, imageSize, imageSize, PosterModel.GENRES)) {
+             ExplainModel explained = checkpoint != null ? ExplainModel.checkpoint(backend, checkpoint)
+                     : ExplainModel.untrained(backend, seed, imageSize)) {
+            int size = explained.imageSize();
+            PosterInput input = poster != null ? PosterInput.file(poster, size) : PosterInput.synthetic(syntheticIndex, size, dataSeed);
             out.printf(Locale.ROOT, "poster:  %s%n", input.description());
-            out.printf(Locale.ROOT, "model:   poster CNN, untrained (Glorot-uniform, seed %d), %,d parameters%n", seed, model.parameterCount());
+            out.printf(Locale.ROOT, "model:   %s%n", explained.description());
             out.printf(Locale.ROOT, "backend: %s%n%n", backend.describe());
-            ExplainRun.Result result = ExplainRun.run(model, input.pixels(), noImages ? null : (conv, maps) -> {
+            ExplainRun.Result result = ExplainRun.run(explained.model(), input.pixels(), noImages ? null : (conv, maps) -> {
                 int[] s = conv.outputShape();
                 Path file = output.resolve(conv.name() + ".png");
                 FeatureMapImage.write(FeatureMapImage.draw(maps, s[0], s[1], s[2]), file);
                 written.add(file);
-            });
+            }, repeat);
             out.print(ExplainReport.table(result.layers(), true));
+            if (repeat > 1) out.printf(Locale.ROOT, "(times: median of %d runs)%n", repeat);
             out.println();
-            out.print(Predictions.describe(result.logits(), input.labels(), SyntheticPosters.GENRES, 5));
+            out.print(Predictions.describe(result.logits(), input.labels(explained.genres()), explained.genres(), 5));
         }
         for (Path p : written) out.println("wrote " + p);
         out.flush();
@@ -95,7 +103,6 @@ public final class ExplainCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.setProperty("java.awt.headless", "true");
-        System.exit(new CommandLine(new ExplainCommand()).execute(args));
+        TeachCli.main(new ExplainCommand(), args);
     }
 }

@@ -33,8 +33,23 @@ public final class ExplainRun {
 
     private ExplainRun() {}
 
-    /** @param poster one poster, (C, H, W) values in [0, 1], as the model's input shape */
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** One forward pass, timed once. @param poster one poster, (C, H, W) values in [0, 1] */
     public static Result run(Sequential model, double[] poster, ConvListener listener) throws Exception {
+        return run(model, poster, listener, 1);
+    }
+
+    /**
+     * {@code repeats} forward passes of the same poster; each layer's time is the median over them
+     * (the first pass includes the JIT's warm-up). The listener sees the last pass.
+     */
+    public static Result run(Sequential model, double[] poster, ConvListener listener, int repeats) throws Exception {
+        if (repeats < 1) throw new IllegalArgumentException("repeats must be >= 1: " + repeats);
         Backend backend = model.backend();
         int[] in = model.inputShape();
         int[] batched = new int[in.length + 1];
@@ -43,16 +58,29 @@ public final class ExplainRun {
         Tensor x = backend.allocate(batched);                       // (1, C, H, W)
         try {
             backend.upload(x, poster);
+            List<Layer> layers = model.layers();
+            long[][] nanos = new long[layers.size()][repeats];
+            for (int r = 0; r < repeats - 1; r++) {
+                Tensor h = x;
+                for (int i = 0; i < layers.size(); i++) {
+                    long t0 = System.nanoTime();
+                    h = layers.get(i).forward(h, false);
+                    backend.synchronize();
+                    nanos[i][r] = System.nanoTime() - t0;
+                }
+            }
             List<LayerStats> stats = new ArrayList<>();
             stats.add(LayerStats.of("input", "Input", in, 0, poster, -1));
             Tensor h = x;
-            for (Layer layer : model.layers()) {
+            for (int i = 0; i < layers.size(); i++) {
+                Layer layer = layers.get(i);
                 long t0 = System.nanoTime();
                 h = layer.forward(h, false);
                 backend.synchronize();
-                long nanos = System.nanoTime() - t0;
+                nanos[i][repeats - 1] = System.nanoTime() - t0;
                 double[] values = h.toDoubles();
-                stats.add(LayerStats.of(layer.name(), layer.type(), layer.outputShape(), layer.parameterCount(), values, nanos));
+                stats.add(LayerStats.of(layer.name(), layer.type(), layer.outputShape(), layer.parameterCount(), values,
+                        median(nanos[i])));
                 if (layer instanceof Conv2d conv && listener != null) listener.onConvolution(conv, values);
             }
             return new Result(stats, h.toDoubles());

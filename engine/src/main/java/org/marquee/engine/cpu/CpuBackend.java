@@ -105,7 +105,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(Tensor dst, double value) {
-        java.util.Arrays.fill(data(dst), off(dst), off(dst) + dst.intSize(), (float) value);
+        kernels.fill(data(dst), off(dst), dst.intSize(), (float) value);
     }
 
     @Override

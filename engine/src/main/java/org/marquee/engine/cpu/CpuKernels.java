@@ -10,6 +10,8 @@ import org.marquee.engine.ConvGeometry;
  * unwraps tensors; the kernels trust their arguments.
  */
 interface CpuKernels {
+    void fill(float[] x, int xo, int n, float value);
+
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
               float[] a, int ao, float[] b, int bo, float beta, float[] c, int co);
 

@@ -7,10 +7,10 @@ import org.marquee.engine.AdamConfig;
 import org.marquee.engine.ConvGeometry;
 
 /**
- * The fast float32 path: the blocked GEMM, row-copying im2col, and vector loops split across the
- * worker threads for the elementwise primitives. Each method computes what its twin in
- * {@link ScalarKernels} computes; tiny or rarely hot work (sigmoid and the loss on 27 outputs per
- * image, the dropout hash) is delegated to that twin.
+ * The fast float32 path: the blocked GEMM, row-copying im2col, vector max pooling, and vector
+ * loops split across the worker threads for the elementwise primitives. Each method computes
+ * what its twin in {@link ScalarKernels} computes; work that is never hot (sigmoid and the loss
+ * on 27 outputs per image) is delegated to that twin.
  */
 final class FastKernels implements CpuKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -27,6 +27,12 @@ final class FastKernels implements CpuKernels {
         this.pool = pool;
         this.gemm = new VectorGemm(pool);
         this.unfold = new ConvUnfold(pool);
+    }
+
+    /** Large fills (gradient zeroing, 11M parameters) are split between threads. */
+    @Override
+    public void fill(float[] x, int xo, int n, float value) {
+        pool.range(n, 1 << 18, (from, to) -> java.util.Arrays.fill(x, xo + from, xo + to, value));
     }
 
     @Override
@@ -90,9 +96,10 @@ final class FastKernels implements CpuKernels {
         pool.range(n, GRAIN, (from, to) -> {
             int i = from;
             for (; i <= to - L; i += L) {
+                // a blend, not a masked add: JDK 17 compiles masked lanewise operations to slow paths
                 var positive = FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0f);
                 FloatVector d = FloatVector.fromArray(S, dx, dxo + i);
-                d.add(FloatVector.fromArray(S, dy, dyo + i), positive).intoArray(dx, dxo + i);
+                d.blend(d.add(FloatVector.fromArray(S, dy, dyo + i)), positive).intoArray(dx, dxo + i);
             }
             for (; i < to; i++) if (y[yo + i] > 0f) dx[dxo + i] += dy[dyo + i];
         });

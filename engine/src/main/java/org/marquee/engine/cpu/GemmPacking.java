@@ -1,5 +1,7 @@
 package org.marquee.engine.cpu;
 
+import jdk.incubator.vector.FloatVector;
+
 /**
  * Copies blocks of op(A) and op(B) into the layouts the micro-kernel streams, padding partial
  * panels with zeros so the kernel never branches on edges.
@@ -8,6 +10,8 @@ package org.marquee.engine.cpu;
  *   packed A: panels of MR rows;    panel r, step p holds op(A)[i0 + r*MR + 0..MR-1][p0 + p]
  *   packed B: panels of NR columns; panel s, step p holds op(B)[p0 + p][j0 + s*NR + 0..NR-1]
  * </pre>
+ * Transposed sources are copied in chunks of 64 steps so the strided writes stay in L1 (vector
+ * gathers measured slower on JDK 17).
  */
 final class GemmPacking {
     private GemmPacking() {}
@@ -51,14 +55,24 @@ final class GemmPacking {
             int cols = Math.min(nr, nc - s);
             if (!transB) {
                 // (K, N): each step p is a contiguous run of the panel's columns
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, bOff + (p0 + p) * n + j0 + s, dst, d + p * nr, cols);
+                int src = bOff + p0 * n + j0 + s;
+                if (cols == nr) {
+                    for (int p = 0; p < kc; p++, src += n) {
+                        for (int h = 0; h < nr; h += MicroKernel.L) {
+                            FloatVector.fromArray(MicroKernel.S, b, src + h).intoArray(dst, d + p * nr + h);
+                        }
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, src += n) System.arraycopy(b, src, dst, d + p * nr, cols);
                 }
             } else {
-                // (N, K): each column of op(B) is a contiguous row of B
-                for (int jj = 0; jj < cols; jj++) {
-                    int src = bOff + (j0 + s + jj) * k + p0;
-                    for (int p = 0, o = d + jj; p < kc; p++, o += nr) dst[o] = b[src + p];
+                // (N, K): each column of op(B) is a contiguous row of B; steps in chunks that stay in L1
+                for (int pp = 0; pp < kc; pp += 64) {
+                    int pe = Math.min(kc, pp + 64);
+                    for (int jj = 0; jj < cols; jj++) {
+                        int src = bOff + (j0 + s + jj) * k + p0;
+                        for (int p = pp, o = d + pp * nr + jj; p < pe; p++, o += nr) dst[o] = b[src + p];
+                    }
                 }
             }
             if (cols < nr) {

@@ -21,8 +21,11 @@ final class MicroKernel {
     /** Columns of the C tile: two vectors. */
     static final int NR = 2 * L;
 
-    /** tile (MR, NR) = packedA panel (kc x MR) times packedB panel (kc x NR). */
-    static void multiply(int kc, float[] a, int ao, float[] b, int bo, float[] tile) {
+    /**
+     * tile (MR, NR) = packed A panel (kc x MR) times a B panel (kc x NR) whose steps are
+     * {@code ldb} apart: NR when packed, the row length of B when read in place.
+     */
+    static void multiply(int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -51,7 +54,7 @@ final class MicroKernel {
             x = FloatVector.broadcast(S, a[ao + 7]);
             c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
             ao += MR;
-            bo += NR;
+            bo += ldb;
         }
         c00.intoArray(tile, 0); c01.intoArray(tile, L);
         c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);

@@ -11,6 +11,9 @@ import org.marquee.engine.DropoutHash;
  */
 final class ScalarKernels implements CpuKernels {
 
+    @Override
+    public void fill(float[] x, int xo, int n, float value) { java.util.Arrays.fill(x, xo, xo + n, value); }
+
     /** C = alpha * op(A) op(B) + beta * C; op(A)[i][p] is A[i*K + p], or A[p*M + i] when transposed. */
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,

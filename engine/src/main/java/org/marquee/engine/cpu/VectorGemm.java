@@ -8,17 +8,34 @@ package org.marquee.engine.cpu;
  * <pre>
  *   for each MC block of rows:             (packed A block, MC x KC, stays in L2)
  *     for each KC block of the reduction:  pack A
- *       for each NC block of columns:      pack B (KC x NC, stays in L2)
- *         for each MR panel, NR panel:     micro-kernel (A panel in L1, B panel streamed)
+ *       for each NC block of columns:      pack B if transposed (KC x NC)
+ *         for each NR panel, MR panel:     micro-kernel (B panel kept in L1, A panels from L2)
  * </pre>
+ * An untransposed B is not packed: the kernel reads its full panels in place, rows N apart.
  * The first KC block applies {@code beta}; later ones add into C. Packing buffers belong to each
  * worker and grow to the largest block seen, so steady-state calls allocate nothing large.
+ *
+ * <p>Two shapes take other routes: a long reduction with a small C (weight gradients, the dense
+ * forward pass) is split along K between threads, and A·Bᵀ with a long K and few columns skips
+ * packing for {@link DotKernel}'s dot products.
  */
 final class VectorGemm {
     private static final int MR = MicroKernel.MR, NR = MicroKernel.NR;
     static final int KC = Integer.getInteger("marquee.cpu.kc", 384);
     static final int MC = roundUp(Integer.getInteger("marquee.cpu.mc", 192), MR);
     static final int NC = roundUp(Integer.getInteger("marquee.cpu.nc", 256), NR);
+    /**
+     * Whether full panels of an untransposed B are read in place (rows n apart) instead of packed:
+     * measured faster on every model shape (conv1 forward most, where K is 27).
+     */
+    static final boolean DIRECT_B = !Boolean.getBoolean("marquee.cpu.packAllB");
+    /**
+     * Whether A·Bᵀ with a long reduction and few columns uses unpacked dot products
+     * ({@link DotKernel}): twice as fast for conv1's weight gradient (N = 27), even for conv2's
+     * (N = 288), slower than packing for conv3's (N = 576).
+     */
+    static final boolean DOT_NT = !Boolean.getBoolean("marquee.cpu.noDot");
+    static final int DOT_MIN_K = 1024, DOT_MAX_N = 128;
     /** Below this many multiply-adds a single thread does the whole product. */
     private static final long PARALLEL_MIN_WORK = 1L << 17;
 
@@ -112,6 +129,10 @@ final class VectorGemm {
     private static void block(Workspace ws, boolean transA, boolean transB, int m, int n, int k, float alpha,
                               float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff, int ldc,
                               int i0, int i1, int j0, int j1, int p0, int p1) {
+        if (DOT_NT && !transA && transB && p1 - p0 >= DOT_MIN_K && j1 - j0 <= DOT_MAX_N) {
+            DotKernel.block(k, alpha, a, aOff, b, bOff, beta, c, cOff, ldc, i0, i1, j0, j1, p0, p1, ws.tile);
+            return;
+        }
         int kBlocks = (p1 - p0 + KC - 1) / KC;
         int kc0 = (p1 - p0 + kBlocks - 1) / kBlocks;      // even KC blocks
         int mc0 = Math.min(MC, roundUp(i1 - i0, MR));
@@ -127,13 +148,24 @@ final class VectorGemm {
                 GemmPacking.packA(transA, a, aOff, m, k, ic, mc, pc, kc, pa);
                 for (int jc = j0; jc < j1; jc += nc0) {
                     int nc = Math.min(nc0, j1 - jc);
-                    GemmPacking.packB(transB, b, bOff, n, k, pc, kc, jc, nc, pb);
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int rows = Math.min(MR, mc - ir);
-                        int ao = ir * kc;
-                        for (int jr = 0; jr < nc; jr += NR) {
-                            int cols = Math.min(NR, nc - jr);
-                            MicroKernel.multiply(kc, pa, ao, pb, jr * kc, tile);
+                    boolean inPlace = DIRECT_B && !transB;
+                    if (!inPlace) GemmPacking.packB(transB, b, bOff, n, k, pc, kc, jc, nc, pb);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int cols = Math.min(NR, nc - jr);
+                        float[] bp = pb;
+                        int bo = jr * kc, ldb = NR;
+                        if (inPlace && cols == NR) {
+                            // a full panel of an untransposed B is read where it lies, rows n apart
+                            bp = b;
+                            bo = bOff + pc * n + jc + jr;
+                            ldb = n;
+                        } else if (inPlace) {
+                            GemmPacking.packB(false, b, bOff, n, k, pc, kc, jc + jr, cols, pb);
+                            bo = 0;
+                        }
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int rows = Math.min(MR, mc - ir);
+                            MicroKernel.multiply(kc, pa, ir * kc, bp, bo, ldb, tile);
                             MicroKernel.store(tile, rows, cols, alpha, betaHere, c, cOff + (ic + ir) * ldc + jc + jr, ldc);
                         }
                     }

@@ -1,0 +1,48 @@
+package org.marquee.app.teach;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.marquee.app.PosterModel;
+import org.marquee.app.checkpoint.Checkpoint;
+import org.marquee.app.checkpoint.CheckpointFile;
+import org.marquee.app.checkpoint.ModelSpec;
+import org.marquee.app.train.ModelState;
+import org.marquee.dataset.SyntheticPosters;
+import org.marquee.engine.Backend;
+import org.marquee.engine.nn.Sequential;
+
+/** The poster model explain runs: untrained from a seed, or trained, from a checkpoint. */
+record ExplainModel(Sequential model, List<String> genres, int imageSize, String description) implements AutoCloseable {
+
+    static ExplainModel untrained(Backend backend, long seed, int imageSize) {
+        Sequential model = PosterModel.build(backend, seed, imageSize, imageSize, PosterModel.GENRES);
+        return new ExplainModel(model, SyntheticPosters.GENRES, imageSize, String.format(Locale.ROOT,
+                "poster CNN, untrained (Glorot-uniform, seed %d), %,d parameters", seed, model.parameterCount()));
+    }
+
+    static ExplainModel checkpoint(Backend backend, Path file) throws IOException {
+        Checkpoint c = CheckpointFile.read(file);
+        ModelSpec spec = c.model();
+        if (!ModelState.ARCHITECTURE.equals(spec.architecture())) {
+            throw new IllegalArgumentException(file + " holds a '" + spec.architecture() + "' model, not " + ModelState.ARCHITECTURE);
+        }
+        if (spec.height() != spec.width()) {
+            throw new IllegalArgumentException(file + ": explain takes square posters, the checkpoint's model is "
+                    + spec.height() + "x" + spec.width());
+        }
+        Sequential model = PosterModel.build(backend, c.training().seed(), spec.height(), spec.width(), spec.classes());
+        try {
+            ModelState.restore(c, model, null);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return new ExplainModel(model, c.genres(), spec.height(), String.format(Locale.ROOT,
+                "%s from %s (epoch %d, step %d)", spec.headline(), file, c.training().epoch(), c.training().step()));
+    }
+
+    @Override
+    public void close() { model.close(); }
+}

@@ -1,0 +1,30 @@
+package org.marquee.app.teach;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * A picocli command line for one teaching command on its own, reporting a failure as one
+ * "error: ..." line (the stack trace too when MARQUEE_DEBUG is set) instead of a stack trace.
+ */
+public final class TeachCli {
+    private TeachCli() {}
+
+    public static CommandLine create(Object command) {
+        CommandLine cli = new CommandLine(command);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            err.println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            if (System.getenv("MARQUEE_DEBUG") != null) e.printStackTrace(err);
+            err.flush();
+            return 1;
+        });
+        return cli;
+    }
+
+    /** Runs {@code command} with {@code args} and exits with its exit code. */
+    static void main(Object command, String... args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(create(command).execute(args));
+    }
+}
