@@ -28,7 +28,7 @@ public final class FirstLayerReport {
             Layer next = model.layers().get(1);
             if ("ReLU".equals(next.type())) y = next.forward(y, false);
         }
-        FilterImages.write(FilterImages.featureMaps(y.toDoubles(), g.k(), g.oh(), g.ow()), dir.resolve("feature-maps.png"));
+        FeatureMapImage.write(FeatureMapImage.draw(y.toDoubles(), g.k(), g.oh(), g.ow()), dir.resolve("feature-maps.png"));
         x.storage().close();
     }
 }

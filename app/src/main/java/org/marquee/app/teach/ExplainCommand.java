@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.marquee.app.report.FeatureMapImage;
 import org.marquee.engine.Backend;
 import org.marquee.engine.BackendProvider;
 import picocli.CommandLine.Command;

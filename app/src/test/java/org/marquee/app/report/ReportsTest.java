@@ -55,11 +55,11 @@ class ReportsTest {
     @Test
     void featureMapsAreScaledPerMapAndSaved() throws IOException {
         double[] maps = {0, 1, 2, 3, 5, 5, 5, 5};   // (2, 2, 2)
-        BufferedImage img = FilterImages.featureMaps(maps, 2, 2, 2);
+        BufferedImage img = FeatureMapImage.draw(maps, 2, 2, 2);
         assertEquals(0x000000, img.getRGB(2, 2) & 0xFFFFFF);
         assertEquals(0xFFFFFF, img.getRGB(3, 3) & 0xFFFFFF);
         Path f = dir.resolve("feature-maps.png");
-        FilterImages.write(img, f);
+        FeatureMapImage.write(img, f);
         assertEquals(img.getWidth(), readPng(f).getWidth());
         assertTrue(Files.size(f) > 0);
     }

@@ -1,4 +1,4 @@
-package org.marquee.app.teach;
+package org.marquee.app.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

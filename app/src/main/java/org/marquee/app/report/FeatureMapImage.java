@@ -1,19 +1,17 @@
-package org.marquee.app.teach;
+package org.marquee.app.report;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import javax.imageio.ImageIO;
 
 /**
  * A convolution's feature maps (K, H, W) as one grey PNG: the K maps in a near-square grid, each
  * scaled to its own min..max (black = its minimum, white = its maximum), 2-pixel white gaps.
+ * Used for {@code feature-maps.png} after training and for each convolution in {@code explain}.
  */
 public final class FeatureMapImage {
-    private static final int GAP = 2;
+    /** White pixels around and between the tiles of a grid. */
+    static final int GAP = 2;
 
     private FeatureMapImage() {}
 
@@ -22,10 +20,8 @@ public final class FeatureMapImage {
             throw new IllegalArgumentException("feature maps (" + k + ", " + h + ", " + w + ") need " + (long) k * h * w
                     + " values, got " + maps.length);
         }
-        int cols = (int) Math.ceil(Math.sqrt(k));
-        int rows = (k + cols - 1) / cols;
-        BufferedImage img = new BufferedImage(GAP + cols * (w + GAP), GAP + rows * (h + GAP), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < img.getHeight(); y++) for (int x = 0; x < img.getWidth(); x++) img.setRGB(x, y, 0xFFFFFF);
+        int cols = columns(k);
+        BufferedImage img = canvas(cols, rows(k, cols), w, h);
         for (int f = 0; f < k; f++) {
             double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
             for (int i = f * h * w; i < (f + 1) * h * w; i++) { lo = Math.min(lo, maps[i]); hi = Math.max(hi, maps[i]); }
@@ -43,16 +39,18 @@ public final class FeatureMapImage {
 
     /** Writes through a temporary file in the same folder, so the PNG is either complete or absent. */
     public static void write(BufferedImage image, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer available for " + file);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Png.image(image, file);
+    }
+
+    /** Columns of the near-square grid for {@code tiles} tiles. */
+    static int columns(int tiles) { return (int) Math.ceil(Math.sqrt(tiles)); }
+
+    static int rows(int tiles, int cols) { return (tiles + cols - 1) / cols; }
+
+    /** A white image for a grid of cols x rows tiles of tileW x tileH pixels with GAP between and around them. */
+    static BufferedImage canvas(int cols, int rows, int tileW, int tileH) {
+        BufferedImage img = new BufferedImage(GAP + cols * (tileW + GAP), GAP + rows * (tileH + GAP), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < img.getHeight(); y++) for (int x = 0; x < img.getWidth(); x++) img.setRGB(x, y, 0xFFFFFF);
+        return img;
     }
 }
