@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.marquee.app.LoadedModel;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
 import org.marquee.app.metrics.MetricsReport;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.marquee.app.LoadedModel;
 import org.marquee.app.metrics.Baselines;
 import org.marquee.dataset.PosterImages;
 import org.marquee.engine.Backend;

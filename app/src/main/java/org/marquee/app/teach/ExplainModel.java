@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.marquee.app.LoadedModel;
 import org.marquee.app.PosterModel;
-import org.marquee.app.checkpoint.Checkpoint;
-import org.marquee.app.checkpoint.CheckpointFile;
 import org.marquee.app.checkpoint.ModelSpec;
-import org.marquee.app.train.ModelState;
+import org.marquee.app.checkpoint.TrainingState;
 import org.marquee.dataset.SyntheticPosters;
 import org.marquee.engine.Backend;
 import org.marquee.engine.nn.Sequential;
@@ -23,24 +22,16 @@ record ExplainModel(Sequential model, List<String> genres, int imageSize, String
     }
 
     static ExplainModel checkpoint(Backend backend, Path file) throws IOException {
-        Checkpoint c = CheckpointFile.read(file);
-        ModelSpec spec = c.model();
-        if (!ModelState.ARCHITECTURE.equals(spec.architecture())) {
-            throw new IllegalArgumentException(file + " holds a '" + spec.architecture() + "' model, not " + ModelState.ARCHITECTURE);
-        }
+        LoadedModel loaded = LoadedModel.open(file, backend);
+        ModelSpec spec = loaded.checkpoint().model();
         if (spec.height() != spec.width()) {
+            loaded.close();
             throw new IllegalArgumentException(file + ": explain takes square posters, the checkpoint's model is "
                     + spec.height() + "x" + spec.width());
         }
-        Sequential model = PosterModel.build(backend, c.training().seed(), spec.height(), spec.width(), spec.classes());
-        try {
-            ModelState.restore(c, model, null);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return new ExplainModel(model, c.genres(), spec.height(), String.format(Locale.ROOT,
-                "%s from %s (epoch %d, step %d)", spec.headline(), file, c.training().epoch(), c.training().step()));
+        TrainingState t = loaded.checkpoint().training();
+        return new ExplainModel(loaded.model(), loaded.checkpoint().genres(), spec.height(), String.format(Locale.ROOT,
+                "%s from %s (epoch %d, step %d)", spec.headline(), file, t.epoch(), t.step()));
     }
 
     @Override

@@ -1,8 +1,7 @@
-package org.marquee.app.cli;
+package org.marquee.app;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.marquee.app.PosterModel;
 import org.marquee.app.checkpoint.Checkpoint;
 import org.marquee.app.checkpoint.CheckpointFile;
 import org.marquee.app.checkpoint.ModelSpec;
@@ -11,8 +10,8 @@ import org.marquee.engine.Backend;
 import org.marquee.engine.nn.Sequential;
 
 /** A poster model rebuilt from a checkpoint's spec and loaded with its weights. */
-record LoadedModel(Checkpoint checkpoint, Sequential model) implements AutoCloseable {
-    static LoadedModel open(Path file, Backend backend) throws IOException {
+public record LoadedModel(Checkpoint checkpoint, Sequential model) implements AutoCloseable {
+    public static LoadedModel open(Path file, Backend backend) throws IOException {
         Checkpoint c = CheckpointFile.read(file);
         ModelSpec spec = c.model();
         if (!ModelState.ARCHITECTURE.equals(spec.architecture())) {
@@ -28,7 +27,7 @@ record LoadedModel(Checkpoint checkpoint, Sequential model) implements AutoClose
         return new LoadedModel(c, model);
     }
 
-    int imageSize() { return checkpoint.model().height(); }
+    public int imageSize() { return checkpoint.model().height(); }
 
     @Override
     public void close() { model.close(); }
