@@ -1,6 +1,6 @@
 package org.marquee.app;
 
-import java.io.PrintWriter;
+import org.marquee.app.cli.CommandLines;
 import org.marquee.app.cli.DevicesCommand;
 import org.marquee.app.cli.DownloadCommand;
 import org.marquee.app.cli.EvaluateCommand;
@@ -44,15 +44,7 @@ public final class Main implements Runnable {
                     + " ('--help' lists the commands).");
             args = DEMO.clone();
         }
-        CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            PrintWriter err = cmd.getErr();
-            err.println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
-            if (System.getenv("MARQUEE_DEBUG") != null) e.printStackTrace(err);
-            err.flush();
-            return 1;
-        });
-        return cli.execute(args);
+        return CommandLines.create(new Main()).execute(args);
     }
 
     public static void main(String[] args) {

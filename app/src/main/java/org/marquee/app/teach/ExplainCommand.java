@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.marquee.app.cli.CommandLines;
 import org.marquee.app.report.FeatureMapImage;
 import org.marquee.engine.Backend;
 import org.marquee.engine.BackendProvider;
@@ -104,6 +105,6 @@ public final class ExplainCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        TeachCli.main(new ExplainCommand(), args);
+        CommandLines.main(new ExplainCommand(), args);
     }
 }

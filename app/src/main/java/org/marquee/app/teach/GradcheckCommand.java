@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.marquee.app.cli.CommandLines;
 import org.marquee.engine.check.GradientCheck;
 import org.marquee.engine.check.GradientCheckResult;
 import org.marquee.engine.reference.ReferenceBackend;
@@ -97,6 +98,6 @@ public final class GradcheckCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        TeachCli.main(new GradcheckCommand(), args);
+        CommandLines.main(new GradcheckCommand(), args);
     }
 }

@@ -1,14 +1,14 @@
-package org.marquee.app.teach;
+package org.marquee.app.cli;
 
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
- * A picocli command line for one teaching command on its own, reporting a failure as one
- * "error: ..." line (the stack trace too when MARQUEE_DEBUG is set) instead of a stack trace.
+ * A picocli command line for the {@code marquee} command or one command on its own, reporting a
+ * failure as one "error: ..." line (the stack trace too when MARQUEE_DEBUG is set) instead of a stack trace.
  */
-public final class TeachCli {
-    private TeachCli() {}
+public final class CommandLines {
+    private CommandLines() {}
 
     public static CommandLine create(Object command) {
         CommandLine cli = new CommandLine(command);
@@ -23,7 +23,7 @@ public final class TeachCli {
     }
 
     /** Runs {@code command} with {@code args} and exits with its exit code. */
-    static void main(Object command, String... args) {
+    public static void main(Object command, String... args) {
         System.setProperty("java.awt.headless", "true");
         System.exit(create(command).execute(args));
     }
