@@ -1,6 +1,7 @@
 package org.marquee.app.cli;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import org.marquee.app.backend.BackendChoice;
 import org.marquee.app.backend.BackendSelector;
 import org.marquee.engine.Backend;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** --backend, --device and --threads, shared by every command that computes. */
 public final class BackendMixin {
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
+    @Option(names = "--backend", paramLabel = "NAME",
             description = "auto, cpu, opencl or reference (default: ${DEFAULT-VALUE}; auto takes OpenCL when a device is usable, else cpu)")
     String backend;
 
@@ -20,6 +21,14 @@ public final class BackendMixin {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "worker threads for the cpu backend, 0 = all processors (default: ${DEFAULT-VALUE})")
     int threads;
+
+    /** The options with --backend auto, as train, evaluate and predict use them. */
+    public BackendMixin() { this(BackendChoice.AUTO); }
+
+    /** The options with another default for --backend (picocli takes the field's value as the default). */
+    public BackendMixin(BackendChoice defaultBackend) {
+        this.backend = defaultBackend.name().toLowerCase(Locale.ROOT);
+    }
 
     public Backend open(PrintStream log) {
         return BackendSelector.discover(log).open(BackendChoice.parse(backend), new BackendOptions(threads, device));

@@ -1,16 +1,20 @@
 package org.marquee.app.teach;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.marquee.app.backend.BackendChoice;
+import org.marquee.app.cli.BackendMixin;
 import org.marquee.app.cli.CommandLines;
 import org.marquee.app.report.FeatureMapImage;
 import org.marquee.engine.Backend;
-import org.marquee.engine.BackendProvider;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,6 +30,9 @@ import picocli.CommandLine.Spec;
                 "convolution's feature maps as PNG. Without --poster it uses a built-in",
                 "synthetic poster; without --checkpoint the model is untrained, from --seed."})
 public final class ExplainCommand implements Callable<Integer> {
+    /** --backend, --device and --threads as for train, but reference by default: float64, the readable loops. */
+    @Mixin BackendMixin backendOptions = new BackendMixin(BackendChoice.REFERENCE);
+
     @Option(names = "--poster", paramLabel = "FILE", description = "a JPEG or PNG poster (default: a synthetic poster)")
     Path poster;
 
@@ -49,10 +56,6 @@ public final class ExplainCommand implements Callable<Integer> {
             description = "explain a trained model saved by train, instead of an untrained one")
     Path checkpoint;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "reference",
-            description = "reference (float64, the readable loops), cpu or opencl (default: ${DEFAULT-VALUE})")
-    String backendName;
-
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "runs/explain",
             description = "folder for the feature-map PNGs (default: ${DEFAULT-VALUE})")
     Path output;
@@ -71,7 +74,7 @@ public final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         List<Path> written = new ArrayList<>();
-        try (Backend backend = open(backendName);
+        try (Backend backend = backendOptions.open(new PrintStream(OutputStream.nullOutputStream()));   // its own backend line is printed below
              ExplainModel explained = checkpoint != null ? ExplainModel.checkpoint(backend, checkpoint)
                      : ExplainModel.untrained(backend, seed, imageSize)) {
             int size = explained.imageSize();
@@ -93,15 +96,6 @@ public final class ExplainCommand implements Callable<Integer> {
         for (Path p : written) out.println("wrote " + p);
         out.flush();
         return 0;
-    }
-
-    static Backend open(String name) {
-        BackendProvider provider = BackendProvider.named(name).orElseThrow(() -> new IllegalArgumentException(
-                "unknown backend '" + name + "'; available: "
-                        + BackendProvider.all().stream().map(BackendProvider::name).toList()));
-        BackendProvider.Availability a = provider.probe();
-        if (!a.available()) throw new IllegalArgumentException("backend " + name + " is not usable here: " + a.reason());
-        return provider.create(BackendProvider.BackendOptions.defaults());
     }
 
     public static void main(String[] args) {
