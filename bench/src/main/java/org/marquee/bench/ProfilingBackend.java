@@ -60,9 +60,11 @@ final class ProfilingBackend implements Backend {
     @Override public void biasGrad(Tensor dy, Tensor db, int outer, int channels, int inner2) { timed("biasGrad " + dy.size(), () -> inner.biasGrad(dy, db, outer, channels, inner2)); }
     @Override public void relu(Tensor x, Tensor y) { timed("relu " + x.size(), () -> inner.relu(x, y)); }
     @Override public void reluBackward(Tensor y, Tensor dy, Tensor dx) { timed("reluBackward " + y.size(), () -> inner.reluBackward(y, dy, dx)); }
+    @Override public void reluBackward(Tensor y, Tensor dy, Tensor dx, boolean acc) { timed("reluBackward " + y.size(), () -> inner.reluBackward(y, dy, dx, acc)); }
     @Override public void sigmoid(Tensor x, Tensor y) { timed("sigmoid", () -> inner.sigmoid(x, y)); }
     @Override public void maxPool2x2(Tensor x, int planes, int h, int w, Tensor y, Tensor argmax) { timed("maxPool " + x.size(), () -> inner.maxPool2x2(x, planes, h, w, y, argmax)); }
     @Override public void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx) { timed("maxPoolBackward " + dx.size(), () -> inner.maxPool2x2Backward(dy, argmax, planes, h, w, dx)); }
+    @Override public void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx, boolean acc) { timed("maxPoolBackward " + dx.size(), () -> inner.maxPool2x2Backward(dy, argmax, planes, h, w, dx, acc)); }
     @Override public void dropoutMask(Tensor mask, long seed, long step, double rate) { timed("dropoutMask " + mask.size(), () -> inner.dropoutMask(mask, seed, step, rate)); }
     @Override public void multiply(Tensor a, Tensor b, Tensor out, boolean acc) { timed("multiply " + a.size(), () -> inner.multiply(a, b, out, acc)); }
     @Override public double sigmoidCrossEntropy(Tensor z, Tensor t, Tensor g) { return timed("loss", () -> inner.sigmoidCrossEntropy(z, t, g)); }

@@ -92,16 +92,22 @@ final class FastKernels implements CpuKernels {
     }
 
     @Override
-    public void reluBackward(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n) {
+    public void reluBackward(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n, boolean accumulate) {
         pool.range(n, GRAIN, (from, to) -> {
             int i = from;
+            FloatVector zero = FloatVector.zero(S);
             for (; i <= to - L; i += L) {
                 // a blend, not a masked add: JDK 17 compiles masked lanewise operations to slow paths
                 var positive = FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0f);
-                FloatVector d = FloatVector.fromArray(S, dx, dxo + i);
-                d.blend(d.add(FloatVector.fromArray(S, dy, dyo + i)), positive).intoArray(dx, dxo + i);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + i);
+                if (accumulate) {
+                    FloatVector d = FloatVector.fromArray(S, dx, dxo + i);
+                    d.blend(d.add(g), positive).intoArray(dx, dxo + i);
+                } else {
+                    zero.blend(g, positive).intoArray(dx, dxo + i);
+                }
             }
-            for (; i < to; i++) if (y[yo + i] > 0f) dx[dxo + i] += dy[dyo + i];
+            if (i < to) scalar.reluBackward(y, yo + i, dy, dyo + i, dx, dxo + i, to - i, accumulate);
         });
     }
 
@@ -118,10 +124,11 @@ final class FastKernels implements CpuKernels {
     }
 
     @Override
-    public void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo) {
+    public void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo,
+                                   boolean accumulate) {
         int plane = h * w, out = (h / 2) * (w / 2);
         pool.range(planes, Math.max(1, GRAIN / plane), (from, to) ->
-                Pooling.backward(dy, dyo + from * out, arg, ao + from * out, to - from, h, w, dx, dxo + from * plane));
+                Pooling.backward(dy, dyo + from * out, arg, ao + from * out, to - from, h, w, dx, dxo + from * plane, accumulate));
     }
 
     /**
