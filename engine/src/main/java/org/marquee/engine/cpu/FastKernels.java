@@ -134,14 +134,15 @@ final class FastKernels implements CpuKernels {
     /**
      * DropoutHash.maskValue without floating point per element: uniform = u * 2^-24 with u the top
      * 24 bits of the hash, so {@code uniform >= rate} exactly when {@code u >= ceil(rate * 2^24)}.
-     * The hash runs on 64-bit lanes ({@link DropoutVector}); the tail is scalar.
+     * The hash runs on 64-bit lanes ({@link DropoutVector}) where {@link Pooling#PAIR_LANES} allows
+     * other vector shapes (JDK 25); the tail, and everything on JDK 17, is scalar.
      */
     @Override
     public void dropoutMask(float[] mask, int mo, int n, long seed, long step, double rate) {
         long threshold = (long) Math.ceil(rate * 0x1p24);
         float keep = (float) (1.0 / (1.0 - rate));
         pool.range(n, GRAIN, (from, to) -> {
-            int i = DropoutVector.mask(mask, mo, from, to, seed, step, threshold, keep);
+            int i = Pooling.PAIR_LANES ? DropoutVector.mask(mask, mo, from, to, seed, step, threshold, keep) : from;
             for (; i < to; i++) {
                 long u = org.marquee.engine.DropoutHash.mix(seed, step, i) >>> 40;
                 mask[mo + i] = u >= threshold ? keep : 0f;

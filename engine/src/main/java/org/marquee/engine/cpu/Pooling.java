@@ -36,7 +36,31 @@ final class Pooling {
         return FloatVector.fromArray(S, p, 0);
     }
 
+    /**
+     * Whether the pair-lane paths run (JDK 25 and later). On JDK 17 the other vector shapes they
+     * create (256-bit floats and ints, 512-bit longs) make the Vector API's internal call sites
+     * polymorphic, which slowed unrelated kernels (conv1's GEMM 2.7x) more than pooling gains; there
+     * forward uses gathers and backward the scalar loop. {@code -Dmarquee.cpu.pairLanes=true|false}
+     * overrides.
+     */
+    static final boolean PAIR_LANES = System.getProperty("marquee.cpu.pairLanes") == null
+            ? Runtime.version().feature() >= 25
+            : Boolean.getBoolean("marquee.cpu.pairLanes");
+    private static final int[] EVEN_MAP = new int[L], ODD_MAP = new int[L];
+
+    static {
+        for (int i = 0; i < L; i++) {
+            EVEN_MAP[i] = 2 * i;
+            ODD_MAP[i] = 2 * i + 1;
+        }
+    }
+
     private Pooling() {}
+
+    /** The gather path: lanes 2i (odd = false) or 2i+1 of x[at .. at + 2L). */
+    private static FloatVector half(float[] x, int at, boolean odd) {
+        return FloatVector.fromArray(S, x, at, odd ? ODD_MAP : EVEN_MAP, 0);
+    }
 
     /** Lane 2i of the result holds lane 2i+1 of v (odd lanes become 0). */
     private static FloatVector odd(FloatVector v) {
@@ -63,7 +87,25 @@ final class Pooling {
                 int r0 = xo + (p * h + 2 * oy) * w, r1 = r0 + w;
                 int o = (p * oh + oy) * ow;
                 int ox = 0;
-                for (; ox <= ow - N; ox += N) {
+                for (; !PAIR_LANES && ox <= ow - L; ox += L) {
+                    FloatVector best = half(x, r0 + 2 * ox, false);
+                    FloatVector where = FloatVector.zero(S);
+                    FloatVector v = half(x, r0 + 2 * ox, true);
+                    VectorMask<Float> gt = v.compare(VectorOperators.GT, best);
+                    best = best.blend(v, gt);
+                    where = where.blend(one, gt);
+                    v = half(x, r1 + 2 * ox, false);
+                    gt = v.compare(VectorOperators.GT, best);
+                    best = best.blend(v, gt);
+                    where = where.blend(two, gt);
+                    v = half(x, r1 + 2 * ox, true);
+                    gt = v.compare(VectorOperators.GT, best);
+                    best = best.blend(v, gt);
+                    where = where.blend(three, gt);
+                    best.intoArray(y, yo + o + ox);
+                    where.intoArray(arg, ao + o + ox);
+                }
+                for (; PAIR_LANES && ox <= ow - N; ox += N) {
                     FloatVector top = FloatVector.fromArray(S, x, r0 + 2 * ox);
                     FloatVector bottom = FloatVector.fromArray(S, x, r1 + 2 * ox);
                     FloatVector best = top, where = FloatVector.zero(S);
@@ -108,7 +150,7 @@ final class Pooling {
                 int r0 = dxo + (p * h + 2 * oy) * w, r1 = r0 + w;
                 int o = (p * oh + oy) * ow;
                 int ox = 0;
-                for (; ox <= ow - N; ox += N) {
+                for (; PAIR_LANES && ox <= ow - N; ox += N) {
                     FloatVector g = pairs(dy, dyo + o + ox), q = pairs(arg, ao + o + ox);
                     FloatVector zero = FloatVector.zero(S);
                     FloatVector g0 = zero.blend(g, q.compare(VectorOperators.EQ, COLUMN));
