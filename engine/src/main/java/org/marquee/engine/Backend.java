@@ -84,6 +84,16 @@ public interface Backend extends AutoCloseable {
     /** {@code dx += dy * (y > 0)}, where y is the ReLU output. */
     void reluBackward(Tensor y, Tensor dy, Tensor dx);
 
+    /**
+     * {@code dx += dy * (y > 0)} when {@code accumulate}, else {@code dx = dy * (y > 0)} (the old
+     * contents of dx are ignored, even NaN), sparing the caller a zero fill. dx must not overlap
+     * y or dy. The default fills dx with 0 and calls {@link #reluBackward(Tensor, Tensor, Tensor)}.
+     */
+    default void reluBackward(Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
+        if (!accumulate) fill(dx, 0);
+        reluBackward(y, dy, dx);
+    }
+
     /** {@code y = 1 / (1 + exp(-x))}; {@code y} may be {@code x}. */
     void sigmoid(Tensor x, Tensor y);
 
@@ -98,6 +108,17 @@ public interface Backend extends AutoCloseable {
 
     /** Routes each {@code dy} to its window's winner: {@code dx[winner] += dy}. */
     void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx);
+
+    /**
+     * As {@link #maxPool2x2Backward(Tensor, Tensor, int, int, int, Tensor)} when {@code accumulate};
+     * otherwise dx (planes, H, W) is overwritten: each winner gets its window's dy, every other
+     * element (losers, a trailing odd row or column) 0, whatever dx held before. dx must not
+     * overlap dy or argmax. The default fills dx with 0 and routes.
+     */
+    default void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx, boolean accumulate) {
+        if (!accumulate) fill(dx, 0);
+        maxPool2x2Backward(dy, argmax, planes, h, w, dx);
+    }
 
     // ---------------------------------------------------------------- dropout and elementwise
 

@@ -343,6 +343,24 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
+    void reluBackwardOverwritesWithoutAccumulating() {
+        long seed = 1450;
+        for (int n : SIZES) {
+            float[] yv = random(seed++, n);
+            for (int i = 0; i < n; i += 5) yv[i] = 0f;
+            float[] stale = new float[n];
+            java.util.Arrays.fill(stale, Float.NaN);
+            Tensor[] y = pair(yv, 2, n), dy = pair(random(seed++, n), 3, n), dx = pair(stale, 1, n);
+            fast.reluBackward(y[0], dy[0], dx[0], false);
+            ref.reluBackward(y[1], dy[1], dx[1], false);
+            assertClose("reluBackward overwrite " + n, dx[0], dx[1]);
+            fast.reluBackward(y[0], dy[0], dx[0], true);
+            ref.reluBackward(y[1], dy[1], dx[1], true);
+            assertClose("reluBackward accumulate " + n, dx[0], dx[1]);
+        }
+    }
+
+    @Test
     void sigmoidIncludingLargeMagnitudes() {
         long seed = 1500;
         for (int n : SIZES) {
@@ -376,6 +394,14 @@ public abstract class BackendConformanceTest {
         fast.maxPool2x2Backward(dy[0], arg[0], planes, h, w, dx[0]);
         ref.maxPool2x2Backward(dy[1], arg[1], planes, h, w, dx[1]);
         assertClose(what + " backward", dx[0], dx[1]);
+
+        // overwriting: stale NaNs in dx (trailing odd rows and columns included) must all be replaced
+        float[] stale = new float[planes * h * w];
+        java.util.Arrays.fill(stale, Float.NaN);
+        Tensor[] dxNew = pair(stale, 2, planes * h * w);
+        fast.maxPool2x2Backward(dy[0], arg[0], planes, h, w, dxNew[0], false);
+        ref.maxPool2x2Backward(dy[1], arg[1], planes, h, w, dxNew[1], false);
+        assertClose(what + " backward overwrite", dxNew[0], dxNew[1]);
     }
 
     @Test
@@ -384,6 +410,8 @@ public abstract class BackendConformanceTest {
         poolCase(3, 5, 7, 1601);
         poolCase(2, 9, 66, 1602);
         poolCase(5, 34, 35, 1603);
+        poolCase(3, 19, 70, 1604);
+        poolCase(4, 109, 109, 1605);
     }
 
     @Test

@@ -161,10 +161,13 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
+    public void reluBackward(Tensor y, Tensor dy, Tensor dx) { reluBackward(y, dy, dx, true); }
+
+    @Override
+    public void reluBackward(Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
         sameSize("reluBackward", y, dy);
         sameSize("reluBackward", y, dx);
-        kernels.reluBackward(data(y), off(y), data(dy), off(dy), data(dx), off(dx), y.intSize());
+        kernels.reluBackward(data(y), off(y), data(dy), off(dy), data(dx), off(dx), y.intSize(), accumulate);
     }
 
     @Override
@@ -184,11 +187,16 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx) {
+        maxPool2x2Backward(dy, argmax, planes, h, w, dx, true);
+    }
+
+    @Override
+    public void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx, boolean accumulate) {
         long out = (long) planes * (h / 2) * (w / 2);
         requireSize("maxPoolBackward dy", dy, out);
         requireSize("maxPoolBackward argmax", argmax, out);
         requireSize("maxPoolBackward dx", dx, (long) planes * h * w);
-        kernels.maxPool2x2Backward(data(dy), off(dy), data(argmax), off(argmax), planes, h, w, data(dx), off(dx));
+        kernels.maxPool2x2Backward(data(dy), off(dy), data(argmax), off(argmax), planes, h, w, data(dx), off(dx), accumulate);
     }
 
     @Override

@@ -92,16 +92,22 @@ final class FastKernels implements CpuKernels {
     }
 
     @Override
-    public void reluBackward(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n) {
+    public void reluBackward(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n, boolean accumulate) {
         pool.range(n, GRAIN, (from, to) -> {
             int i = from;
+            FloatVector zero = FloatVector.zero(S);
             for (; i <= to - L; i += L) {
                 // a blend, not a masked add: JDK 17 compiles masked lanewise operations to slow paths
                 var positive = FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0f);
-                FloatVector d = FloatVector.fromArray(S, dx, dxo + i);
-                d.blend(d.add(FloatVector.fromArray(S, dy, dyo + i)), positive).intoArray(dx, dxo + i);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + i);
+                if (accumulate) {
+                    FloatVector d = FloatVector.fromArray(S, dx, dxo + i);
+                    d.blend(d.add(g), positive).intoArray(dx, dxo + i);
+                } else {
+                    zero.blend(g, positive).intoArray(dx, dxo + i);
+                }
             }
-            for (; i < to; i++) if (y[yo + i] > 0f) dx[dxo + i] += dy[dyo + i];
+            if (i < to) scalar.reluBackward(y, yo + i, dy, dyo + i, dx, dxo + i, to - i, accumulate);
         });
     }
 
@@ -118,22 +124,26 @@ final class FastKernels implements CpuKernels {
     }
 
     @Override
-    public void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo) {
+    public void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo,
+                                   boolean accumulate) {
         int plane = h * w, out = (h / 2) * (w / 2);
         pool.range(planes, Math.max(1, GRAIN / plane), (from, to) ->
-                Pooling.backward(dy, dyo + from * out, arg, ao + from * out, to - from, h, w, dx, dxo + from * plane));
+                Pooling.backward(dy, dyo + from * out, arg, ao + from * out, to - from, h, w, dx, dxo + from * plane, accumulate));
     }
 
     /**
      * DropoutHash.maskValue without floating point per element: uniform = u * 2^-24 with u the top
      * 24 bits of the hash, so {@code uniform >= rate} exactly when {@code u >= ceil(rate * 2^24)}.
+     * The hash runs on 64-bit lanes ({@link DropoutVector}) where {@link Pooling#PAIR_LANES} allows
+     * other vector shapes (JDK 25); the tail, and everything on JDK 17, is scalar.
      */
     @Override
     public void dropoutMask(float[] mask, int mo, int n, long seed, long step, double rate) {
         long threshold = (long) Math.ceil(rate * 0x1p24);
         float keep = (float) (1.0 / (1.0 - rate));
         pool.range(n, GRAIN, (from, to) -> {
-            for (int i = from; i < to; i++) {
+            int i = Pooling.PAIR_LANES ? DropoutVector.mask(mask, mo, from, to, seed, step, threshold, keep) : from;
+            for (; i < to; i++) {
                 long u = org.marquee.engine.DropoutHash.mix(seed, step, i) >>> 40;
                 mask[mo + i] = u >= threshold ? keep : 0f;
             }

@@ -1,30 +1,51 @@
 package org.marquee.engine.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * 2x2 max pooling, stride 2, on one run of planes. The forward pass takes L outputs at a time:
- * picks the four corners of L windows (even and odd columns of two rows) and keeps the first
- * maximum with compare-and-blend, the same tie rule as the scalar loop (a later corner wins only
- * when strictly greater). The tail of each row and the backward pass are scalar.
+ * 2x2 max pooling, stride 2, on one run of planes, N = L/2 windows at a time.
+ *
+ * <p>A window's two columns are adjacent floats, so one vector of L floats from a row holds N
+ * column pairs; viewed as N 64-bit lanes, shifting each lane right by 32 moves the odd column onto
+ * the even one. Forward compares the four corners in the even lanes (first maximum wins: a later
+ * corner only when strictly greater, as in the scalar loop) and narrows the even lanes to N floats
+ * by truncating each 64-bit lane to 32 bits. Backward widens N gradients and winners back to
+ * pairs and adds each gradient into the lane of its winner. Row tails are scalar.
  */
 final class Pooling {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Picks even / odd lanes of two consecutive vectors (indexes past L select from the second). */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
-    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
+    private static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, S.vectorShape());
+    /** N = L/2 windows per step. */
+    private static final int N = LS.length();
+    /** N ints (the narrowed even lanes). */
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, VectorShape.forBitSize(N * 32));
+    /** N floats. */
+    private static final VectorSpecies<Float> NS = VectorSpecies.of(float.class, VectorShape.forBitSize(N * 32));
+    /** Column parity of each lane, 0, 1, 0, 1, ...: the winner code of row 0 (row 1: + 2). */
+    private static final FloatVector COLUMN = column();
+
+    private static FloatVector column() {
+        float[] p = new float[L];
+        for (int i = 0; i < L; i++) p[i] = i & 1;
+        return FloatVector.fromArray(S, p, 0);
+    }
+
     /**
-     * Two-vector shuffles (JDK 25: 1.0 ms per 32x222x222 image, gathers 1.7) or gathers (JDK 17:
-     * 1.8 ms, shuffles 2.6); {@code -Dmarquee.cpu.poolGather=true|false} overrides.
+     * Whether the pair-lane paths run (JDK 25 and later). On JDK 17 the other vector shapes they
+     * create (256-bit floats and ints, 512-bit longs) make the Vector API's internal call sites
+     * polymorphic, which slowed unrelated kernels (conv1's GEMM 2.7x) more than pooling gains; there
+     * forward uses gathers and backward the scalar loop. {@code -Dmarquee.cpu.pairLanes=true|false}
+     * overrides.
      */
-    static final boolean SHUFFLE = System.getProperty("marquee.cpu.poolGather") == null
+    static final boolean PAIR_LANES = System.getProperty("marquee.cpu.pairLanes") == null
             ? Runtime.version().feature() >= 25
-            : !Boolean.getBoolean("marquee.cpu.poolGather");
+            : Boolean.getBoolean("marquee.cpu.pairLanes");
     private static final int[] EVEN_MAP = new int[L], ODD_MAP = new int[L];
 
     static {
@@ -34,14 +55,29 @@ final class Pooling {
         }
     }
 
-    /** Lanes 2i (odd = false) or 2i+1 of x[at .. at + 2L). */
+    private Pooling() {}
+
+    /** The gather path: lanes 2i (odd = false) or 2i+1 of x[at .. at + 2L). */
     private static FloatVector half(float[] x, int at, boolean odd) {
-        if (!SHUFFLE) return FloatVector.fromArray(S, x, at, odd ? ODD_MAP : EVEN_MAP, 0);
-        FloatVector lo = FloatVector.fromArray(S, x, at), hi = FloatVector.fromArray(S, x, at + L);
-        return lo.rearrange(odd ? ODD : EVEN, hi);
+        return FloatVector.fromArray(S, x, at, odd ? ODD_MAP : EVEN_MAP, 0);
     }
 
-    private Pooling() {}
+    /** Lane 2i of the result holds lane 2i+1 of v (odd lanes become 0). */
+    private static FloatVector odd(FloatVector v) {
+        return v.reinterpretAsLongs().lanewise(VectorOperators.LSHR, 32).reinterpretAsFloats();
+    }
+
+    /** The even lanes of v as N floats stored at y[at]. */
+    private static void storeEven(FloatVector v, float[] y, int at) {
+        v.reinterpretAsLongs().convertShape(VectorOperators.L2I, IS, 0).reinterpretAsFloats().intoArray(y, at);
+    }
+
+    /** N floats from y[at] in both lanes of each pair (as N 64-bit lanes: low and high half). */
+    private static FloatVector pairs(float[] y, int at) {
+        LongVector low = ((LongVector) FloatVector.fromArray(NS, y, at).reinterpretAsInts()
+                .convertShape(VectorOperators.I2L, LS, 0)).lanewise(VectorOperators.AND, 0xFFFFFFFFL);
+        return low.lanewise(VectorOperators.OR, low.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats();
+    }
 
     static void forward(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
         int oh = h / 2, ow = w / 2;
@@ -51,7 +87,7 @@ final class Pooling {
                 int r0 = xo + (p * h + 2 * oy) * w, r1 = r0 + w;
                 int o = (p * oh + oy) * ow;
                 int ox = 0;
-                for (; ox <= ow - L; ox += L) {
+                for (; !PAIR_LANES && ox <= ow - L; ox += L) {
                     FloatVector best = half(x, r0 + 2 * ox, false);
                     FloatVector where = FloatVector.zero(S);
                     FloatVector v = half(x, r0 + 2 * ox, true);
@@ -69,6 +105,24 @@ final class Pooling {
                     best.intoArray(y, yo + o + ox);
                     where.intoArray(arg, ao + o + ox);
                 }
+                for (; PAIR_LANES && ox <= ow - N; ox += N) {
+                    FloatVector top = FloatVector.fromArray(S, x, r0 + 2 * ox);
+                    FloatVector bottom = FloatVector.fromArray(S, x, r1 + 2 * ox);
+                    FloatVector best = top, where = FloatVector.zero(S);
+                    FloatVector v = odd(top);
+                    VectorMask<Float> gt = v.compare(VectorOperators.GT, best);
+                    best = best.blend(v, gt);
+                    where = where.blend(one, gt);
+                    gt = bottom.compare(VectorOperators.GT, best);
+                    best = best.blend(bottom, gt);
+                    where = where.blend(two, gt);
+                    v = odd(bottom);
+                    gt = v.compare(VectorOperators.GT, best);
+                    best = best.blend(v, gt);
+                    where = where.blend(three, gt);
+                    storeEven(best, y, yo + o + ox);
+                    storeEven(where, arg, ao + o + ox);
+                }
                 for (; ox < ow; ox++) {
                     int c0 = r0 + 2 * ox, c1 = r1 + 2 * ox;
                     float best = x[c0];
@@ -83,17 +137,41 @@ final class Pooling {
         }
     }
 
-    /** dx[winner] += dy, winner = (2*oy + q/2, 2*ox + q%2). */
-    static void backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo) {
+    /**
+     * dx[winner] += dy, winner = (2*oy + q/2, 2*ox + q%2); when not accumulating, every element of
+     * dx is written (losers and a trailing odd row or column get 0).
+     */
+    static void backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo,
+                         boolean accumulate) {
         int oh = h / 2, ow = w / 2;
+        FloatVector row1 = COLUMN.add(2f);
         for (int p = 0; p < planes; p++) {
             for (int oy = 0; oy < oh; oy++) {
-                int r0 = dxo + (p * h + 2 * oy) * w;
+                int r0 = dxo + (p * h + 2 * oy) * w, r1 = r0 + w;
                 int o = (p * oh + oy) * ow;
-                for (int ox = 0; ox < ow; ox++) {
+                int ox = 0;
+                for (; PAIR_LANES && ox <= ow - N; ox += N) {
+                    FloatVector g = pairs(dy, dyo + o + ox), q = pairs(arg, ao + o + ox);
+                    FloatVector zero = FloatVector.zero(S);
+                    FloatVector g0 = zero.blend(g, q.compare(VectorOperators.EQ, COLUMN));
+                    FloatVector g1 = zero.blend(g, q.compare(VectorOperators.EQ, row1));
+                    if (accumulate) {
+                        g0 = g0.add(FloatVector.fromArray(S, dx, r0 + 2 * ox));
+                        g1 = g1.add(FloatVector.fromArray(S, dx, r1 + 2 * ox));
+                    }
+                    g0.intoArray(dx, r0 + 2 * ox);
+                    g1.intoArray(dx, r1 + 2 * ox);
+                }
+                for (; ox < ow; ox++) {
+                    if (!accumulate) dx[r0 + 2 * ox] = dx[r0 + 2 * ox + 1] = dx[r1 + 2 * ox] = dx[r1 + 2 * ox + 1] = 0f;
                     int q = (int) arg[ao + o + ox];
                     dx[r0 + (q >> 1) * w + 2 * ox + (q & 1)] += dy[dyo + o + ox];
                 }
+                if (!accumulate && (w & 1) == 1) dx[r0 + w - 1] = dx[r1 + w - 1] = 0f;
+            }
+            if (!accumulate && (h & 1) == 1) {
+                int last = dxo + (p * h + h - 1) * w;
+                java.util.Arrays.fill(dx, last, last + w, 0f);
             }
         }
     }

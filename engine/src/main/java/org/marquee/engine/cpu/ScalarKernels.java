@@ -90,10 +90,13 @@ final class ScalarKernels implements CpuKernels {
         for (int i = 0; i < n; i++) y[yo + i] = Math.max(x[xo + i], 0f);
     }
 
-    /** dx += dy where y > 0. */
+    /** dx += dy where y > 0, or dx = (y > 0 ? dy : 0) when not accumulating. */
     @Override
-    public void reluBackward(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n) {
-        for (int i = 0; i < n; i++) if (y[yo + i] > 0f) dx[dxo + i] += dy[dyo + i];
+    public void reluBackward(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n, boolean accumulate) {
+        for (int i = 0; i < n; i++) {
+            float d = y[yo + i] > 0f ? dy[dyo + i] : 0f;
+            dx[dxo + i] = accumulate ? dx[dxo + i] + d : d;
+        }
     }
 
     @Override
@@ -128,9 +131,11 @@ final class ScalarKernels implements CpuKernels {
         }
     }
 
-    /** dx[winner] += dy. */
+    /** dx[winner] += dy, after zeroing dx when not accumulating. */
     @Override
-    public void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo) {
+    public void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo,
+                                   boolean accumulate) {
+        if (!accumulate) fill(dx, dxo, planes * h * w, 0f);
         int oh = h / 2, ow = w / 2;
         for (int p = 0; p < planes; p++) {
             for (int oy = 0; oy < oh; oy++) {

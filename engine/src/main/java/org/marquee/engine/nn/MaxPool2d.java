@@ -55,9 +55,8 @@ public final class MaxPool2d implements Layer {
         LayerChecks.requireForward(name, batch, n);
         if (dx == null) return null;
         Tensor dxs = dx.forBatch(n);
-        // dx = 0 everywhere, then dx[winner of each window] += dy[window]
-        backend.fill(dxs, 0);
-        backend.maxPool2x2Backward(dy, argmax.forBatch(n), n * inputShape[0], inputShape[1], inputShape[2], dxs);
+        // dx = 0 everywhere, except dx[winner of each window] = dy[window]
+        backend.maxPool2x2Backward(dy, argmax.forBatch(n), n * inputShape[0], inputShape[1], inputShape[2], dxs, false);
         return dxs;
     }
 }

@@ -49,8 +49,7 @@ public final class ReLU implements Layer {
         LayerChecks.requireForward(name, batch, n);
         if (dx == null) return null;
         Tensor dxs = dx.forBatch(n);
-        backend.fill(dxs, 0);
-        backend.reluBackward(out, dy, dxs);    // dx += dy * (y > 0)
+        backend.reluBackward(out, dy, dxs, false);    // dx = dy * (y > 0)
         return dxs;
     }
 }

@@ -1,0 +1,70 @@
+package org.marquee.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.marquee.app.PosterModel;
+import org.marquee.engine.AdamConfig;
+import org.marquee.engine.Tensor;
+import org.marquee.engine.cpu.CpuBackend;
+import org.marquee.engine.nn.Adam;
+import org.marquee.engine.nn.Loss;
+import org.marquee.engine.nn.Sequential;
+
+/**
+ * CPU time per backend primitive and shape in the poster model's training step at batch 32,
+ * summed over {@code repeats} steps after {@code warmups} unrecorded ones and printed as
+ * milliseconds per step, largest first. Usage: {@code java --add-modules=jdk.incubator.vector -cp
+ * benchmarks.jar org.marquee.bench.CpuModelProfile [threads] [warmups] [repeats]}.
+ */
+public final class CpuModelProfile {
+    private CpuModelProfile() {}
+
+    public static void main(String[] args) {
+        int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        int warmups = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        int batch = 32;
+        try (CpuBackend cpu = new CpuBackend(threads)) {
+            ProfilingBackend backend = new ProfilingBackend(cpu);
+            Sequential model = PosterModel.build(backend, 7);
+            Adam adam = new Adam(backend, AdamConfig.keras(), model.parameterCount());
+            SplittableRandom r = new SplittableRandom(11);
+            Tensor images = backend.allocate(batch, PosterModel.CHANNELS, PosterModel.HEIGHT, PosterModel.WIDTH);
+            float[] x = new float[images.intSize()];
+            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+            backend.upload(images, x);
+            Tensor targets = backend.allocate(batch, PosterModel.GENRES);
+            float[] t = new float[targets.intSize()];
+            for (int i = 0; i < t.length; i++) t[i] = r.nextInt(5) == 0 ? 1f : 0f;
+            backend.upload(targets, t);
+            Tensor grad = backend.allocate(batch, PosterModel.GENRES);
+            long total = 0;
+            for (int s = 0; s < warmups + repeats; s++) {
+                if (s == warmups) backend.reset();
+                long c0 = CpuTime.nanos();
+                model.setStep(model.step() + 1);
+                model.zeroGradients();
+                Tensor logits = model.forward(images, true);
+                Loss.sigmoidCrossEntropy(backend, logits, targets, grad);
+                model.backward(grad);
+                adam.step(model.parameters(), model.gradients());
+                if (s >= warmups) total += CpuTime.nanos() - c0;
+            }
+            List<Map.Entry<String, long[]>> rows = new ArrayList<>(backend.totals().entrySet());
+            rows.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
+            double perStep = total / 1e6 / threads / repeats;
+            System.out.printf("training step: %.1f ms CPU time / %d threads per step%n", perStep, threads);
+            double sum = 0;
+            for (Map.Entry<String, long[]> e : rows) {
+                double ms = e.getValue()[0] / 1e6 / threads / repeats;
+                sum += ms;
+                System.out.printf("%8.1f ms %5.1f%%  %5d calls  %s%n", ms, 100 * ms / perStep, e.getValue()[1] / repeats, e.getKey());
+            }
+            System.out.printf("%8.1f ms in primitives%n", sum);
+            adam.close();
+            model.close();
+        }
+    }
+}
