@@ -53,6 +53,9 @@ public final class OpenClBackend implements Backend {
     /** The device this backend runs on. */
     public OpenClDevices.Device device() { return cl.device(); }
 
+    /** Host-device copies made so far: uploads, downloads and the partial sums of reductions. */
+    public HostTransfers hostTransfers() { return cl.transfers(); }
+
     // ---------------------------------------------------------------- memory
 
     @Override
@@ -80,6 +83,7 @@ public final class OpenClBackend implements Backend {
         if (dst.size() != src.length) throw new IllegalArgumentException("upload of " + src.length + " values into " + dst + " of size " + dst.size());
         OpenClException.check(CL.clEnqueueWriteBuffer(cl.queue(), mem(dst).memory(), CL_TRUE, dst.offset() * Sizeof.cl_float,
                 (long) src.length * Sizeof.cl_float, Pointer.to(src), 0, null, null), "clEnqueueWriteBuffer");
+        cl.countUpload((long) src.length * Sizeof.cl_float);
     }
 
     @Override
@@ -94,6 +98,7 @@ public final class OpenClBackend implements Backend {
         float[] out = new float[src.intSize()];
         OpenClException.check(CL.clEnqueueReadBuffer(cl.queue(), mem(src).memory(), CL_TRUE, src.offset() * Sizeof.cl_float,
                 (long) out.length * Sizeof.cl_float, Pointer.to(out), 0, null, null), "clEnqueueReadBuffer");
+        cl.countRead((long) out.length * Sizeof.cl_float);
         return out;
     }
 
