@@ -170,14 +170,14 @@ public final class OpenClBackend implements Backend {
     public void im2col(Tensor image, ConvGeometry g, Tensor cols) {
         requireSize("im2col image", image, (long) g.c() * g.h() * g.w());
         requireSize("im2col cols", cols, (long) g.patch() * g.positions());
-        conv("im2col", image, g, cols).run(g.positions(), g.patch());
+        conv("im2col", image, g, cols).run(g.oh(), g.patch());
     }
 
     @Override
     public void col2imAdd(Tensor cols, ConvGeometry g, Tensor image) {
         requireSize("col2im image", image, (long) g.c() * g.h() * g.w());
         requireSize("col2im cols", cols, (long) g.patch() * g.positions());
-        conv("col2im_add", cols, g, image).run(new long[] {g.w(), g.h(), g.c()}, null);
+        conv("col2im_add", cols, g, image).run(g.h(), g.c());
     }
 
     private KernelCall conv(String kernel, Tensor in, ConvGeometry g, Tensor out) {
