@@ -1,8 +1,8 @@
 package org.marquee.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.marquee.engine.Backend;
 import org.marquee.engine.Tensor;
-import org.marquee.engine.cpu.CpuBackend;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,8 +18,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The CPU backend's GEMM on the poster model's shapes ({@link GemmShape}). Reports time per
- * product; GFLOP/s = 2*M*N*K / time, printed by {@link #report} after each trial.
+ * One backend's GEMM on the poster model's shapes ({@link GemmShape}): the CPU backend and the
+ * OpenCL backend side by side in one run. One operation is one {@code gemm} plus
+ * {@code synchronize()} (clFinish on OpenCL), operands already on the device: compute time, no
+ * host copies. GFLOP/s = 2*M*N*K / time, printed by {@link #report} after each trial.
+ *
+ * <pre>
+ *   java -jar bench/target/benchmarks.jar GemmBenchmark -p backendName=cpu,opencl
+ * </pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,26 +35,30 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class GemmBenchmark {
 
+    @Param({"cpu", "opencl"})
+    public String backendName;
+
     @Param({"CONV1_FWD", "CONV2_FWD", "CONV3_FWD", "CONV1_DW", "CONV2_DW", "CONV3_DW",
             "CONV2_DX", "CONV3_DX", "DENSE1_FWD", "DENSE1_DW", "DENSE1_DX"})
     public String shape;
 
-    /** Worker threads; 0 = all processors. */
+    /** Worker threads of the CPU backend; 0 = all processors. */
     @Param({"2"})
     public int threads;
 
     private GemmShape s;
-    private CpuBackend cpu;
+    private Backend backend;
     private Tensor a, b, c;
     private long calls, nanos, started;
 
     @Setup(Level.Trial)
     public void setUp() {
         s = GemmShape.valueOf(shape);
-        cpu = new CpuBackend(threads);
-        a = CpuGemmProbe.random(cpu, 1, s.m * s.k);
-        b = CpuGemmProbe.random(cpu, 2, s.k * s.n);
-        c = cpu.allocate(s.m, s.n);
+        backend = BenchBackends.create(backendName, threads);
+        a = BenchBackends.random(backend, 1, -1, 1, s.m * s.k);   // (M, K), or (K, M) when transA
+        b = BenchBackends.random(backend, 2, -1, 1, s.k * s.n);   // (K, N), or (N, K) when transB
+        c = backend.allocate(s.m, s.n);                            // (M, N)
+        backend.synchronize();
     }
 
     @Setup(Level.Iteration)
@@ -59,14 +69,16 @@ public class GemmBenchmark {
 
     @Benchmark
     public Tensor gemm() {
-        cpu.gemm(s.transA, s.transB, s.m, s.n, s.k, 1.0, a, b, 0.0, c);
+        backend.gemm(s.transA, s.transB, s.m, s.n, s.k, 1.0, a, b, 0.0, c);
+        backend.synchronize();
         calls++;
         return c;
     }
 
     @TearDown(Level.Trial)
     public void report() {
-        System.out.printf("%n%s: last iteration %.1f GFLOP/s%n", s, s.flops() * calls / nanos);
-        cpu.close();
+        System.out.printf("%n%s %s: last iteration %.1f GFLOP/s%n", backendName, s, s.flops() * calls / nanos);
+        for (Tensor t : new Tensor[] {a, b, c}) t.storage().close();
+        backend.close();
     }
 }

@@ -1,12 +1,9 @@
 package org.marquee.bench;
 
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.marquee.engine.BackendProvider;
 import org.marquee.engine.Tensor;
 import org.marquee.opencl.GemmKernel;
 import org.marquee.opencl.OpenClBackend;
-import org.marquee.opencl.OpenClProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,9 +19,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * OpenCL GEMM kernels (naive vs tiled) on the poster model's forward shapes. One operation is one
+ * The OpenCL GEMM kernel versions (naive vs tiled) on the poster model's forward shapes
+ * ({@link GemmShape}); {@link GemmBenchmark} compares the backends. One operation is one
  * {@code gemm} plus {@code synchronize()} (clFinish): device time, no host copies.
- * GFLOP/s = 2*M*N*K / time. Needs an OpenCL device and a loadable libOpenCL.so (LD_LIBRARY_PATH).
+ * GFLOP/s = 2*M*N*K / time. Needs an OpenCL device and a loadable libOpenCL.so.
  *
  * <pre>
  *   java -jar bench/target/benchmarks.jar OpenClGemmBench
@@ -38,52 +36,36 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class OpenClGemmBench {
 
-    /** "name:M,N,K" of C(M,N) = A(M,K) B(K,N), the model's forward GEMMs at one image / batch 32. */
-    @Param({"conv1:32,49284,27", "conv2:64,11881,288", "conv3:128,2704,576", "dense1:32,128,86528"})
+    @Param({"CONV1_FWD", "CONV2_FWD", "CONV3_FWD", "DENSE1_FWD"})
     public String shape;
 
     @Param({"NAIVE", "TILED"})
     public GemmKernel kernel;
 
+    private GemmShape s;
     private OpenClBackend backend;
-    private Tensor a;   // (M, K)
-    private Tensor b;   // (K, N)
-    private Tensor c;   // (M, N)
-    private int m, n, k;
+    private Tensor a, b, c;
 
     @Setup(Level.Trial)
     public void setUp() {
-        String[] mnk = shape.substring(shape.indexOf(':') + 1).split(",");
-        m = Integer.parseInt(mnk[0]);
-        n = Integer.parseInt(mnk[1]);
-        k = Integer.parseInt(mnk[2]);
-        backend = (OpenClBackend) new OpenClProvider().create(BackendProvider.BackendOptions.defaults());
-        a = random(m, k);
-        b = random(k, n);
-        c = backend.allocate(m, n);
+        s = GemmShape.valueOf(shape);
+        backend = (OpenClBackend) BenchBackends.create("opencl", 0);
+        a = BenchBackends.random(backend, 1, -1, 1, s.m * s.k);   // (M, K), or (K, M) when transA
+        b = BenchBackends.random(backend, 2, -1, 1, s.k * s.n);   // (K, N), or (N, K) when transB
+        c = backend.allocate(s.m, s.n);                            // (M, N)
         backend.synchronize();
-    }
-
-    private Tensor random(int rows, int cols) {
-        Random rnd = new Random(rows * 31L + cols);
-        float[] v = new float[rows * cols];
-        for (int i = 0; i < v.length; i++) v[i] = rnd.nextFloat() * 2 - 1;
-        Tensor t = backend.allocate(rows, cols);
-        backend.upload(t, v);
-        return t;
     }
 
     @Benchmark
-    public void gemm() {
-        backend.gemm(kernel, false, false, m, n, k, 1.0, a, b, 0.0, c);
+    public Tensor gemm() {
+        backend.gemm(kernel, s.transA, s.transB, s.m, s.n, s.k, 1.0, a, b, 0.0, c);
         backend.synchronize();
+        return c;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        a.storage().close();
-        b.storage().close();
-        c.storage().close();
+        for (Tensor t : new Tensor[] {a, b, c}) t.storage().close();
         backend.close();
     }
 }

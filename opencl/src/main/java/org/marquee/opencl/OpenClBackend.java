@@ -53,6 +53,9 @@ public final class OpenClBackend implements Backend {
     /** The device this backend runs on. */
     public OpenClDevices.Device device() { return cl.device(); }
 
+    /** Host-device copies made so far: uploads, downloads and the partial sums of reductions. */
+    public HostTransfers hostTransfers() { return cl.transfers(); }
+
     // ---------------------------------------------------------------- memory
 
     @Override
@@ -80,6 +83,7 @@ public final class OpenClBackend implements Backend {
         if (dst.size() != src.length) throw new IllegalArgumentException("upload of " + src.length + " values into " + dst + " of size " + dst.size());
         OpenClException.check(CL.clEnqueueWriteBuffer(cl.queue(), mem(dst).memory(), CL_TRUE, dst.offset() * Sizeof.cl_float,
                 (long) src.length * Sizeof.cl_float, Pointer.to(src), 0, null, null), "clEnqueueWriteBuffer");
+        cl.countUpload((long) src.length * Sizeof.cl_float);
     }
 
     @Override
@@ -94,6 +98,7 @@ public final class OpenClBackend implements Backend {
         float[] out = new float[src.intSize()];
         OpenClException.check(CL.clEnqueueReadBuffer(cl.queue(), mem(src).memory(), CL_TRUE, src.offset() * Sizeof.cl_float,
                 (long) out.length * Sizeof.cl_float, Pointer.to(out), 0, null, null), "clEnqueueReadBuffer");
+        cl.countRead((long) out.length * Sizeof.cl_float);
         return out;
     }
 
@@ -165,14 +170,14 @@ public final class OpenClBackend implements Backend {
     public void im2col(Tensor image, ConvGeometry g, Tensor cols) {
         requireSize("im2col image", image, (long) g.c() * g.h() * g.w());
         requireSize("im2col cols", cols, (long) g.patch() * g.positions());
-        conv("im2col", image, g, cols).run(g.positions(), g.patch());
+        conv("im2col", image, g, cols).run(g.oh(), g.patch());
     }
 
     @Override
     public void col2imAdd(Tensor cols, ConvGeometry g, Tensor image) {
         requireSize("col2im image", image, (long) g.c() * g.h() * g.w());
         requireSize("col2im cols", cols, (long) g.patch() * g.positions());
-        conv("col2im_add", cols, g, image).run(new long[] {g.w(), g.h(), g.c()}, null);
+        conv("col2im_add", cols, g, image).run(g.h(), g.c());
     }
 
     private KernelCall conv(String kernel, Tensor in, ConvGeometry g, Tensor out) {

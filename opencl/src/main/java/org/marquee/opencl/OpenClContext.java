@@ -38,6 +38,7 @@ final class OpenClContext implements AutoCloseable {
     private final Map<String, cl_program> programs = new LinkedHashMap<>();
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private boolean closed;
+    private long uploads, uploadedBytes, reads, readBytes;   // host transfers so far
 
     /** Opens {@code device} and builds the {@link #PROGRAMS} from the class path. */
     OpenClContext(OpenClDevices.Device device) {
@@ -75,6 +76,20 @@ final class OpenClContext implements AutoCloseable {
 
     OpenClDevices.Device device() { return device; }
     cl_command_queue queue() { return queue; }
+
+    /** Records one host-to-device copy of {@code bytes}. */
+    void countUpload(long bytes) {
+        uploads++;
+        uploadedBytes += bytes;
+    }
+
+    /** Records one device-to-host copy of {@code bytes}. */
+    void countRead(long bytes) {
+        reads++;
+        readBytes += bytes;
+    }
+
+    HostTransfers transfers() { return new HostTransfers(uploads, uploadedBytes, reads, readBytes); }
 
     private cl_program build(String file, String source) {
         int[] err = new int[1];
@@ -144,11 +159,13 @@ final class OpenClContext implements AutoCloseable {
             double[] v = new double[count];
             OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_TRUE, 0, (long) count * Sizeof.cl_double,
                     Pointer.to(v), 0, null, null), "clEnqueueReadBuffer");
+            countRead((long) count * Sizeof.cl_double);
             for (double x : v) total += x;
         } else {
             float[] v = new float[count];
             OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_TRUE, 0, (long) count * Sizeof.cl_float,
                     Pointer.to(v), 0, null, null), "clEnqueueReadBuffer");
+            countRead((long) count * Sizeof.cl_float);
             for (float x : v) total += x;
         }
         return total;

@@ -13,6 +13,7 @@ import org.marquee.engine.BackendProvider.Availability;
 /**
  * Whether the OpenCL tests run here. Without a usable device they are skipped, unless
  * {@code MARQUEE_REQUIRE_OPENCL=1} (set by CI), where a missing device is a failure that says why.
+ * Published in this module's test-jar for the modules above it (app's poster-model test).
  */
 public final class OpenClRequirement {
     static final String ENV = "MARQUEE_REQUIRE_OPENCL";
@@ -32,7 +33,7 @@ public final class OpenClRequirement {
     }
 
     /** Applies the rule to this machine: returns normally only when OpenCL is usable. */
-    static void check() {
+    public static void check() {
         linkLibrary();
         Availability a = new OpenClProvider().probe();
         switch (decide(a, System.getenv(ENV))) {
@@ -65,7 +66,7 @@ public final class OpenClRequirement {
     }
 
     /** A backend on the default device, after {@link #check()}. */
-    static OpenClBackend backend() {
+    public static OpenClBackend backend() {
         check();
         return (OpenClBackend) new OpenClProvider().create(null);
     }
