@@ -2,6 +2,7 @@ package org.marquee.app.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.marquee.app.LoadedModel;
@@ -9,6 +10,7 @@ import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
 import org.marquee.app.metrics.MetricsReport;
 import org.marquee.app.metrics.MetricsTable;
+import org.marquee.app.metrics.Threshold;
 import org.marquee.app.train.Evaluator;
 import org.marquee.app.train.Predictions;
 import org.marquee.engine.Backend;
@@ -35,8 +37,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "examples per batch (default: ${DEFAULT-VALUE})")
     int batchSize;
 
+    @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5",
+            description = {"decide a genre when its probability is at least T (default: ${DEFAULT-VALUE});",
+                    "'tuned' chooses T on the validation split (highest micro-F1 there) and reports both 0.5 and T"})
+    String threshold;
+
     @Override
     public Integer call() throws Exception {
+        double fixed = Threshold.parse(threshold);
         PrintStream out = System.out;
         try (Backend backend = backendOptions.open(out);
              LoadedModel loaded = LoadedModel.open(checkpoint, backend);
@@ -54,9 +62,21 @@ public final class EvaluateCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             Predictions p = new Evaluator(loaded.model(), batchSize).run(part);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            MetricsReport m = p.metrics(data.genres());
             out.printf(Locale.ROOT, "%s split: %,d posters, loss %.4f, %.1f s%n", split, part.size(), p.loss(), seconds);
-            out.print(MetricsTable.withBaselines("model", m, Subset.labels(data.train()), p.truth(), data.genres()));
+            boolean[][] trainLabels = Subset.labels(data.train());
+            MetricsReport m;
+            if (Double.isNaN(fixed)) {
+                Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize).run(data.validation());
+                double tuned = Threshold.tune(validation.probabilities(), validation.truth());
+                out.printf(Locale.ROOT, "threshold %s: the highest micro-F1 on the validation split (%,d posters)%n",
+                        Threshold.label(tuned), data.validation().size());
+                m = p.metrics(data.genres(), tuned);
+                out.print(MetricsTable.withBaselines(List.of("model, threshold 0.50", "model, threshold " + Threshold.label(tuned)),
+                        List.of(p.metrics(data.genres()), m), trainLabels, p.truth(), data.genres()));
+            } else {
+                m = p.metrics(data.genres(), fixed);
+                out.print(MetricsTable.withBaselines("model, threshold " + Threshold.label(fixed), m, trainLabels, p.truth(), data.genres()));
+            }
             out.println();
             out.print(MetricsTable.perGenre(m));
         }

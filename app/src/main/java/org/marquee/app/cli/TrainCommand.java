@@ -3,6 +3,7 @@ package org.marquee.app.cli;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.marquee.app.PosterModel;
 import org.marquee.app.checkpoint.Checkpoint;
@@ -11,6 +12,7 @@ import org.marquee.app.checkpoint.TrainingState;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
 import org.marquee.app.metrics.MetricsTable;
+import org.marquee.app.metrics.Threshold;
 import org.marquee.app.report.DatasetCharts;
 import org.marquee.app.report.FirstLayerReport;
 import org.marquee.app.train.EpochLog;
@@ -104,9 +106,13 @@ public final class TrainCommand implements Callable<Integer> {
 
             Path best = output.resolve(Trainer.BEST);
             ModelState.restore(CheckpointFile.read(best), model, null);
+            Predictions validation = new Evaluator(model, batchSize).run(data.validation());
+            double tuned = Threshold.tune(validation.probabilities(), validation.truth());
             Predictions test = new Evaluator(model, batchSize).run(data.test());
-            out.printf("test set (%,d posters), best checkpoint %s:%n", data.test().size(), best);
-            out.print(MetricsTable.withBaselines("model", test.metrics(data.genres()), trainLabels, test.truth(), data.genres()));
+            out.printf("test set (%,d posters), best checkpoint %s; threshold %s chosen on the validation split:%n",
+                    data.test().size(), best, Threshold.label(tuned));
+            out.print(MetricsTable.withBaselines(List.of("model, threshold 0.50", "model, threshold " + Threshold.label(tuned)),
+                    List.of(test.metrics(data.genres()), test.metrics(data.genres(), tuned)), trainLabels, test.truth(), data.genres()));
             float[] poster = new float[data.test().pixelsPerImage()];
             data.test().fillBatch(new int[] {0}, poster, new float[data.genres().size()]);
             FirstLayerReport.write(model, poster, output);

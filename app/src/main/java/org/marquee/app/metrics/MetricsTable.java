@@ -40,10 +40,21 @@ public final class MetricsTable {
     /** The model and both baselines on the same examples; the prior comes from the training labels. */
     public static String withBaselines(String modelName, MetricsReport model, boolean[][] trainLabels, boolean[][] truth,
                                        List<String> genres) {
+        return withBaselines(List.of(modelName), List.of(model), trainLabels, truth, genres);
+    }
+
+    /** Several model rows (e.g. one per decision threshold), then both baselines. */
+    public static String withBaselines(List<String> modelNames, List<MetricsReport> models, boolean[][] trainLabels,
+                                       boolean[][] truth, List<String> genres) {
         double[] prior = Baselines.prior(trainLabels, genres.size());
         int k = Baselines.typicalLabelCount(trainLabels);
         List<String> top = java.util.Arrays.stream(Baselines.topK(prior, k)).mapToObj(genres::get).toList();
-        return compare(List.of(modelName, "predict nothing", "always {" + String.join(", ", top) + "}"),
-                List.of(model, Baselines.predictNothing(truth, genres), Baselines.mostFrequent(prior, k, truth, genres)));
+        List<String> names = new ArrayList<>(modelNames);
+        names.add("predict nothing");
+        names.add("always {" + String.join(", ", top) + "}");
+        List<MetricsReport> reports = new ArrayList<>(models);
+        reports.add(Baselines.predictNothing(truth, genres));
+        reports.add(Baselines.mostFrequent(prior, k, truth, genres));
+        return compare(names, reports);
     }
 }

@@ -16,6 +16,11 @@ public record Predictions(double[][] probabilities, boolean[][] truth, double lo
     }
 
     public MetricsReport metrics(List<String> genres) {
-        return MultiLabelMetrics.evaluate(probabilities, truth, genres, 0.5);
+        return metrics(genres, 0.5);
+    }
+
+    /** Metrics with the decisions {@code probability >= threshold}. */
+    public MetricsReport metrics(List<String> genres, double threshold) {
+        return MultiLabelMetrics.evaluate(probabilities, truth, genres, threshold);
     }
 }

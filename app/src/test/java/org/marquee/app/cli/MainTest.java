@@ -88,6 +88,11 @@ class MainTest {
 
         assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString()))), err());
         assertTrue(out().contains("test split: 8 posters") && out().contains("support"), out());
+        assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString(), "--threshold", "tuned"))),
+                err());
+        assertTrue(out().contains("model, threshold 0.50") && out().contains("on the validation split"), out());
+        assertEquals(1, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString(), "--threshold", "1.5"))));
+        assertTrue(err().contains("threshold must be between 0 and 1"), err());
 
         Path poster = dir.resolve("poster.png");
         BufferedImage img = new BufferedImage(40, 60, BufferedImage.TYPE_INT_RGB);
