@@ -86,8 +86,10 @@ public interface Backend extends AutoCloseable {
 
     /**
      * {@code dx += dy * (y > 0)} when {@code accumulate}, else {@code dx = dy * (y > 0)} (the old
-     * contents of dx are ignored, even NaN), sparing the caller a zero fill. dx must not overlap
-     * y or dy. The default fills dx with 0 and calls {@link #reluBackward(Tensor, Tensor, Tensor)}.
+     * contents of dx are ignored, even NaN), sparing the caller a zero fill. dx may be dy itself
+     * (the ReLU layer works in place between two layers) but must not partly overlap y or dy.
+     * The default fills dx with 0 and calls {@link #reluBackward(Tensor, Tensor, Tensor)}, which
+     * is only right when dx is a separate buffer: a backend overrides it.
      */
     default void reluBackward(Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
         if (!accumulate) fill(dx, 0);
@@ -128,7 +130,7 @@ public interface Backend extends AutoCloseable {
      */
     void dropoutMask(Tensor mask, long seed, long step, double rate);
 
-    /** {@code out = a * b} elementwise, or {@code out += a * b} when {@code accumulate}. */
+    /** {@code out = a * b} elementwise, or {@code out += a * b} when {@code accumulate}; {@code out} may be {@code a} or {@code b}. */
     void multiply(Tensor a, Tensor b, Tensor out, boolean accumulate);
 
     // ---------------------------------------------------------------- loss and optimizer

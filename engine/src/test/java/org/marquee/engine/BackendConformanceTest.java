@@ -357,6 +357,10 @@ public abstract class BackendConformanceTest {
             fast.reluBackward(y[0], dy[0], dx[0], true);
             ref.reluBackward(y[1], dy[1], dx[1], true);
             assertClose("reluBackward accumulate " + n, dx[0], dx[1]);
+            // In place, as the ReLU layer does between two layers: dx written over dy.
+            fast.reluBackward(y[0], dy[0], dy[0], false);
+            ref.reluBackward(y[1], dy[1], dy[1], false);
+            assertClose("reluBackward in place " + n, dy[0], dy[1]);
         }
     }
 
@@ -442,6 +446,11 @@ public abstract class BackendConformanceTest {
                 ref.multiply(a[1], b[1], out[1], acc);
                 assertClose("multiply n=" + n + " acc=" + acc, out[0], out[1]);
             }
+            // In place, as the Dropout layer does between two layers: out is the first operand.
+            Tensor[] a = pair(random(seed++, n), 1, n), b = pair(random(seed++, n), 2, n);
+            fast.multiply(a[0], b[0], a[0], false);
+            ref.multiply(a[1], b[1], a[1], false);
+            assertClose("multiply in place n=" + n, a[0], a[1]);
         }
     }
 

@@ -215,11 +215,14 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
+    public void reluBackward(Tensor y, Tensor dy, Tensor dx) { reluBackward(y, dy, dx, true); }
+
+    @Override
+    public void reluBackward(Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
         sameSize("reluBackward", y, dy);
         sameSize("reluBackward", y, dx);
         new KernelCall(cl, "elementwise.cl", "relu_backward").mem(mem(y)).i(off(y)).mem(mem(dy)).i(off(dy))
-                .mem(mem(dx)).i(off(dx)).i(y.size()).run(y.size());
+                .mem(mem(dx)).i(off(dx)).i(y.size()).i(accumulate ? 1 : 0).run(y.size());
     }
 
     @Override

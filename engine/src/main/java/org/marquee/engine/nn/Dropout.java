@@ -12,6 +12,7 @@ import org.marquee.engine.Tensor;
  * <pre>
  *   forward:   y = x * mask          backward:   dx = dy * mask
  * </pre>
+ * Between two other layers of a model it works in place, like {@link ReLU}: y over x, dx over dy.
  */
 public final class Dropout implements Layer {
     private final Backend backend;
@@ -19,8 +20,10 @@ public final class Dropout implements Layer {
     private final double rate;
     private final int[] shape;                // per example, input = output
     private final Buffers.PerBatch mask;      // (N, shape...)
-    private final Buffers.PerBatch y;         // (N, shape...)
-    private final Buffers.PerBatch dx;        // (N, shape...), null when nothing before needs it
+    private final boolean inPlace;            // y over x, dx over dy
+    private final boolean needsDx;
+    private final Buffers.PerBatch y;         // (N, shape...), null in place
+    private final Buffers.PerBatch dx;        // (N, shape...), null in place or when nothing before needs it
     private long seed;
     private long step;
     private boolean masked;                   // whether the last forward applied a mask
@@ -35,8 +38,10 @@ public final class Dropout implements Layer {
         this.rate = rate;
         this.shape = inputShape.clone();
         this.mask = ctx.buffers().perBatch(shape);
-        this.y = ctx.buffers().perBatch(shape);
-        this.dx = ctx.inputGradient() ? ctx.buffers().perBatch(shape) : null;
+        this.inPlace = ctx.inPlace();
+        this.needsDx = ctx.inputGradient();
+        this.y = inPlace ? null : ctx.buffers().perBatch(shape);
+        this.dx = needsDx && !inPlace ? ctx.buffers().perBatch(shape) : null;
     }
 
     @Override public String name() { return name; }
@@ -45,6 +50,8 @@ public final class Dropout implements Layer {
     @Override public int[] outputShape() { return shape.clone(); }
     @Override public int parameterCount() { return 0; }
     public double rate() { return rate; }
+    /** Whether this layer overwrites its input and its output gradient. */
+    public boolean inPlace() { return inPlace; }
 
     void setSeed(long seed) { this.seed = seed; }
     void setStep(long step) { this.step = step; }
@@ -57,7 +64,7 @@ public final class Dropout implements Layer {
         if (!masked) return x;                               // identity: no copy
         Tensor m = mask.forBatch(n);
         backend.dropoutMask(m, seed, step, rate);
-        Tensor out = y.forBatch(n);
+        Tensor out = inPlace ? x : y.forBatch(n);
         backend.multiply(x, m, out, false);
         return out;
     }
@@ -66,9 +73,9 @@ public final class Dropout implements Layer {
     public Tensor backward(Tensor dy) {
         int n = LayerChecks.batchOf(name, "output gradient", dy, shape);
         LayerChecks.requireForward(name, batch, n);
-        if (dx == null) return null;
+        if (!needsDx) return null;
         if (!masked) return dy;
-        Tensor dxs = dx.forBatch(n);
+        Tensor dxs = inPlace ? dy : dx.forBatch(n);
         backend.multiply(dy, mask.forBatch(n), dxs, false); // dx = dy * mask
         return dxs;
     }

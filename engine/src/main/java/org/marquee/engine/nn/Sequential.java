@@ -177,9 +177,13 @@ public final class Sequential implements AutoCloseable {
             List<Layer> layers = new ArrayList<>();
             int[] shape = inputShape;
             boolean gradientNeeded = inputGradient;   // does anything before the next layer need dL/dx?
-            for (Step step : steps) {
+            for (int i = 0; i < steps.size(); i++) {
+                Step step = steps.get(i);
                 int number = counts.merge(step.prefix(), 1, Integer::sum);
-                LayerContext ctx = new LayerContext(backend, block, buffers, gradientNeeded);
+                // The first layer's input is the caller's tensor and the last layer's output gradient
+                // is the caller's too: only layers in between may overwrite them.
+                boolean inPlace = i > 0 && i < steps.size() - 1;
+                LayerContext ctx = new LayerContext(backend, block, buffers, gradientNeeded, inPlace);
                 Layer layer = step.factory().create(ctx, step.prefix() + "_" + number, shape);
                 layers.add(layer);
                 shape = layer.outputShape();

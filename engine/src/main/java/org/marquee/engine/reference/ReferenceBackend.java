@@ -220,6 +220,18 @@ public final class ReferenceBackend implements Backend {
         for (int i = 0; i < y.intSize(); i++) if (Y[off(y) + i] > 0) X[off(dx) + i] += D[off(dy) + i];
     }
 
+    /** As above, or {@code dx = dy * (y > 0)} without {@code accumulate}; dx may be dy. */
+    @Override
+    public void reluBackward(Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
+        sameSize("reluBackward", y, dy);
+        sameSize("reluBackward", y, dx);
+        double[] Y = data(y), D = data(dy), X = data(dx);
+        for (int i = 0; i < y.intSize(); i++) {
+            double v = Y[off(y) + i] > 0 ? D[off(dy) + i] : 0;
+            X[off(dx) + i] = accumulate ? X[off(dx) + i] + v : v;
+        }
+    }
+
     /** y = 1 / (1 + e^-x), written so that neither branch overflows. */
     @Override
     public void sigmoid(Tensor x, Tensor y) {

@@ -71,6 +71,7 @@ class LayerGradientTest {
     @ValueSource(ints = {1, 2})
     void reluGradients(int batch) {
         Sequential model = Sequential.builder(ref, 3, 4, 5).withInputGradient().relu().build(1);
+        assertTrue(!((ReLU) model.layers().get(0)).inPlace(), "a lone ReLU must not overwrite the caller's input");
         expectPass(model, TestTensors.awayFromZero(ref, 10, batch, 3, 4, 5), batch * 60);
     }
 
@@ -82,6 +83,15 @@ class LayerGradientTest {
         GradientCheckResult r = expectPass(model, TestTensors.uniform(ref, 12, batch, 2, 3, 4), batch * 24);
         long dropped = r.entries().stream().filter(e -> e.numeric() == 0 && e.analytic() == 0).count();
         assertTrue(dropped > 0 && dropped < r.entries().size(), "some but not all inputs dropped: " + dropped);
+    }
+
+    @ParameterizedTest(name = "N={0}")
+    @ValueSource(ints = {1, 2})
+    void inPlaceReluAndDropoutBetweenLayers(int batch) {
+        Sequential model = Sequential.builder(ref, 5).withInputGradient().dense(6).relu().dropout(0.5).dense(3).build(4);
+        assertTrue(((ReLU) model.layers().get(1)).inPlace() && ((Dropout) model.layers().get(2)).inPlace());
+        model.setStep(2);
+        expectPass(model, TestTensors.uniform(ref, 14, batch, 5), batch * 5 + 5 * 6 + 6 + 6 * 3 + 3);
     }
 
     @ParameterizedTest(name = "N={0}")

@@ -137,6 +137,26 @@ class SequentialTest {
     }
 
     @Test
+    void elementwiseLayersBetweenOthersWorkInPlaceButNeverOnTheCallersTensors() {
+        Sequential m = smallCnn().build(1);
+        Tensor x = TestTensors.uniform(ref, 1, 2, 3, 10, 12);
+        Tensor conv = m.layers().get(0).forward(x, true);
+        assertSame(conv.storage(), m.layers().get(1).forward(conv, true).storage(), "ReLU after a conv writes over its output");
+
+        // ReLU first and last: the caller's input and output gradient must come back unchanged.
+        Sequential edges = Sequential.builder(ref, 3, 10, 12).withInputGradient().relu().conv2d(2, 3).flatten().dense(4).relu()
+                .build(1);
+        assertTrue(!((ReLU) edges.layers().get(0)).inPlace() && !((ReLU) edges.layers().get(4)).inPlace());
+        double[] input = x.toDoubles();
+        Tensor dy = TestTensors.uniform(ref, 2, 2, 4);
+        double[] gradient = dy.toDoubles();
+        edges.forward(x, true);
+        edges.backward(dy);
+        assertArrayEquals(input, x.toDoubles(), 0, "input untouched");
+        assertArrayEquals(gradient, dy.toDoubles(), 0, "output gradient untouched");
+    }
+
+    @Test
     void firstLayerComputesNoImageGradient() {
         Sequential m = smallCnn().build(1);
         Tensor x = TestTensors.uniform(ref, 1, 2, 3, 10, 12);

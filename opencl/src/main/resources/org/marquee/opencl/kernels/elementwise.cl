@@ -6,11 +6,14 @@ __kernel void relu(__global const float* x, int xOff, __global float* y, int yOf
     if (g < n) y[yOff + g] = fmax(x[xOff + g], 0.0f);
 }
 
-// dx += dy * (y > 0), y being the ReLU output.
+// dx = dy * (y > 0), or dx += dy * (y > 0) when accumulate != 0; y is the ReLU output.
+// dx may be dy (in place): each work-item reads its element before writing it.
 __kernel void relu_backward(__global const float* y, int yOff, __global const float* dy, int dyOff,
-                            __global float* dx, int dxOff, int n) {
+                            __global float* dx, int dxOff, int n, int accumulate) {
     int g = get_global_id(0);
-    if (g < n && y[yOff + g] > 0.0f) dx[dxOff + g] += dy[dyOff + g];
+    if (g >= n) return;
+    float v = y[yOff + g] > 0.0f ? dy[dyOff + g] : 0.0f;
+    dx[dxOff + g] = accumulate ? dx[dxOff + g] + v : v;
 }
 
 // y = 1 / (1 + exp(-x)), evaluated so that exp never overflows.
