@@ -35,6 +35,8 @@ final class VectorGemm {
      * (N = 288), slower than packing for conv3's (N = 576).
      */
     static final boolean DOT_NT = !Boolean.getBoolean("marquee.cpu.noDot");
+    /** Whether a column-split product hands out chunks of NC columns on demand instead of one fixed share per thread. */
+    static final boolean DYNAMIC = !Boolean.getBoolean("marquee.cpu.staticSplit");
     static final int DOT_MIN_K = 1024, DOT_MAX_N = 128;
     /** Below this many multiply-adds a single thread does the whole product. */
     private static final long PARALLEL_MIN_WORK = 1L << 17;
@@ -69,6 +71,20 @@ final class VectorGemm {
         int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
         boolean splitN = chooseSplitN(tilesM, tilesN, threads);
         int tiles = splitN ? tilesN : tilesM;
+        int chunkTiles = NC / NR;
+        if (DYNAMIC && splitN && threads > 1 && tilesN >= 4 * threads * chunkTiles) {
+            // Columns in chunks of NC handed out one at a time: a worker whose core is busier
+            // takes fewer, so the slowest core does not set the pace.
+            int chunks = (tilesN + chunkTiles - 1) / chunkTiles;
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            pool.run(threads, (w, ws) -> {
+                for (int ch; (ch = next.getAndIncrement()) < chunks; ) {
+                    int j0 = ch * NC, j1 = Math.min(n, j0 + NC);
+                    block(spaces[w], transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, n, 0, m, j0, j1, 0, k);
+                }
+            });
+            return;
+        }
         pool.run(Math.min(threads, tiles), (w, ws) -> {
             int from = (int) ((long) tiles * w / ws), to = (int) ((long) tiles * (w + 1) / ws);
             int i0 = 0, i1 = m, j0 = 0, j1 = n;
