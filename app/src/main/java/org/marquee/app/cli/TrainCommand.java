@@ -69,10 +69,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in the output folder from its last.ckpt")
     boolean resume;
 
+    @Option(names = "--flip", description = "mirror each training poster left-right with probability 1/2, drawn from the seed "
+            + "and the step (augmentation; validation and test posters are never flipped)")
+    boolean flip;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        TrainOptions options = new TrainOptions(epochs, batchSize, TrainOptions.adam(learningRate, clipNorm), seed, patience, output);
+        TrainOptions options = new TrainOptions(epochs, batchSize, TrainOptions.adam(learningRate, clipNorm), seed, patience, output,
+                flip);
         Files.createDirectories(output);
         try (LoadedData data = dataOptions.load(imageSize, out);
              Backend backend = backendOptions.open(out);

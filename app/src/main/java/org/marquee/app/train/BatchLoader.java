@@ -33,12 +33,35 @@ final class BatchLoader implements AutoCloseable {
 
     /** Loads {@code order[from .. from+count)} (count &lt;= batch size); returns the number of real rows. */
     int load(int[] order, int from, int count) {
+        return load(order, from, count, null);
+    }
+
+    /**
+     * As {@link #load(int[], int, int)}, mirroring left-right each row i for which
+     * {@code flips.test(i)} holds (null: none) before the upload.
+     */
+    int load(int[] order, int from, int count, java.util.function.IntPredicate flips) {
         if (count < 1 || count > batch) throw new IllegalArgumentException("batch of " + count + " rows, capacity " + batch);
         for (int i = 0; i < batch; i++) indices[i] = order[from + Math.min(i, count - 1)];
         data.fillBatch(indices, pixels, labels);
+        if (flips != null) {
+            int s = data.imageSize();
+            for (int i = 0; i < batch; i++) if (flips.test(i)) mirror(pixels, i * 3 * s * s, 3 * s, s);
+        }
         backend.upload(x, pixels);
         backend.upload(y, labels);
         return count;
+    }
+
+    /** Reverses each of {@code rows} rows of {@code width} floats starting at {@code offset}: a left-right mirror. */
+    static void mirror(float[] pixels, int offset, int rows, int width) {
+        for (int r = 0; r < rows; r++) {
+            for (int a = offset + r * width, b = a + width - 1; a < b; a++, b--) {
+                float t = pixels[a];
+                pixels[a] = pixels[b];
+                pixels[b] = t;
+            }
+        }
     }
 
     Tensor images() { return x; }

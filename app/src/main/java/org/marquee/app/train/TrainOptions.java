@@ -5,9 +5,15 @@ import org.marquee.engine.AdamConfig;
 
 /**
  * How to train: epochs, batch size, Adam (learning rate, clip norm), the seed that fixes
- * initialisation, shuffling and dropout, early-stopping patience (0 = off) and the output folder.
+ * initialisation, shuffling, dropout and flips, early-stopping patience (0 = off), the output
+ * folder, and whether training posters are mirrored left-right at random ({@code flip}).
  */
-public record TrainOptions(int epochs, int batchSize, AdamConfig adam, long seed, int patience, Path output) {
+public record TrainOptions(int epochs, int batchSize, AdamConfig adam, long seed, int patience, Path output, boolean flip) {
+    /** Without flips. */
+    public TrainOptions(int epochs, int batchSize, AdamConfig adam, long seed, int patience, Path output) {
+        this(epochs, batchSize, adam, seed, patience, output, false);
+    }
+
     public TrainOptions {
         if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1: " + epochs);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1: " + batchSize);

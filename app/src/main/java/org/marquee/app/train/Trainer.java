@@ -21,7 +21,8 @@ import org.marquee.engine.nn.Sequential;
 /**
  * The training loop. Each epoch visits the training set in an order drawn from (seed, epoch)
  * alone, in full batches (a trailing partial batch is left out that epoch), with dropout masks
- * keyed by the step counter; then it scores the validation set and writes
+ * keyed by the step counter (and, with {@code --flip}, each poster mirrored left-right or not by
+ * the same kind of key); then it scores the validation set and writes
  * {@code epochs.csv}, {@code loss.png}, {@code f1.png}, {@code last.ckpt} and, when the validation
  * loss improved, {@code best.ckpt} to the output folder. Because the order, the masks and the
  * optimizer state are all functions of what the checkpoint holds, a run resumed from
@@ -74,7 +75,7 @@ public final class Trainer {
                 double lossSum = 0;
                 progress.begin(String.format(Locale.ROOT, "epoch %d/%d", epoch, options.epochs()), steps);
                 for (int s = 0; s < steps; s++) {
-                    loader.load(order, s * batch, batch);
+                    loader.load(order, s * batch, batch, options.flip() ? flips(options.seed(), step) : null);
                     model.setStep(step);
                     Tensor logits = model.forward(loader.images(), true);
                     double loss = Loss.sigmoidCrossEntropy(backend, logits, loader.targets(), grad);
@@ -120,6 +121,14 @@ public final class Trainer {
         log.write(options.output().resolve("epochs.csv"));
         TrainingCharts.write(log.rows(), options.output());
     }
+
+    /** Row i of the batch at {@code step} is mirrored when bit 0 of a hash of (seed, step, i) is set. */
+    static java.util.function.IntPredicate flips(long seed, long step) {
+        long key = seed ^ FLIP_SALT;
+        return i -> (DropoutHash.mix(key, step, i) & 1) != 0;
+    }
+
+    private static final long FLIP_SALT = 0x666C6970L;   // "flip": keeps flips apart from dropout masks
 
     /** The visiting order of epoch {@code epoch}: a Fisher-Yates shuffle seeded by (seed, epoch) alone. */
     public static int[] permutation(int n, long seed, int epoch) {

@@ -97,6 +97,45 @@ class TrainerTest {
     }
 
     @Test
+    void flipsAreReproducibleResumableAndChangeTheRun() throws IOException {
+        TrainOptions plain = options(2, dir.resolve("plain"));
+        TrainOptions flipped = new TrainOptions(2, 8, plain.adam(), SEED, 0, dir.resolve("flip-a"), true);
+        Run a = train(new ReferenceBackend(), flipped, null);
+        Path split = dir.resolve("flip-b");
+        train(new ReferenceBackend(), new TrainOptions(1, 8, plain.adam(), SEED, 0, split, true), null);
+        Run b = train(new ReferenceBackend(), new TrainOptions(2, 8, plain.adam(), SEED, 0, split, true), split.resolve(Trainer.LAST));
+        assertArrayEquals(a.weights(), b.weights(), "a flipped run resumed after epoch 1 ends where the straight one does");
+        Run none = train(new ReferenceBackend(), plain, null);
+        assertTrue(!Arrays.equals(a.weights(), none.weights()), "flips change what the model sees");
+    }
+
+    @Test
+    void aboutHalfOfThePostersAreFlippedAndTheDrawDependsOnTheStep() {
+        int flipped = 0, differ = 0;
+        for (long step = 0; step < 100; step++) {
+            var now = Trainer.flips(SEED, step);
+            var next = Trainer.flips(SEED, step + 1);
+            for (int i = 0; i < 32; i++) {
+                if (now.test(i)) flipped++;
+                if (now.test(i) != next.test(i)) differ++;
+                assertEquals(now.test(i), Trainer.flips(SEED, step).test(i), "the same key gives the same draw");
+            }
+        }
+        assertTrue(flipped > 1400 && flipped < 1800, "flipped " + flipped + " of 3200");
+        assertTrue(differ > 1400 && differ < 1800, "changed " + differ + " of 3200 between steps");
+    }
+
+    @Test
+    void mirrorReversesEveryRow() {
+        float[] odd = {9, 1, 2, 3, 4, 5, 6, 9};
+        BatchLoader.mirror(odd, 1, 2, 3);
+        assertArrayEquals(new float[] {9, 3, 2, 1, 6, 5, 4, 9}, odd);
+        float[] even = {1, 2, 3, 4};
+        BatchLoader.mirror(even, 0, 1, 4);
+        assertArrayEquals(new float[] {4, 3, 2, 1}, even);
+    }
+
+    @Test
     void aDifferentSeedShufflesDifferently() {
         int[] a = Trainer.permutation(100, 1, 1), b = Trainer.permutation(100, 1, 2), c = Trainer.permutation(100, 2, 1);
         assertArrayEquals(a, Trainer.permutation(100, 1, 1));
