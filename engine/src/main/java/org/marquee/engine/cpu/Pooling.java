@@ -5,6 +5,7 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -40,26 +41,33 @@ final class Pooling {
      * Whether the pair-lane paths run (JDK 25 and later). On JDK 17 the other vector shapes they
      * create (256-bit floats and ints, 512-bit longs) make the Vector API's internal call sites
      * polymorphic, which slowed unrelated kernels (conv1's GEMM 2.7x) more than pooling gains; there
-     * forward uses gathers and backward the scalar loop. {@code -Dmarquee.cpu.pairLanes=true|false}
+     * forward deinterleaves columns with shuffles of full-width vectors and backward is the scalar loop. {@code -Dmarquee.cpu.pairLanes=true|false}
      * overrides.
      */
     static final boolean PAIR_LANES = System.getProperty("marquee.cpu.pairLanes") == null
             ? Runtime.version().feature() >= 25
             : Boolean.getBoolean("marquee.cpu.pairLanes");
-    private static final int[] EVEN_MAP = new int[L], ODD_MAP = new int[L];
-
-    static {
-        for (int i = 0; i < L; i++) {
-            EVEN_MAP[i] = 2 * i;
-            ODD_MAP[i] = 2 * i + 1;
-        }
-    }
 
     private Pooling() {}
 
-    /** The gather path: lanes 2i (odd = false) or 2i+1 of x[at .. at + 2L). */
+    /** Lanes 0..L/2 take the even (odd) lanes of one vector; lanes L/2..L those of the next. */
+    private static final VectorShuffle<Float> EVEN_LOW = shuffle(0, 0), EVEN_HIGH = shuffle(0, 1),
+            ODD_LOW = shuffle(1, 0), ODD_HIGH = shuffle(1, 1);
+    private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, -1L << (L / 2));
+
+    private static VectorShuffle<Float> shuffle(int parity, int upper) {
+        int[] map = new int[L];
+        for (int i = 0; i < L / 2; i++) map[i + upper * L / 2] = 2 * i + parity;
+        return VectorShuffle.fromArray(S, map, 0);
+    }
+
+    /**
+     * Lanes 2i (odd = false) or 2i+1 of x[at .. at + 2L): two shuffles and a blend (on JDK 17 these
+     * measured 1.7x faster than gathering the lanes: conv1's pooling 59 against 100 ms per batch).
+     */
     private static FloatVector half(float[] x, int at, boolean odd) {
-        return FloatVector.fromArray(S, x, at, odd ? ODD_MAP : EVEN_MAP, 0);
+        FloatVector a = FloatVector.fromArray(S, x, at), b = FloatVector.fromArray(S, x, at + L);
+        return a.rearrange(odd ? ODD_LOW : EVEN_LOW).blend(b.rearrange(odd ? ODD_HIGH : EVEN_HIGH), HIGH);
     }
 
     /** Lane 2i of the result holds lane 2i+1 of v (odd lanes become 0). */
