@@ -26,16 +26,6 @@ final class MicroKernel {
      * {@code ldb} apart: NR when packed, the row length of B when read in place.
      */
     static void multiply(int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] tile) {
-        multiply(kc, a, ao, b, bo, ldb, tile, 0, NR, false);
-    }
-
-    /**
-     * The same product written straight into a full MR x NR block of {@code out} whose rows are
-     * {@code ldo} apart, replacing it or, with {@code add}, added to it: C itself when alpha is 1
-     * and beta 0 or 1, which saves the round trip through the tile (it matters most when kc is
-     * short, as in conv1's K = 27).
-     */
-    static void multiply(int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] out, int oo, int ldo, boolean add) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -66,24 +56,14 @@ final class MicroKernel {
             ao += MR;
             bo += ldb;
         }
-        put(c00, c01, out, oo, add);
-        put(c10, c11, out, oo + ldo, add);
-        put(c20, c21, out, oo + 2 * ldo, add);
-        put(c30, c31, out, oo + 3 * ldo, add);
-        put(c40, c41, out, oo + 4 * ldo, add);
-        put(c50, c51, out, oo + 5 * ldo, add);
-        put(c60, c61, out, oo + 6 * ldo, add);
-        put(c70, c71, out, oo + 7 * ldo, add);
-    }
-
-    /** One row of the tile: two vectors at out[o], out[o + L], replacing or added. */
-    private static void put(FloatVector lo, FloatVector hi, float[] out, int o, boolean add) {
-        if (add) {
-            lo = lo.add(FloatVector.fromArray(S, out, o));
-            hi = hi.add(FloatVector.fromArray(S, out, o + L));
-        }
-        lo.intoArray(out, o);
-        hi.intoArray(out, o + L);
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
     }
 
     /** C[r][j] = alpha * tile[r][j] + beta * C[r][j] for the rows x cols corner of the tile; beta 0 ignores C. */

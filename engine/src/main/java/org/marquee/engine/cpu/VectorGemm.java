@@ -35,8 +35,6 @@ final class VectorGemm {
      * (N = 288), slower than packing for conv3's (N = 576).
      */
     static final boolean DOT_NT = !Boolean.getBoolean("marquee.cpu.noDot");
-    /** Whether full tiles with alpha 1 and beta 0 or 1 are written straight into C instead of through the tile buffer. */
-    static final boolean DIRECT_C = !Boolean.getBoolean("marquee.cpu.tileStore");
     /** Whether a column-split product hands out chunks of NC columns on demand instead of one fixed share per thread. */
     static final boolean DYNAMIC = !Boolean.getBoolean("marquee.cpu.staticSplit");
     static final int DOT_MIN_K = 1024, DOT_MAX_N = 128;
@@ -181,16 +179,10 @@ final class VectorGemm {
                             GemmPacking.packB(false, b, bOff, n, k, pc, kc, jc + jr, cols, pb);
                             bo = 0;
                         }
-                        boolean direct = DIRECT_C && cols == NR && alpha == 1f && (betaHere == 0f || betaHere == 1f);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int rows = Math.min(MR, mc - ir);
-                            int co = cOff + (ic + ir) * ldc + jc + jr;
-                            if (direct && rows == MR) {
-                                MicroKernel.multiply(kc, pa, ir * kc, bp, bo, ldb, c, co, ldc, betaHere == 1f);
-                            } else {
-                                MicroKernel.multiply(kc, pa, ir * kc, bp, bo, ldb, tile);
-                                MicroKernel.store(tile, rows, cols, alpha, betaHere, c, co, ldc);
-                            }
+                            MicroKernel.multiply(kc, pa, ir * kc, bp, bo, ldb, tile);
+                            MicroKernel.store(tile, rows, cols, alpha, betaHere, c, cOff + (ic + ir) * ldc + jc + jr, ldc);
                         }
                     }
                 }
