@@ -199,10 +199,7 @@ public final class PosterCache implements PosterDataset, Closeable {
         byte[] bytes = scratch.get(); // (3, S, S)
         float[] unit = PosterImages.UNIT;
         for (int n = 0; n < indices.length; n++) {
-            int index = indices[n];
-            if (index < 0 || index >= ids.length) {
-                throw new IndexOutOfBoundsException("poster index " + index + " not in 0.." + (ids.length - 1));
-            }
+            int index = checkIndex(indices[n]);
             readBytes(index, bytes, 0);
             int base = n * pixelsPerImage;
             for (int i = 0; i < pixelsPerImage; i++) {
@@ -210,6 +207,24 @@ public final class PosterCache implements PosterDataset, Closeable {
             }
             readLabels(index, labelsOut, n * g);
         }
+    }
+
+    /** Labels straight from the header's table: no image is read. */
+    @Override
+    public void fillLabels(int[] indices, float[] labelsOut) {
+        int g = genres.size();
+        if (labelsOut.length < indices.length * g) {
+            throw new IllegalArgumentException("batch of " + indices.length + " needs " + indices.length * g + " labels; got "
+                    + labelsOut.length);
+        }
+        for (int n = 0; n < indices.length; n++) readLabels(checkIndex(indices[n]), labelsOut, n * g);
+    }
+
+    private int checkIndex(int index) {
+        if (index < 0 || index >= ids.length) {
+            throw new IndexOutOfBoundsException("poster index " + index + " not in 0.." + (ids.length - 1));
+        }
+        return index;
     }
 
     @Override

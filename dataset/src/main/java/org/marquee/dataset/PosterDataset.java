@@ -37,4 +37,19 @@ public interface PosterDataset {
      * Safe to call from several threads at once with different output arrays.
      */
     void fillBatch(int[] indices, float[] pixels, float[] labels);
+
+    /**
+     * Fills labels (N, G) with 0/1 for the given posters, without their pixels. The default fills
+     * whole batches; a data set that holds labels apart from images answers without decoding any.
+     */
+    default void fillLabels(int[] indices, float[] labels) {
+        int g = genres().size(), chunk = Math.min(64, indices.length);
+        float[] pixels = new float[chunk * pixelsPerImage()];
+        float[] part = new float[chunk * g];
+        for (int from = 0; from < indices.length; from += chunk) {
+            int count = Math.min(chunk, indices.length - from);
+            fillBatch(java.util.Arrays.copyOfRange(indices, from, from + count), pixels, part);
+            System.arraycopy(part, 0, labels, from * g, count * g);
+        }
+    }
 }

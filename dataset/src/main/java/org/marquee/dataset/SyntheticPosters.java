@@ -131,10 +131,25 @@ public final class SyntheticPosters implements PosterDataset {
         }
         for (int n = 0; n < indices.length; n++) {
             image(indices[n], pixels, n * ppi);
-            Arrays.fill(labels, n * g, (n + 1) * g, 0f);
-            for (int k : genreIndices(indices[n])) {
-                labels[n * g + k] = 1f;
-            }
+            writeLabels(indices[n], labels, n * g);
+        }
+    }
+
+    /** Labels are drawn from the index alone: no poster is painted. */
+    @Override
+    public void fillLabels(int[] indices, float[] labels) {
+        int g = GENRES.size();
+        if (labels.length < indices.length * g) {
+            throw new IllegalArgumentException("batch of " + indices.length + " needs " + indices.length * g + " labels; got "
+                    + labels.length);
+        }
+        for (int n = 0; n < indices.length; n++) writeLabels(indices[n], labels, n * g);
+    }
+
+    private void writeLabels(int index, float[] labels, int offset) {
+        Arrays.fill(labels, offset, offset + GENRES.size(), 0f);
+        for (int k : genreIndices(index)) {
+            labels[offset + k] = 1f;
         }
     }
 

@@ -76,6 +76,10 @@ class PosterCacheTest {
             }
             assertArrayEquals(new float[] {1, 1, 0, 0, 0, 1, 1, 1, 0}, labels);
             assertThrows(IndexOutOfBoundsException.class, () -> cache.fillBatch(new int[] {5}, pixels, labels));
+            float[] labelsOnly = new float[3 * 3];
+            cache.fillLabels(batch, labelsOnly);
+            assertArrayEquals(labels, labelsOnly, "labels without pixels");
+            assertThrows(IndexOutOfBoundsException.class, () -> cache.fillLabels(new int[] {5}, labelsOnly));
         }
     }
 

@@ -47,6 +47,30 @@ class SyntheticPostersTest {
     }
 
     @Test
+    void labelsAloneMatchTheBatchAndTheDefaultPath() {
+        SyntheticPosters p = new SyntheticPosters(150, 16, 4);
+        int g = p.genres().size();
+        int[] idx = new int[150];
+        for (int i = 0; i < idx.length; i++) idx[i] = idx.length - 1 - i;
+        float[] fromBatch = new float[idx.length * g];
+        p.fillBatch(idx, new float[idx.length * p.pixelsPerImage()], fromBatch);
+        float[] alone = new float[idx.length * g];
+        p.fillLabels(idx, alone);
+        assertArrayEquals(fromBatch, alone);
+        // the interface's default (batches of 64 through fillBatch) gives the same
+        PosterDataset plain = new PosterDataset() {
+            @Override public int size() { return p.size(); }
+            @Override public int imageSize() { return p.imageSize(); }
+            @Override public GenreVocabulary genres() { return p.genres(); }
+            @Override public long id(int index) { return p.id(index); }
+            @Override public void fillBatch(int[] indices, float[] pixels, float[] labels) { p.fillBatch(indices, pixels, labels); }
+        };
+        float[] viaDefault = new float[idx.length * g];
+        plain.fillLabels(idx, viaDefault);
+        assertArrayEquals(fromBatch, viaDefault);
+    }
+
+    @Test
     void batchMatchesSingleImages() {
         SyntheticPosters p = new SyntheticPosters(50, 32, 9);
         int[] idx = {4, 17, 4};

@@ -23,24 +23,29 @@ public final class Subset implements PosterDataset {
 
     @Override
     public void fillBatch(int[] indices, float[] pixels, float[] labels) {
-        int[] mapped = new int[indices.length];
-        for (int i = 0; i < indices.length; i++) mapped[i] = positions[indices[i]];
-        base.fillBatch(mapped, pixels, labels);
+        base.fillBatch(mapped(indices), pixels, labels);
     }
 
-    /** Every example's labels (N, G) as booleans, read in batches. */
+    @Override
+    public void fillLabels(int[] indices, float[] labels) {
+        base.fillLabels(mapped(indices), labels);
+    }
+
+    private int[] mapped(int[] indices) {
+        int[] mapped = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) mapped[i] = positions[indices[i]];
+        return mapped;
+    }
+
+    /** Every example's labels (N, G) as booleans, without decoding any image where the data set allows. */
     public static boolean[][] labels(PosterDataset data) {
-        int n = data.size(), g = data.genres().size(), chunk = 64;
+        int n = data.size(), g = data.genres().size();
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) all[i] = i;
+        float[] labels = new float[n * g];
+        data.fillLabels(all, labels);
         boolean[][] truth = new boolean[n][g];
-        float[] pixels = new float[chunk * data.pixelsPerImage()];
-        float[] labels = new float[chunk * g];
-        for (int from = 0; from < n; from += chunk) {
-            int count = Math.min(chunk, n - from);
-            int[] idx = new int[count];
-            for (int i = 0; i < count; i++) idx[i] = from + i;
-            data.fillBatch(idx, pixels, labels);
-            for (int i = 0; i < count; i++) for (int j = 0; j < g; j++) truth[from + i][j] = labels[i * g + j] > 0.5f;
-        }
+        for (int i = 0; i < n; i++) for (int j = 0; j < g; j++) truth[i][j] = labels[i * g + j] > 0.5f;
         return truth;
     }
 }
