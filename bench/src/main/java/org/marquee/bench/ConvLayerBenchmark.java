@@ -3,6 +3,7 @@ package org.marquee.bench;
 import java.util.concurrent.TimeUnit;
 import org.marquee.app.PosterModel;
 import org.marquee.engine.Backend;
+import org.marquee.engine.Shapes;
 import org.marquee.engine.Tensor;
 import org.marquee.engine.nn.Conv2d;
 import org.marquee.engine.nn.Layer;
@@ -68,17 +69,10 @@ public class ConvLayerBenchmark {
         model = PosterModel.build(backend, 7);
         conv = model.layers().stream().filter(l -> l instanceof Conv2d).skip(layer - 1L).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the model has no Conv2D number " + layer));
-        x = BenchBackends.random(backend, 3, 0, 1, batchShape(conv.inputShape()));
-        dy = BenchBackends.random(backend, 4, -1e-3, 1e-3, batchShape(conv.outputShape()));
+        x = BenchBackends.random(backend, 3, 0, 1, Shapes.withBatch(batch, conv.inputShape()));
+        dy = BenchBackends.random(backend, 4, -1e-3, 1e-3, Shapes.withBatch(batch, conv.outputShape()));
         conv.forward(x, true);
         backend.synchronize();
-    }
-
-    private int[] batchShape(int[] example) {
-        int[] shape = new int[example.length + 1];
-        shape[0] = batch;
-        System.arraycopy(example, 0, shape, 1, example.length);
-        return shape;
     }
 
     @Benchmark

@@ -15,6 +15,14 @@ public final class Shapes {
         return n;
     }
 
+    /** (n, perExample...): a batch of n examples of shape {@code perExample}. */
+    public static int[] withBatch(int n, int... perExample) {
+        int[] shape = new int[perExample.length + 1];
+        shape[0] = n;
+        System.arraycopy(perExample, 0, shape, 1, perExample.length);
+        return shape;
+    }
+
     /** "(32, 222, 222)"-style text, batch dimension written as None like Keras when {@code withBatch}. */
     public static String format(int[] shape, boolean withBatch) {
         StringBuilder sb = new StringBuilder("(");

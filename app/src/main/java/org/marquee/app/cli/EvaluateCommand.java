@@ -2,7 +2,6 @@ package org.marquee.app.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.marquee.app.LoadedModel;
@@ -71,8 +70,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "threshold %s: the highest micro-F1 on the validation split (%,d posters)%n",
                         Threshold.label(tuned), data.validation().size());
                 m = p.metrics(data.genres(), tuned);
-                out.print(MetricsTable.withBaselines(List.of("model, threshold 0.50", "model, threshold " + Threshold.label(tuned)),
-                        List.of(p.metrics(data.genres()), m), trainLabels, p.truth(), data.genres()));
+                out.print(MetricsTable.atHalfAndTuned(p.metrics(data.genres()), m, tuned, trainLabels, p.truth(), data.genres()));
             } else {
                 m = p.metrics(data.genres(), fixed);
                 out.print(MetricsTable.withBaselines("model, threshold " + Threshold.label(fixed), m, trainLabels, p.truth(), data.genres()));

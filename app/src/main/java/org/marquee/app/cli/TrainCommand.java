@@ -3,7 +3,6 @@ package org.marquee.app.cli;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.marquee.app.PosterModel;
 import org.marquee.app.checkpoint.Checkpoint;
@@ -116,8 +115,8 @@ public final class TrainCommand implements Callable<Integer> {
             Predictions test = new Evaluator(model, batchSize).run(data.test());
             out.printf("test set (%,d posters), best checkpoint %s; threshold %s chosen on the validation split:%n",
                     data.test().size(), best, Threshold.label(tuned));
-            out.print(MetricsTable.withBaselines(List.of("model, threshold 0.50", "model, threshold " + Threshold.label(tuned)),
-                    List.of(test.metrics(data.genres()), test.metrics(data.genres(), tuned)), trainLabels, test.truth(), data.genres()));
+            out.print(MetricsTable.atHalfAndTuned(test.metrics(data.genres()), test.metrics(data.genres(), tuned), tuned,
+                    trainLabels, test.truth(), data.genres()));
             float[] poster = new float[data.test().pixelsPerImage()];
             data.test().fillBatch(new int[] {0}, poster, new float[data.genres().size()]);
             FirstLayerReport.write(model, poster, output);

@@ -43,6 +43,13 @@ public final class MetricsTable {
         return withBaselines(List.of(modelName), List.of(model), trainLabels, truth, genres);
     }
 
+    /** The model decided at 0.5 and at a tuned threshold, then both baselines. */
+    public static String atHalfAndTuned(MetricsReport atHalf, MetricsReport atTuned, double tuned, boolean[][] trainLabels,
+                                        boolean[][] truth, List<String> genres) {
+        return withBaselines(List.of("model, threshold 0.50", "model, threshold " + Threshold.label(tuned)),
+                List.of(atHalf, atTuned), trainLabels, truth, genres);
+    }
+
     /** Several model rows (e.g. one per decision threshold), then both baselines. */
     public static String withBaselines(List<String> modelNames, List<MetricsReport> models, boolean[][] trainLabels,
                                        boolean[][] truth, List<String> genres) {

@@ -3,6 +3,7 @@ package org.marquee.app.teach;
 import java.util.ArrayList;
 import java.util.List;
 import org.marquee.engine.Backend;
+import org.marquee.engine.Shapes;
 import org.marquee.engine.Tensor;
 import org.marquee.engine.nn.Conv2d;
 import org.marquee.engine.nn.Layer;
@@ -52,10 +53,7 @@ public final class ExplainRun {
         if (repeats < 1) throw new IllegalArgumentException("repeats must be >= 1: " + repeats);
         Backend backend = model.backend();
         int[] in = model.inputShape();
-        int[] batched = new int[in.length + 1];
-        batched[0] = 1;
-        System.arraycopy(in, 0, batched, 1, in.length);
-        Tensor x = backend.allocate(batched);                       // (1, C, H, W)
+        Tensor x = backend.allocate(Shapes.withBatch(1, in));       // (1, C, H, W)
         try {
             backend.upload(x, poster);
             List<Layer> layers = model.layers();

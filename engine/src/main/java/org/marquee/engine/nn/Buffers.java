@@ -3,6 +3,7 @@ package org.marquee.engine.nn;
 import java.util.ArrayList;
 import java.util.List;
 import org.marquee.engine.Backend;
+import org.marquee.engine.Shapes;
 import org.marquee.engine.Tensor;
 
 /**
@@ -43,9 +44,9 @@ final class Buffers implements AutoCloseable {
             if (n <= 0) throw new IllegalArgumentException("batch size must be positive: " + n);
             if (block == null || block.dim(0) < n) {
                 release();
-                block = backend.allocate(withBatch(n, perExample));
+                block = backend.allocate(Shapes.withBatch(n, perExample));
             }
-            return block.dim(0) == n ? block : block.view(0, withBatch(n, perExample));
+            return block.dim(0) == n ? block : block.view(0, Shapes.withBatch(n, perExample));
         }
 
         private void release() {
@@ -69,13 +70,6 @@ final class Buffers implements AutoCloseable {
             if (tensor != null) tensor.storage().close();
             tensor = null;
         }
-    }
-
-    static int[] withBatch(int n, int[] perExample) {
-        int[] shape = new int[perExample.length + 1];
-        shape[0] = n;
-        System.arraycopy(perExample, 0, shape, 1, perExample.length);
-        return shape;
     }
 
     @Override

@@ -34,6 +34,6 @@ public final class Flatten implements Layer {
     public Tensor backward(Tensor dy) {
         int n = LayerChecks.batchOf(name, "output gradient", dy, new int[] {features});
         LayerChecks.requireForward(name, batch, n);
-        return inputGradient ? dy.reshape(Buffers.withBatch(n, inputShape)) : null;
+        return inputGradient ? dy.reshape(Shapes.withBatch(n, inputShape)) : null;
     }
 }
