@@ -12,7 +12,8 @@ import org.marquee.engine.Tensor;
  * A backend decorator that adds up, per primitive and shape, the CPU time of all JVM threads
  * ({@link CpuTime}) spent inside each call. Tensors are allocated by the wrapped backend, so the
  * wrapped backend's own checks still apply. For profiling only; the accounting costs a few
- * microseconds per call.
+ * microseconds per call. Where the wrapped backend convolves through columns, the convolution is
+ * split into the primitives it is made of (im2col, gemm, ...) and those are timed instead.
  */
 final class ProfilingBackend implements Backend {
     private final Backend inner;
@@ -56,6 +57,19 @@ final class ProfilingBackend implements Backend {
 
     @Override public void im2col(Tensor image, ConvGeometry g, Tensor cols) { timed("im2col " + g.c() + "x" + g.h(), () -> inner.im2col(image, g, cols)); }
     @Override public void col2imAdd(Tensor cols, ConvGeometry g, Tensor image) { timed("col2im " + g.c() + "x" + g.h(), () -> inner.col2imAdd(cols, g, image)); }
+    @Override public boolean convNeedsColumns(ConvGeometry g) { return inner.convNeedsColumns(g); }
+    @Override public void conv2d(Tensor x, Tensor w, Tensor b, ConvGeometry g, int n, Tensor y, Tensor cols) {
+        if (inner.convNeedsColumns(g)) { Backend.super.conv2d(x, w, b, g, n, y, cols); return; }
+        timed("conv2d " + g.c() + "x" + g.h(), () -> inner.conv2d(x, w, b, g, n, y, cols));
+    }
+    @Override public void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor cols) {
+        if (inner.convNeedsColumns(g)) { Backend.super.conv2dWeightGrad(x, dy, g, n, dw, cols); return; }
+        timed("conv2dWeightGrad " + g.c() + "x" + g.h(), () -> inner.conv2dWeightGrad(x, dy, g, n, dw, cols));
+    }
+    @Override public void conv2dInputGrad(Tensor dy, Tensor w, ConvGeometry g, int n, Tensor dx, Tensor cols) {
+        if (inner.convNeedsColumns(g)) { Backend.super.conv2dInputGrad(dy, w, g, n, dx, cols); return; }
+        timed("conv2dInputGrad " + g.c() + "x" + g.h(), () -> inner.conv2dInputGrad(dy, w, g, n, dx, cols));
+    }
     @Override public void addBias(Tensor y, Tensor bias, int outer, int channels, int inner2) { timed("addBias " + y.size(), () -> inner.addBias(y, bias, outer, channels, inner2)); }
     @Override public void biasGrad(Tensor dy, Tensor db, int outer, int channels, int inner2) { timed("biasGrad " + dy.size(), () -> inner.biasGrad(dy, db, outer, channels, inner2)); }
     @Override public void relu(Tensor x, Tensor y) { timed("relu " + x.size(), () -> inner.relu(x, y)); }

@@ -70,6 +70,47 @@ public interface Backend extends AutoCloseable {
     /** The adjoint of {@link #im2col}: adds every entry of {@code cols} back into {@code image} (C, H, W). */
     void col2imAdd(Tensor cols, ConvGeometry g, Tensor image);
 
+    // ---------------------------------------------------------------- convolution of a batch
+
+    /**
+     * Whether {@link #conv2d}, {@link #conv2dWeightGrad} and {@link #conv2dInputGrad} need the
+     * column workspace {@code cols} (C*KH*KW, OH*OW) for this geometry. When false they accept
+     * {@code null} there. The defaults below always need it.
+     */
+    default boolean convNeedsColumns(ConvGeometry g) { return true; }
+
+    /**
+     * The forward convolution of images 0..n-1: {@code y[i] = W · im2col(x[i]) + bias}, with x
+     * (n, C, H, W), w (K, C*KH*KW), bias (K) and y (n, K, OH, OW). The default is the textbook
+     * route through {@link #im2col}, {@link #gemm} and {@link #addBias}; a backend may compute
+     * the same sums without unfolding.
+     */
+    default void conv2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols) {
+        for (int i = 0; i < n; i++) {
+            im2col(x.slice(i), g, cols);
+            gemm(false, false, g.k(), g.positions(), g.patch(), 1, w, cols, 0, y.slice(i));
+        }
+        addBias(y, bias, n, g.k(), g.positions());
+    }
+
+    /** The weight gradient, accumulated: {@code dw += sum over i < n of dy[i] · im2col(x[i])ᵀ}, dw (K, C*KH*KW). */
+    default void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor cols) {
+        for (int i = 0; i < n; i++) {
+            im2col(x.slice(i), g, cols);
+            gemm(false, true, g.k(), g.patch(), g.positions(), 1, dy.slice(i), cols, 1, dw);
+        }
+    }
+
+    /** The input gradient, overwritten: {@code dx[i] = col2im(Wᵀ · dy[i])} for i < n, dx (n, C, H, W). */
+    default void conv2dInputGrad(Tensor dy, Tensor w, ConvGeometry g, int n, Tensor dx, Tensor cols) {
+        for (int i = 0; i < n; i++) {
+            Tensor dxi = dx.slice(i);
+            fill(dxi, 0);
+            gemm(true, false, g.patch(), g.positions(), g.k(), 1, w, dy.slice(i), 0, cols);
+            col2imAdd(cols, g, dxi);
+        }
+    }
+
     /** {@code y[o][c][i] += bias[c]} for y viewed as (outer, channels, inner). */
     void addBias(Tensor y, Tensor bias, int outer, int channels, int inner);
 

@@ -288,6 +288,68 @@ public abstract class BackendConformanceTest {
     @Test
     void im2colConv3Shape() { im2colCase(new ConvGeometry(64, 54, 54, 128, 3, 3, 1, 0), 1101); }
 
+    // ---------------------------------------------------------------- convolution of a batch
+
+    /** A column workspace when the backend asks for one for g, else null. */
+    private static Tensor columns(Backend b, ConvGeometry g) {
+        return b.convNeedsColumns(g) ? b.allocate(g.patch(), g.positions()) : null;
+    }
+
+    private void assertConvClose(String what, Tensor actual, Tensor expected, int terms) {
+        assertClose(what, actual.toDoubles(), expected.toDoubles(), atol() + gemmAtolPerTerm() * terms, rtol());
+        assertGuards(what, actual);
+    }
+
+    /** conv2d, conv2dWeightGrad (accumulating) and conv2dInputGrad (overwriting) on n images, views at offsets. */
+    private void convCase(ConvGeometry g, int n, long seed) {
+        int in = g.c() * g.h() * g.w(), out = g.k() * g.positions(), wsize = g.k() * g.patch();
+        Tensor[] x = pair(random(seed, n * in), 3, n, g.c(), g.h(), g.w());
+        Tensor[] w = pair(random(seed + 1, wsize), 2, g.k(), g.patch());
+        Tensor[] bias = pair(random(seed + 2, g.k()), 1, g.k());
+        Tensor[] y = pair(random(seed + 3, n * out), 4, n, g.k(), g.oh(), g.ow());
+        Tensor fastCols = columns(fast, g), refCols = columns(ref, g);
+        fast.conv2d(x[0], w[0], bias[0], g, n, y[0], fastCols);
+        ref.conv2d(x[1], w[1], bias[1], g, n, y[1], refCols);
+        assertConvClose("conv2d " + g + " n=" + n, y[0], y[1], g.patch());
+
+        Tensor[] dy = pair(random(seed + 4, n * out), 6, n, g.k(), g.oh(), g.ow());
+        Tensor[] dw = pair(random(seed + 5, wsize), 7, g.k(), g.patch());
+        fast.conv2dWeightGrad(x[0], dy[0], g, n, dw[0], fastCols);
+        ref.conv2dWeightGrad(x[1], dy[1], g, n, dw[1], refCols);
+        assertConvClose("conv2dWeightGrad " + g + " n=" + n, dw[0], dw[1], n * g.positions());
+
+        Tensor[] dx = pair(random(seed + 6, n * in), 8, n, g.c(), g.h(), g.w());
+        fast.conv2dInputGrad(dy[0], w[0], g, n, dx[0], fastCols);
+        ref.conv2dInputGrad(dy[1], w[1], g, n, dx[1], refCols);
+        assertConvClose("conv2dInputGrad " + g + " n=" + n, dx[0], dx[1], g.k() * g.kh() * g.kw());
+    }
+
+    @Test
+    void convolutionAwkwardGeometries() {
+        long seed = 1300;
+        Object[][] cases = {
+            {new ConvGeometry(1, 1, 1, 1, 1, 1, 1, 0), 1},
+            {new ConvGeometry(2, 5, 7, 3, 3, 3, 1, 0), 2},       // narrower than one vector panel
+            {new ConvGeometry(3, 9, 8, 4, 3, 3, 1, 1), 3},       // padding
+            {new ConvGeometry(2, 11, 13, 2, 3, 2, 2, 1), 2},     // stride 2
+            {new ConvGeometry(3, 6, 40, 9, 3, 3, 1, 0), 2},      // one full panel and a tail; K not a multiple of 8
+            {new ConvGeometry(2, 7, 66, 17, 1, 3, 1, 0), 2},     // exactly two panels per row
+            {new ConvGeometry(4, 10, 10, 2, 5, 5, 1, 2), 1},
+            {new ConvGeometry(1, 4, 4, 1, 4, 4, 1, 3), 2},       // padding one less than the kernel
+            {new ConvGeometry(2, 5, 5, 3, 1, 1, 1, 1), 2},       // padding as large as the kernel
+            {new ConvGeometry(3, 12, 35, 33, 2, 4, 1, 1), 3},    // rectangular kernel, padded
+            {new ConvGeometry(5, 3, 70, 6, 3, 3, 1, 0), 5},      // one output row per image
+        };
+        for (Object[] c : cases) convCase((ConvGeometry) c[0], (Integer) c[1], seed++);
+    }
+
+    @Test
+    void convolutionPosterModelShapes() {
+        convCase(new ConvGeometry(3, 224, 224, 32, 3, 3, 1, 0), 1, 1320);
+        convCase(new ConvGeometry(32, 111, 111, 64, 3, 3, 1, 0), 1, 1321);
+        convCase(new ConvGeometry(64, 54, 54, 128, 3, 3, 1, 0), 2, 1322);
+    }
+
     @Test
     void biasForwardAndGradient() {
         int[][] cases = {{1, 1, 1}, {2, 3, 5}, {4, 32, 49}, {3, 7, 1}, {32, 27, 1}, {2, 64, 121}};

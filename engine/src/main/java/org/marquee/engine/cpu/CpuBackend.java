@@ -17,10 +17,16 @@ import org.marquee.engine.Tensor;
 public final class CpuBackend implements Backend {
     /** System property that forces the scalar twin. */
     public static final String SCALAR_PROPERTY = "marquee.cpu.scalar";
+    /**
+     * System property that turns off the direct convolution, so that every convolution goes
+     * through im2col, gemm and col2im (for comparison; the scalar path always does).
+     */
+    public static final String IM2COL_PROPERTY = "marquee.cpu.im2col";
 
     private final int threads;
     private final boolean scalar;
     private final CpuKernels kernels;
+    private final DirectConv conv;       // null: convolutions go through im2col
 
     /** All processors, fast path unless {@code -Dmarquee.cpu.scalar=true}. */
     public CpuBackend() { this(0); }
@@ -32,7 +38,9 @@ public final class CpuBackend implements Backend {
         if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all processors): " + threads);
         this.threads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         this.scalar = scalar;
-        this.kernels = scalar ? new ScalarKernels() : new FastKernels(new WorkerPool(this.threads));
+        WorkerPool pool = scalar ? null : new WorkerPool(this.threads);
+        this.kernels = scalar ? new ScalarKernels() : new FastKernels(pool);
+        this.conv = scalar || Boolean.getBoolean(IM2COL_PROPERTY) ? null : new DirectConv(pool);
     }
 
     @Override public String name() { return "cpu"; }
@@ -138,6 +146,38 @@ public final class CpuBackend implements Backend {
         requireSize("col2im image", image, (long) g.c() * g.h() * g.w());
         requireSize("col2im cols", cols, (long) g.patch() * g.positions());
         kernels.col2imAdd(data(cols), off(cols), g, data(image), off(image));
+    }
+
+    @Override
+    public boolean convNeedsColumns(ConvGeometry g) { return conv == null || !DirectConv.supports(g); }
+
+    private void requireConv(ConvGeometry g, int n, Tensor x, Tensor w, Tensor y) {
+        if (n <= 0) throw new IllegalArgumentException("convolution batch must be positive: " + n);
+        requireSize("conv input", x, (long) n * g.c() * g.h() * g.w());
+        requireSize("conv kernel", w, (long) g.k() * g.patch());
+        requireSize("conv output", y, (long) n * g.k() * g.positions());
+    }
+
+    @Override
+    public void conv2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols) {
+        if (convNeedsColumns(g)) { Backend.super.conv2d(x, w, bias, g, n, y, cols); return; }
+        requireConv(g, n, x, w, y);
+        requireSize("conv bias", bias, g.k());
+        conv.forward(data(x), off(x), data(w), off(w), data(bias), off(bias), g, n, data(y), off(y));
+    }
+
+    @Override
+    public void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor cols) {
+        if (convNeedsColumns(g)) { Backend.super.conv2dWeightGrad(x, dy, g, n, dw, cols); return; }
+        requireConv(g, n, x, dw, dy);
+        conv.weightGrad(data(x), off(x), data(dy), off(dy), g, n, data(dw), off(dw));
+    }
+
+    @Override
+    public void conv2dInputGrad(Tensor dy, Tensor w, ConvGeometry g, int n, Tensor dx, Tensor cols) {
+        if (convNeedsColumns(g)) { Backend.super.conv2dInputGrad(dy, w, g, n, dx, cols); return; }
+        requireConv(g, n, dx, w, dy);
+        conv.inputGrad(data(dy), off(dy), data(w), off(w), g, n, data(dx), off(dx));
     }
 
     @Override

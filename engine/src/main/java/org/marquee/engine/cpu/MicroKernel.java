@@ -66,6 +66,66 @@ final class MicroKernel {
         c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
     }
 
+    /**
+     * As {@link #multiply}, but step p of the B panel is the two vectors at {@code x[base + off[p]]}:
+     * a convolution reads its input image in place, one offset per filter tap (c, i, j), instead
+     * of a row of unfolded columns. The NR positions of the panel must lie in one output row.
+     */
+    static void multiplyAt(int kc, float[] a, int ao, float[] x, int base, int[] off, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int o = base + off[p];
+            FloatVector b0 = FloatVector.fromArray(S, x, o);
+            FloatVector b1 = FloatVector.fromArray(S, x, o + L);
+            FloatVector v = FloatVector.broadcast(S, a[ao]);
+            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = v.fma(b0, c20); c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = v.fma(b0, c30); c31 = v.fma(b1, c31);
+            v = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = v.fma(b0, c40); c41 = v.fma(b1, c41);
+            v = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = v.fma(b0, c50); c51 = v.fma(b1, c51);
+            v = FloatVector.broadcast(S, a[ao + 6]);
+            c60 = v.fma(b0, c60); c61 = v.fma(b1, c61);
+            v = FloatVector.broadcast(S, a[ao + 7]);
+            c70 = v.fma(b0, c70); c71 = v.fma(b1, c71);
+            ao += MR;
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /** C[r][j] = tile[r][j] + bias[r] for the rows x cols corner of the tile (no bias when {@code bias} is null). */
+    static void storeBias(float[] tile, int rows, int cols, float[] bias, int bo, float[] c, int cOff, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            int t = r * NR, o = cOff + r * ldc;
+            float bv = bias == null ? 0f : bias[bo + r];
+            if (cols == NR) {
+                FloatVector.fromArray(S, tile, t).add(bv).intoArray(c, o);
+                FloatVector.fromArray(S, tile, t + L).add(bv).intoArray(c, o + L);
+            } else {
+                for (int j = 0; j < cols; j++) c[o + j] = tile[t + j] + bv;
+            }
+        }
+    }
+
     /** C[r][j] = alpha * tile[r][j] + beta * C[r][j] for the rows x cols corner of the tile; beta 0 ignores C. */
     static void store(float[] tile, int rows, int cols, float alpha, float beta, float[] c, int cOff, int ldc) {
         for (int r = 0; r < rows; r++) {

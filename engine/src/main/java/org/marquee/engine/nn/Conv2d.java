@@ -5,7 +5,9 @@ import org.marquee.engine.ConvGeometry;
 import org.marquee.engine.Tensor;
 
 /**
- * 2-D convolution (cross-correlation, as in Keras) through im2col and one gemm per image.
+ * 2-D convolution (cross-correlation, as in Keras) over a batch, through the backend's three
+ * convolution primitives. Their textbook form, the backend's default, is im2col and one gemm per
+ * image:
  *
  * <pre>
  *   N batch, C in-channels, K filters, H/W input, KH/KW kernel, OH/OW output
@@ -15,10 +17,9 @@ import org.marquee.engine.Tensor;
  *                           db  += Σ over images and positions of dY
  *                           dcols = Wᵀ · dY[n];   dx[n] = col2im(dcols)
  * </pre>
- * The columns are recomputed in backward instead of being kept for the whole batch: one
- * workspace sized for one image serves both directions (and holds dcols in backward). Backward
- * walks the batch from the last image, whose columns forward left in the workspace, so at batch
- * size 1 nothing is recomputed.
+ * A backend may compute the same sums without materializing the columns (the cpu backend reads
+ * the image in place for stride 1); the column workspace, one image's worth, is then never
+ * allocated.
  */
 public final class Conv2d implements Layer {
     private final Backend backend;
@@ -33,7 +34,6 @@ public final class Conv2d implements Layer {
     private final Buffers.Single cols;              // (C*KH*KW, OH*OW), one image
     private Tensor x;                               // (N, C, H, W): the last forward input
     private int batch;
-    private int colsImage = -1;                     // the image whose columns the workspace holds, or -1
 
     Conv2d(LayerContext ctx, String name, int[] inputShape, int filters, int kh, int kw, int stride, int pad) {
         this.backend = ctx.backend();
@@ -73,21 +73,17 @@ public final class Conv2d implements Layer {
     /** The bias, (K). */
     public Tensor bias() { return bias.value(); }
 
+    /** The column workspace when the backend needs one for this geometry, else null. */
+    private Tensor columns() { return backend.convNeedsColumns(g) ? cols.get() : null; }
+
     @Override
     public Tensor forward(Tensor input, boolean training) {
         int n = LayerChecks.batchOf(name, "input", input, inputShape);
         Tensor out = y.forBatch(n);                                          // (N, K, OH, OW)
         Tensor w2 = weights.value().reshape(g.k(), g.patch());               // (K, C*KH*KW)
-        Tensor col = cols.get();                                             // (C*KH*KW, OH*OW)
-        for (int i = 0; i < n; i++) {
-            backend.im2col(input.slice(i), g, col);
-            // y[i] = W · cols                                                  (K, OH*OW)
-            backend.gemm(false, false, g.k(), g.positions(), g.patch(), 1, w2, col, 0, out.slice(i));
-        }
-        backend.addBias(out, bias.value(), n, g.k(), g.positions());
+        backend.conv2d(input, w2, bias.value(), g, n, out, columns());
         x = input;
         batch = n;
-        colsImage = n - 1;
         return out;
     }
 
@@ -97,21 +93,14 @@ public final class Conv2d implements Layer {
         LayerChecks.requireForward(name, batch, n);
         Tensor w2 = weights.value().reshape(g.k(), g.patch());               // (K, C*KH*KW)
         Tensor dw2 = weights.gradient().reshape(g.k(), g.patch());           // (K, C*KH*KW)
-        Tensor col = cols.get();                                             // (C*KH*KW, OH*OW)
-        Tensor dxs = dx == null ? null : dx.forBatch(n);                     // (N, C, H, W)
-        if (dxs != null) backend.fill(dxs, 0);
-        for (int i = n - 1; i >= 0; i--) {
-            Tensor dyi = dy.slice(i);                                        // (K, OH, OW)
-            if (colsImage != i) backend.im2col(x.slice(i), g, col);
-            colsImage = i;
-            // dW += dY[i] · colsᵀ
-            backend.gemm(false, true, g.k(), g.patch(), g.positions(), 1, dyi, col, 1, dw2);
-            if (dxs != null) {
-                // dcols = Wᵀ · dY[i] (into the column workspace), then dx[i] += col2im(dcols)
-                backend.gemm(true, false, g.patch(), g.positions(), g.k(), 1, w2, dyi, 0, col);
-                colsImage = -1;
-                backend.col2imAdd(col, g, dxs.slice(i));
-            }
+        Tensor col = columns();
+        // dW += Σ over images of dY[i] · colsᵀ
+        backend.conv2dWeightGrad(x, dy, g, n, dw2, col);
+        Tensor dxs = null;
+        if (dx != null) {
+            // dx[i] = col2im(Wᵀ · dY[i])
+            dxs = dx.forBatch(n);                                            // (N, C, H, W)
+            backend.conv2dInputGrad(dy, w2, g, n, dxs, col);
         }
         // db[k] += Σ over images i and positions p of dY[i][k][p]
         backend.biasGrad(dy, bias.gradient(), n, g.k(), g.positions());

@@ -1,0 +1,242 @@
+package org.marquee.engine.cpu;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.incubator.vector.FloatVector;
+import org.marquee.engine.ConvGeometry;
+
+/**
+ * Stride-1 convolution without unfolded columns: the three GEMMs of a convolution layer with the
+ * column matrix read straight from the image.
+ *
+ * <p>Row (c, i, j) of the column matrix at position (oy, ox) is {@code x[c][oy + i][ox + j]}, i.e.
+ * {@code x[off[c,i,j] + oy*W + ox]} with {@code off[c,i,j] = c*H*W + i*W + j}. So:
+ * <pre>
+ *   forward      y[k][oy][ox..ox+NR) = Σ_p Wpacked[k][p] · x[off[p] + oy*W + ox ..]   (micro-kernel reads x in place)
+ *   weight grad  dW = dY · colsᵀ: the colsᵀ panels are packed from x with the same offsets
+ *   input grad   dx = col2im(Wᵀ · dY) is the forward convolution of dY, zero-padded by KH-1-pad
+ *                (KW-1-pad), with the flipped kernel Wf[c][k,i,j] = W[k][c][KH-1-i][KW-1-j]
+ * </pre>
+ * Padding is handled by copying the input into a zero-padded workspace first. Compared with
+ * im2col + GEMM this skips writing and re-reading a (C*KH*KW, OH*OW) matrix per image (13.7 MB
+ * for the poster model's conv2) and the col2im pass; bias is added as the tiles are stored.
+ *
+ * <p>Forward and input gradient split (image, block of output rows) units between the threads;
+ * the weight gradient splits (image, block of positions) units, each thread adding into its own
+ * copy of dW, summed at the end.
+ */
+final class DirectConv {
+    private static final int MR = MicroKernel.MR, NR = MicroKernel.NR, L = MicroKernel.L;
+    /** Output rows per unit of forward work. */
+    private static final int ROWS = 4;
+    /** Positions per block of the weight gradient's reduction. */
+    private static final int KC = 256;
+
+    /** Stride 1, and padding smaller than the kernel (so the input gradient is a padded convolution). */
+    static boolean supports(ConvGeometry g) {
+        return g.stride() == 1 && g.pad() < g.kh() && g.pad() < g.kw();
+    }
+
+    private final WorkerPool pool;
+    private final Worker[] workers;
+    private float[] packedW = new float[0];
+    private float[] flipped = new float[0];
+    private float[] padded = new float[0];
+
+    /** One thread's buffers. */
+    private static final class Worker {
+        final float[] tile = new float[MR * NR];
+        float[] panel = new float[0];
+        float[] packedA = new float[0];
+        float[] packedB = new float[0];
+        float[] partial = new float[0];
+        final int[] positions = new int[KC];
+    }
+
+    DirectConv(WorkerPool pool) {
+        this.pool = pool;
+        this.workers = new Worker[pool.threads()];
+        for (int i = 0; i < workers.length; i++) workers[i] = new Worker();
+    }
+
+    /** y (n, K, OH, OW) = W (K, C*KH*KW) convolved with x (n, C, H, W), plus bias (K). */
+    synchronized void forward(float[] x, int xo, float[] w, int wo, float[] bias, int bo,
+                              ConvGeometry g, int n, float[] y, int yo) {
+        int p = g.pad(), hp = g.h() + 2 * p, wp = g.w() + 2 * p;
+        float[] src = x;
+        int so = xo;
+        if (p > 0) { src = pad(x, xo, n * g.c(), g.h(), g.w(), p, p); so = 0; }
+        packedW = packWeights(w, wo, g.k(), g.patch(), packedW);
+        int[] off = offsets(g.c(), hp, wp, g.kh(), g.kw());
+        rows(src, so, g.c() * hp * wp, wp, off, packedW, g.k(), bias, bo, y, yo, g.oh(), g.ow(), n);
+    }
+
+    /** dw (K, C*KH*KW) += Σ over images of dy[i] (K, OH*OW) · im2col(x[i])ᵀ. */
+    synchronized void weightGrad(float[] x, int xo, float[] dy, int dyo, ConvGeometry g, int n, float[] dw, int dwo) {
+        int p = g.pad(), hp = g.h() + 2 * p, wp = g.w() + 2 * p;
+        float[] src = x;
+        int so = xo;
+        if (p > 0) { src = pad(x, xo, n * g.c(), g.h(), g.w(), p, p); so = 0; }
+        float[] img = src;
+        int imgOff = so;
+        int[] off = offsets(g.c(), hp, wp, g.kh(), g.kw());
+        int k = g.k(), patch = g.patch(), positions = g.positions(), ow = g.ow(), imageSize = g.c() * hp * wp;
+        int chunks = (positions + KC - 1) / KC, units = n * chunks, size = k * patch;
+        int mPad = VectorGemm.roundUp(k, MR), nPad = VectorGemm.roundUp(patch, NR);
+        AtomicInteger next = new AtomicInteger();
+        int used = Math.min(units, workers.length);
+        pool.run(units, (wk, ws) -> {
+            Worker me = workers[wk];
+            if (me.partial.length < size) me.partial = new float[size];
+            if (me.packedA.length < mPad * KC) me.packedA = new float[mPad * KC];
+            if (me.packedB.length < nPad * KC) me.packedB = new float[nPad * KC];
+            Arrays.fill(me.partial, 0, size, 0f);
+            for (int u; (u = next.getAndIncrement()) < units; ) {
+                int i = u / chunks, q0 = (u % chunks) * KC, kc = Math.min(KC, positions - q0);
+                GemmPacking.packA(false, dy, dyo + i * k * positions, k, positions, 0, k, q0, kc, me.packedA);
+                packColumnsT(img, imgOff + i * imageSize, off, q0, kc, ow, wp, me);
+                for (int s = 0; s < patch; s += NR) {
+                    int cols = Math.min(NR, patch - s);
+                    for (int ir = 0; ir < k; ir += MR) {
+                        MicroKernel.multiply(kc, me.packedA, ir * kc, me.packedB, s * kc, NR, me.tile);
+                        MicroKernel.store(me.tile, Math.min(MR, k - ir), cols, 1f, 1f, me.partial, ir * patch + s, patch);
+                    }
+                }
+            }
+        });
+        for (int wk = 0; wk < used; wk++) {
+            float[] part = workers[wk].partial;
+            int i = 0;
+            for (; i <= size - L; i += L) {
+                FloatVector.fromArray(MicroKernel.S, dw, dwo + i).add(FloatVector.fromArray(MicroKernel.S, part, i)).intoArray(dw, dwo + i);
+            }
+            for (; i < size; i++) dw[dwo + i] += part[i];
+        }
+    }
+
+    /** dx (n, C, H, W) = col2im(Wᵀ · dy[i]) for every image: the flipped kernel over dy zero-padded. */
+    synchronized void inputGrad(float[] dy, int dyo, float[] w, int wo, ConvGeometry g, int n, float[] dx, int dxo) {
+        int k = g.k(), c = g.c(), kh = g.kh(), kw = g.kw();
+        int qh = kh - 1 - g.pad(), qw = kw - 1 - g.pad();
+        int ph = g.oh() + 2 * qh, pw = g.ow() + 2 * qw;
+        float[] src = dy;
+        int so = dyo;
+        if (qh > 0 || qw > 0) { src = pad(dy, dyo, n * k, g.oh(), g.ow(), qh, qw); so = 0; }
+        int taps = kh * kw, patch = k * taps;
+        if (flipped.length < c * patch) flipped = new float[c * patch];
+        for (int f = 0; f < k; f++) {
+            for (int ch = 0; ch < c; ch++) {
+                int from = wo + (f * c + ch) * taps, to = ch * patch + f * taps;
+                for (int t = 0; t < taps; t++) flipped[to + taps - 1 - t] = w[from + t];
+            }
+        }
+        packedW = packWeights(flipped, 0, c, patch, packedW);
+        int[] off = offsets(k, ph, pw, kh, kw);
+        rows(src, so, k * ph * pw, pw, off, packedW, c, null, 0, dx, dxo, g.h(), g.w(), n);
+    }
+
+    /** The forward pass's loop: out[i][m][oy][ox] for (image, block of rows) units taken in turn by the threads. */
+    private void rows(float[] src, int so, int srcImage, int srcW, int[] off, float[] pa, int m,
+                      float[] bias, int bo, float[] out, int oo, int oh, int ow, int n) {
+        int blocks = (oh + ROWS - 1) / ROWS, units = n * blocks, outImage = m * oh * ow;
+        AtomicInteger next = new AtomicInteger();
+        pool.run(units, (wk, ws) -> {
+            Worker me = workers[wk];
+            if (me.panel.length < off.length * NR) me.panel = new float[off.length * NR];
+            for (int u; (u = next.getAndIncrement()) < units; ) {
+                int i = u / blocks, r0 = (u % blocks) * ROWS, r1 = Math.min(oh, r0 + ROWS);
+                for (int oy = r0; oy < r1; oy++) {
+                    row(src, so + i * srcImage + oy * srcW, off, pa, m, bias, bo, out, oo + i * outImage + oy * ow, oh * ow, ow, me);
+                }
+            }
+        });
+    }
+
+    /** One output row: panels of NR positions read in place, the last partial panel packed with zeros. */
+    private static void row(float[] x, int base, int[] off, float[] pa, int m, float[] bias, int bo,
+                            float[] out, int o, int ldo, int ow, Worker me) {
+        int kc = off.length;
+        for (int ox = 0; ox < ow; ox += NR) {
+            int cols = Math.min(NR, ow - ox);
+            if (cols < NR) {
+                float[] panel = me.panel;
+                for (int p = 0; p < kc; p++) {
+                    int s = base + off[p] + ox, d = p * NR;
+                    for (int j = 0; j < cols; j++) panel[d + j] = x[s + j];
+                    Arrays.fill(panel, d + cols, d + NR, 0f);
+                }
+            }
+            for (int ir = 0; ir < m; ir += MR) {
+                if (cols == NR) MicroKernel.multiplyAt(kc, pa, ir * kc, x, base + ox, off, me.tile);
+                else MicroKernel.multiply(kc, pa, ir * kc, me.panel, 0, NR, me.tile);
+                MicroKernel.storeBias(me.tile, Math.min(MR, m - ir), cols, bias, bo + ir, out, o + ir * ldo + ox, ldo);
+            }
+        }
+    }
+
+    /**
+     * Packs colsᵀ for positions q0..q0+kc of one image as the micro-kernel's B panels: panel s,
+     * step p holds taps s*NR.. at position q0+p, i.e. x[off[tap] + oy*W + ox].
+     */
+    private static void packColumnsT(float[] x, int base, int[] off, int q0, int kc, int ow, int w, Worker me) {
+        int[] pos = me.positions;
+        for (int p = 0, oy = q0 / ow, ox = q0 % ow; p < kc; p++) {
+            pos[p] = base + oy * w + ox;
+            if (++ox == ow) { ox = 0; oy++; }
+        }
+        float[] dst = me.packedB;
+        int patch = off.length;
+        for (int s = 0; s < patch; s += NR) {
+            int cols = Math.min(NR, patch - s), d = s * kc;
+            for (int j = 0; j < cols; j++) {
+                int o = off[s + j];
+                for (int p = 0, t = d + j; p < kc; p++, t += NR) dst[t] = x[o + pos[p]];
+            }
+            if (cols < NR) {
+                for (int p = 0; p < kc; p++) Arrays.fill(dst, d + p * NR + cols, d + (p + 1) * NR, 0f);
+            }
+        }
+    }
+
+    /** The kernel (rows, cols) packed as the micro-kernel's A panels over the whole reduction. */
+    private static float[] packWeights(float[] w, int wo, int rows, int cols, float[] dst) {
+        int size = VectorGemm.roundUp(rows, MR) * cols;
+        if (dst.length < size) dst = new float[size];
+        GemmPacking.packA(false, w, wo, rows, cols, 0, rows, 0, cols, dst);
+        return dst;
+    }
+
+    /** off[(c*KH + i)*KW + j] = c*H*W + i*W + j: where tap (c, i, j) sits relative to an output position. */
+    static int[] offsets(int c, int h, int w, int kh, int kw) {
+        int[] off = new int[c * kh * kw];
+        for (int ch = 0, t = 0; ch < c; ch++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) off[t++] = ch * h * w + i * w + j;
+            }
+        }
+        return off;
+    }
+
+    /** planes (h, w) copied into the padded workspace as (h + 2*ph, w + 2*pw) with zero borders. */
+    private float[] pad(float[] src, int so, int planes, int h, int w, int ph, int pw) {
+        int hp = h + 2 * ph, wp = w + 2 * pw;
+        long size = (long) planes * hp * wp;
+        if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("padded convolution workspace too large: " + size + " floats");
+        if (padded.length < size) padded = new float[(int) size];
+        float[] dst = padded;
+        pool.range(planes, Math.max(1, (1 << 15) / (hp * wp)), (from, to) -> {
+            for (int pl = from; pl < to; pl++) {
+                int d = pl * hp * wp, s = so + pl * h * w;
+                Arrays.fill(dst, d, d + ph * wp, 0f);
+                d += ph * wp;
+                for (int y = 0; y < h; y++, d += wp, s += w) {
+                    Arrays.fill(dst, d, d + pw, 0f);
+                    System.arraycopy(src, s, dst, d + pw, w);
+                    Arrays.fill(dst, d + pw + w, d + wp, 0f);
+                }
+                Arrays.fill(dst, d, d + ph * wp, 0f);
+            }
+        });
+        return dst;
+    }
+}
