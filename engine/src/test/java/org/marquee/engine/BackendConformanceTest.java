@@ -339,6 +339,7 @@ public abstract class BackendConformanceTest {
             {new ConvGeometry(2, 5, 5, 3, 1, 1, 1, 1), 2},       // padding as large as the kernel
             {new ConvGeometry(3, 12, 35, 33, 2, 4, 1, 1), 3},    // rectangular kernel, padded
             {new ConvGeometry(5, 3, 70, 6, 3, 3, 1, 0), 5},      // one output row per image
+            {new ConvGeometry(8, 9, 20, 5, 3, 3, 1, 1), 2},      // 72 taps, not a multiple of the vector panel
         };
         for (Object[] c : cases) convCase((ConvGeometry) c[0], (Integer) c[1], seed++);
     }

@@ -3,6 +3,7 @@ package org.marquee.engine.cpu;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import org.marquee.engine.ConvGeometry;
 
 /**
@@ -31,6 +32,11 @@ final class DirectConv {
     private static final int ROWS = 4;
     /** Positions per block of the weight gradient's reduction. */
     private static final int KC = 256;
+    /** Kernels with at most this many taps (C*KH*KW) take the dot-product weight gradient. */
+    private static final int DOT_MAX_PATCH = Integer.getInteger("marquee.cpu.dotMaxPatch", 64);
+    /** Output rows per unit of the dot-product weight gradient. */
+    private static final int DOT_ROWS = 8;
+    private static final jdk.incubator.vector.VectorSpecies<Float> S = MicroKernel.S;
 
     /** Stride 1, and padding smaller than the kernel (so the input gradient is a padded convolution). */
     static boolean supports(ConvGeometry g) {
@@ -81,6 +87,10 @@ final class DirectConv {
         int imgOff = so;
         int[] off = offsets(g.c(), hp, wp, g.kh(), g.kw());
         int k = g.k(), patch = g.patch(), positions = g.positions(), ow = g.ow(), imageSize = g.c() * hp * wp;
+        if (patch <= DOT_MAX_PATCH && ow >= L) {
+            weightGradDot(img, imgOff, imageSize, wp, off, dy, dyo, k, g.oh(), ow, n, dw, dwo);
+            return;
+        }
         int chunks = (positions + KC - 1) / KC, units = n * chunks, size = k * patch;
         int mPad = VectorGemm.roundUp(k, MR), nPad = VectorGemm.roundUp(patch, NR);
         AtomicInteger next = new AtomicInteger();
@@ -104,6 +114,11 @@ final class DirectConv {
                 }
             }
         });
+        addPartials(used, size, dw, dwo);
+    }
+
+    /** dw += the partial sums of the first {@code used} workers. */
+    private void addPartials(int used, int size, float[] dw, int dwo) {
         for (int wk = 0; wk < used; wk++) {
             float[] part = workers[wk].partial;
             int i = 0;
@@ -112,6 +127,108 @@ final class DirectConv {
             }
             for (; i < size; i++) dw[dwo + i] += part[i];
         }
+    }
+
+    /**
+     * The weight gradient as dot products along output rows, for kernels with few taps (conv1's
+     * 27), where packing colsᵀ would cost as much as the arithmetic: a block of 4 filters x 3 taps
+     * keeps 12 vector sums over a block of rows, reading dY and the image in place.
+     */
+    private void weightGradDot(float[] x, int xo, int imageSize, int w, int[] off, float[] dy, int dyo,
+                               int k, int oh, int ow, int n, float[] dw, int dwo) {
+        int patch = off.length, size = k * patch, plane = oh * ow;
+        int blocks = (oh + DOT_ROWS - 1) / DOT_ROWS, units = n * blocks;
+        // the last vector of a row starts at ow - L; its first lanes were counted by the one before
+        float[] keep = new float[L];
+        for (int l = 0; l < L; l++) keep[l] = l >= L - ow % L ? 1f : 0f;
+        AtomicInteger next = new AtomicInteger();
+        int used = Math.min(units, workers.length);
+        pool.run(units, (wk, ws) -> {
+            Worker me = workers[wk];
+            if (me.partial.length < size) me.partial = new float[size];
+            Arrays.fill(me.partial, 0, size, 0f);
+            for (int u; (u = next.getAndIncrement()) < units; ) {
+                int i = u / blocks, r0 = (u % blocks) * DOT_ROWS, r1 = Math.min(oh, r0 + DOT_ROWS);
+                int xi = xo + i * imageSize, di = dyo + i * k * plane;
+                for (int f = 0; f < k; f += 4) {
+                    for (int t = 0; t < patch; t += 3) {
+                        if (f + 4 <= k && t + 3 <= patch) {
+                            dot4x3(x, xi, w, off, t, dy, di + f * plane, plane, ow, r0, r1, keep, me.partial, f * patch + t, patch);
+                        } else {
+                            for (int ff = f; ff < Math.min(k, f + 4); ff++) {
+                                for (int tt = t; tt < Math.min(patch, t + 3); tt++) {
+                                    me.partial[ff * patch + tt] += dot(x, xi + off[tt], w, dy, di + ff * plane, ow, r0, r1, keep);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        addPartials(used, size, dw, dwo);
+    }
+
+    /** sums[r][s] += Σ over rows r0..r1 of dY[f+r] · x at tap t+s; dY planes {@code plane} apart. */
+    private static void dot4x3(float[] x, int xi, int w, int[] off, int t, float[] dy, int d, int plane, int ow,
+                               int r0, int r1, float[] keep, float[] sums, int so, int ld) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+        FloatVector tail = FloatVector.fromArray(S, keep, 0);
+        int last = ow - L;
+        boolean ragged = ow % L != 0;
+        for (int oy = r0; oy < r1; oy++) {
+            int xr0 = xi + off[t] + oy * w, xr1 = xi + off[t + 1] + oy * w, xr2 = xi + off[t + 2] + oy * w;
+            int d0 = d + oy * ow, d1 = d0 + plane, d2 = d1 + plane, d3 = d2 + plane;
+            for (int ox = 0; ox <= last || (ragged && ox < ow); ox += L) {
+                int o = Math.min(ox, last);
+                FloatVector y0 = FloatVector.fromArray(S, x, xr0 + o);
+                FloatVector y1 = FloatVector.fromArray(S, x, xr1 + o);
+                FloatVector y2 = FloatVector.fromArray(S, x, xr2 + o);
+                FloatVector a = FloatVector.fromArray(S, dy, d0 + o);
+                if (o != ox) a = a.mul(tail);
+                c00 = a.fma(y0, c00); c01 = a.fma(y1, c01); c02 = a.fma(y2, c02);
+                a = FloatVector.fromArray(S, dy, d1 + o);
+                if (o != ox) a = a.mul(tail);
+                c10 = a.fma(y0, c10); c11 = a.fma(y1, c11); c12 = a.fma(y2, c12);
+                a = FloatVector.fromArray(S, dy, d2 + o);
+                if (o != ox) a = a.mul(tail);
+                c20 = a.fma(y0, c20); c21 = a.fma(y1, c21); c22 = a.fma(y2, c22);
+                a = FloatVector.fromArray(S, dy, d3 + o);
+                if (o != ox) a = a.mul(tail);
+                c30 = a.fma(y0, c30); c31 = a.fma(y1, c31); c32 = a.fma(y2, c32);
+            }
+        }
+        sums[so] += c00.reduceLanes(VectorOperators.ADD);
+        sums[so + 1] += c01.reduceLanes(VectorOperators.ADD);
+        sums[so + 2] += c02.reduceLanes(VectorOperators.ADD);
+        sums[so + ld] += c10.reduceLanes(VectorOperators.ADD);
+        sums[so + ld + 1] += c11.reduceLanes(VectorOperators.ADD);
+        sums[so + ld + 2] += c12.reduceLanes(VectorOperators.ADD);
+        sums[so + 2 * ld] += c20.reduceLanes(VectorOperators.ADD);
+        sums[so + 2 * ld + 1] += c21.reduceLanes(VectorOperators.ADD);
+        sums[so + 2 * ld + 2] += c22.reduceLanes(VectorOperators.ADD);
+        sums[so + 3 * ld] += c30.reduceLanes(VectorOperators.ADD);
+        sums[so + 3 * ld + 1] += c31.reduceLanes(VectorOperators.ADD);
+        sums[so + 3 * ld + 2] += c32.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** One filter and one tap: Σ over rows r0..r1 of dY · x (the edges of {@link #dot4x3}'s blocks). */
+    private static float dot(float[] x, int xt, int w, float[] dy, int d, int ow, int r0, int r1, float[] keep) {
+        FloatVector acc = FloatVector.zero(S), tail = FloatVector.fromArray(S, keep, 0);
+        int last = ow - L;
+        boolean ragged = ow % L != 0;
+        for (int oy = r0; oy < r1; oy++) {
+            int xr = xt + oy * w, dr = d + oy * ow;
+            for (int ox = 0; ox <= last || (ragged && ox < ow); ox += L) {
+                int o = Math.min(ox, last);
+                FloatVector a = FloatVector.fromArray(S, dy, dr + o);
+                if (o != ox) a = a.mul(tail);
+                acc = a.fma(FloatVector.fromArray(S, x, xr + o), acc);
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /** dx (n, C, H, W) = col2im(Wᵀ · dy[i]) for every image: the flipped kernel over dy zero-padded. */
@@ -152,24 +269,33 @@ final class DirectConv {
         });
     }
 
-    /** One output row: panels of NR positions read in place, the last partial panel packed with zeros. */
+    /**
+     * One output row in panels of NR positions read in place. When the row is not a multiple of
+     * NR wide, its last panel is shifted left to end at the row's end: the columns it shares with
+     * the panel before are computed twice and written twice with the same value. Only a row
+     * narrower than NR is packed (zero-filled) first.
+     */
     private static void row(float[] x, int base, int[] off, float[] pa, int m, float[] bias, int bo,
                             float[] out, int o, int ldo, int ow, Worker me) {
         int kc = off.length;
-        for (int ox = 0; ox < ow; ox += NR) {
-            int cols = Math.min(NR, ow - ox);
-            if (cols < NR) {
-                float[] panel = me.panel;
-                for (int p = 0; p < kc; p++) {
-                    int s = base + off[p] + ox, d = p * NR;
-                    for (int j = 0; j < cols; j++) panel[d + j] = x[s + j];
-                    Arrays.fill(panel, d + cols, d + NR, 0f);
-                }
+        if (ow < NR) {
+            float[] panel = me.panel;
+            for (int p = 0; p < kc; p++) {
+                int s = base + off[p], d = p * NR;
+                for (int j = 0; j < ow; j++) panel[d + j] = x[s + j];
+                Arrays.fill(panel, d + ow, d + NR, 0f);
             }
             for (int ir = 0; ir < m; ir += MR) {
-                if (cols == NR) MicroKernel.multiplyAt(kc, pa, ir * kc, x, base + ox, off, me.tile);
-                else MicroKernel.multiply(kc, pa, ir * kc, me.panel, 0, NR, me.tile);
-                MicroKernel.storeBias(me.tile, Math.min(MR, m - ir), cols, bias, bo + ir, out, o + ir * ldo + ox, ldo);
+                MicroKernel.multiply(kc, pa, ir * kc, panel, 0, NR, me.tile);
+                MicroKernel.storeBias(me.tile, Math.min(MR, m - ir), ow, bias, bo + ir, out, o + ir * ldo, ldo);
+            }
+            return;
+        }
+        for (int ox0 = 0; ox0 < ow; ox0 += NR) {
+            int ox = Math.min(ox0, ow - NR);
+            for (int ir = 0; ir < m; ir += MR) {
+                MicroKernel.multiplyAt(kc, pa, ir * kc, x, base + ox, off, me.tile);
+                MicroKernel.storeBias(me.tile, Math.min(MR, m - ir), NR, bias, bo + ir, out, o + ir * ldo + ox, ldo);
             }
         }
     }
