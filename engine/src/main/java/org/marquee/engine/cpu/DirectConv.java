@@ -13,29 +13,33 @@ import org.marquee.engine.ConvGeometry;
  * <p>Row (c, i, j) of the column matrix at position (oy, ox) is {@code x[c][oy + i][ox + j]}, i.e.
  * {@code x[off[c,i,j] + oy*W + ox]} with {@code off[c,i,j] = c*H*W + i*W + j}. So:
  * <pre>
- *   forward      y[k][oy][ox..ox+NR) = Σ_p Wpacked[k][p] · x[off[p] + oy*W + ox ..]   (micro-kernel reads x in place)
- *   weight grad  dW = dY · colsᵀ: the colsᵀ panels are packed from x with the same offsets
+ *   forward      y[k][oy][ox..ox+NR) = Σ_p Wpacked[k][p] · x[off[p] + oy*W + ox ..]
+ *                (the micro-kernel's B panel is read from the image in place)
+ *   weight grad  dWᵀ (taps, K) = cols · dYᵀ: the micro-kernel broadcasts x at 8 taps from the
+ *                image and multiplies packed dYᵀ panels; only dY is packed, and dWᵀ is
+ *                transposed into dW at the end. Kernels with few taps (conv1's 27) use dot
+ *                products along output rows instead.
  *   input grad   dx = col2im(Wᵀ · dY) is the forward convolution of dY, zero-padded by KH-1-pad
  *                (KW-1-pad), with the flipped kernel Wf[c][k,i,j] = W[k][c][KH-1-i][KW-1-j]
  * </pre>
  * Padding is handled by copying the input into a zero-padded workspace first. Compared with
  * im2col + GEMM this skips writing and re-reading a (C*KH*KW, OH*OW) matrix per image (13.7 MB
- * for the poster model's conv2) and the col2im pass; bias is added as the tiles are stored.
+ * for the poster model's conv2), the col2im pass and most packing; bias is added as the tiles are
+ * stored.
  *
- * <p>Forward and input gradient split (image, block of output rows) units between the threads;
- * the weight gradient splits (image, block of positions) units, each thread adding into its own
- * copy of dW, summed at the end.
+ * <p>All three split (image, block of output rows) units between the threads, handed out one at a
+ * time; the weight gradient's threads each add into their own copy of dWᵀ, summed at the end.
  */
 final class DirectConv {
     private static final int MR = MicroKernel.MR, NR = MicroKernel.NR, L = MicroKernel.L;
     /** Output rows per unit of forward work. */
     private static final int ROWS = 4;
-    /** Positions per block of the weight gradient's reduction. */
-    private static final int KC = 256;
     /** Kernels with at most this many taps (C*KH*KW) take the dot-product weight gradient. */
     private static final int DOT_MAX_PATCH = Integer.getInteger("marquee.cpu.dotMaxPatch", 64);
     /** Output rows per unit of the dot-product weight gradient. */
     private static final int DOT_ROWS = 8;
+    /** About this many positions (whole output rows) per unit of the weight gradient. */
+    private static final int WG_POSITIONS = Integer.getInteger("marquee.cpu.wgPositions", 256);
     private static final jdk.incubator.vector.VectorSpecies<Float> S = MicroKernel.S;
 
     /** Stride 1, and padding smaller than the kernel (so the input gradient is a padded convolution). */
@@ -53,10 +57,9 @@ final class DirectConv {
     private static final class Worker {
         final float[] tile = new float[MR * NR];
         float[] panel = new float[0];
-        float[] packedA = new float[0];
         float[] packedB = new float[0];
         float[] partial = new float[0];
-        final int[] positions = new int[KC];
+        final int[] taps = new int[MR];
     }
 
     DirectConv(WorkerPool pool) {
@@ -86,35 +89,75 @@ final class DirectConv {
         float[] img = src;
         int imgOff = so;
         int[] off = offsets(g.c(), hp, wp, g.kh(), g.kw());
-        int k = g.k(), patch = g.patch(), positions = g.positions(), ow = g.ow(), imageSize = g.c() * hp * wp;
+        int k = g.k(), patch = g.patch(), ow = g.ow(), imageSize = g.c() * hp * wp;
         if (patch <= DOT_MAX_PATCH && ow >= L) {
             weightGradDot(img, imgOff, imageSize, wp, off, dy, dyo, k, g.oh(), ow, n, dw, dwo);
             return;
         }
-        int chunks = (positions + KC - 1) / KC, units = n * chunks, size = k * patch;
-        int mPad = VectorGemm.roundUp(k, MR), nPad = VectorGemm.roundUp(patch, NR);
+        weightGradRows(img, imgOff, imageSize, wp, off, dy, dyo, k, g.oh(), ow, n, dw, dwo);
+    }
+
+    /**
+     * The weight gradient computed transposed, dWᵀ (taps, K), so that only dY needs packing: for a
+     * block of output rows, dYᵀ is packed in panels of NR filters, and the micro-kernel broadcasts
+     * the image's values for MR taps straight from the image. Each worker adds into its own dWᵀ;
+     * they are transposed into dw at the end.
+     */
+    private void weightGradRows(float[] x, int xo, int imageSize, int w, int[] off, float[] dy, int dyo,
+                                int k, int oh, int ow, int n, float[] dw, int dwo) {
+        int patch = off.length, size = k * patch, plane = oh * ow;
+        int rowsPer = Math.max(1, Math.min(oh, WG_POSITIONS / ow));
+        int blocks = (oh + rowsPer - 1) / rowsPer, units = n * blocks;
+        int kPad = VectorGemm.roundUp(k, NR);
         AtomicInteger next = new AtomicInteger();
         int used = Math.min(units, workers.length);
         pool.run(units, (wk, ws) -> {
             Worker me = workers[wk];
             if (me.partial.length < size) me.partial = new float[size];
-            if (me.packedA.length < mPad * KC) me.packedA = new float[mPad * KC];
-            if (me.packedB.length < nPad * KC) me.packedB = new float[nPad * KC];
+            if (me.packedB.length < kPad * rowsPer * ow) me.packedB = new float[kPad * rowsPer * ow];
             Arrays.fill(me.partial, 0, size, 0f);
+            int[] taps = me.taps;
             for (int u; (u = next.getAndIncrement()) < units; ) {
-                int i = u / chunks, q0 = (u % chunks) * KC, kc = Math.min(KC, positions - q0);
-                GemmPacking.packA(false, dy, dyo + i * k * positions, k, positions, 0, k, q0, kc, me.packedA);
-                packColumnsT(img, imgOff + i * imageSize, off, q0, kc, ow, wp, me);
-                for (int s = 0; s < patch; s += NR) {
-                    int cols = Math.min(NR, patch - s);
-                    for (int ir = 0; ir < k; ir += MR) {
-                        MicroKernel.multiply(kc, me.packedA, ir * kc, me.packedB, s * kc, NR, me.tile);
-                        MicroKernel.store(me.tile, Math.min(MR, k - ir), cols, 1f, 1f, me.partial, ir * patch + s, patch);
+                int i = u / blocks, r0 = (u % blocks) * rowsPer, r1 = Math.min(oh, r0 + rowsPer), kc = (r1 - r0) * ow;
+                packFiltersT(dy, dyo + i * k * plane + r0 * ow, plane, k, kc, me.packedB);
+                int xi = xo + i * imageSize + r0 * w;
+                for (int f0 = 0; f0 < k; f0 += NR) {
+                    int cols = Math.min(NR, k - f0);
+                    for (int t0 = 0; t0 < patch; t0 += MR) {
+                        int rows = Math.min(MR, patch - t0);
+                        for (int r = 0; r < MR; r++) taps[r] = xi + off[t0 + Math.min(r, rows - 1)];
+                        for (int oy = 0; oy < r1 - r0; oy++) {
+                            MicroKernel.multiplyRow(ow, x, taps, oy * w, me.packedB, f0 * kc + oy * ow * NR, me.tile);
+                            MicroKernel.store(me.tile, rows, cols, 1f, 1f, me.partial, t0 * k + f0, k);
+                        }
                     }
                 }
             }
         });
-        addPartials(used, size, dw, dwo);
+        for (int f = 0; f < k; f++) {
+            for (int t = 0; t < patch; t++) {
+                float sum = 0f;
+                for (int wk = 0; wk < used; wk++) sum += workers[wk].partial[t * k + f];
+                dw[dwo + f * patch + t] += sum;
+            }
+        }
+    }
+
+    /** dYᵀ for kc consecutive positions in panels of NR filters: panel f0/NR, step q holds dY[f0..f0+NR)[q]. */
+    private static void packFiltersT(float[] dy, int src, int plane, int k, int kc, float[] dst) {
+        for (int f0 = 0; f0 < k; f0 += NR) {
+            int cols = Math.min(NR, k - f0), d = f0 * kc;
+            for (int qq = 0; qq < kc; qq += 64) {
+                int qe = Math.min(kc, qq + 64);
+                for (int f = 0; f < cols; f++) {
+                    int s = src + (f0 + f) * plane;
+                    for (int q = qq, o = d + qq * NR + f; q < qe; q++, o += NR) dst[o] = dy[s + q];
+                }
+            }
+            if (cols < NR) {
+                for (int q = 0; q < kc; q++) Arrays.fill(dst, d + q * NR + cols, d + (q + 1) * NR, 0f);
+            }
+        }
     }
 
     /** dw += the partial sums of the first {@code used} workers. */
@@ -138,9 +181,10 @@ final class DirectConv {
                                int k, int oh, int ow, int n, float[] dw, int dwo) {
         int patch = off.length, size = k * patch, plane = oh * ow;
         int blocks = (oh + DOT_ROWS - 1) / DOT_ROWS, units = n * blocks;
-        // the last vector of a row starts at ow - L; its first lanes were counted by the one before
-        float[] keep = new float[L];
-        for (int l = 0; l < L; l++) keep[l] = l >= L - ow % L ? 1f : 0f;
+        // keep[0..L) is all ones; keep[L..2L) is for the last vector of a ragged row, which starts at
+        // ow - L: its first lanes were counted by the vector before, so they are multiplied by 0
+        float[] keep = new float[2 * L];
+        for (int l = 0; l < L; l++) { keep[l] = 1f; keep[L + l] = l >= L - ow % L ? 1f : 0f; }
         AtomicInteger next = new AtomicInteger();
         int used = Math.min(units, workers.length);
         pool.run(units, (wk, ws) -> {
@@ -175,29 +219,30 @@ final class DirectConv {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
-        FloatVector tail = FloatVector.fromArray(S, keep, 0);
-        int last = ow - L;
-        boolean ragged = ow % L != 0;
-        for (int oy = r0; oy < r1; oy++) {
-            int xr0 = xi + off[t] + oy * w, xr1 = xi + off[t + 1] + oy * w, xr2 = xi + off[t + 2] + oy * w;
-            int d0 = d + oy * ow, d1 = d0 + plane, d2 = d1 + plane, d3 = d2 + plane;
-            for (int ox = 0; ox <= last || (ragged && ox < ow); ox += L) {
-                int o = Math.min(ox, last);
-                FloatVector y0 = FloatVector.fromArray(S, x, xr0 + o);
-                FloatVector y1 = FloatVector.fromArray(S, x, xr1 + o);
-                FloatVector y2 = FloatVector.fromArray(S, x, xr2 + o);
-                FloatVector a = FloatVector.fromArray(S, dy, d0 + o);
-                if (o != ox) a = a.mul(tail);
-                c00 = a.fma(y0, c00); c01 = a.fma(y1, c01); c02 = a.fma(y2, c02);
-                a = FloatVector.fromArray(S, dy, d1 + o);
-                if (o != ox) a = a.mul(tail);
-                c10 = a.fma(y0, c10); c11 = a.fma(y1, c11); c12 = a.fma(y2, c12);
-                a = FloatVector.fromArray(S, dy, d2 + o);
-                if (o != ox) a = a.mul(tail);
-                c20 = a.fma(y0, c20); c21 = a.fma(y1, c21); c22 = a.fma(y2, c22);
-                a = FloatVector.fromArray(S, dy, d3 + o);
-                if (o != ox) a = a.mul(tail);
-                c30 = a.fma(y0, c30); c31 = a.fma(y1, c31); c32 = a.fma(y2, c32);
+        int last = ow - L, steps = (ow + L - 1) / L;
+        int xr0 = xi + off[t] + r0 * w, xr1 = xi + off[t + 1] + r0 * w, xr2 = xi + off[t + 2] + r0 * w;
+        int d0 = d + r0 * ow, d1 = d0 + plane, d2 = d1 + plane, d3 = d2 + plane;
+        // one flat loop over (row, vector) with the row advanced by integer bookkeeping: JDK 17
+        // keeps vector accumulators in registers in a simple loop, not across a loop nest
+        for (int idx = 0, s = 0, total = (r1 - r0) * steps; idx < total; idx++) {
+            int ox = s * L, o = Math.min(ox, last);
+            // the tail mask is a load, not a branch around vector code
+            FloatVector m = FloatVector.fromArray(S, keep, o == ox ? 0 : L);
+            FloatVector y0 = FloatVector.fromArray(S, x, xr0 + o).mul(m);
+            FloatVector y1 = FloatVector.fromArray(S, x, xr1 + o).mul(m);
+            FloatVector y2 = FloatVector.fromArray(S, x, xr2 + o).mul(m);
+            FloatVector a = FloatVector.fromArray(S, dy, d0 + o);
+            c00 = a.fma(y0, c00); c01 = a.fma(y1, c01); c02 = a.fma(y2, c02);
+            a = FloatVector.fromArray(S, dy, d1 + o);
+            c10 = a.fma(y0, c10); c11 = a.fma(y1, c11); c12 = a.fma(y2, c12);
+            a = FloatVector.fromArray(S, dy, d2 + o);
+            c20 = a.fma(y0, c20); c21 = a.fma(y1, c21); c22 = a.fma(y2, c22);
+            a = FloatVector.fromArray(S, dy, d3 + o);
+            c30 = a.fma(y0, c30); c31 = a.fma(y1, c31); c32 = a.fma(y2, c32);
+            if (++s == steps) {
+                s = 0;
+                xr0 += w; xr1 += w; xr2 += w;
+                d0 += ow; d1 += ow; d2 += ow; d3 += ow;
             }
         }
         sums[so] += c00.reduceLanes(VectorOperators.ADD);
@@ -216,17 +261,13 @@ final class DirectConv {
 
     /** One filter and one tap: Σ over rows r0..r1 of dY · x (the edges of {@link #dot4x3}'s blocks). */
     private static float dot(float[] x, int xt, int w, float[] dy, int d, int ow, int r0, int r1, float[] keep) {
-        FloatVector acc = FloatVector.zero(S), tail = FloatVector.fromArray(S, keep, 0);
-        int last = ow - L;
-        boolean ragged = ow % L != 0;
-        for (int oy = r0; oy < r1; oy++) {
-            int xr = xt + oy * w, dr = d + oy * ow;
-            for (int ox = 0; ox <= last || (ragged && ox < ow); ox += L) {
-                int o = Math.min(ox, last);
-                FloatVector a = FloatVector.fromArray(S, dy, dr + o);
-                if (o != ox) a = a.mul(tail);
-                acc = a.fma(FloatVector.fromArray(S, x, xr + o), acc);
-            }
+        FloatVector acc = FloatVector.zero(S);
+        int last = ow - L, steps = (ow + L - 1) / L, xr = xt + r0 * w, dr = d + r0 * ow;
+        for (int idx = 0, s = 0, total = (r1 - r0) * steps; idx < total; idx++) {
+            int ox = s * L, o = Math.min(ox, last);
+            FloatVector a = FloatVector.fromArray(S, dy, dr + o).mul(FloatVector.fromArray(S, keep, o == ox ? 0 : L));
+            acc = a.fma(FloatVector.fromArray(S, x, xr + o), acc);
+            if (++s == steps) { s = 0; xr += w; dr += ow; }
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
@@ -296,30 +337,6 @@ final class DirectConv {
             for (int ir = 0; ir < m; ir += MR) {
                 MicroKernel.multiplyAt(kc, pa, ir * kc, x, base + ox, off, me.tile);
                 MicroKernel.storeBias(me.tile, Math.min(MR, m - ir), NR, bias, bo + ir, out, o + ir * ldo + ox, ldo);
-            }
-        }
-    }
-
-    /**
-     * Packs colsᵀ for positions q0..q0+kc of one image as the micro-kernel's B panels: panel s,
-     * step p holds taps s*NR.. at position q0+p, i.e. x[off[tap] + oy*W + ox].
-     */
-    private static void packColumnsT(float[] x, int base, int[] off, int q0, int kc, int ow, int w, Worker me) {
-        int[] pos = me.positions;
-        for (int p = 0, oy = q0 / ow, ox = q0 % ow; p < kc; p++) {
-            pos[p] = base + oy * w + ox;
-            if (++ox == ow) { ox = 0; oy++; }
-        }
-        float[] dst = me.packedB;
-        int patch = off.length;
-        for (int s = 0; s < patch; s += NR) {
-            int cols = Math.min(NR, patch - s), d = s * kc;
-            for (int j = 0; j < cols; j++) {
-                int o = off[s + j];
-                for (int p = 0, t = d + j; p < kc; p++, t += NR) dst[t] = x[o + pos[p]];
-            }
-            if (cols < NR) {
-                for (int p = 0; p < kc; p++) Arrays.fill(dst, d + p * NR + cols, d + (p + 1) * NR, 0f);
             }
         }
     }

@@ -112,6 +112,54 @@ final class MicroKernel {
         c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
     }
 
+    /**
+     * The weight gradient's tile, transposed: tile (MR taps, NR filters) = Σ over kc positions of
+     * x at each tap times the packed dYᵀ panel (kc x NR). The MR broadcasts are read from the image
+     * in place, tap r at {@code x[taps[r] + p]}: the positions must lie in one output row. (One
+     * loop, no nest: JDK 17 keeps the accumulators in registers only in a simple loop.)
+     */
+    static void multiplyRow(int kc, float[] x, int[] taps, int shift, float[] b, int bo, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        int x0 = taps[0] + shift, x1 = taps[1] + shift, x2 = taps[2] + shift, x3 = taps[3] + shift;
+        int x4 = taps[4] + shift, x5 = taps[5] + shift, x6 = taps[6] + shift, x7 = taps[7] + shift;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector v = FloatVector.broadcast(S, x[x0 + p]);
+            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(S, x[x1 + p]);
+            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(S, x[x2 + p]);
+            c20 = v.fma(b0, c20); c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(S, x[x3 + p]);
+            c30 = v.fma(b0, c30); c31 = v.fma(b1, c31);
+            v = FloatVector.broadcast(S, x[x4 + p]);
+            c40 = v.fma(b0, c40); c41 = v.fma(b1, c41);
+            v = FloatVector.broadcast(S, x[x5 + p]);
+            c50 = v.fma(b0, c50); c51 = v.fma(b1, c51);
+            v = FloatVector.broadcast(S, x[x6 + p]);
+            c60 = v.fma(b0, c60); c61 = v.fma(b1, c61);
+            v = FloatVector.broadcast(S, x[x7 + p]);
+            c70 = v.fma(b0, c70); c71 = v.fma(b1, c71);
+            bo += NR;
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
+    }
+
     /** C[r][j] = tile[r][j] + bias[r] for the rows x cols corner of the tile (no bias when {@code bias} is null). */
     static void storeBias(float[] tile, int rows, int cols, float[] bias, int bo, float[] c, int cOff, int ldc) {
         for (int r = 0; r < rows; r++) {
