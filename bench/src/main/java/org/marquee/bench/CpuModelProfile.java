@@ -40,29 +40,35 @@ public final class CpuModelProfile {
             for (int i = 0; i < t.length; i++) t[i] = r.nextInt(5) == 0 ? 1f : 0f;
             backend.upload(targets, t);
             Tensor grad = backend.allocate(batch, PosterModel.GENRES);
-            long total = 0;
+            long total = 0, wallTotal = 0;
             for (int s = 0; s < warmups + repeats; s++) {
                 if (s == warmups) backend.reset();
-                long c0 = CpuTime.nanos();
+                long c0 = CpuTime.nanos(), w0 = System.nanoTime();
                 model.setStep(model.step() + 1);
                 model.zeroGradients();
                 Tensor logits = model.forward(images, true);
                 Loss.sigmoidCrossEntropy(backend, logits, targets, grad);
                 model.backward(grad);
                 adam.step(model.parameters(), model.gradients());
-                if (s >= warmups) total += CpuTime.nanos() - c0;
+                if (s >= warmups) {
+                    total += CpuTime.nanos() - c0;
+                    wallTotal += System.nanoTime() - w0;
+                }
             }
             List<Map.Entry<String, long[]>> rows = new ArrayList<>(backend.totals().entrySet());
             rows.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
             double perStep = total / 1e6 / threads / repeats;
             System.out.printf("training step: %.1f ms CPU time / %d threads per step%n", perStep, threads);
             double sum = 0;
+            double wallSum = 0;
+            System.out.println("  cpu/thr   share      wall  calls  primitive");
             for (Map.Entry<String, long[]> e : rows) {
-                double ms = e.getValue()[0] / 1e6 / threads / repeats;
+                double ms = e.getValue()[0] / 1e6 / threads / repeats, wall = e.getValue()[2] / 1e6 / repeats;
                 sum += ms;
-                System.out.printf("%8.1f ms %5.1f%%  %5d calls  %s%n", ms, 100 * ms / perStep, e.getValue()[1] / repeats, e.getKey());
+                wallSum += wall;
+                System.out.printf("%8.1f ms %5.1f%% %6.1f ms %5d  %s%n", ms, 100 * ms / perStep, wall, e.getValue()[1] / repeats, e.getKey());
             }
-            System.out.printf("%8.1f ms in primitives%n", sum);
+            System.out.printf("%8.1f ms in primitives (wall %.1f ms); step wall %.1f ms%n", sum, wallSum, wallTotal / 1e6 / repeats);
             adam.close();
             model.close();
         }

@@ -17,7 +17,7 @@ import org.marquee.engine.Tensor;
  */
 final class ProfilingBackend implements Backend {
     private final Backend inner;
-    private final Map<String, long[]> totals = new TreeMap<>();   // key -> {cpu nanos, calls}
+    private final Map<String, long[]> totals = new TreeMap<>();   // key -> {cpu nanos, calls, wall nanos}
 
     ProfilingBackend(Backend inner) { this.inner = inner; }
 
@@ -26,11 +26,12 @@ final class ProfilingBackend implements Backend {
     Map<String, long[]> totals() { return totals; }
 
     private <T> T timed(String key, Supplier<T> body) {
-        long c0 = CpuTime.nanos();
+        long c0 = CpuTime.nanos(), w0 = System.nanoTime();
         T r = body.get();
-        long[] t = totals.computeIfAbsent(key, k -> new long[2]);
+        long[] t = totals.computeIfAbsent(key, k -> new long[3]);
         t[0] += CpuTime.nanos() - c0;
         t[1]++;
+        t[2] += System.nanoTime() - w0;
         return r;
     }
 
@@ -62,9 +63,9 @@ final class ProfilingBackend implements Backend {
         if (inner.convNeedsColumns(g)) { Backend.super.conv2d(x, w, b, g, n, y, cols); return; }
         timed("conv2d " + g.c() + "x" + g.h(), () -> inner.conv2d(x, w, b, g, n, y, cols));
     }
-    @Override public void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor cols) {
-        if (inner.convNeedsColumns(g)) { Backend.super.conv2dWeightGrad(x, dy, g, n, dw, cols); return; }
-        timed("conv2dWeightGrad " + g.c() + "x" + g.h(), () -> inner.conv2dWeightGrad(x, dy, g, n, dw, cols));
+    @Override public void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor db, Tensor cols) {
+        if (inner.convNeedsColumns(g)) { Backend.super.conv2dWeightGrad(x, dy, g, n, dw, db, cols); return; }
+        timed("conv2dWeightGrad " + g.c() + "x" + g.h(), () -> inner.conv2dWeightGrad(x, dy, g, n, dw, db, cols));
     }
     @Override public void conv2dInputGrad(Tensor dy, Tensor w, ConvGeometry g, int n, Tensor dx, Tensor cols) {
         if (inner.convNeedsColumns(g)) { Backend.super.conv2dInputGrad(dy, w, g, n, dx, cols); return; }

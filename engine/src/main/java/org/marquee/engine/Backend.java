@@ -93,12 +93,16 @@ public interface Backend extends AutoCloseable {
         addBias(y, bias, n, g.k(), g.positions());
     }
 
-    /** The weight gradient, accumulated: {@code dw += sum over i < n of dy[i] · im2col(x[i])ᵀ}, dw (K, C*KH*KW). */
-    default void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor cols) {
+    /**
+     * The weight and bias gradients, accumulated: {@code dw += sum over i < n of dy[i] · im2col(x[i])ᵀ}
+     * with dw (K, C*KH*KW), and {@code db[k] += sum over images and positions of dy[i][k]}.
+     */
+    default void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor db, Tensor cols) {
         for (int i = 0; i < n; i++) {
             im2col(x.slice(i), g, cols);
             gemm(false, true, g.k(), g.patch(), g.positions(), 1, dy.slice(i), cols, 1, dw);
         }
+        biasGrad(dy, db, n, g.k(), g.positions());
     }
 
     /** The input gradient, overwritten: {@code dx[i] = col2im(Wᵀ · dy[i])} for i < n, dx (n, C, H, W). */

@@ -314,9 +314,11 @@ public abstract class BackendConformanceTest {
 
         Tensor[] dy = pair(random(seed + 4, n * out), 6, n, g.k(), g.oh(), g.ow());
         Tensor[] dw = pair(random(seed + 5, wsize), 7, g.k(), g.patch());
-        fast.conv2dWeightGrad(x[0], dy[0], g, n, dw[0], fastCols);
-        ref.conv2dWeightGrad(x[1], dy[1], g, n, dw[1], refCols);
+        Tensor[] db = pair(random(seed + 7, g.k()), 2, g.k());
+        fast.conv2dWeightGrad(x[0], dy[0], g, n, dw[0], db[0], fastCols);
+        ref.conv2dWeightGrad(x[1], dy[1], g, n, dw[1], db[1], refCols);
         assertConvClose("conv2dWeightGrad " + g + " n=" + n, dw[0], dw[1], n * g.positions());
+        assertConvClose("conv2dWeightGrad bias " + g + " n=" + n, db[0], db[1], n * g.positions());
 
         Tensor[] dx = pair(random(seed + 6, n * in), 8, n, g.c(), g.h(), g.w());
         fast.conv2dInputGrad(dy[0], w[0], g, n, dx[0], fastCols);

@@ -167,10 +167,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor cols) {
-        if (convNeedsColumns(g)) { Backend.super.conv2dWeightGrad(x, dy, g, n, dw, cols); return; }
+    public void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor db, Tensor cols) {
+        if (convNeedsColumns(g)) { Backend.super.conv2dWeightGrad(x, dy, g, n, dw, db, cols); return; }
         requireConv(g, n, x, dw, dy);
-        conv.weightGrad(data(x), off(x), data(dy), off(dy), g, n, data(dw), off(dw));
+        requireSize("conv bias gradient", db, g.k());
+        conv.weightGrad(data(x), off(x), data(dy), off(dy), g, n, data(dw), off(dw), data(db), off(db));
     }
 
     @Override

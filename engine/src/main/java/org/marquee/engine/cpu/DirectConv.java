@@ -60,6 +60,13 @@ final class DirectConv {
         float[] packedB = new float[0];
         float[] partial = new float[0];
         final int[] taps = new int[MR];
+        /** This worker's share of the bias gradient. */
+        float[] biasSum = new float[0];
+
+        void clearBiasSum(int k) {
+            if (biasSum.length < k) biasSum = new float[k];
+            Arrays.fill(biasSum, 0, k, 0f);
+        }
     }
 
     DirectConv(WorkerPool pool) {
@@ -80,8 +87,9 @@ final class DirectConv {
         rows(src, so, g.c() * hp * wp, wp, off, packedW, g.k(), bias, bo, y, yo, g.oh(), g.ow(), n);
     }
 
-    /** dw (K, C*KH*KW) += Σ over images of dy[i] (K, OH*OW) · im2col(x[i])ᵀ. */
-    synchronized void weightGrad(float[] x, int xo, float[] dy, int dyo, ConvGeometry g, int n, float[] dw, int dwo) {
+    /** dw (K, C*KH*KW) += Σ over images of dy[i] (K, OH*OW) · im2col(x[i])ᵀ, and db (K) += Σ of dy[i][k]. */
+    synchronized void weightGrad(float[] x, int xo, float[] dy, int dyo, ConvGeometry g, int n,
+                                 float[] dw, int dwo, float[] db, int dbo) {
         int p = g.pad(), hp = g.h() + 2 * p, wp = g.w() + 2 * p;
         float[] src = x;
         int so = xo;
@@ -90,20 +98,24 @@ final class DirectConv {
         int imgOff = so;
         int[] off = offsets(g.c(), hp, wp, g.kh(), g.kw());
         int k = g.k(), patch = g.patch(), ow = g.ow(), imageSize = g.c() * hp * wp;
-        if (patch <= DOT_MAX_PATCH && ow >= L) {
-            weightGradDot(img, imgOff, imageSize, wp, off, dy, dyo, k, g.oh(), ow, n, dw, dwo);
-            return;
+        int used = patch <= DOT_MAX_PATCH && ow >= L
+                ? weightGradDot(img, imgOff, imageSize, wp, off, dy, dyo, k, g.oh(), ow, n, dw, dwo)
+                : weightGradRows(img, imgOff, imageSize, wp, off, dy, dyo, k, g.oh(), ow, n, dw, dwo);
+        for (int f = 0; f < k; f++) {
+            float sum = 0f;
+            for (int wk = 0; wk < used; wk++) sum += workers[wk].biasSum[f];
+            db[dbo + f] += sum;
         }
-        weightGradRows(img, imgOff, imageSize, wp, off, dy, dyo, k, g.oh(), ow, n, dw, dwo);
     }
 
     /**
      * The weight gradient computed transposed, dWᵀ (taps, K), so that only dY needs packing: for a
      * block of output rows, dYᵀ is packed in panels of NR filters, and the micro-kernel broadcasts
      * the image's values for MR taps straight from the image. Each worker adds into its own dWᵀ;
-     * they are transposed into dw at the end.
+     * they are transposed into dw at the end. Each worker also sums its units' dY into its bias
+     * share. Returns how many workers took part.
      */
-    private void weightGradRows(float[] x, int xo, int imageSize, int w, int[] off, float[] dy, int dyo,
+    private int weightGradRows(float[] x, int xo, int imageSize, int w, int[] off, float[] dy, int dyo,
                                 int k, int oh, int ow, int n, float[] dw, int dwo) {
         int patch = off.length, size = k * patch, plane = oh * ow;
         int rowsPer = Math.max(1, Math.min(oh, WG_POSITIONS / ow));
@@ -116,10 +128,12 @@ final class DirectConv {
             if (me.partial.length < size) me.partial = new float[size];
             if (me.packedB.length < kPad * rowsPer * ow) me.packedB = new float[kPad * rowsPer * ow];
             Arrays.fill(me.partial, 0, size, 0f);
+            me.clearBiasSum(k);
             int[] taps = me.taps;
             for (int u; (u = next.getAndIncrement()) < units; ) {
                 int i = u / blocks, r0 = (u % blocks) * rowsPer, r1 = Math.min(oh, r0 + rowsPer), kc = (r1 - r0) * ow;
                 packFiltersT(dy, dyo + i * k * plane + r0 * ow, plane, k, kc, me.packedB);
+                sumRows(dy, dyo + i * k * plane + r0 * ow, plane, k, kc, me.biasSum);
                 int xi = xo + i * imageSize + r0 * w;
                 for (int f0 = 0; f0 < k; f0 += NR) {
                     int cols = Math.min(NR, k - f0);
@@ -140,6 +154,19 @@ final class DirectConv {
                 for (int wk = 0; wk < used; wk++) sum += workers[wk].partial[t * k + f];
                 dw[dwo + f * patch + t] += sum;
             }
+        }
+        return used;
+    }
+
+    /** acc[f] += Σ of dy[src + f*plane + q] over q < len, for f < k: the bias gradient's share of a unit. */
+    private static void sumRows(float[] dy, int src, int plane, int k, int len, float[] acc) {
+        for (int f = 0; f < k; f++) {
+            int s = src + f * plane, q = 0;
+            FloatVector v = FloatVector.zero(S);
+            for (; q <= len - L; q += L) v = v.add(FloatVector.fromArray(S, dy, s + q));
+            float sum = v.reduceLanes(VectorOperators.ADD);
+            for (; q < len; q++) sum += dy[s + q];
+            acc[f] += sum;
         }
     }
 
@@ -175,9 +202,10 @@ final class DirectConv {
     /**
      * The weight gradient as dot products along output rows, for kernels with few taps (conv1's
      * 27), where packing colsᵀ would cost as much as the arithmetic: a block of 4 filters x 3 taps
-     * keeps 12 vector sums over a block of rows, reading dY and the image in place.
+     * keeps 12 vector sums over a block of rows, reading dY and the image in place. Each worker
+     * also sums its units' dY into its bias share. Returns how many workers took part.
      */
-    private void weightGradDot(float[] x, int xo, int imageSize, int w, int[] off, float[] dy, int dyo,
+    private int weightGradDot(float[] x, int xo, int imageSize, int w, int[] off, float[] dy, int dyo,
                                int k, int oh, int ow, int n, float[] dw, int dwo) {
         int patch = off.length, size = k * patch, plane = oh * ow;
         int blocks = (oh + DOT_ROWS - 1) / DOT_ROWS, units = n * blocks;
@@ -191,9 +219,11 @@ final class DirectConv {
             Worker me = workers[wk];
             if (me.partial.length < size) me.partial = new float[size];
             Arrays.fill(me.partial, 0, size, 0f);
+            me.clearBiasSum(k);
             for (int u; (u = next.getAndIncrement()) < units; ) {
                 int i = u / blocks, r0 = (u % blocks) * DOT_ROWS, r1 = Math.min(oh, r0 + DOT_ROWS);
                 int xi = xo + i * imageSize, di = dyo + i * k * plane;
+                sumRows(dy, di + r0 * ow, plane, k, (r1 - r0) * ow, me.biasSum);
                 for (int f = 0; f < k; f += 4) {
                     for (int t = 0; t < patch; t += 3) {
                         if (f + 4 <= k && t + 3 <= patch) {
@@ -210,6 +240,7 @@ final class DirectConv {
             }
         });
         addPartials(used, size, dw, dwo);
+        return used;
     }
 
     /** sums[r][s] += Σ over rows r0..r1 of dY[f+r] · x at tap t+s; dY planes {@code plane} apart. */

@@ -94,16 +94,14 @@ public final class Conv2d implements Layer {
         Tensor w2 = weights.value().reshape(g.k(), g.patch());               // (K, C*KH*KW)
         Tensor dw2 = weights.gradient().reshape(g.k(), g.patch());           // (K, C*KH*KW)
         Tensor col = columns();
-        // dW += Σ over images of dY[i] · colsᵀ
-        backend.conv2dWeightGrad(x, dy, g, n, dw2, col);
+        // dW += Σ over images of dY[i] · colsᵀ;  db[k] += Σ over images i and positions p of dY[i][k][p]
+        backend.conv2dWeightGrad(x, dy, g, n, dw2, bias.gradient(), col);
         Tensor dxs = null;
         if (dx != null) {
             // dx[i] = col2im(Wᵀ · dY[i])
             dxs = dx.forBatch(n);                                            // (N, C, H, W)
             backend.conv2dInputGrad(dy, w2, g, n, dxs, col);
         }
-        // db[k] += Σ over images i and positions p of dY[i][k][p]
-        backend.biasGrad(dy, bias.gradient(), n, g.k(), g.positions());
         return dxs;
     }
 }
