@@ -59,9 +59,9 @@ final class ProfilingBackend implements Backend {
     @Override public void im2col(Tensor image, ConvGeometry g, Tensor cols) { timed("im2col " + g.c() + "x" + g.h(), () -> inner.im2col(image, g, cols)); }
     @Override public void col2imAdd(Tensor cols, ConvGeometry g, Tensor image) { timed("col2im " + g.c() + "x" + g.h(), () -> inner.col2imAdd(cols, g, image)); }
     @Override public boolean convNeedsColumns(ConvGeometry g) { return inner.convNeedsColumns(g); }
-    @Override public void conv2d(Tensor x, Tensor w, Tensor b, ConvGeometry g, int n, Tensor y, Tensor cols) {
-        if (inner.convNeedsColumns(g)) { Backend.super.conv2d(x, w, b, g, n, y, cols); return; }
-        timed("conv2d " + g.c() + "x" + g.h(), () -> inner.conv2d(x, w, b, g, n, y, cols));
+    @Override public void conv2d(Tensor x, Tensor w, Tensor b, ConvGeometry g, int n, Tensor y, Tensor cols, boolean relu) {
+        if (inner.convNeedsColumns(g)) { Backend.super.conv2d(x, w, b, g, n, y, cols, relu); return; }
+        timed("conv2d " + g.c() + "x" + g.h(), () -> inner.conv2d(x, w, b, g, n, y, cols, relu));
     }
     @Override public void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor db, Tensor cols) {
         if (inner.convNeedsColumns(g)) { Backend.super.conv2dWeightGrad(x, dy, g, n, dw, db, cols); return; }

@@ -81,16 +81,18 @@ public interface Backend extends AutoCloseable {
 
     /**
      * The forward convolution of images 0..n-1: {@code y[i] = W · im2col(x[i]) + bias}, with x
-     * (n, C, H, W), w (K, C*KH*KW), bias (K) and y (n, K, OH, OW). The default is the textbook
-     * route through {@link #im2col}, {@link #gemm} and {@link #addBias}; a backend may compute
-     * the same sums without unfolding.
+     * (n, C, H, W), w (K, C*KH*KW), bias (K) and y (n, K, OH, OW); with {@code relu}, then
+     * {@code y = max(0, y)}. The default is the textbook route through {@link #im2col},
+     * {@link #gemm}, {@link #addBias} and {@link #relu}; a backend may compute the same sums
+     * without unfolding, and apply bias and ReLU as it writes y.
      */
-    default void conv2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols) {
+    default void conv2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols, boolean relu) {
         for (int i = 0; i < n; i++) {
             im2col(x.slice(i), g, cols);
             gemm(false, false, g.k(), g.positions(), g.patch(), 1, w, cols, 0, y.slice(i));
         }
         addBias(y, bias, n, g.k(), g.positions());
+        if (relu) relu(y, y);
     }
 
     /**

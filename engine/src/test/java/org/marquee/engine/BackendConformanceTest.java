@@ -300,7 +300,7 @@ public abstract class BackendConformanceTest {
         assertGuards(what, actual);
     }
 
-    /** conv2d, conv2dWeightGrad (accumulating) and conv2dInputGrad (overwriting) on n images, views at offsets. */
+    /** conv2d (with and without ReLU), conv2dWeightGrad (accumulating) and conv2dInputGrad (overwriting) on n images, views at offsets. */
     private void convCase(ConvGeometry g, int n, long seed) {
         int in = g.c() * g.h() * g.w(), out = g.k() * g.positions(), wsize = g.k() * g.patch();
         Tensor[] x = pair(random(seed, n * in), 3, n, g.c(), g.h(), g.w());
@@ -308,9 +308,17 @@ public abstract class BackendConformanceTest {
         Tensor[] bias = pair(random(seed + 2, g.k()), 1, g.k());
         Tensor[] y = pair(random(seed + 3, n * out), 4, n, g.k(), g.oh(), g.ow());
         Tensor fastCols = columns(fast, g), refCols = columns(ref, g);
-        fast.conv2d(x[0], w[0], bias[0], g, n, y[0], fastCols);
-        ref.conv2d(x[1], w[1], bias[1], g, n, y[1], refCols);
+        fast.conv2d(x[0], w[0], bias[0], g, n, y[0], fastCols, false);
+        ref.conv2d(x[1], w[1], bias[1], g, n, y[1], refCols, false);
         assertConvClose("conv2d " + g + " n=" + n, y[0], y[1], g.patch());
+        Tensor[] yr = pair(random(seed + 8, n * out), 3, n, g.k(), g.oh(), g.ow());
+        fast.conv2d(x[0], w[0], bias[0], g, n, yr[0], fastCols, true);
+        ref.conv2d(x[1], w[1], bias[1], g, n, yr[1], refCols, true);
+        assertConvClose("conv2d + ReLU " + g + " n=" + n, yr[0], yr[1], g.patch());
+        double[] rectified = yr[0].toDoubles();
+        for (int i = 0; i < rectified.length; i++) {
+            if (!(rectified[i] >= 0)) fail("conv2d + ReLU " + g + ": element " + i + " is " + rectified[i]);
+        }
 
         Tensor[] dy = pair(random(seed + 4, n * out), 6, n, g.k(), g.oh(), g.ow());
         Tensor[] dw = pair(random(seed + 5, wsize), 7, g.k(), g.patch());
@@ -342,6 +350,7 @@ public abstract class BackendConformanceTest {
             {new ConvGeometry(3, 12, 35, 33, 2, 4, 1, 1), 3},    // rectangular kernel, padded
             {new ConvGeometry(5, 3, 70, 6, 3, 3, 1, 0), 5},      // one output row per image
             {new ConvGeometry(8, 9, 20, 5, 3, 3, 1, 1), 2},      // 72 taps, not a multiple of the vector panel
+            {new ConvGeometry(20, 6, 45, 12, 3, 3, 1, 0), 2},    // rows ending in less than one vector
         };
         for (Object[] c : cases) convCase((ConvGeometry) c[0], (Integer) c[1], seed++);
     }

@@ -54,6 +54,8 @@ public final class ExplainRun {
         Backend backend = model.backend();
         int[] in = model.inputShape();
         Tensor x = backend.allocate(Shapes.withBatch(1, in));       // (1, C, H, W)
+        boolean fusion = model.fusion();
+        model.setFusion(false);     // each layer's own output and time, the convolutions' before their ReLU
         try {
             backend.upload(x, poster);
             List<Layer> layers = model.layers();
@@ -83,6 +85,7 @@ public final class ExplainRun {
             }
             return new Result(stats, h.toDoubles());
         } finally {
+            model.setFusion(fusion);
             x.storage().close();
         }
     }

@@ -159,11 +159,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void conv2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols) {
-        if (convNeedsColumns(g)) { Backend.super.conv2d(x, w, bias, g, n, y, cols); return; }
+    public void conv2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols, boolean relu) {
+        if (convNeedsColumns(g)) { Backend.super.conv2d(x, w, bias, g, n, y, cols, relu); return; }
         requireConv(g, n, x, w, y);
         requireSize("conv bias", bias, g.k());
-        conv.forward(data(x), off(x), data(w), off(w), data(bias), off(bias), g, n, data(y), off(y));
+        conv.forward(data(x), off(x), data(w), off(w), data(bias), off(bias), g, n, data(y), off(y), relu);
     }
 
     @Override

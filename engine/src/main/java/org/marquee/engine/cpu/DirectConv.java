@@ -75,16 +75,16 @@ final class DirectConv {
         for (int i = 0; i < workers.length; i++) workers[i] = new Worker();
     }
 
-    /** y (n, K, OH, OW) = W (K, C*KH*KW) convolved with x (n, C, H, W), plus bias (K). */
+    /** y (n, K, OH, OW) = W (K, C*KH*KW) convolved with x (n, C, H, W), plus bias (K); then max(0, y) with {@code relu}. */
     synchronized void forward(float[] x, int xo, float[] w, int wo, float[] bias, int bo,
-                              ConvGeometry g, int n, float[] y, int yo) {
+                              ConvGeometry g, int n, float[] y, int yo, boolean relu) {
         int p = g.pad(), hp = g.h() + 2 * p, wp = g.w() + 2 * p;
         float[] src = x;
         int so = xo;
         if (p > 0) { src = pad(x, xo, n * g.c(), g.h(), g.w(), p, p); so = 0; }
         packedW = packWeights(w, wo, g.k(), g.patch(), packedW);
         int[] off = offsets(g.c(), hp, wp, g.kh(), g.kw());
-        rows(src, so, g.c() * hp * wp, wp, off, packedW, g.k(), bias, bo, y, yo, g.oh(), g.ow(), n);
+        rows(src, so, g.c() * hp * wp, wp, off, packedW, g.k(), bias, bo, relu, y, yo, g.oh(), g.ow(), n);
     }
 
     /** dw (K, C*KH*KW) += Σ over images of dy[i] (K, OH*OW) · im2col(x[i])ᵀ, and db (K) += Σ of dy[i][k]. */
@@ -321,12 +321,12 @@ final class DirectConv {
         }
         packedW = packWeights(flipped, 0, c, patch, packedW);
         int[] off = offsets(k, ph, pw, kh, kw);
-        rows(src, so, k * ph * pw, pw, off, packedW, c, null, 0, dx, dxo, g.h(), g.w(), n);
+        rows(src, so, k * ph * pw, pw, off, packedW, c, null, 0, false, dx, dxo, g.h(), g.w(), n);
     }
 
     /** The forward pass's loop: out[i][m][oy][ox] for (image, block of rows) units taken in turn by the threads. */
     private void rows(float[] src, int so, int srcImage, int srcW, int[] off, float[] pa, int m,
-                      float[] bias, int bo, float[] out, int oo, int oh, int ow, int n) {
+                      float[] bias, int bo, boolean relu, float[] out, int oo, int oh, int ow, int n) {
         int blocks = (oh + ROWS - 1) / ROWS, units = n * blocks, outImage = m * oh * ow;
         AtomicInteger next = new AtomicInteger();
         pool.run(units, (wk, ws) -> {
@@ -335,7 +335,7 @@ final class DirectConv {
             for (int u; (u = next.getAndIncrement()) < units; ) {
                 int i = u / blocks, r0 = (u % blocks) * ROWS, r1 = Math.min(oh, r0 + ROWS);
                 for (int oy = r0; oy < r1; oy++) {
-                    row(src, so + i * srcImage + oy * srcW, off, pa, m, bias, bo, out, oo + i * outImage + oy * ow, oh * ow, ow, me);
+                    row(src, so + i * srcImage + oy * srcW, off, pa, m, bias, bo, relu, out, oo + i * outImage + oy * ow, oh * ow, ow, me);
                 }
             }
         });
@@ -347,7 +347,7 @@ final class DirectConv {
      * the panel before are computed twice and written twice with the same value. Only a row
      * narrower than NR is packed (zero-filled) first.
      */
-    private static void row(float[] x, int base, int[] off, float[] pa, int m, float[] bias, int bo,
+    private static void row(float[] x, int base, int[] off, float[] pa, int m, float[] bias, int bo, boolean relu,
                             float[] out, int o, int ldo, int ow, Worker me) {
         int kc = off.length;
         if (ow < NR) {
@@ -359,7 +359,7 @@ final class DirectConv {
             }
             for (int ir = 0; ir < m; ir += MR) {
                 MicroKernel.multiply(kc, pa, ir * kc, panel, 0, NR, me.tile);
-                MicroKernel.storeBias(me.tile, Math.min(MR, m - ir), ow, bias, bo + ir, out, o + ir * ldo, ldo);
+                MicroKernel.storeBias(me.tile, Math.min(MR, m - ir), ow, bias, bo + ir, relu, out, o + ir * ldo, ldo);
             }
             return;
         }
@@ -367,7 +367,7 @@ final class DirectConv {
             int ox = Math.min(ox0, ow - NR);
             for (int ir = 0; ir < m; ir += MR) {
                 MicroKernel.multiplyAt(kc, pa, ir * kc, x, base + ox, off, me.tile);
-                MicroKernel.storeBias(me.tile, Math.min(MR, m - ir), NR, bias, bo + ir, out, o + ir * ldo + ox, ldo);
+                MicroKernel.storeBias(me.tile, Math.min(MR, m - ir), NR, bias, bo + ir, relu, out, o + ir * ldo + ox, ldo);
             }
         }
     }

@@ -160,16 +160,21 @@ final class MicroKernel {
         c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
     }
 
-    /** C[r][j] = tile[r][j] + bias[r] for the rows x cols corner of the tile (no bias when {@code bias} is null). */
-    static void storeBias(float[] tile, int rows, int cols, float[] bias, int bo, float[] c, int cOff, int ldc) {
+    /**
+     * C[r][j] = tile[r][j] + bias[r] for the rows x cols corner of the tile (no bias when
+     * {@code bias} is null), or max(0, that) with {@code relu}: the ReLU as max against a floor of
+     * 0 or -infinity, so the vector code has no branch.
+     */
+    static void storeBias(float[] tile, int rows, int cols, float[] bias, int bo, boolean relu, float[] c, int cOff, int ldc) {
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         for (int r = 0; r < rows; r++) {
             int t = r * NR, o = cOff + r * ldc;
             float bv = bias == null ? 0f : bias[bo + r];
             if (cols == NR) {
-                FloatVector.fromArray(S, tile, t).add(bv).intoArray(c, o);
-                FloatVector.fromArray(S, tile, t + L).add(bv).intoArray(c, o + L);
+                FloatVector.fromArray(S, tile, t).add(bv).max(floor).intoArray(c, o);
+                FloatVector.fromArray(S, tile, t + L).add(bv).max(floor).intoArray(c, o + L);
             } else {
-                for (int j = 0; j < cols; j++) c[o + j] = tile[t + j] + bv;
+                for (int j = 0; j < cols; j++) c[o + j] = Math.max(tile[t + j] + bv, floor);
             }
         }
     }

@@ -34,6 +34,7 @@ public final class Conv2d implements Layer {
     private final Buffers.Single cols;              // (C*KH*KW, OH*OW), one image
     private Tensor x;                               // (N, C, H, W): the last forward input
     private int batch;
+    private boolean fusedRelu;                      // the next layer is an in-place ReLU applied here
 
     Conv2d(LayerContext ctx, String name, int[] inputShape, int filters, int kh, int kw, int stride, int pad) {
         this.backend = ctx.backend();
@@ -73,6 +74,13 @@ public final class Conv2d implements Layer {
     /** The bias, (K). */
     public Tensor bias() { return bias.value(); }
 
+    /**
+     * Applies the in-place ReLU that follows this layer as part of the forward convolution (the
+     * backend rectifies y as it writes it, instead of a second pass over it). Set by
+     * {@link Sequential#setFusion}; the ReLU layer then only does its backward pass.
+     */
+    void fuseRelu(boolean on) { fusedRelu = on; }
+
     /** The column workspace when the backend needs one for this geometry, else null. */
     private Tensor columns() { return backend.convNeedsColumns(g) ? cols.get() : null; }
 
@@ -81,7 +89,7 @@ public final class Conv2d implements Layer {
         int n = LayerChecks.batchOf(name, "input", input, inputShape);
         Tensor out = y.forBatch(n);                                          // (N, K, OH, OW)
         Tensor w2 = weights.value().reshape(g.k(), g.patch());               // (K, C*KH*KW)
-        backend.conv2d(input, w2, bias.value(), g, n, out, columns());
+        backend.conv2d(input, w2, bias.value(), g, n, out, columns(), fusedRelu);
         x = input;
         batch = n;
         return out;

@@ -24,6 +24,7 @@ public final class ReLU implements Layer {
     private final Buffers.PerBatch dx;      // (N, shape...), null in place or when nothing before needs it
     private final boolean needsDx;
     private Tensor out;                     // the last forward output
+    private boolean applied;                // the layer before rectifies its own output (Conv2d.fuseRelu)
     private int batch;
 
     ReLU(LayerContext ctx, String name, int[] inputShape) {
@@ -44,11 +45,20 @@ public final class ReLU implements Layer {
     /** Whether this layer overwrites its input and its output gradient. */
     public boolean inPlace() { return inPlace; }
 
+    /** Whether the layer before applies this ReLU in its forward pass (then forward only passes x on). */
+    public boolean fused() { return applied; }
+
+    /** Whether the layer before rectifies its output itself; only valid in place, where y is x. */
+    void markApplied(boolean on) {
+        if (on && !inPlace) throw new IllegalStateException(name + ": only an in-place ReLU can be applied by the layer before it");
+        applied = on;
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         int n = LayerChecks.batchOf(name, "input", x, shape);
         out = inPlace ? x : y.forBatch(n);
-        backend.relu(x, out);
+        if (!applied) backend.relu(x, out);
         batch = n;
         return out;
     }

@@ -25,6 +25,7 @@ public final class Sequential implements AutoCloseable {
     private final Backend backend;
     private final int[] inputShape;
     private final List<Layer> layers;
+    private boolean fusion;
     private final ParameterBlock block;
     private final Buffers buffers;
     private long dropoutSeed;
@@ -47,6 +48,25 @@ public final class Sequential implements AutoCloseable {
     }
 
     public List<Layer> layers() { return layers; }
+
+    /**
+     * Whether each Conv2D followed by an in-place ReLU applies that ReLU as it writes its output
+     * (on after {@link Builder#build}): one pass over the activations fewer, the same results.
+     * Off, every layer computes its own output, e.g. to inspect a convolution's values before the
+     * ReLU.
+     */
+    public void setFusion(boolean on) {
+        for (int i = 0; i + 1 < layers.size(); i++) {
+            if (layers.get(i) instanceof Conv2d conv && layers.get(i + 1) instanceof ReLU relu && relu.inPlace()) {
+                conv.fuseRelu(on);
+                relu.markApplied(on);
+            }
+        }
+        fusion = on;
+    }
+
+    /** See {@link #setFusion}. */
+    public boolean fusion() { return fusion; }
     public Backend backend() { return backend; }
     public int[] inputShape() { return inputShape.clone(); }
     public int[] outputShape() { return layers.isEmpty() ? inputShape.clone() : layers.get(layers.size() - 1).outputShape(); }
@@ -190,7 +210,9 @@ public final class Sequential implements AutoCloseable {
                 gradientNeeded |= layer.parameterCount() > 0;
             }
             block.allocate(backend, seed);
-            return new Sequential(backend, inputShape.clone(), layers, block, buffers, seed);
+            Sequential model = new Sequential(backend, inputShape.clone(), layers, block, buffers, seed);
+            model.setFusion(true);
+            return model;
         }
 
         @Override

@@ -25,6 +25,40 @@ class SequentialTest {
     }
 
     @Test
+    void reluAfterConvolutionIsAppliedByTheConvolution() {
+        Sequential m = smallCnn().build(3);
+        Conv2d conv = (Conv2d) m.layers().get(0);
+        ReLU relu = (ReLU) m.layers().get(1);
+        assertTrue(relu.fused());
+        assertFalse(((ReLU) m.layers().get(6)).fused(), "a ReLU after a dense layer is its own pass");
+
+        Tensor x = TestTensors.uniform(ref, 17, 2, 3, 10, 12);
+        Tensor y = conv.forward(x, false);
+        // the same convolution without the ReLU, rectified by hand
+        Tensor plain = ref.allocate(2, 4, 8, 10);
+        ref.conv2d(x, conv.weights().reshape(4, 27), conv.bias(), conv.geometry(), 2, plain,
+                ref.allocate(27, 80), false);
+        double[] expected = plain.toDoubles(), got = y.toDoubles();
+        int negatives = 0;
+        for (int i = 0; i < expected.length; i++) {
+            if (expected[i] < 0) negatives++;
+            assertEquals(Math.max(0, expected[i]), got[i], 1e-12, "element " + i);
+        }
+        assertTrue(negatives > 0, "the check needs some negative pre-activations");
+        assertSame(y, relu.forward(y, false), "the fused ReLU passes its input on");
+
+        m.setFusion(false);
+        assertFalse(relu.fused());
+        double[] unfused = conv.forward(x, false).toDoubles();
+        for (int i = 0; i < expected.length; i++) assertEquals(expected[i], unfused[i], 1e-12, "element " + i);
+        m.setFusion(true);
+        assertTrue(relu.fused());
+
+        Sequential last = Sequential.builder(ref, 1, 5, 5).conv2d(2, 3).relu().build(1);
+        assertFalse(((ReLU) last.layers().get(1)).fused(), "the last layer's output is the caller's: not in place, not fused");
+    }
+
+    @Test
     void namesShapesAndParameterLayout() {
         Sequential m = smallCnn().build(1);
         List<String> names = m.layers().stream().map(Layer::name).toList();
