@@ -22,7 +22,8 @@ import org.marquee.engine.ConvGeometry;
  *   input grad   dx = col2im(Wᵀ · dY) is the forward convolution of dY, zero-padded by KH-1-pad
  *                (KW-1-pad), with the flipped kernel Wf[c][k,i,j] = W[k][c][KH-1-i][KW-1-j]
  * </pre>
- * Padding is handled by copying the input into a zero-padded workspace first. Compared with
+ * Padding of the input is handled by copying it into a zero-padded workspace first; the input
+ * gradient pads the few dY rows each unit of work reads, in that thread's buffer. Compared with
  * im2col + GEMM this skips writing and re-reading a (C*KH*KW, OH*OW) matrix per image (13.7 MB
  * for the poster model's conv2), the col2im pass and most packing; bias is added as the tiles are
  * stored.
@@ -34,6 +35,8 @@ final class DirectConv {
     private static final int MR = MicroKernel.MR, NR = MicroKernel.NR, L = MicroKernel.L;
     /** Output rows per unit of forward work. */
     private static final int ROWS = 4;
+    /** Output rows per unit of the input gradient. */
+    private static final int IG_ROWS = 8;
     /** Kernels with at most this many taps (C*KH*KW) take the dot-product weight gradient. */
     private static final int DOT_MAX_PATCH = Integer.getInteger("marquee.cpu.dotMaxPatch", 64);
     /** Output rows per unit of the dot-product weight gradient. */
@@ -59,6 +62,8 @@ final class DirectConv {
         float[] panel = new float[0];
         float[] packedB = new float[0];
         float[] partial = new float[0];
+        /** The zero-padded dY rows one unit of the input gradient reads. */
+        float[] padded = new float[0];
         final int[] taps = new int[MR];
         /** This worker's share of the bias gradient. */
         float[] biasSum = new float[0];
@@ -308,9 +313,6 @@ final class DirectConv {
         int k = g.k(), c = g.c(), kh = g.kh(), kw = g.kw();
         int qh = kh - 1 - g.pad(), qw = kw - 1 - g.pad();
         int ph = g.oh() + 2 * qh, pw = g.ow() + 2 * qw;
-        float[] src = dy;
-        int so = dyo;
-        if (qh > 0 || qw > 0) { src = pad(dy, dyo, n * k, g.oh(), g.ow(), qh, qw); so = 0; }
         int taps = kh * kw, patch = k * taps;
         if (flipped.length < c * patch) flipped = new float[c * patch];
         for (int f = 0; f < k; f++) {
@@ -320,8 +322,39 @@ final class DirectConv {
             }
         }
         packedW = packWeights(flipped, 0, c, patch, packedW);
-        int[] off = offsets(k, ph, pw, kh, kw);
-        rows(src, so, k * ph * pw, pw, off, packedW, c, null, 0, false, dx, dxo, g.h(), g.w(), n);
+        // Each unit of output rows pads the dY rows it reads into its worker's buffer (in cache),
+        // instead of one zero-padded copy of the whole batch.
+        int h = g.h(), wd = g.w(), oh = g.oh(), ow = g.ow();
+        int rowsPer = Math.min(h, IG_ROWS), local = rowsPer + kh - 1, plane = local * pw;
+        int[] off = offsets(k, local, pw, kh, kw);
+        int blocks = (h + rowsPer - 1) / rowsPer, units = n * blocks, outImage = c * h * wd, dyImage = k * oh * ow;
+        float[] pa = packedW;
+        AtomicInteger next = new AtomicInteger();
+        pool.run(units, (wk, ws) -> {
+            Worker me = workers[wk];
+            if (me.panel.length < off.length * NR) me.panel = new float[off.length * NR];
+            if (me.padded.length < k * plane) me.padded = new float[k * plane];
+            float[] buf = me.padded;
+            for (int u; (u = next.getAndIncrement()) < units; ) {
+                int i = u / blocks, r0 = (u % blocks) * rowsPer, r1 = Math.min(h, r0 + rowsPer);
+                // buffer row lr is padded row r0 + lr, i.e. dY row r0 + lr - qh
+                for (int f = 0; f < k; f++) {
+                    for (int lr = 0; lr < r1 - r0 + kh - 1; lr++) {
+                        int d = f * plane + lr * pw, sy = r0 + lr - qh;
+                        if (sy < 0 || sy >= oh) {
+                            Arrays.fill(buf, d, d + pw, 0f);
+                        } else {
+                            Arrays.fill(buf, d, d + qw, 0f);
+                            System.arraycopy(dy, dyo + i * dyImage + f * oh * ow + sy * ow, buf, d + qw, ow);
+                            Arrays.fill(buf, d + qw + ow, d + pw, 0f);
+                        }
+                    }
+                }
+                for (int oy = r0; oy < r1; oy++) {
+                    row(buf, (oy - r0) * pw, off, pa, c, null, 0, false, dx, dxo + i * outImage + oy * wd, h * wd, wd, me);
+                }
+            }
+        });
     }
 
     /** The forward pass's loop: out[i][m][oy][ox] for (image, block of rows) units taken in turn by the threads. */
