@@ -38,11 +38,11 @@ final class DirectConv {
     /** Output rows per unit of the input gradient. */
     private static final int IG_ROWS = 8;
     /** Kernels with at most this many taps (C*KH*KW) take the dot-product weight gradient. */
-    private static final int DOT_MAX_PATCH = Integer.getInteger("marquee.cpu.dotMaxPatch", 64);
+    private static final int DOT_MAX_PATCH = 64;
     /** Output rows per unit of the dot-product weight gradient. */
     private static final int DOT_ROWS = 8;
     /** About this many positions (whole output rows) per unit of the weight gradient. */
-    private static final int WG_POSITIONS = Integer.getInteger("marquee.cpu.wgPositions", 256);
+    private static final int WG_POSITIONS = 256;
     private static final jdk.incubator.vector.VectorSpecies<Float> S = MicroKernel.S;
 
     /** Stride 1, and padding smaller than the kernel (so the input gradient is a padded convolution). */
@@ -312,7 +312,7 @@ final class DirectConv {
     synchronized void inputGrad(float[] dy, int dyo, float[] w, int wo, ConvGeometry g, int n, float[] dx, int dxo) {
         int k = g.k(), c = g.c(), kh = g.kh(), kw = g.kw();
         int qh = kh - 1 - g.pad(), qw = kw - 1 - g.pad();
-        int ph = g.oh() + 2 * qh, pw = g.ow() + 2 * qw;
+        int pw = g.ow() + 2 * qw;
         int taps = kh * kw, patch = k * taps;
         if (flipped.length < c * patch) flipped = new float[c * patch];
         for (int f = 0; f < k; f++) {
