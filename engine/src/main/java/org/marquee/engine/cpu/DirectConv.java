@@ -37,6 +37,7 @@ final class DirectConv {
     private static final int ROWS = 4;
     /** Output rows per unit of the input gradient. */
     private static final int IG_ROWS = 8;
+
     /** Kernels with at most this many taps (C*KH*KW) take the dot-product weight gradient. */
     private static final int DOT_MAX_PATCH = 64;
     /** Output rows per unit of the dot-product weight gradient. */
@@ -89,7 +90,7 @@ final class DirectConv {
         if (p > 0) { src = pad(x, xo, n * g.c(), g.h(), g.w(), p, p); so = 0; }
         packedW = packWeights(w, wo, g.k(), g.patch(), packedW);
         int[] off = offsets(g.c(), hp, wp, g.kh(), g.kw());
-        rows(src, so, g.c() * hp * wp, wp, off, packedW, g.k(), bias, bo, relu, y, yo, g.oh(), g.ow(), n);
+        rows(src, so, g.c() * hp * wp, wp, off, g.kw(), packedW, g.k(), bias, bo, relu, y, yo, g.oh(), g.ow(), n);
     }
 
     /** dw (K, C*KH*KW) += Σ over images of dy[i] (K, OH*OW) · im2col(x[i])ᵀ, and db (K) += Σ of dy[i][k]. */
@@ -326,7 +327,7 @@ final class DirectConv {
         // instead of one zero-padded copy of the whole batch.
         int h = g.h(), wd = g.w(), oh = g.oh(), ow = g.ow();
         int rowsPer = Math.min(h, IG_ROWS), local = rowsPer + kh - 1, plane = local * pw;
-        int[] off = offsets(k, local, pw, kh, kw);
+        int[] off = offsets(k, local, pw, kh, kw), runs = runs(off, kw);
         int blocks = (h + rowsPer - 1) / rowsPer, units = n * blocks, outImage = c * h * wd, dyImage = k * oh * ow;
         float[] pa = packedW;
         AtomicInteger next = new AtomicInteger();
@@ -351,16 +352,17 @@ final class DirectConv {
                     }
                 }
                 for (int oy = r0; oy < r1; oy++) {
-                    row(buf, (oy - r0) * pw, off, pa, c, null, 0, false, dx, dxo + i * outImage + oy * wd, h * wd, wd, me);
+                    row(buf, (oy - r0) * pw, off, runs, pa, c, null, 0, false, dx, dxo + i * outImage + oy * wd, h * wd, wd, me);
                 }
             }
         });
     }
 
     /** The forward pass's loop: out[i][m][oy][ox] for (image, block of rows) units taken in turn by the threads. */
-    private void rows(float[] src, int so, int srcImage, int srcW, int[] off, float[] pa, int m,
+    private void rows(float[] src, int so, int srcImage, int srcW, int[] off, int kw, float[] pa, int m,
                       float[] bias, int bo, boolean relu, float[] out, int oo, int oh, int ow, int n) {
         int blocks = (oh + ROWS - 1) / ROWS, units = n * blocks, outImage = m * oh * ow;
+        int[] runs = runs(off, kw);
         AtomicInteger next = new AtomicInteger();
         pool.run(units, (wk, ws) -> {
             Worker me = workers[wk];
@@ -368,7 +370,7 @@ final class DirectConv {
             for (int u; (u = next.getAndIncrement()) < units; ) {
                 int i = u / blocks, r0 = (u % blocks) * ROWS, r1 = Math.min(oh, r0 + ROWS);
                 for (int oy = r0; oy < r1; oy++) {
-                    row(src, so + i * srcImage + oy * srcW, off, pa, m, bias, bo, relu, out, oo + i * outImage + oy * ow, oh * ow, ow, me);
+                    row(src, so + i * srcImage + oy * srcW, off, runs, pa, m, bias, bo, relu, out, oo + i * outImage + oy * ow, oh * ow, ow, me);
                 }
             }
         });
@@ -380,7 +382,7 @@ final class DirectConv {
      * the panel before are computed twice and written twice with the same value. Only a row
      * narrower than NR is packed (zero-filled) first.
      */
-    private static void row(float[] x, int base, int[] off, float[] pa, int m, float[] bias, int bo, boolean relu,
+    private static void row(float[] x, int base, int[] off, int[] runs, float[] pa, int m, float[] bias, int bo, boolean relu,
                             float[] out, int o, int ldo, int ow, Worker me) {
         int kc = off.length;
         if (ow < NR) {
@@ -399,7 +401,8 @@ final class DirectConv {
         for (int ox0 = 0; ox0 < ow; ox0 += NR) {
             int ox = Math.min(ox0, ow - NR);
             for (int ir = 0; ir < m; ir += MR) {
-                MicroKernel.multiplyAt(kc, pa, ir * kc, x, base + ox, off, me.tile);
+                if (runs != null) MicroKernel.multiplyAt3(kc, pa, ir * kc, x, base + ox, runs, me.tile);
+                else MicroKernel.multiplyAt(kc, pa, ir * kc, x, base + ox, off, me.tile);
                 MicroKernel.storeBias(me.tile, Math.min(MR, m - ir), NR, bias, bo + ir, relu, out, o + ir * ldo + ox, ldo);
             }
         }
@@ -411,6 +414,14 @@ final class DirectConv {
         if (dst.length < size) dst = new float[size];
         GemmPacking.packA(false, w, wo, rows, cols, 0, rows, 0, cols, dst);
         return dst;
+    }
+
+    /** For a kernel 3 taps wide, the offsets of the taps with j = 0 (each the start of a run of three); else null. */
+    private static int[] runs(int[] off, int kw) {
+        if (kw != 3) return null;
+        int[] runs = new int[off.length / 3];
+        for (int r = 0; r < runs.length; r++) runs[r] = off[3 * r];
+        return runs;
     }
 
     /** off[(c*KH + i)*KW + j] = c*H*W + i*W + j: where tap (c, i, j) sits relative to an output position. */

@@ -161,6 +161,90 @@ final class MicroKernel {
     }
 
     /**
+     * As {@link #multiplyAt} for kernels three taps wide: taps come in runs of three adjacent
+     * pixels (j = 0, 1, 2 of one kernel row), so one offset serves three steps, written out. kc
+     * must be a multiple of 3 and {@code runs} holds the offset of each run's first tap, kc/3 of
+     * them.
+     */
+    static void multiplyAt3(int kc, float[] a, int ao, float[] x, int base, int[] runs, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        FloatVector b0, b1, v;
+        for (int r = 0, n = kc / 3; r < n; r++) {
+            int o = base + runs[r];
+            b0 = FloatVector.fromArray(S, x, o + 0);
+            b1 = FloatVector.fromArray(S, x, o + 0 + L);
+            v = FloatVector.broadcast(S, a[ao + 0]);
+            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = v.fma(b0, c20); c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = v.fma(b0, c30); c31 = v.fma(b1, c31);
+            v = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = v.fma(b0, c40); c41 = v.fma(b1, c41);
+            v = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = v.fma(b0, c50); c51 = v.fma(b1, c51);
+            v = FloatVector.broadcast(S, a[ao + 6]);
+            c60 = v.fma(b0, c60); c61 = v.fma(b1, c61);
+            v = FloatVector.broadcast(S, a[ao + 7]);
+            c70 = v.fma(b0, c70); c71 = v.fma(b1, c71);
+            b0 = FloatVector.fromArray(S, x, o + 1);
+            b1 = FloatVector.fromArray(S, x, o + 1 + L);
+            v = FloatVector.broadcast(S, a[ao + 8]);
+            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(S, a[ao + 9]);
+            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(S, a[ao + 10]);
+            c20 = v.fma(b0, c20); c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(S, a[ao + 11]);
+            c30 = v.fma(b0, c30); c31 = v.fma(b1, c31);
+            v = FloatVector.broadcast(S, a[ao + 12]);
+            c40 = v.fma(b0, c40); c41 = v.fma(b1, c41);
+            v = FloatVector.broadcast(S, a[ao + 13]);
+            c50 = v.fma(b0, c50); c51 = v.fma(b1, c51);
+            v = FloatVector.broadcast(S, a[ao + 14]);
+            c60 = v.fma(b0, c60); c61 = v.fma(b1, c61);
+            v = FloatVector.broadcast(S, a[ao + 15]);
+            c70 = v.fma(b0, c70); c71 = v.fma(b1, c71);
+            b0 = FloatVector.fromArray(S, x, o + 2);
+            b1 = FloatVector.fromArray(S, x, o + 2 + L);
+            v = FloatVector.broadcast(S, a[ao + 16]);
+            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(S, a[ao + 17]);
+            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(S, a[ao + 18]);
+            c20 = v.fma(b0, c20); c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(S, a[ao + 19]);
+            c30 = v.fma(b0, c30); c31 = v.fma(b1, c31);
+            v = FloatVector.broadcast(S, a[ao + 20]);
+            c40 = v.fma(b0, c40); c41 = v.fma(b1, c41);
+            v = FloatVector.broadcast(S, a[ao + 21]);
+            c50 = v.fma(b0, c50); c51 = v.fma(b1, c51);
+            v = FloatVector.broadcast(S, a[ao + 22]);
+            c60 = v.fma(b0, c60); c61 = v.fma(b1, c61);
+            v = FloatVector.broadcast(S, a[ao + 23]);
+            c70 = v.fma(b0, c70); c71 = v.fma(b1, c71);
+            ao += 3 * MR;
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /**
      * C[r][j] = tile[r][j] + bias[r] for the rows x cols corner of the tile (no bias when
      * {@code bias} is null), or max(0, that) with {@code relu}: the ReLU as max against a floor of
      * 0 or -infinity, so the vector code has no branch.
