@@ -66,6 +66,7 @@ final class DirectConv {
         /** The zero-padded dY rows one unit of the input gradient reads. */
         float[] padded = new float[0];
         final int[] taps = new int[MR];
+        final float[] tile9 = new float[9 * NR];
         /** This worker's share of the bias gradient. */
         float[] biasSum = new float[0];
 
@@ -106,7 +107,7 @@ final class DirectConv {
         int k = g.k(), patch = g.patch(), ow = g.ow(), imageSize = g.c() * hp * wp;
         int used = patch <= DOT_MAX_PATCH && ow >= L
                 ? weightGradDot(img, imgOff, imageSize, wp, off, dy, dyo, k, g.oh(), ow, n, dw, dwo)
-                : weightGradRows(img, imgOff, imageSize, wp, off, dy, dyo, k, g.oh(), ow, n, dw, dwo);
+                : weightGradRows(img, imgOff, imageSize, wp, off, g.kw(), dy, dyo, k, g.oh(), ow, n, dw, dwo);
         for (int f = 0; f < k; f++) {
             float sum = 0f;
             for (int wk = 0; wk < used; wk++) sum += workers[wk].biasSum[f];
@@ -121,7 +122,7 @@ final class DirectConv {
      * they are transposed into dw at the end. Each worker also sums its units' dY into its bias
      * share. Returns how many workers took part.
      */
-    private int weightGradRows(float[] x, int xo, int imageSize, int w, int[] off, float[] dy, int dyo,
+    private int weightGradRows(float[] x, int xo, int imageSize, int w, int[] off, int kw, float[] dy, int dyo,
                                 int k, int oh, int ow, int n, float[] dw, int dwo) {
         int patch = off.length, size = k * patch, plane = oh * ow;
         int rowsPer = Math.max(1, Math.min(oh, WG_POSITIONS / ow));
@@ -143,7 +144,17 @@ final class DirectConv {
                 int xi = xo + i * imageSize + r0 * w;
                 for (int f0 = 0; f0 < k; f0 += NR) {
                     int cols = Math.min(NR, k - f0);
-                    for (int t0 = 0; t0 < patch; t0 += MR) {
+                    int t0 = 0;
+                    // kernels 3 wide: 9 taps (three runs of three adjacent pixels) per tile
+                    for (; kw == 3 && t0 + 9 <= patch; t0 += 9) {
+                        int o0 = xi + off[t0], o1 = xi + off[t0 + 3], o2 = xi + off[t0 + 6];
+                        for (int oy = 0; oy < r1 - r0; oy++) {
+                            MicroKernel.multiplyRow3x3(ow, x, o0 + oy * w, o1 + oy * w, o2 + oy * w,
+                                    me.packedB, f0 * kc + oy * ow * NR, me.tile9);
+                            MicroKernel.store(me.tile9, 9, cols, 1f, 1f, me.partial, t0 * k + f0, k);
+                        }
+                    }
+                    for (; t0 < patch; t0 += MR) {
                         int rows = Math.min(MR, patch - t0);
                         for (int r = 0; r < MR; r++) taps[r] = xi + off[t0 + Math.min(r, rows - 1)];
                         for (int oy = 0; oy < r1 - r0; oy++) {

@@ -245,6 +245,55 @@ final class MicroKernel {
     }
 
     /**
+     * {@link #multiplyRow} for kernels 3 wide, nine taps at a time: three runs of three adjacent
+     * pixels, run s starting at {@code x[xs + p]}. tile (9, NR), rows NR apart; 18 accumulators.
+     */
+    static void multiplyRow3x3(int kc, float[] x, int x0, int x1, int x2, float[] b, int bo, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        FloatVector c80 = FloatVector.zero(S), c81 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x[x0 + p]);
+            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(S, x[x0 + p + 1]);
+            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(S, x[x0 + p + 2]);
+            c20 = v.fma(b0, c20); c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(S, x[x1 + p]);
+            c30 = v.fma(b0, c30); c31 = v.fma(b1, c31);
+            v = FloatVector.broadcast(S, x[x1 + p + 1]);
+            c40 = v.fma(b0, c40); c41 = v.fma(b1, c41);
+            v = FloatVector.broadcast(S, x[x1 + p + 2]);
+            c50 = v.fma(b0, c50); c51 = v.fma(b1, c51);
+            v = FloatVector.broadcast(S, x[x2 + p]);
+            c60 = v.fma(b0, c60); c61 = v.fma(b1, c61);
+            v = FloatVector.broadcast(S, x[x2 + p + 1]);
+            c70 = v.fma(b0, c70); c71 = v.fma(b1, c71);
+            v = FloatVector.broadcast(S, x[x2 + p + 2]);
+            c80 = v.fma(b0, c80); c81 = v.fma(b1, c81);
+            bo += NR;
+        }
+        c00.intoArray(tile, 0 * NR); c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
+        c80.intoArray(tile, 8 * NR); c81.intoArray(tile, 8 * NR + L);
+    }
+
+    /**
      * C[r][j] = tile[r][j] + bias[r] for the rows x cols corner of the tile (no bias when
      * {@code bias} is null), or max(0, that) with {@code relu}: the ReLU as max against a floor of
      * 0 or -infinity, so the vector code has no branch.
