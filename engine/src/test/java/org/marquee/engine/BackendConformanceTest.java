@@ -351,6 +351,8 @@ public abstract class BackendConformanceTest {
             {new ConvGeometry(5, 3, 70, 6, 3, 3, 1, 0), 5},      // one output row per image
             {new ConvGeometry(8, 9, 20, 5, 3, 3, 1, 1), 2},      // 72 taps, not a multiple of the vector panel
             {new ConvGeometry(20, 6, 45, 12, 3, 3, 1, 0), 2},    // rows ending in less than one vector
+            {new ConvGeometry(11, 7, 40, 6, 2, 3, 1, 0), 2},     // 66 taps: 3-wide runs that do not fill whole tiles
+            {new ConvGeometry(5, 8, 30, 7, 4, 4, 1, 1), 2},      // 80 taps, 4 wide
         };
         for (Object[] c : cases) convCase((ConvGeometry) c[0], (Integer) c[1], seed++);
     }
