@@ -152,7 +152,9 @@ final class FastKernels implements CpuKernels {
                 z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
                 z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
                 long u = (z ^ (z >>> 31)) >>> 40;
-                mask[mo + i] = u >= threshold ? keep : 0f;
+                // keep when u >= threshold, without a branch (taken at random, it mispredicts
+                // often): both are below 2^25, so the sign bit of u - threshold decides
+                mask[mo + i] = keep * (float) (1 - ((u - threshold) >>> 63));
             }
         });
     }
