@@ -41,7 +41,8 @@ final class Pooling {
      * Whether the pair-lane paths run (JDK 25 and later). On JDK 17 the other vector shapes they
      * create (256-bit floats and ints, 512-bit longs) make the Vector API's internal call sites
      * polymorphic, which slowed unrelated kernels (conv1's GEMM 2.7x) more than pooling gains; there
-     * forward deinterleaves columns with shuffles of full-width vectors and backward is the scalar loop. {@code -Dmarquee.cpu.pairLanes=true|false}
+     * forward deinterleaves columns with shuffles of full-width vectors and backward interleaves them
+     * back the same way ({@link #zip}). {@code -Dmarquee.cpu.pairLanes=true|false}
      * overrides.
      */
     static final boolean PAIR_LANES = System.getProperty("marquee.cpu.pairLanes") == null
@@ -68,6 +69,58 @@ final class Pooling {
     private static FloatVector half(float[] x, int at, boolean odd) {
         FloatVector a = FloatVector.fromArray(S, x, at), b = FloatVector.fromArray(S, x, at + L);
         return a.rearrange(odd ? ODD_LOW : EVEN_LOW).blend(b.rearrange(odd ? ODD_HIGH : EVEN_HIGH), HIGH);
+    }
+
+    /** Lanes 2i and 2i+1 take lane i (of the low or the high half): with a blend on ODD, two vectors interleave. */
+    private static final VectorShuffle<Float> ZIP_LOW = zip(0), ZIP_HIGH = zip(1);
+    private static final VectorMask<Float> ODD = COLUMN.compare(VectorOperators.EQ, 1f);
+
+    private static VectorShuffle<Float> zip(int upper) {
+        int[] map = new int[L];
+        for (int k = 0; k < L; k++) map[k] = upper * L / 2 + k / 2;
+        return VectorShuffle.fromArray(S, map, 0);
+    }
+
+    /**
+     * Backward for one row of windows on full-width vectors only (JDK 17, where the pair lanes are
+     * off): L windows at a time, each of the four corners' gradients selected by the winner code,
+     * then interleaved into the two input rows with shuffles. Overwrites dx; returns the first
+     * window not done.
+     */
+    private static int zip(float[] dy, int d, float[] arg, int a, int ow, float[] dx, int r0, int r1) {
+        int ox = 0;
+        for (; ox <= ow - L; ox += L) {
+            FloatVector g = FloatVector.fromArray(S, dy, d + ox), q = FloatVector.fromArray(S, arg, a + ox);
+            FloatVector zero = FloatVector.zero(S);
+            FloatVector g0 = zero.blend(g, q.compare(VectorOperators.EQ, 0f));
+            FloatVector g1 = zero.blend(g, q.compare(VectorOperators.EQ, 1f));
+            FloatVector g2 = zero.blend(g, q.compare(VectorOperators.EQ, 2f));
+            FloatVector g3 = zero.blend(g, q.compare(VectorOperators.EQ, 3f));
+            g0.rearrange(ZIP_LOW).blend(g1.rearrange(ZIP_LOW), ODD).intoArray(dx, r0 + 2 * ox);
+            g0.rearrange(ZIP_HIGH).blend(g1.rearrange(ZIP_HIGH), ODD).intoArray(dx, r0 + 2 * ox + L);
+            g2.rearrange(ZIP_LOW).blend(g3.rearrange(ZIP_LOW), ODD).intoArray(dx, r1 + 2 * ox);
+            g2.rearrange(ZIP_HIGH).blend(g3.rearrange(ZIP_HIGH), ODD).intoArray(dx, r1 + 2 * ox + L);
+        }
+        return ox;
+    }
+
+    /** {@link #zip}, adding into dx (a separate loop: no branch around vector code, for JDK 17). */
+    private static int zipAdd(float[] dy, int d, float[] arg, int a, int ow, float[] dx, int r0, int r1) {
+        int ox = 0;
+        for (; ox <= ow - L; ox += L) {
+            FloatVector g = FloatVector.fromArray(S, dy, d + ox), q = FloatVector.fromArray(S, arg, a + ox);
+            FloatVector zero = FloatVector.zero(S);
+            FloatVector g0 = zero.blend(g, q.compare(VectorOperators.EQ, 0f));
+            FloatVector g1 = zero.blend(g, q.compare(VectorOperators.EQ, 1f));
+            FloatVector g2 = zero.blend(g, q.compare(VectorOperators.EQ, 2f));
+            FloatVector g3 = zero.blend(g, q.compare(VectorOperators.EQ, 3f));
+            int o0 = r0 + 2 * ox, o1 = r1 + 2 * ox;
+            g0.rearrange(ZIP_LOW).blend(g1.rearrange(ZIP_LOW), ODD).add(FloatVector.fromArray(S, dx, o0)).intoArray(dx, o0);
+            g0.rearrange(ZIP_HIGH).blend(g1.rearrange(ZIP_HIGH), ODD).add(FloatVector.fromArray(S, dx, o0 + L)).intoArray(dx, o0 + L);
+            g2.rearrange(ZIP_LOW).blend(g3.rearrange(ZIP_LOW), ODD).add(FloatVector.fromArray(S, dx, o1)).intoArray(dx, o1);
+            g2.rearrange(ZIP_HIGH).blend(g3.rearrange(ZIP_HIGH), ODD).add(FloatVector.fromArray(S, dx, o1 + L)).intoArray(dx, o1 + L);
+        }
+        return ox;
     }
 
     /** Lane 2i of the result holds lane 2i+1 of v (odd lanes become 0). */
@@ -170,6 +223,7 @@ final class Pooling {
                     g0.intoArray(dx, r0 + 2 * ox);
                     g1.intoArray(dx, r1 + 2 * ox);
                 }
+                if (!PAIR_LANES) ox = accumulate ? zipAdd(dy, dyo + o, arg, ao + o, ow, dx, r0, r1) : zip(dy, dyo + o, arg, ao + o, ow, dx, r0, r1);
                 for (; ox < ow; ox++) {
                     if (!accumulate) dx[r0 + 2 * ox] = dx[r0 + 2 * ox + 1] = dx[r1 + 2 * ox] = dx[r1 + 2 * ox + 1] = 0f;
                     int q = (int) arg[ao + o + ox];
