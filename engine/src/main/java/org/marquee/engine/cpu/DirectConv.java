@@ -29,7 +29,9 @@ import org.marquee.engine.ConvGeometry;
  * stored.
  *
  * <p>All three split (image, block of output rows) units between the threads, handed out one at a
- * time; the weight gradient's threads each add into their own copy of dWᵀ, summed at the end.
+ * time; the weight gradient's units are summed in a fixed number of groups, each with its own
+ * copy of dWᵀ, added in group order at the end, so the result is the same for any thread count
+ * and any scheduling.
  */
 final class DirectConv {
     private static final int MR = MicroKernel.MR, NR = MicroKernel.NR, L = MicroKernel.L;
@@ -62,18 +64,37 @@ final class DirectConv {
         final float[] tile = new float[MR * NR];
         float[] panel = new float[0];
         float[] packedB = new float[0];
-        float[] partial = new float[0];
         /** The zero-padded dY rows one unit of the input gradient reads. */
         float[] padded = new float[0];
         final int[] taps = new int[MR];
         final float[] tile9 = new float[9 * NR];
-        /** This worker's share of the bias gradient. */
-        float[] biasSum = new float[0];
+    }
 
-        void clearBiasSum(int k) {
-            if (biasSum.length < k) biasSum = new float[k];
-            Arrays.fill(biasSum, 0, k, 0f);
+    /**
+     * The weight gradient's units are summed in CHUNKS fixed groups, whichever thread takes a group:
+     * the sums, and so the gradients, do not depend on the scheduling or the thread count.
+     */
+    private static final int CHUNKS = 8;
+    private final Chunk[] chunks = new Chunk[CHUNKS];
+
+    /** One group's partial dW (or dWᵀ) and bias gradient. */
+    private static final class Chunk {
+        float[] sums = new float[0];
+        float[] bias = new float[0];
+    }
+
+    /** Clears the partial sums of min(CHUNKS, units) groups for a dW of {@code size} and k filters; returns their count. */
+    private int chunks(int units, int size, int k) {
+        int used = Math.min(CHUNKS, units);
+        for (int ch = 0; ch < used; ch++) {
+            if (chunks[ch] == null) chunks[ch] = new Chunk();
+            Chunk c = chunks[ch];
+            if (c.sums.length < size) c.sums = new float[size];
+            if (c.bias.length < k) c.bias = new float[k];
+            Arrays.fill(c.sums, 0, size, 0f);
+            Arrays.fill(c.bias, 0, k, 0f);
         }
+        return used;
     }
 
     DirectConv(WorkerPool pool) {
@@ -110,7 +131,7 @@ final class DirectConv {
                 : weightGradRows(img, imgOff, imageSize, wp, off, g.kw(), dy, dyo, k, g.oh(), ow, n, dw, dwo);
         for (int f = 0; f < k; f++) {
             float sum = 0f;
-            for (int wk = 0; wk < used; wk++) sum += workers[wk].biasSum[f];
+            for (int ch = 0; ch < used; ch++) sum += chunks[ch].bias[f];
             db[dbo + f] += sum;
         }
     }
@@ -119,8 +140,8 @@ final class DirectConv {
      * The weight gradient computed transposed, dWᵀ (taps, K), so that only dY needs packing: for a
      * block of output rows, dYᵀ is packed in panels of NR filters, and the micro-kernel broadcasts
      * the image's values for MR taps straight from the image. Each worker adds into its own dWᵀ;
-     * they are transposed into dw at the end. Each worker also sums its units' dY into its bias
-     * share. Returns how many workers took part.
+     * they are transposed into dw at the end. Each group of units (a {@link Chunk}) also sums its
+     * dY into its bias share. Returns how many chunks were used.
      */
     private int weightGradRows(float[] x, int xo, int imageSize, int w, int[] off, int kw, float[] dy, int dyo,
                                 int k, int oh, int ow, int n, float[] dw, int dwo) {
@@ -129,37 +150,37 @@ final class DirectConv {
         int blocks = (oh + rowsPer - 1) / rowsPer, units = n * blocks;
         int kPad = VectorGemm.roundUp(k, NR);
         AtomicInteger next = new AtomicInteger();
-        int used = Math.min(units, workers.length);
-        pool.run(units, (wk, ws) -> {
+        int used = chunks(units, size, k);
+        pool.run(used, (wk, ws) -> {
             Worker me = workers[wk];
-            if (me.partial.length < size) me.partial = new float[size];
             if (me.packedB.length < kPad * rowsPer * ow) me.packedB = new float[kPad * rowsPer * ow];
-            Arrays.fill(me.partial, 0, size, 0f);
-            me.clearBiasSum(k);
             int[] taps = me.taps;
-            for (int u; (u = next.getAndIncrement()) < units; ) {
-                int i = u / blocks, r0 = (u % blocks) * rowsPer, r1 = Math.min(oh, r0 + rowsPer), kc = (r1 - r0) * ow;
-                packFiltersT(dy, dyo + i * k * plane + r0 * ow, plane, k, kc, me.packedB);
-                sumRows(dy, dyo + i * k * plane + r0 * ow, plane, k, kc, me.biasSum);
-                int xi = xo + i * imageSize + r0 * w;
-                for (int f0 = 0; f0 < k; f0 += NR) {
-                    int cols = Math.min(NR, k - f0);
-                    int t0 = 0;
-                    // kernels 3 wide: 9 taps (three runs of three adjacent pixels) per tile
-                    for (; kw == 3 && t0 + 9 <= patch; t0 += 9) {
-                        int o0 = xi + off[t0], o1 = xi + off[t0 + 3], o2 = xi + off[t0 + 6];
-                        for (int oy = 0; oy < r1 - r0; oy++) {
-                            MicroKernel.multiplyRow3x3(ow, x, o0 + oy * w, o1 + oy * w, o2 + oy * w,
-                                    me.packedB, f0 * kc + oy * ow * NR, me.tile9);
-                            MicroKernel.store(me.tile9, 9, cols, 1f, 1f, me.partial, t0 * k + f0, k);
+            for (int ch; (ch = next.getAndIncrement()) < used; ) {
+                Chunk part = chunks[ch];
+                for (int u = units * ch / used; u < units * (ch + 1) / used; u++) {
+                    int i = u / blocks, r0 = (u % blocks) * rowsPer, r1 = Math.min(oh, r0 + rowsPer), kc = (r1 - r0) * ow;
+                    packFiltersT(dy, dyo + i * k * plane + r0 * ow, plane, k, kc, me.packedB);
+                    sumRows(dy, dyo + i * k * plane + r0 * ow, plane, k, kc, part.bias);
+                    int xi = xo + i * imageSize + r0 * w;
+                    for (int f0 = 0; f0 < k; f0 += NR) {
+                        int cols = Math.min(NR, k - f0);
+                        int t0 = 0;
+                        // kernels 3 wide: 9 taps (three runs of three adjacent pixels) per tile
+                        for (; kw == 3 && t0 + 9 <= patch; t0 += 9) {
+                            int o0 = xi + off[t0], o1 = xi + off[t0 + 3], o2 = xi + off[t0 + 6];
+                            for (int oy = 0; oy < r1 - r0; oy++) {
+                                MicroKernel.multiplyRow3x3(ow, x, o0 + oy * w, o1 + oy * w, o2 + oy * w,
+                                        me.packedB, f0 * kc + oy * ow * NR, me.tile9);
+                                MicroKernel.store(me.tile9, 9, cols, 1f, 1f, part.sums, t0 * k + f0, k);
+                            }
                         }
-                    }
-                    for (; t0 < patch; t0 += MR) {
-                        int rows = Math.min(MR, patch - t0);
-                        for (int r = 0; r < MR; r++) taps[r] = xi + off[t0 + Math.min(r, rows - 1)];
-                        for (int oy = 0; oy < r1 - r0; oy++) {
-                            MicroKernel.multiplyRow(ow, x, taps, oy * w, me.packedB, f0 * kc + oy * ow * NR, me.tile);
-                            MicroKernel.store(me.tile, rows, cols, 1f, 1f, me.partial, t0 * k + f0, k);
+                        for (; t0 < patch; t0 += MR) {
+                            int rows = Math.min(MR, patch - t0);
+                            for (int r = 0; r < MR; r++) taps[r] = xi + off[t0 + Math.min(r, rows - 1)];
+                            for (int oy = 0; oy < r1 - r0; oy++) {
+                                MicroKernel.multiplyRow(ow, x, taps, oy * w, me.packedB, f0 * kc + oy * ow * NR, me.tile);
+                                MicroKernel.store(me.tile, rows, cols, 1f, 1f, part.sums, t0 * k + f0, k);
+                            }
                         }
                     }
                 }
@@ -168,7 +189,7 @@ final class DirectConv {
         for (int f = 0; f < k; f++) {
             for (int t = 0; t < patch; t++) {
                 float sum = 0f;
-                for (int wk = 0; wk < used; wk++) sum += workers[wk].partial[t * k + f];
+                for (int ch = 0; ch < used; ch++) sum += chunks[ch].sums[t * k + f];
                 dw[dwo + f * patch + t] += sum;
             }
         }
@@ -204,10 +225,10 @@ final class DirectConv {
         }
     }
 
-    /** dw += the partial sums of the first {@code used} workers. */
+    /** dw += the partial sums of the first {@code used} chunks, in chunk order. */
     private void addPartials(int used, int size, float[] dw, int dwo) {
-        for (int wk = 0; wk < used; wk++) {
-            float[] part = workers[wk].partial;
+        for (int ch = 0; ch < used; ch++) {
+            float[] part = chunks[ch].sums;
             int i = 0;
             for (; i <= size - L; i += L) {
                 FloatVector.fromArray(MicroKernel.S, dw, dwo + i).add(FloatVector.fromArray(MicroKernel.S, part, i)).intoArray(dw, dwo + i);
@@ -219,8 +240,8 @@ final class DirectConv {
     /**
      * The weight gradient as dot products along output rows, for kernels with few taps (conv1's
      * 27), where packing colsᵀ would cost as much as the arithmetic: a block of 4 filters x 3 taps
-     * keeps 12 vector sums over a block of rows, reading dY and the image in place. Each worker
-     * also sums its units' dY into its bias share. Returns how many workers took part.
+     * keeps 12 vector sums over a block of rows, reading dY and the image in place. Each group of
+     * units (a {@link Chunk}) also sums its dY into its bias share. Returns how many chunks were used.
      */
     private int weightGradDot(float[] x, int xo, int imageSize, int w, int[] off, float[] dy, int dyo,
                                int k, int oh, int ow, int n, float[] dw, int dwo) {
@@ -231,24 +252,23 @@ final class DirectConv {
         float[] keep = new float[2 * L];
         for (int l = 0; l < L; l++) { keep[l] = 1f; keep[L + l] = l >= L - ow % L ? 1f : 0f; }
         AtomicInteger next = new AtomicInteger();
-        int used = Math.min(units, workers.length);
-        pool.run(units, (wk, ws) -> {
-            Worker me = workers[wk];
-            if (me.partial.length < size) me.partial = new float[size];
-            Arrays.fill(me.partial, 0, size, 0f);
-            me.clearBiasSum(k);
-            for (int u; (u = next.getAndIncrement()) < units; ) {
-                int i = u / blocks, r0 = (u % blocks) * DOT_ROWS, r1 = Math.min(oh, r0 + DOT_ROWS);
-                int xi = xo + i * imageSize, di = dyo + i * k * plane;
-                sumRows(dy, di + r0 * ow, plane, k, (r1 - r0) * ow, me.biasSum);
-                for (int f = 0; f < k; f += 4) {
-                    for (int t = 0; t < patch; t += 3) {
-                        if (f + 4 <= k && t + 3 <= patch) {
-                            dot4x3(x, xi, w, off, t, dy, di + f * plane, plane, ow, r0, r1, keep, me.partial, f * patch + t, patch);
-                        } else {
-                            for (int ff = f; ff < Math.min(k, f + 4); ff++) {
-                                for (int tt = t; tt < Math.min(patch, t + 3); tt++) {
-                                    me.partial[ff * patch + tt] += dot(x, xi + off[tt], w, dy, di + ff * plane, ow, r0, r1, keep);
+        int used = chunks(units, size, k);
+        pool.run(used, (wk, ws) -> {
+            for (int ch; (ch = next.getAndIncrement()) < used; ) {
+                Chunk part = chunks[ch];
+                for (int u = units * ch / used; u < units * (ch + 1) / used; u++) {
+                    int i = u / blocks, r0 = (u % blocks) * DOT_ROWS, r1 = Math.min(oh, r0 + DOT_ROWS);
+                    int xi = xo + i * imageSize, di = dyo + i * k * plane;
+                    sumRows(dy, di + r0 * ow, plane, k, (r1 - r0) * ow, part.bias);
+                    for (int f = 0; f < k; f += 4) {
+                        for (int t = 0; t < patch; t += 3) {
+                            if (f + 4 <= k && t + 3 <= patch) {
+                                dot4x3(x, xi, w, off, t, dy, di + f * plane, plane, ow, r0, r1, keep, part.sums, f * patch + t, patch);
+                            } else {
+                                for (int ff = f; ff < Math.min(k, f + 4); ff++) {
+                                    for (int tt = t; tt < Math.min(patch, t + 3); tt++) {
+                                        part.sums[ff * patch + tt] += dot(x, xi + off[tt], w, dy, di + ff * plane, ow, r0, r1, keep);
+                                    }
                                 }
                             }
                         }

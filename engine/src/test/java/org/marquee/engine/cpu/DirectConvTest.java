@@ -1,0 +1,71 @@
+package org.marquee.engine.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.marquee.engine.ConvGeometry;
+import org.marquee.engine.Tensor;
+
+/** The cpu backend's convolution without columns: when it applies, and that its results do not depend on threads. */
+class DirectConvTest {
+
+    private static Tensor random(CpuBackend b, long seed, int... shape) {
+        Tensor t = b.allocate(shape);
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[t.intSize()];
+        for (int i = 0; i < v.length; i++) v[i] = (float) r.nextDouble(-1, 1);
+        b.upload(t, v);
+        return t;
+    }
+
+    /** dW, db, dx and y of one geometry on a backend with the given thread count, concatenated. */
+    private static float[] run(int threads, ConvGeometry g, int n) {
+        try (CpuBackend b = new CpuBackend(threads, false)) {
+            assertFalse(b.convNeedsColumns(g), "stride 1 convolves without columns");
+            Tensor x = random(b, 1, n, g.c(), g.h(), g.w()), w = random(b, 2, g.k(), g.patch());
+            Tensor bias = random(b, 3, g.k()), dy = random(b, 4, n, g.k(), g.oh(), g.ow());
+            Tensor y = b.allocate(n, g.k(), g.oh(), g.ow()), dx = b.allocate(n, g.c(), g.h(), g.w());
+            Tensor dw = b.allocate(g.k(), g.patch()), db = b.allocate(g.k());
+            b.conv2d(x, w, bias, g, n, y, null, true);
+            b.conv2dWeightGrad(x, dy, g, n, dw, db, null);
+            b.conv2dInputGrad(dy, w, g, n, dx, null);
+            float[][] parts = {dw.toFloats(), db.toFloats(), dx.toFloats(), y.toFloats()};
+            int size = 0;
+            for (float[] p : parts) size += p.length;
+            float[] all = new float[size];
+            int at = 0;
+            for (float[] p : parts) {
+                System.arraycopy(p, 0, all, at, p.length);
+                at += p.length;
+            }
+            return all;
+        }
+    }
+
+    @Test
+    void resultsAreBitIdenticalForAnyThreadCount() {
+        // the weight gradient sums many units; the grouping of those sums must not follow the threads
+        ConvGeometry[] gs = {
+            new ConvGeometry(16, 30, 40, 24, 3, 3, 1, 0),     // the 9-tap weight-gradient tiles
+            new ConvGeometry(3, 40, 50, 8, 3, 3, 1, 0),       // 27 taps: the dot-product weight gradient
+            new ConvGeometry(6, 20, 36, 10, 4, 4, 1, 1),      // 96 taps, 4 wide, padded
+        };
+        for (ConvGeometry g : gs) {
+            float[] one = run(1, g, 5);
+            assertArrayEquals(one, run(2, g, 5), "1 vs 2 threads: " + g);
+            assertArrayEquals(one, run(3, g, 5), "1 vs 3 threads: " + g);
+        }
+    }
+
+    @Test
+    void otherStridesAndTheSwitchUseColumns() {
+        try (CpuBackend b = new CpuBackend(2, false); CpuBackend scalar = new CpuBackend(1, true)) {
+            assertTrue(b.convNeedsColumns(new ConvGeometry(2, 9, 9, 3, 3, 3, 2, 0)), "stride 2");
+            assertTrue(b.convNeedsColumns(new ConvGeometry(2, 5, 5, 3, 1, 1, 1, 1)), "padding as large as the kernel");
+            assertTrue(scalar.convNeedsColumns(new ConvGeometry(2, 9, 9, 3, 3, 3, 1, 0)), "the scalar twin");
+        }
+    }
+}
