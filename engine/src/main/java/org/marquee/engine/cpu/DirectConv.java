@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.marquee.engine.ConvGeometry;
 
 /**
@@ -46,7 +47,7 @@ final class DirectConv {
     private static final int DOT_ROWS = 8;
     /** About this many positions (whole output rows) per unit of the weight gradient. */
     private static final int WG_POSITIONS = 256;
-    private static final jdk.incubator.vector.VectorSpecies<Float> S = MicroKernel.S;
+    private static final VectorSpecies<Float> S = MicroKernel.S;
 
     /** Stride 1, and padding smaller than the kernel (so the input gradient is a padded convolution). */
     static boolean supports(ConvGeometry g) {
@@ -107,9 +108,8 @@ final class DirectConv {
     synchronized void forward(float[] x, int xo, float[] w, int wo, float[] bias, int bo,
                               ConvGeometry g, int n, float[] y, int yo, boolean relu) {
         int p = g.pad(), hp = g.h() + 2 * p, wp = g.w() + 2 * p;
-        float[] src = x;
-        int so = xo;
-        if (p > 0) { src = pad(x, xo, n * g.c(), g.h(), g.w(), p, p); so = 0; }
+        float[] src = p > 0 ? pad(x, xo, n * g.c(), g.h(), g.w(), p, p) : x;    // padded into the workspace
+        int so = p > 0 ? 0 : xo;
         packedW = packWeights(w, wo, g.k(), g.patch(), packedW);
         int[] off = offsets(g.c(), hp, wp, g.kh(), g.kw());
         rows(src, so, g.c() * hp * wp, wp, off, g.kw(), packedW, g.k(), bias, bo, relu, y, yo, g.oh(), g.ow(), n);
@@ -119,16 +119,13 @@ final class DirectConv {
     synchronized void weightGrad(float[] x, int xo, float[] dy, int dyo, ConvGeometry g, int n,
                                  float[] dw, int dwo, float[] db, int dbo) {
         int p = g.pad(), hp = g.h() + 2 * p, wp = g.w() + 2 * p;
-        float[] src = x;
-        int so = xo;
-        if (p > 0) { src = pad(x, xo, n * g.c(), g.h(), g.w(), p, p); so = 0; }
-        float[] img = src;
-        int imgOff = so;
+        float[] src = p > 0 ? pad(x, xo, n * g.c(), g.h(), g.w(), p, p) : x;    // padded into the workspace
+        int so = p > 0 ? 0 : xo;
         int[] off = offsets(g.c(), hp, wp, g.kh(), g.kw());
         int k = g.k(), patch = g.patch(), ow = g.ow(), imageSize = g.c() * hp * wp;
         int used = patch <= DOT_MAX_PATCH && ow >= L
-                ? weightGradDot(img, imgOff, imageSize, wp, off, dy, dyo, k, g.oh(), ow, n, dw, dwo)
-                : weightGradRows(img, imgOff, imageSize, wp, off, g.kw(), dy, dyo, k, g.oh(), ow, n, dw, dwo);
+                ? weightGradDot(src, so, imageSize, wp, off, dy, dyo, k, g.oh(), ow, n, dw, dwo)
+                : weightGradRows(src, so, imageSize, wp, off, g.kw(), dy, dyo, k, g.oh(), ow, n, dw, dwo);
         for (int f = 0; f < k; f++) {
             float sum = 0f;
             for (int ch = 0; ch < used; ch++) sum += chunks[ch].bias[f];

@@ -104,25 +104,6 @@ final class Pooling {
         return ox;
     }
 
-    /** {@link #zip}, adding into dx (a separate loop: no branch around vector code, for JDK 17). */
-    private static int zipAdd(float[] dy, int d, float[] arg, int a, int ow, float[] dx, int r0, int r1) {
-        int ox = 0;
-        for (; ox <= ow - L; ox += L) {
-            FloatVector g = FloatVector.fromArray(S, dy, d + ox), q = FloatVector.fromArray(S, arg, a + ox);
-            FloatVector zero = FloatVector.zero(S);
-            FloatVector g0 = zero.blend(g, q.compare(VectorOperators.EQ, 0f));
-            FloatVector g1 = zero.blend(g, q.compare(VectorOperators.EQ, 1f));
-            FloatVector g2 = zero.blend(g, q.compare(VectorOperators.EQ, 2f));
-            FloatVector g3 = zero.blend(g, q.compare(VectorOperators.EQ, 3f));
-            int o0 = r0 + 2 * ox, o1 = r1 + 2 * ox;
-            g0.rearrange(ZIP_LOW).blend(g1.rearrange(ZIP_LOW), ODD).add(FloatVector.fromArray(S, dx, o0)).intoArray(dx, o0);
-            g0.rearrange(ZIP_HIGH).blend(g1.rearrange(ZIP_HIGH), ODD).add(FloatVector.fromArray(S, dx, o0 + L)).intoArray(dx, o0 + L);
-            g2.rearrange(ZIP_LOW).blend(g3.rearrange(ZIP_LOW), ODD).add(FloatVector.fromArray(S, dx, o1)).intoArray(dx, o1);
-            g2.rearrange(ZIP_HIGH).blend(g3.rearrange(ZIP_HIGH), ODD).add(FloatVector.fromArray(S, dx, o1 + L)).intoArray(dx, o1 + L);
-        }
-        return ox;
-    }
-
     /** Lane 2i of the result holds lane 2i+1 of v (odd lanes become 0). */
     private static FloatVector odd(FloatVector v) {
         return v.reinterpretAsLongs().lanewise(VectorOperators.LSHR, 32).reinterpretAsFloats();
@@ -223,7 +204,8 @@ final class Pooling {
                     g0.intoArray(dx, r0 + 2 * ox);
                     g1.intoArray(dx, r1 + 2 * ox);
                 }
-                if (!PAIR_LANES) ox = accumulate ? zipAdd(dy, dyo + o, arg, ao + o, ow, dx, r0, r1) : zip(dy, dyo + o, arg, ao + o, ow, dx, r0, r1);
+                // (accumulating, which training does not use, stays on the scalar loop below)
+                if (!PAIR_LANES && !accumulate) ox = zip(dy, dyo + o, arg, ao + o, ow, dx, r0, r1);
                 for (; ox < ow; ox++) {
                     if (!accumulate) dx[r0 + 2 * ox] = dx[r0 + 2 * ox + 1] = dx[r1 + 2 * ox] = dx[r1 + 2 * ox + 1] = 0f;
                     int q = (int) arg[ao + o + ox];
