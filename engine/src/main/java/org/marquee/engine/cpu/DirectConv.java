@@ -46,7 +46,7 @@ final class DirectConv {
     /** Output rows per unit of the dot-product weight gradient. */
     private static final int DOT_ROWS = 8;
     /** About this many positions (whole output rows) per unit of the weight gradient. */
-    private static final int WG_POSITIONS = 256;
+    private static final int WG_POSITIONS = 512;
     private static final VectorSpecies<Float> S = MicroKernel.S;
 
     /** Stride 1, and padding smaller than the kernel (so the input gradient is a padded convolution). */
@@ -150,34 +150,32 @@ final class DirectConv {
         int used = chunks(units, size, k);
         pool.run(used, (wk, ws) -> {
             Worker me = workers[wk];
-            if (me.packedB.length < kPad * rowsPer * ow) me.packedB = new float[kPad * rowsPer * ow];
+            int most = (rowsPer - 1) * w + ow;
+            if (me.packedB.length < kPad * most) me.packedB = new float[kPad * most];
             int[] taps = me.taps;
             for (int ch; (ch = next.getAndIncrement()) < used; ) {
                 Chunk part = chunks[ch];
                 for (int u = units * ch / used; u < units * (ch + 1) / used; u++) {
-                    int i = u / blocks, r0 = (u % blocks) * rowsPer, r1 = Math.min(oh, r0 + rowsPer), kc = (r1 - r0) * ow;
-                    packFiltersT(dy, dyo + i * k * plane + r0 * ow, plane, k, kc, me.packedB);
-                    sumRows(dy, dyo + i * k * plane + r0 * ow, plane, k, kc, part.bias);
+                    int i = u / blocks, r0 = (u % blocks) * rowsPer, r1 = Math.min(oh, r0 + rowsPer);
+                    // the unit's rows as one run of positions, w apart per row: kc = positions (row, col)
+                    // with col < w, the last row cut at ow; the columns col >= ow hold zeros in dYᵀ
+                    int kc = (r1 - r0 - 1) * w + ow, d0 = dyo + i * k * plane + r0 * ow;
+                    packFiltersT(dy, d0, plane, k, r1 - r0, ow, w, me.packedB);
+                    sumRows(dy, d0, plane, k, (r1 - r0) * ow, part.bias);
                     int xi = xo + i * imageSize + r0 * w;
                     for (int f0 = 0; f0 < k; f0 += NR) {
-                        int cols = Math.min(NR, k - f0);
-                        int t0 = 0;
+                        int cols = Math.min(NR, k - f0), t0 = 0;
                         // kernels 3 wide: 9 taps (three runs of three adjacent pixels) per tile
                         for (; kw == 3 && t0 + 9 <= patch; t0 += 9) {
-                            int o0 = xi + off[t0], o1 = xi + off[t0 + 3], o2 = xi + off[t0 + 6];
-                            for (int oy = 0; oy < r1 - r0; oy++) {
-                                MicroKernel.multiplyRow3x3(ow, x, o0 + oy * w, o1 + oy * w, o2 + oy * w,
-                                        me.packedB, f0 * kc + oy * ow * NR, me.tile9);
-                                MicroKernel.store(me.tile9, 9, cols, 1f, 1f, part.sums, t0 * k + f0, k);
-                            }
+                            MicroKernel.multiplyRow3x3(kc, x, xi + off[t0], xi + off[t0 + 3], xi + off[t0 + 6],
+                                    me.packedB, f0 * kc, me.tile9);
+                            MicroKernel.store(me.tile9, 9, cols, 1f, 1f, part.sums, t0 * k + f0, k);
                         }
                         for (; t0 < patch; t0 += MR) {
                             int rows = Math.min(MR, patch - t0);
                             for (int r = 0; r < MR; r++) taps[r] = xi + off[t0 + Math.min(r, rows - 1)];
-                            for (int oy = 0; oy < r1 - r0; oy++) {
-                                MicroKernel.multiplyRow(ow, x, taps, oy * w, me.packedB, f0 * kc + oy * ow * NR, me.tile);
-                                MicroKernel.store(me.tile, rows, cols, 1f, 1f, part.sums, t0 * k + f0, k);
-                            }
+                            MicroKernel.multiplyRow(kc, x, taps, 0, me.packedB, f0 * kc, me.tile);
+                            MicroKernel.store(me.tile, rows, cols, 1f, 1f, part.sums, t0 * k + f0, k);
                         }
                     }
                 }
@@ -205,16 +203,24 @@ final class DirectConv {
         }
     }
 
-    /** dYᵀ for kc consecutive positions in panels of NR filters: panel f0/NR, step q holds dY[f0..f0+NR)[q]. */
-    private static void packFiltersT(float[] dy, int src, int plane, int k, int kc, float[] dst) {
+    /**
+     * dYᵀ for {@code rows} output rows of ow positions, in panels of NR filters, laid out w
+     * positions per row: step q = r*w + col of panel f0/NR holds dY[f0..f0+NR)[r][col], and 0 for
+     * the w - ow steps between rows (so they add nothing); kc = (rows-1)*w + ow steps per panel.
+     */
+    private static void packFiltersT(float[] dy, int src, int plane, int k, int rows, int ow, int w, float[] dst) {
+        int kc = (rows - 1) * w + ow;
         for (int f0 = 0; f0 < k; f0 += NR) {
             int cols = Math.min(NR, k - f0), d = f0 * kc;
-            for (int qq = 0; qq < kc; qq += 64) {
-                int qe = Math.min(kc, qq + 64);
-                for (int f = 0; f < cols; f++) {
-                    int s = src + (f0 + f) * plane;
-                    for (int q = qq, o = d + qq * NR + f; q < qe; q++, o += NR) dst[o] = dy[s + q];
+            for (int r = 0; r < rows; r++) {
+                for (int cc = 0; cc < ow; cc += 64) {
+                    int ce = Math.min(ow, cc + 64);
+                    for (int f = 0; f < cols; f++) {
+                        int s = src + (f0 + f) * plane + r * ow;
+                        for (int q = cc, o = d + (r * w + cc) * NR + f; q < ce; q++, o += NR) dst[o] = dy[s + q];
+                    }
                 }
+                if (r < rows - 1) Arrays.fill(dst, d + (r * w + ow) * NR, d + (r + 1) * w * NR, 0f);
             }
             if (cols < NR) {
                 for (int q = 0; q < kc; q++) Arrays.fill(dst, d + q * NR + cols, d + (q + 1) * NR, 0f);
