@@ -15,8 +15,9 @@ import org.marquee.engine.nn.Sequential;
 /**
  * CPU time per backend primitive and shape in the poster model's training step at batch 32,
  * summed over {@code repeats} steps after {@code warmups} unrecorded ones and printed as
- * milliseconds per step, largest first. Usage: {@code java --add-modules=jdk.incubator.vector -cp
- * benchmarks.jar org.marquee.bench.CpuModelProfile [threads] [warmups] [repeats]}.
+ * milliseconds per step, largest first; with {@code forward} as fourth argument, the inference
+ * forward pass alone. Usage: {@code java --add-modules=jdk.incubator.vector -cp benchmarks.jar
+ * org.marquee.bench.CpuModelProfile [threads] [warmups] [repeats] [step|forward]}.
  */
 public final class CpuModelProfile {
     private CpuModelProfile() {}
@@ -25,6 +26,7 @@ public final class CpuModelProfile {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int warmups = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        boolean forwardOnly = args.length > 3 && args[3].equals("forward");
         int batch = 32;
         try (CpuBackend cpu = new CpuBackend(threads)) {
             ProfilingBackend backend = new ProfilingBackend(cpu);
@@ -44,12 +46,16 @@ public final class CpuModelProfile {
             for (int s = 0; s < warmups + repeats; s++) {
                 if (s == warmups) backend.reset();
                 long c0 = CpuTime.nanos(), w0 = System.nanoTime();
-                model.setStep(model.step() + 1);
-                model.zeroGradients();
-                Tensor logits = model.forward(images, true);
-                Loss.sigmoidCrossEntropy(backend, logits, targets, grad);
-                model.backward(grad);
-                adam.step(model.parameters(), model.gradients());
+                if (forwardOnly) {
+                    model.forward(images, false);
+                } else {
+                    model.setStep(model.step() + 1);
+                    model.zeroGradients();
+                    Tensor logits = model.forward(images, true);
+                    Loss.sigmoidCrossEntropy(backend, logits, targets, grad);
+                    model.backward(grad);
+                    adam.step(model.parameters(), model.gradients());
+                }
                 if (s >= warmups) {
                     total += CpuTime.nanos() - c0;
                     wallTotal += System.nanoTime() - w0;
@@ -58,7 +64,7 @@ public final class CpuModelProfile {
             List<Map.Entry<String, long[]>> rows = new ArrayList<>(backend.totals().entrySet());
             rows.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
             double perStep = total / 1e6 / threads / repeats;
-            System.out.printf("training step: %.1f ms CPU time / %d threads per step%n", perStep, threads);
+            System.out.printf((forwardOnly ? "forward" : "training step") + ": %.1f ms CPU time / %d threads per step%n", perStep, threads);
             double sum = 0;
             double wallSum = 0;
             System.out.println("  cpu/thr   share      wall  calls  primitive");

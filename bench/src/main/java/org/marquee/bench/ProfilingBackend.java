@@ -63,6 +63,11 @@ final class ProfilingBackend implements Backend {
         if (inner.convNeedsColumns(g)) { Backend.super.conv2d(x, w, b, g, n, y, cols, relu); return; }
         timed("conv2d " + g.c() + "x" + g.h(), () -> inner.conv2d(x, w, b, g, n, y, cols, relu));
     }
+    @Override public void conv2dMaxPool(Tensor x, Tensor w, Tensor b, ConvGeometry g, int n, Tensor y, Tensor cols,
+                                        boolean relu, Tensor pooled, Tensor argmax) {
+        if (inner.convNeedsColumns(g)) { Backend.super.conv2dMaxPool(x, w, b, g, n, y, cols, relu, pooled, argmax); return; }
+        timed("conv2d+maxPool " + g.c() + "x" + g.h(), () -> inner.conv2dMaxPool(x, w, b, g, n, y, cols, relu, pooled, argmax));
+    }
     @Override public void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor db, Tensor cols) {
         if (inner.convNeedsColumns(g)) { Backend.super.conv2dWeightGrad(x, dy, g, n, dw, db, cols); return; }
         timed("conv2dWeightGrad " + g.c() + "x" + g.h(), () -> inner.conv2dWeightGrad(x, dy, g, n, dw, db, cols));

@@ -96,6 +96,17 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * {@link #conv2d}, then 2x2 max pooling of y (as {@link #maxPool2x2} over n*K planes of OH x OW)
+     * into {@code pooled} and {@code argmax} (n, K, OH/2, OW/2). y is written too: the backward
+     * passes need it. A backend may pool each block of output rows while it is still in cache.
+     */
+    default void conv2dMaxPool(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols,
+                               boolean relu, Tensor pooled, Tensor argmax) {
+        conv2d(x, w, bias, g, n, y, cols, relu);
+        maxPool2x2(y, n * g.k(), g.oh(), g.ow(), pooled, argmax);
+    }
+
+    /**
      * The weight and bias gradients, accumulated: {@code dw += sum over i < n of dy[i] · im2col(x[i])ᵀ}
      * with dw (K, C*KH*KW), and {@code db[k] += sum over images and positions of dy[i][k]}.
      */

@@ -319,6 +319,7 @@ public abstract class BackendConformanceTest {
         for (int i = 0; i < rectified.length; i++) {
             if (!(rectified[i] >= 0)) fail("conv2d + ReLU " + g + ": element " + i + " is " + rectified[i]);
         }
+        if (g.oh() >= 2 && g.ow() >= 2) poolAfterConv(g, n, x, w, bias, fastCols, refCols, seed + 9);
 
         Tensor[] dy = pair(random(seed + 4, n * out), 6, n, g.k(), g.oh(), g.ow());
         Tensor[] dw = pair(random(seed + 5, wsize), 7, g.k(), g.patch());
@@ -332,6 +333,27 @@ public abstract class BackendConformanceTest {
         fast.conv2dInputGrad(dy[0], w[0], g, n, dx[0], fastCols);
         ref.conv2dInputGrad(dy[1], w[1], g, n, dx[1], refCols);
         assertConvClose("conv2dInputGrad " + g + " n=" + n, dx[0], dx[1], g.k() * g.kh() * g.kw());
+    }
+
+    /**
+     * conv2dMaxPool (with ReLU): y as conv2d's, pooled close to the reference's, and pooled and
+     * winners exactly those of maxPool2x2 over the backend's own y (ties follow the same rule).
+     */
+    private void poolAfterConv(ConvGeometry g, int n, Tensor[] x, Tensor[] w, Tensor[] bias, Tensor fastCols,
+                               Tensor refCols, long seed) {
+        int out = g.k() * g.positions(), o = n * g.k() * (g.oh() / 2) * (g.ow() / 2);
+        Tensor[] y = pair(random(seed, n * out), 2, n, g.k(), g.oh(), g.ow());
+        Tensor[] pooled = pair(random(seed + 1, o), 3, o), arg = pair(random(seed + 2, o), 1, o);
+        fast.conv2dMaxPool(x[0], w[0], bias[0], g, n, y[0], fastCols, true, pooled[0], arg[0]);
+        ref.conv2dMaxPool(x[1], w[1], bias[1], g, n, y[1], refCols, true, pooled[1], arg[1]);
+        String what = "conv2dMaxPool " + g + " n=" + n;
+        assertConvClose(what + " y", y[0], y[1], g.patch());
+        assertConvClose(what + " pooled", pooled[0], pooled[1], g.patch());
+        assertGuards(what + " argmax", arg[0]);
+        Tensor ownPooled = fast.allocate(o), ownArg = fast.allocate(o);
+        fast.maxPool2x2(y[0], n * g.k(), g.oh(), g.ow(), ownPooled, ownArg);
+        assertArrayEquals(ownPooled.toFloats(), pooled[0].toFloats(), what + ": pooled vs maxPool2x2 of y");
+        assertArrayEquals(ownArg.toFloats(), arg[0].toFloats(), what + ": winners vs maxPool2x2 of y");
     }
 
     @Test

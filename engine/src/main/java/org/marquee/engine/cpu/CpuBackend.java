@@ -163,7 +163,21 @@ public final class CpuBackend implements Backend {
         if (convNeedsColumns(g)) { Backend.super.conv2d(x, w, bias, g, n, y, cols, relu); return; }
         requireConv(g, n, x, w, y);
         requireSize("conv bias", bias, g.k());
-        conv.forward(data(x), off(x), data(w), off(w), data(bias), off(bias), g, n, data(y), off(y), relu);
+        conv.forward(data(x), off(x), data(w), off(w), data(bias), off(bias), g, n, data(y), off(y), relu,
+                null, 0, null, 0);
+    }
+
+    @Override
+    public void conv2dMaxPool(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols,
+                              boolean relu, Tensor pooled, Tensor argmax) {
+        if (convNeedsColumns(g)) { Backend.super.conv2dMaxPool(x, w, bias, g, n, y, cols, relu, pooled, argmax); return; }
+        requireConv(g, n, x, w, y);
+        requireSize("conv bias", bias, g.k());
+        long out = (long) n * g.k() * (g.oh() / 2) * (g.ow() / 2);
+        requireSize("maxPool y", pooled, out);
+        requireSize("maxPool argmax", argmax, out);
+        conv.forward(data(x), off(x), data(w), off(w), data(bias), off(bias), g, n, data(y), off(y), relu,
+                data(pooled), off(pooled), data(argmax), off(argmax));
     }
 
     @Override

@@ -36,7 +36,7 @@ import org.marquee.engine.ConvGeometry;
  */
 final class DirectConv {
     private static final int MR = MicroKernel.MR, NR = MicroKernel.NR, L = MicroKernel.L;
-    /** Output rows per unit of forward work. */
+    /** Output rows per unit of forward work; even, so that a unit holds whole 2x2 pooling windows. */
     private static final int ROWS = 4;
     /** Output rows per unit of the input gradient. */
     private static final int IG_ROWS = 8;
@@ -104,15 +104,21 @@ final class DirectConv {
         for (int i = 0; i < workers.length; i++) workers[i] = new Worker();
     }
 
-    /** y (n, K, OH, OW) = W (K, C*KH*KW) convolved with x (n, C, H, W), plus bias (K); then max(0, y) with {@code relu}. */
+    /**
+     * y (n, K, OH, OW) = W (K, C*KH*KW) convolved with x (n, C, H, W), plus bias (K); then max(0, y)
+     * with {@code relu}; then, unless {@code pooled} is null, y max-pooled 2x2 into pooled and
+     * argmax (n, K, OH/2, OW/2) block by block of rows, while they are in cache.
+     */
     synchronized void forward(float[] x, int xo, float[] w, int wo, float[] bias, int bo,
-                              ConvGeometry g, int n, float[] y, int yo, boolean relu) {
+                              ConvGeometry g, int n, float[] y, int yo, boolean relu,
+                              float[] pooled, int po, float[] argmax, int ao) {
         int p = g.pad(), hp = g.h() + 2 * p, wp = g.w() + 2 * p;
         float[] src = p > 0 ? pad(x, xo, n * g.c(), g.h(), g.w(), p, p) : x;    // padded into the workspace
         int so = p > 0 ? 0 : xo;
         packedW = packWeights(w, wo, g.k(), g.patch(), packedW);
         int[] off = offsets(g.c(), hp, wp, g.kh(), g.kw());
-        rows(src, so, g.c() * hp * wp, wp, off, g.kw(), packedW, g.k(), bias, bo, relu, y, yo, g.oh(), g.ow(), n);
+        rows(src, so, g.c() * hp * wp, wp, off, g.kw(), packedW, g.k(), bias, bo, relu, y, yo, g.oh(), g.ow(), n,
+                pooled, po, argmax, ao);
     }
 
     /** dw (K, C*KH*KW) += Σ over images of dy[i] (K, OH*OW) · im2col(x[i])ᵀ, and db (K) += Σ of dy[i][k]. */
@@ -392,9 +398,13 @@ final class DirectConv {
         });
     }
 
-    /** The forward pass's loop: out[i][m][oy][ox] for (image, block of rows) units taken in turn by the threads. */
+    /**
+     * The forward pass's loop: out[i][m][oy][ox] for (image, block of ROWS rows) units taken in turn
+     * by the threads; with {@code pooled}, each unit then max-pools the pairs of rows it computed.
+     */
     private void rows(float[] src, int so, int srcImage, int srcW, int[] off, int kw, float[] pa, int m,
-                      float[] bias, int bo, boolean relu, float[] out, int oo, int oh, int ow, int n) {
+                      float[] bias, int bo, boolean relu, float[] out, int oo, int oh, int ow, int n,
+                      float[] pooled, int po, float[] argmax, int ao) {
         int blocks = (oh + ROWS - 1) / ROWS, units = n * blocks, outImage = m * oh * ow;
         int[] runs = runs(off, kw);
         AtomicInteger next = new AtomicInteger();
@@ -405,6 +415,14 @@ final class DirectConv {
                 int i = u / blocks, r0 = (u % blocks) * ROWS, r1 = Math.min(oh, r0 + ROWS);
                 for (int oy = r0; oy < r1; oy++) {
                     row(src, so + i * srcImage + oy * srcW, off, runs, pa, m, bias, bo, relu, out, oo + i * outImage + oy * ow, oh * ow, ow, me);
+                }
+                if (pooled != null) {
+                    // ROWS is even, so the unit holds whole windows: pooled rows r0/2 .. r1/2 (an odd last row is dropped)
+                    int ph = oh / 2, pw = ow / 2, pr0 = r0 / 2, pr = Math.min(ph, r1 / 2) - pr0;
+                    for (int f = 0; f < m && pr > 0; f++) {
+                        int plane = i * m + f, at = plane * ph * pw + pr0 * pw;
+                        Pooling.forward(out, oo + plane * oh * ow + r0 * ow, 1, 2 * pr, ow, pooled, po + at, argmax, ao + at);
+                    }
                 }
             }
         });

@@ -35,6 +35,7 @@ public final class Conv2d implements Layer {
     private Tensor x;                               // (N, C, H, W): the last forward input
     private int batch;
     private boolean fusedRelu;                      // the next layer is an in-place ReLU applied here
+    private MaxPool2d fusedPool;                    // the max pooling after it (and its ReLU) computed here, or null
 
     Conv2d(LayerContext ctx, String name, int[] inputShape, int filters, int kh, int kw, int stride, int pad) {
         this.backend = ctx.backend();
@@ -81,6 +82,14 @@ public final class Conv2d implements Layer {
      */
     void fuseRelu(boolean on) { fusedRelu = on; }
 
+    /**
+     * Computes the 2x2 max pooling that follows this layer (after its fused ReLU, if any) as part of
+     * the forward convolution, block by block of rows while they are in cache; y is still written,
+     * for the backward passes. Set by {@link Sequential#setFusion}; {@code pool} then only passes
+     * its output on and does its backward pass. Null turns it off.
+     */
+    void fusePool(MaxPool2d pool) { fusedPool = pool; }
+
     /** The column workspace when the backend needs one for this geometry, else null. */
     private Tensor columns() { return backend.convNeedsColumns(g) ? cols.get() : null; }
 
@@ -89,7 +98,12 @@ public final class Conv2d implements Layer {
         int n = LayerChecks.batchOf(name, "input", input, inputShape);
         Tensor out = y.forBatch(n);                                          // (N, K, OH, OW)
         Tensor w2 = weights.value().reshape(g.k(), g.patch());               // (K, C*KH*KW)
-        backend.conv2d(input, w2, bias.value(), g, n, out, columns(), fusedRelu);
+        if (fusedPool == null) {
+            backend.conv2d(input, w2, bias.value(), g, n, out, columns(), fusedRelu);
+        } else {
+            backend.conv2dMaxPool(input, w2, bias.value(), g, n, out, columns(), fusedRelu,
+                    fusedPool.output(n), fusedPool.winners(n));
+        }
         x = input;
         batch = n;
         return out;

@@ -20,6 +20,7 @@ public final class MaxPool2d implements Layer {
     private final Buffers.PerBatch argmax;    // (N, C, H/2, W/2), window positions 0..3
     private final Buffers.PerBatch dx;        // (N, C, H, W), null when nothing before needs it
     private int batch;
+    private boolean applied;                  // the Conv2D before pools its own output (Conv2d.fusePool)
 
     MaxPool2d(LayerContext ctx, String name, int[] inputShape) {
         this.backend = ctx.backend();
@@ -40,11 +41,22 @@ public final class MaxPool2d implements Layer {
     @Override public int[] outputShape() { return outputShape.clone(); }
     @Override public int parameterCount() { return 0; }
 
+    /** The output buffer for batch n, which a fused Conv2D writes. */
+    Tensor output(int n) { return y.forBatch(n); }
+
+    /** The winners buffer for batch n, which a fused Conv2D writes. */
+    Tensor winners(int n) { return argmax.forBatch(n); }
+
+    /** Whether the Conv2D before computes this pooling in its forward pass (then forward only passes its result on). */
+    public boolean fused() { return applied; }
+
+    void markApplied(boolean on) { applied = on; }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         int n = LayerChecks.batchOf(name, "input", x, inputShape);
         Tensor out = y.forBatch(n);
-        backend.maxPool2x2(x, n * inputShape[0], inputShape[1], inputShape[2], out, argmax.forBatch(n));
+        if (!applied) backend.maxPool2x2(x, n * inputShape[0], inputShape[1], inputShape[2], out, argmax.forBatch(n));
         batch = n;
         return out;
     }

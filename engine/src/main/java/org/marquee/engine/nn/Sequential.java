@@ -50,16 +50,24 @@ public final class Sequential implements AutoCloseable {
     public List<Layer> layers() { return layers; }
 
     /**
-     * Whether each Conv2D followed by an in-place ReLU applies that ReLU as it writes its output
-     * (on after {@link Builder#build}): one pass over the activations fewer, the same results.
-     * Off, every layer computes its own output, e.g. to inspect a convolution's values before the
-     * ReLU.
+     * Whether each Conv2D followed by an in-place ReLU applies that ReLU as it writes its output,
+     * and one followed (after that ReLU, if any) by a 2x2 max pooling pools its output while it is
+     * still in cache (on after {@link Builder#build}): passes over the activations fewer, the same
+     * results. Off, every layer computes its own output, e.g. to inspect a convolution's values
+     * before the ReLU.
      */
     public void setFusion(boolean on) {
-        for (int i = 0; i + 1 < layers.size(); i++) {
-            if (layers.get(i) instanceof Conv2d conv && layers.get(i + 1) instanceof ReLU relu && relu.inPlace()) {
+        for (int i = 0; i < layers.size(); i++) {
+            if (!(layers.get(i) instanceof Conv2d conv)) continue;
+            int next = i + 1;
+            if (next < layers.size() && layers.get(next) instanceof ReLU relu && relu.inPlace()) {
                 conv.fuseRelu(on);
                 relu.markApplied(on);
+                next++;
+            }
+            if (next < layers.size() && layers.get(next) instanceof MaxPool2d pool) {
+                conv.fusePool(on ? pool : null);
+                pool.markApplied(on);
             }
         }
         fusion = on;

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.marquee.engine.Backend;
 import org.marquee.engine.Tensor;
+import org.marquee.engine.cpu.CpuBackend;
 import org.marquee.engine.reference.ReferenceBackend;
 
 class SequentialTest {
@@ -56,6 +57,35 @@ class SequentialTest {
 
         Sequential last = Sequential.builder(ref, 1, 5, 5).conv2d(2, 3).relu().build(1);
         assertFalse(((ReLU) last.layers().get(1)).fused(), "the last layer's output is the caller's: not in place, not fused");
+    }
+
+    @Test
+    void poolingAfterConvolutionIsComputedByTheConvolutionWithTheSameResults() {
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            // odd sizes: 17x23 -> conv 15x21 (odd rows and columns dropped by the pooling) -> 7x10
+            Sequential m = Sequential.builder(cpu, 3, 17, 23).withInputGradient()
+                    .conv2d(9, 3).relu().maxPool2x2().conv2d(5, 3).maxPool2x2()
+                    .flatten().dense(4).build(5);
+            MaxPool2d first = (MaxPool2d) m.layers().get(2), second = (MaxPool2d) m.layers().get(4);
+            assertTrue(first.fused() && second.fused(), "after conv + ReLU and after a bare conv");
+            Tensor x = TestTensors.uniform(cpu, 4, 3, 3, 17, 23);
+            Tensor dy = TestTensors.uniform(cpu, 5, 3, 4);
+            float[][] fused = forwardBackward(m, x, dy);
+            m.setFusion(false);
+            assertFalse(first.fused() || second.fused());
+            float[][] plain = forwardBackward(m, x, dy);
+            String[] what = {"logits", "first pooling", "winners", "parameter gradients", "input gradient"};
+            for (int i = 0; i < what.length; i++) assertArrayEquals(plain[i], fused[i], what[i]);
+        }
+    }
+
+    private static float[][] forwardBackward(Sequential m, Tensor x, Tensor dy) {
+        m.zeroGradients();
+        float[] logits = m.forward(x, true).toFloats();
+        MaxPool2d pool = (MaxPool2d) m.layers().get(2);
+        float[] pooled = pool.output(3).toFloats(), winners = pool.winners(3).toFloats();
+        m.backward(dy);
+        return new float[][] {logits, pooled, winners, m.gradients().toFloats(), m.inputGradient().toFloats()};
     }
 
     @Test
