@@ -59,13 +59,14 @@ final class ProfilingBackend implements Backend {
     @Override public void im2col(Tensor image, ConvGeometry g, Tensor cols) { timed("im2col " + g.c() + "x" + g.h(), () -> inner.im2col(image, g, cols)); }
     @Override public void col2imAdd(Tensor cols, ConvGeometry g, Tensor image) { timed("col2im " + g.c() + "x" + g.h(), () -> inner.col2imAdd(cols, g, image)); }
     @Override public boolean convNeedsColumns(ConvGeometry g) { return inner.convNeedsColumns(g); }
+    @Override public boolean conv2dMaxPoolNeedsOutput(ConvGeometry g) { return inner.conv2dMaxPoolNeedsOutput(g); }
     @Override public void conv2d(Tensor x, Tensor w, Tensor b, ConvGeometry g, int n, Tensor y, Tensor cols, boolean relu) {
         if (inner.convNeedsColumns(g)) { Backend.super.conv2d(x, w, b, g, n, y, cols, relu); return; }
         timed("conv2d " + g.c() + "x" + g.h(), () -> inner.conv2d(x, w, b, g, n, y, cols, relu));
     }
     @Override public void conv2dMaxPool(Tensor x, Tensor w, Tensor b, ConvGeometry g, int n, Tensor y, Tensor cols,
                                         boolean relu, Tensor pooled, Tensor argmax) {
-        if (inner.convNeedsColumns(g)) { Backend.super.conv2dMaxPool(x, w, b, g, n, y, cols, relu, pooled, argmax); return; }
+        if (inner.convNeedsColumns(g) && y != null) { Backend.super.conv2dMaxPool(x, w, b, g, n, y, cols, relu, pooled, argmax); return; }
         timed("conv2d+maxPool " + g.c() + "x" + g.h(), () -> inner.conv2dMaxPool(x, w, b, g, n, y, cols, relu, pooled, argmax));
     }
     @Override public void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor db, Tensor cols) {

@@ -96,9 +96,18 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Whether {@link #conv2dMaxPool} needs the full output y for this geometry. When false it
+     * accepts {@code null} there and keeps each block of y only while it pools it: a model whose
+     * Conv2D (and ReLU) feeds a max pooling needs y for nothing else, as the pooling's backward
+     * pass finds its winners in argmax and the ReLU's mask in the pooled values. The default needs it.
+     */
+    default boolean conv2dMaxPoolNeedsOutput(ConvGeometry g) { return true; }
+
+    /**
      * {@link #conv2d}, then 2x2 max pooling of y (as {@link #maxPool2x2} over n*K planes of OH x OW)
-     * into {@code pooled} and {@code argmax} (n, K, OH/2, OW/2). y is written too: the backward
-     * passes need it. A backend may pool each block of output rows while it is still in cache.
+     * into {@code pooled} and {@code argmax} (n, K, OH/2, OW/2). y is written too, unless it is
+     * null, which is allowed where {@link #conv2dMaxPoolNeedsOutput} is false. A backend may pool
+     * each block of output rows while it is still in cache.
      */
     default void conv2dMaxPool(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols,
                                boolean relu, Tensor pooled, Tensor argmax) {

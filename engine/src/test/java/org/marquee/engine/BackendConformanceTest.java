@@ -354,6 +354,13 @@ public abstract class BackendConformanceTest {
         fast.maxPool2x2(y[0], n * g.k(), g.oh(), g.ow(), ownPooled, ownArg);
         assertArrayEquals(ownPooled.toFloats(), pooled[0].toFloats(), what + ": pooled vs maxPool2x2 of y");
         assertArrayEquals(ownArg.toFloats(), arg[0].toFloats(), what + ": winners vs maxPool2x2 of y");
+        if (!fast.conv2dMaxPoolNeedsOutput(g)) {
+            // y not kept: the same pooled values and winners
+            Tensor p2 = fast.allocate(o), a2 = fast.allocate(o);
+            fast.conv2dMaxPool(x[0], w[0], bias[0], g, n, null, fastCols, true, p2, a2);
+            assertArrayEquals(pooled[0].toFloats(), p2.toFloats(), what + ": pooled without y");
+            assertArrayEquals(arg[0].toFloats(), a2.toFloats(), what + ": winners without y");
+        }
     }
 
     @Test

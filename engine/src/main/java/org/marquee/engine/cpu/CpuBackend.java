@@ -151,12 +151,16 @@ public final class CpuBackend implements Backend {
     @Override
     public boolean convNeedsColumns(ConvGeometry g) { return conv == null || !DirectConv.supports(g); }
 
+    /** Checks sizes; a null y (the fused pooling's output kept in cache only) is not checked. */
     private void requireConv(ConvGeometry g, int n, Tensor x, Tensor w, Tensor y) {
         if (n <= 0) throw new IllegalArgumentException("convolution batch must be positive: " + n);
         requireSize("conv input", x, (long) n * g.c() * g.h() * g.w());
         requireSize("conv kernel", w, (long) g.k() * g.patch());
-        requireSize("conv output", y, (long) n * g.k() * g.positions());
+        if (y != null) requireSize("conv output", y, (long) n * g.k() * g.positions());
     }
+
+    @Override
+    public boolean conv2dMaxPoolNeedsOutput(ConvGeometry g) { return convNeedsColumns(g); }
 
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols, boolean relu) {
@@ -170,14 +174,18 @@ public final class CpuBackend implements Backend {
     @Override
     public void conv2dMaxPool(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols,
                               boolean relu, Tensor pooled, Tensor argmax) {
-        if (convNeedsColumns(g)) { Backend.super.conv2dMaxPool(x, w, bias, g, n, y, cols, relu, pooled, argmax); return; }
+        if (convNeedsColumns(g)) {
+            if (y == null) throw new IllegalArgumentException("conv2dMaxPool needs the output y for " + g);
+            Backend.super.conv2dMaxPool(x, w, bias, g, n, y, cols, relu, pooled, argmax);
+            return;
+        }
         requireConv(g, n, x, w, y);
         requireSize("conv bias", bias, g.k());
         long out = (long) n * g.k() * (g.oh() / 2) * (g.ow() / 2);
         requireSize("maxPool y", pooled, out);
         requireSize("maxPool argmax", argmax, out);
-        conv.forward(data(x), off(x), data(w), off(w), data(bias), off(bias), g, n, data(y), off(y), relu,
-                data(pooled), off(pooled), data(argmax), off(argmax));
+        conv.forward(data(x), off(x), data(w), off(w), data(bias), off(bias), g, n, y == null ? null : data(y),
+                y == null ? 0 : off(y), relu, data(pooled), off(pooled), data(argmax), off(argmax));
     }
 
     @Override

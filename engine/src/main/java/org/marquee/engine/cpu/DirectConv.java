@@ -65,6 +65,8 @@ final class DirectConv {
         final float[] tile = new float[MR * NR];
         float[] panel = new float[0];
         float[] packedB = new float[0];
+        /** One forward unit's output rows when y is not kept (K, ROWS, OW). */
+        float[] unit = new float[0];
         /** The zero-padded dY rows one unit of the input gradient reads. */
         float[] padded = new float[0];
         final int[] taps = new int[MR];
@@ -107,7 +109,8 @@ final class DirectConv {
     /**
      * y (n, K, OH, OW) = W (K, C*KH*KW) convolved with x (n, C, H, W), plus bias (K); then max(0, y)
      * with {@code relu}; then, unless {@code pooled} is null, y max-pooled 2x2 into pooled and
-     * argmax (n, K, OH/2, OW/2) block by block of rows, while they are in cache.
+     * argmax (n, K, OH/2, OW/2) block by block of rows, while they are in cache. With pooling, y may
+     * be null: each block of rows then lives in the worker's buffer only.
      */
     synchronized void forward(float[] x, int xo, float[] w, int wo, float[] bias, int bo,
                               ConvGeometry g, int n, float[] y, int yo, boolean relu,
@@ -411,17 +414,22 @@ final class DirectConv {
         pool.run(units, (wk, ws) -> {
             Worker me = workers[wk];
             if (me.panel.length < off.length * NR) me.panel = new float[off.length * NR];
+            if (out == null && me.unit.length < m * ROWS * ow) me.unit = new float[m * ROWS * ow];
+            // the unit's rows go to y, or (not kept) to the worker's buffer: filter f's rows at d0 + f*ld
+            float[] dst = out != null ? out : me.unit;
+            int ld = out != null ? oh * ow : ROWS * ow;
             for (int u; (u = next.getAndIncrement()) < units; ) {
                 int i = u / blocks, r0 = (u % blocks) * ROWS, r1 = Math.min(oh, r0 + ROWS);
+                int d0 = out != null ? oo + i * outImage + r0 * ow : 0;
                 for (int oy = r0; oy < r1; oy++) {
-                    row(src, so + i * srcImage + oy * srcW, off, runs, pa, m, bias, bo, relu, out, oo + i * outImage + oy * ow, oh * ow, ow, me);
+                    row(src, so + i * srcImage + oy * srcW, off, runs, pa, m, bias, bo, relu, dst, d0 + (oy - r0) * ow, ld, ow, me);
                 }
                 if (pooled != null) {
                     // ROWS is even, so the unit holds whole windows: pooled rows r0/2 .. r1/2 (an odd last row is dropped)
                     int ph = oh / 2, pw = ow / 2, pr0 = r0 / 2, pr = Math.min(ph, r1 / 2) - pr0;
                     for (int f = 0; f < m && pr > 0; f++) {
-                        int plane = i * m + f, at = plane * ph * pw + pr0 * pw;
-                        Pooling.forward(out, oo + plane * oh * ow + r0 * ow, 1, 2 * pr, ow, pooled, po + at, argmax, ao + at);
+                        int at = (i * m + f) * ph * pw + pr0 * pw;
+                        Pooling.forward(dst, d0 + f * ld, 1, 2 * pr, ow, pooled, po + at, argmax, ao + at);
                     }
                 }
             }

@@ -35,6 +35,7 @@ public final class Conv2d implements Layer {
     private Tensor x;                               // (N, C, H, W): the last forward input
     private int batch;
     private boolean fusedRelu;                      // the next layer is an in-place ReLU applied here
+    private ReLU pooledRelu;                        // the fused ReLU between this layer and fusedPool, or null
     private MaxPool2d fusedPool;                    // the max pooling after it (and its ReLU) computed here, or null
 
     Conv2d(LayerContext ctx, String name, int[] inputShape, int filters, int kh, int kw, int stride, int pad) {
@@ -83,12 +84,36 @@ public final class Conv2d implements Layer {
     void fuseRelu(boolean on) { fusedRelu = on; }
 
     /**
-     * Computes the 2x2 max pooling that follows this layer (after its fused ReLU, if any) as part of
-     * the forward convolution, block by block of rows while they are in cache; y is still written,
-     * for the backward passes. Set by {@link Sequential#setFusion}; {@code pool} then only passes
-     * its output on and does its backward pass. Null turns it off.
+     * Lets {@link #forwardPooled} compute the 2x2 max pooling that follows this layer (after
+     * {@code relu}, the fused ReLU between them, or null) as part of the forward convolution,
+     * block by block of rows while they are in cache. Set by {@link Sequential#setFusion}; null
+     * turns it off.
      */
-    void fusePool(MaxPool2d pool) { fusedPool = pool; }
+    void fusePool(ReLU relu, MaxPool2d pool) {
+        pooledRelu = pool == null ? null : relu;
+        fusedPool = pool;
+    }
+
+    /** How many layers after this one {@link #forwardPooled} computes: 0 (no fused pooling), 1 or 2. */
+    int pooledLayers() { return fusedPool == null ? 0 : pooledRelu == null ? 1 : 2; }
+
+    /**
+     * This layer, its fused ReLU and the max pooling after them in one pass (see {@link #fusePool});
+     * returns the pooling's output. The convolution's own output y is not kept where the backend
+     * can do without it: backward needs only x, the pooling's winners and its output.
+     */
+    Tensor forwardPooled(Tensor input) {
+        int n = LayerChecks.batchOf(name, "input", input, inputShape);
+        Tensor out = backend.conv2dMaxPoolNeedsOutput(g) ? y.forBatch(n) : null;
+        Tensor w2 = weights.value().reshape(g.k(), g.patch());
+        Tensor pooled = fusedPool.output(n);
+        backend.conv2dMaxPool(input, w2, bias.value(), g, n, out, columns(), fusedRelu, pooled, fusedPool.winners(n));
+        if (pooledRelu != null) pooledRelu.forwardDone(n);
+        fusedPool.forwardDone(n);
+        x = input;
+        batch = n;
+        return pooled;
+    }
 
     /** The column workspace when the backend needs one for this geometry, else null. */
     private Tensor columns() { return backend.convNeedsColumns(g) ? cols.get() : null; }
@@ -98,12 +123,7 @@ public final class Conv2d implements Layer {
         int n = LayerChecks.batchOf(name, "input", input, inputShape);
         Tensor out = y.forBatch(n);                                          // (N, K, OH, OW)
         Tensor w2 = weights.value().reshape(g.k(), g.patch());               // (K, C*KH*KW)
-        if (fusedPool == null) {
-            backend.conv2d(input, w2, bias.value(), g, n, out, columns(), fusedRelu);
-        } else {
-            backend.conv2dMaxPool(input, w2, bias.value(), g, n, out, columns(), fusedRelu,
-                    fusedPool.output(n), fusedPool.winners(n));
-        }
+        backend.conv2d(input, w2, bias.value(), g, n, out, columns(), fusedRelu);
         x = input;
         batch = n;
         return out;

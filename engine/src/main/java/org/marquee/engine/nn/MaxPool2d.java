@@ -20,7 +20,9 @@ public final class MaxPool2d implements Layer {
     private final Buffers.PerBatch argmax;    // (N, C, H/2, W/2), window positions 0..3
     private final Buffers.PerBatch dx;        // (N, C, H, W), null when nothing before needs it
     private int batch;
-    private boolean applied;                  // the Conv2D before pools its own output (Conv2d.fusePool)
+    private final Buffers.PerBatch masked;    // (N, C, H/2, W/2): dy times the ReLU's mask, when not in place
+    private final boolean inPlace;
+    private boolean reluMask;                 // the ReLU before is applied here in backward (Sequential.setFusion)
 
     MaxPool2d(LayerContext ctx, String name, int[] inputShape) {
         this.backend = ctx.backend();
@@ -33,6 +35,8 @@ public final class MaxPool2d implements Layer {
         this.y = ctx.buffers().perBatch(outputShape);
         this.argmax = ctx.buffers().perBatch(outputShape);
         this.dx = ctx.inputGradient() ? ctx.buffers().perBatch(inputShape) : null;
+        this.inPlace = ctx.inPlace();
+        this.masked = ctx.buffers().perBatch(outputShape);
     }
 
     @Override public String name() { return name; }
@@ -47,16 +51,23 @@ public final class MaxPool2d implements Layer {
     /** The winners buffer for batch n, which a fused Conv2D writes. */
     Tensor winners(int n) { return argmax.forBatch(n); }
 
-    /** Whether the Conv2D before computes this pooling in its forward pass (then forward only passes its result on). */
-    public boolean fused() { return applied; }
+    /** Records a forward pass for batch n done by the Conv2D before ({@link Conv2d#forwardPooled}). */
+    void forwardDone(int n) { batch = n; }
 
-    void markApplied(boolean on) { applied = on; }
+    /**
+     * Whether backward also applies the ReLU before this layer (which then passes dy through): a
+     * window's gradient goes to its winner only, where the ReLU's output is the window's maximum,
+     * so the ReLU's mask there is (pooled > 0). The same result, from a buffer a quarter the size.
+     */
+    public boolean masksRelu() { return reluMask; }
+
+    void maskRelu(boolean on) { reluMask = on; }
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
         int n = LayerChecks.batchOf(name, "input", x, inputShape);
         Tensor out = y.forBatch(n);
-        if (!applied) backend.maxPool2x2(x, n * inputShape[0], inputShape[1], inputShape[2], out, argmax.forBatch(n));
+        backend.maxPool2x2(x, n * inputShape[0], inputShape[1], inputShape[2], out, argmax.forBatch(n));
         batch = n;
         return out;
     }
@@ -67,6 +78,12 @@ public final class MaxPool2d implements Layer {
         LayerChecks.requireForward(name, batch, n);
         if (dx == null) return null;
         Tensor dxs = dx.forBatch(n);
+        if (reluMask) {
+            // the ReLU's backward on the winners: dy * (y > 0), y the pooled ReLU outputs
+            Tensor m = inPlace ? dy : masked.forBatch(n);
+            backend.reluBackward(y.forBatch(n), dy, m, false);
+            dy = m;
+        }
         // dx = 0 everywhere, except dx[winner of each window] = dy[window]
         backend.maxPool2x2Backward(dy, argmax.forBatch(n), n * inputShape[0], inputShape[1], inputShape[2], dxs, false);
         return dxs;

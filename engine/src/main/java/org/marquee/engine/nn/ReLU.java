@@ -25,6 +25,7 @@ public final class ReLU implements Layer {
     private final boolean needsDx;
     private Tensor out;                     // the last forward output
     private boolean applied;                // the layer before rectifies its own output (Conv2d.fuseRelu)
+    private boolean masked;                 // the max pooling after applies this layer's backward (MaxPool2d.maskRelu)
     private int batch;
 
     ReLU(LayerContext ctx, String name, int[] inputShape) {
@@ -54,6 +55,20 @@ public final class ReLU implements Layer {
         applied = on;
     }
 
+    /** Whether the max pooling after this layer does its backward pass (then backward passes dy through). */
+    public boolean maskedByPooling() { return masked; }
+
+    void markMasked(boolean on) {
+        if (on && !applied) throw new IllegalStateException(name + ": only a ReLU applied by the layer before can be masked by the pooling after");
+        masked = on;
+    }
+
+    /** Records a forward pass for batch n done by the Conv2D before ({@link Conv2d#forwardPooled}). */
+    void forwardDone(int n) {
+        out = null;
+        batch = n;
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         int n = LayerChecks.batchOf(name, "input", x, shape);
@@ -68,6 +83,7 @@ public final class ReLU implements Layer {
         int n = LayerChecks.batchOf(name, "output gradient", dy, shape);
         LayerChecks.requireForward(name, batch, n);
         if (!needsDx) return null;
+        if (masked) return dy;                          // already dy * (y > 0): see MaxPool2d.masksRelu
         Tensor dxs = inPlace ? dy : dx.forBatch(n);
         backend.reluBackward(out, dy, dxs, false);    // dx = dy * (y > 0)
         return dxs;

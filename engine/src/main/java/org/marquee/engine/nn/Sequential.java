@@ -60,14 +60,18 @@ public final class Sequential implements AutoCloseable {
         for (int i = 0; i < layers.size(); i++) {
             if (!(layers.get(i) instanceof Conv2d conv)) continue;
             int next = i + 1;
+            ReLU fused = null;
             if (next < layers.size() && layers.get(next) instanceof ReLU relu && relu.inPlace()) {
+                if (!on) relu.markMasked(false);
                 conv.fuseRelu(on);
                 relu.markApplied(on);
+                fused = relu;
                 next++;
             }
             if (next < layers.size() && layers.get(next) instanceof MaxPool2d pool) {
-                conv.fusePool(on ? pool : null);
-                pool.markApplied(on);
+                conv.fusePool(fused, on ? pool : null);
+                pool.maskRelu(on && fused != null);
+                if (fused != null) fused.markMasked(on);
             }
         }
         fusion = on;
@@ -97,7 +101,14 @@ public final class Sequential implements AutoCloseable {
     public Tensor forward(Tensor x, boolean training) {
         LayerChecks.batchOf("model input", "input", x, inputShape);
         Tensor h = x;
-        for (Layer layer : layers) h = layer.forward(h, training);
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof Conv2d conv && conv.pooledLayers() > 0) {
+                h = conv.forwardPooled(h);          // this layer, its ReLU and the pooling after them
+                i += conv.pooledLayers();
+            } else {
+                h = layers.get(i).forward(h, training);
+            }
+        }
         return h;
     }
 

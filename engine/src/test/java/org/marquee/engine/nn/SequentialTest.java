@@ -66,14 +66,22 @@ class SequentialTest {
             Sequential m = Sequential.builder(cpu, 3, 17, 23).withInputGradient()
                     .conv2d(9, 3).relu().maxPool2x2().conv2d(5, 3).maxPool2x2()
                     .flatten().dense(4).build(5);
+            Conv2d conv1 = (Conv2d) m.layers().get(0), conv2 = (Conv2d) m.layers().get(3);
+            ReLU relu = (ReLU) m.layers().get(1);
             MaxPool2d first = (MaxPool2d) m.layers().get(2), second = (MaxPool2d) m.layers().get(4);
-            assertTrue(first.fused() && second.fused(), "after conv + ReLU and after a bare conv");
+            assertEquals(2, conv1.pooledLayers(), "conv + ReLU + pooling in one pass");
+            assertEquals(1, conv2.pooledLayers(), "a bare conv + pooling");
+            assertTrue(first.masksRelu() && relu.maskedByPooling(), "the pooling's backward applies the ReLU's");
+            assertFalse(second.masksRelu());
             Tensor x = TestTensors.uniform(cpu, 4, 3, 3, 17, 23);
             Tensor dy = TestTensors.uniform(cpu, 5, 3, 4);
             float[][] fused = forwardBackward(m, x, dy);
             m.setFusion(false);
-            assertFalse(first.fused() || second.fused());
+            assertEquals(0, conv1.pooledLayers());
+            assertFalse(first.masksRelu() || relu.maskedByPooling() || relu.fused());
             float[][] plain = forwardBackward(m, x, dy);
+            m.setFusion(true);
+            assertArrayEquals(fused[0], forwardBackward(m, x, dy)[0], "fused again");
             String[] what = {"logits", "first pooling", "winners", "parameter gradients", "input gradient"};
             for (int i = 0; i < what.length; i++) assertArrayEquals(plain[i], fused[i], what[i]);
         }
