@@ -414,26 +414,55 @@ final class DirectConv {
         pool.run(units, (wk, ws) -> {
             Worker me = workers[wk];
             if (me.panel.length < off.length * NR) me.panel = new float[off.length * NR];
-            if (out == null && me.unit.length < m * ROWS * ow) me.unit = new float[m * ROWS * ow];
+            // y not kept and rows at least a panel wide: each unit's rows are computed as one run of
+            // positions srcW apart per row (see block) into the worker's buffer, rows srcW apart
+            boolean inBuffer = out == null && ow >= NR;
+            int rowLd = inBuffer ? srcW : ow;
+            if (out == null && me.unit.length < m * ROWS * rowLd) me.unit = new float[m * ROWS * rowLd];
             // the unit's rows go to y, or (not kept) to the worker's buffer: filter f's rows at d0 + f*ld
             float[] dst = out != null ? out : me.unit;
-            int ld = out != null ? oh * ow : ROWS * ow;
+            int ld = out != null ? oh * ow : ROWS * rowLd;
             for (int u; (u = next.getAndIncrement()) < units; ) {
                 int i = u / blocks, r0 = (u % blocks) * ROWS, r1 = Math.min(oh, r0 + ROWS);
                 int d0 = out != null ? oo + i * outImage + r0 * ow : 0;
-                for (int oy = r0; oy < r1; oy++) {
-                    row(src, so + i * srcImage + oy * srcW, off, runs, pa, m, bias, bo, relu, dst, d0 + (oy - r0) * ow, ld, ow, me);
+                if (inBuffer) {
+                    block(src, so + i * srcImage + r0 * srcW, (r1 - r0 - 1) * srcW + ow, off, runs, pa, m, bias, bo, relu, dst, ld, me);
+                } else {
+                    for (int oy = r0; oy < r1; oy++) {
+                        row(src, so + i * srcImage + oy * srcW, off, runs, pa, m, bias, bo, relu, dst, d0 + (oy - r0) * ow, ld, ow, me);
+                    }
                 }
                 if (pooled != null) {
                     // ROWS is even, so the unit holds whole windows: pooled rows r0/2 .. r1/2 (an odd last row is dropped)
                     int ph = oh / 2, pw = ow / 2, pr0 = r0 / 2, pr = Math.min(ph, r1 / 2) - pr0;
                     for (int f = 0; f < m && pr > 0; f++) {
                         int at = (i * m + f) * ph * pw + pr0 * pw;
-                        Pooling.forward(dst, d0 + f * ld, 1, 2 * pr, ow, pooled, po + at, argmax, ao + at);
+                        Pooling.forward(dst, d0 + f * ld, 1, 2 * pr, ow, rowLd, pooled, po + at, argmax, ao + at);
                     }
                 }
             }
         });
+    }
+
+    /**
+     * Output rows of one unit computed as a single run of {@code span} = (rows-1)*w + ow positions,
+     * w apart per row, in panels of NR (the last one shifted back to end at the span's end): a
+     * panel may run from one row into the next, through the w - ow positions between them, which
+     * are computed too and never read. Filter f's positions go to buf[f*ldb + q]. Where ow is not a
+     * multiple of NR this computes fewer panels than row by row (conv3: 7 for 4 rows of 52, not 8),
+     * and needs no copy when the rows are only pooled.
+     */
+    private static void block(float[] x, int base, int span, int[] off, int[] runs, float[] pa, int m,
+                              float[] bias, int bo, boolean relu, float[] buf, int ldb, Worker me) {
+        int kc = off.length;
+        for (int q = 0; q < span; q += NR) {
+            int q0 = Math.min(q, span - NR);
+            for (int ir = 0; ir < m; ir += MR) {
+                if (runs != null) MicroKernel.multiplyAt3(kc, pa, ir * kc, x, base + q0, runs, me.tile);
+                else MicroKernel.multiplyAt(kc, pa, ir * kc, x, base + q0, off, me.tile);
+                MicroKernel.storeBias(me.tile, Math.min(MR, m - ir), NR, bias, bo + ir, relu, buf, ir * ldb + q0, ldb);
+            }
+        }
     }
 
     /**

@@ -122,11 +122,16 @@ final class Pooling {
     }
 
     static void forward(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
+        forward(x, xo, planes, h, w, w, y, yo, arg, ao);
+    }
+
+    /** As {@link #forward(float[], int, int, int, int, float[], int, float[], int)} with input rows {@code ld} apart (ld >= w). */
+    static void forward(float[] x, int xo, int planes, int h, int w, int ld, float[] y, int yo, float[] arg, int ao) {
         int oh = h / 2, ow = w / 2;
         FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f), three = FloatVector.broadcast(S, 3f);
         for (int p = 0; p < planes; p++) {
             for (int oy = 0; oy < oh; oy++) {
-                int r0 = xo + (p * h + 2 * oy) * w, r1 = r0 + w;
+                int r0 = xo + (p * h + 2 * oy) * ld, r1 = r0 + ld;
                 int o = (p * oh + oy) * ow;
                 int ox = 0;
                 for (; !PAIR_LANES && ox <= ow - L; ox += L) {
