@@ -60,6 +60,12 @@ final class ProfilingBackend implements Backend {
     @Override public void col2imAdd(Tensor cols, ConvGeometry g, Tensor image) { timed("col2im " + g.c() + "x" + g.h(), () -> inner.col2imAdd(cols, g, image)); }
     @Override public boolean convNeedsColumns(ConvGeometry g) { return inner.convNeedsColumns(g); }
     @Override public boolean conv2dMaxPoolNeedsOutput(ConvGeometry g) { return inner.conv2dMaxPoolNeedsOutput(g); }
+    @Override public boolean convUnpools(ConvGeometry g) { return inner.convUnpools(g); }
+    @Override public void conv2dPooledBackward(Tensor x, Tensor dpool, Tensor argmax, Tensor w, ConvGeometry g, int n,
+                                               Tensor dw, Tensor db, Tensor dx, Tensor dy, Tensor cols) {
+        if (!inner.convUnpools(g)) { Backend.super.conv2dPooledBackward(x, dpool, argmax, w, g, n, dw, db, dx, dy, cols); return; }
+        timed("conv2dPooledBackward " + g.c() + "x" + g.h(), () -> inner.conv2dPooledBackward(x, dpool, argmax, w, g, n, dw, db, dx, dy, cols));
+    }
     @Override public void conv2d(Tensor x, Tensor w, Tensor b, ConvGeometry g, int n, Tensor y, Tensor cols, boolean relu) {
         if (inner.convNeedsColumns(g)) { Backend.super.conv2d(x, w, b, g, n, y, cols, relu); return; }
         timed("conv2d " + g.c() + "x" + g.h(), () -> inner.conv2d(x, w, b, g, n, y, cols, relu));

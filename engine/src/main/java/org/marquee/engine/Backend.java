@@ -116,6 +116,28 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Whether {@link #conv2dPooledBackward} reads the pooling's gradient directly for this
+     * geometry, unpooling the rows of dY as it needs them; then its workspace {@code dy} may be
+     * null. The default unpools into the workspace.
+     */
+    default boolean convUnpools(ConvGeometry g) { return false; }
+
+    /**
+     * The backward pass of a convolution whose output was max-pooled 2x2 ({@link #conv2dMaxPool}),
+     * from the pooling's gradient {@code dpool} and winners {@code argmax} (n, K, OH/2, OW/2): dY
+     * is what {@link #maxPool2x2Backward} writes (each window's gradient at its winner, 0
+     * elsewhere), then {@link #conv2dWeightGrad} (accumulating dw and db) and, unless dx is null,
+     * {@link #conv2dInputGrad}. The default writes dY into the workspace {@code dy} (n, K, OH, OW)
+     * first; where {@link #convUnpools} is true, dy may be null.
+     */
+    default void conv2dPooledBackward(Tensor x, Tensor dpool, Tensor argmax, Tensor w, ConvGeometry g, int n,
+                                      Tensor dw, Tensor db, Tensor dx, Tensor dy, Tensor cols) {
+        maxPool2x2Backward(dpool, argmax, n * g.k(), g.oh(), g.ow(), dy, false);
+        conv2dWeightGrad(x, dy, g, n, dw, db, cols);
+        if (dx != null) conv2dInputGrad(dy, w, g, n, dx, cols);
+    }
+
+    /**
      * The weight and bias gradients, accumulated: {@code dw += sum over i < n of dy[i] · im2col(x[i])ᵀ}
      * with dw (K, C*KH*KW), and {@code db[k] += sum over images and positions of dy[i][k]}.
      */

@@ -361,6 +361,21 @@ public abstract class BackendConformanceTest {
             assertArrayEquals(pooled[0].toFloats(), p2.toFloats(), what + ": pooled without y");
             assertArrayEquals(arg[0].toFloats(), a2.toFloats(), what + ": winners without y");
         }
+
+        // backward from the pooled gradient, with the same winners on both backends
+        Tensor[] winners = pair(arg[0].toFloats(), 2, n, g.k(), g.oh() / 2, g.ow() / 2);
+        Tensor[] dpool = pair(random(seed + 3, o), 1, n, g.k(), g.oh() / 2, g.ow() / 2);
+        Tensor[] dw = pair(random(seed + 4, g.k() * g.patch()), 3, g.k(), g.patch());
+        Tensor[] db = pair(random(seed + 5, g.k()), 1, g.k());
+        Tensor[] dx = pair(random(seed + 6, n * g.c() * g.h() * g.w()), 2, n, g.c(), g.h(), g.w());
+        Tensor fastDy = fast.convUnpools(g) ? null : fast.allocate(n, g.k(), g.oh(), g.ow());
+        fast.conv2dPooledBackward(x[0], dpool[0], winners[0], w[0], g, n, dw[0], db[0], dx[0], fastDy, fastCols);
+        ref.conv2dPooledBackward(x[1], dpool[1], winners[1], w[1], g, n, dw[1], db[1], dx[1],
+                ref.allocate(n, g.k(), g.oh(), g.ow()), refCols);
+        String back = "conv2dPooledBackward " + g + " n=" + n;
+        assertConvClose(back + " dw", dw[0], dw[1], n * g.positions());
+        assertConvClose(back + " db", db[0], db[1], n * g.positions());
+        assertConvClose(back + " dx", dx[0], dx[1], g.k() * g.kh() * g.kw());
     }
 
     @Test

@@ -193,14 +193,38 @@ public final class CpuBackend implements Backend {
         if (convNeedsColumns(g)) { Backend.super.conv2dWeightGrad(x, dy, g, n, dw, db, cols); return; }
         requireConv(g, n, x, dw, dy);
         requireSize("conv bias gradient", db, g.k());
-        conv.weightGrad(data(x), off(x), data(dy), off(dy), g, n, data(dw), off(dw), data(db), off(db));
+        conv.weightGrad(data(x), off(x), data(dy), off(dy), null, 0, g, n, data(dw), off(dw), data(db), off(db));
     }
 
     @Override
     public void conv2dInputGrad(Tensor dy, Tensor w, ConvGeometry g, int n, Tensor dx, Tensor cols) {
         if (convNeedsColumns(g)) { Backend.super.conv2dInputGrad(dy, w, g, n, dx, cols); return; }
         requireConv(g, n, dx, w, dy);
-        conv.inputGrad(data(dy), off(dy), data(w), off(w), g, n, data(dx), off(dx));
+        conv.inputGrad(data(dy), off(dy), null, 0, data(w), off(w), g, n, data(dx), off(dx));
+    }
+
+    @Override
+    public boolean convUnpools(ConvGeometry g) { return !convNeedsColumns(g); }
+
+    @Override
+    public void conv2dPooledBackward(Tensor x, Tensor dpool, Tensor argmax, Tensor w, ConvGeometry g, int n,
+                                     Tensor dw, Tensor db, Tensor dx, Tensor dy, Tensor cols) {
+        if (convNeedsColumns(g)) {
+            if (dy == null) throw new IllegalArgumentException("conv2dPooledBackward needs the dy workspace for " + g);
+            Backend.super.conv2dPooledBackward(x, dpool, argmax, w, g, n, dw, db, dx, dy, cols);
+            return;
+        }
+        requireConv(g, n, x, dw, null);
+        requireSize("conv bias gradient", db, g.k());
+        long pooled = (long) n * g.k() * (g.oh() / 2) * (g.ow() / 2);
+        requireSize("pooled gradient", dpool, pooled);
+        requireSize("pooled winners", argmax, pooled);
+        conv.weightGrad(data(x), off(x), data(dpool), off(dpool), data(argmax), off(argmax), g, n,
+                data(dw), off(dw), data(db), off(db));
+        if (dx != null) {
+            requireConv(g, n, dx, w, null);
+            conv.inputGrad(data(dpool), off(dpool), data(argmax), off(argmax), data(w), off(w), g, n, data(dx), off(dx));
+        }
     }
 
     @Override

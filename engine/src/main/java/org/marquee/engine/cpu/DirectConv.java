@@ -65,6 +65,8 @@ final class DirectConv {
         final float[] tile = new float[MR * NR];
         float[] panel = new float[0];
         float[] packedB = new float[0];
+        /** One unit's rows of dY, unpooled from the pooling's gradient (K, rows, OW). */
+        float[] dy = new float[0];
         /** One forward unit's output rows when y is not kept (K, ROWS, OW). */
         float[] unit = new float[0];
         /** The zero-padded dY rows one unit of the input gradient reads. */
@@ -124,8 +126,12 @@ final class DirectConv {
                 pooled, po, argmax, ao);
     }
 
-    /** dw (K, C*KH*KW) += Σ over images of dy[i] (K, OH*OW) · im2col(x[i])ᵀ, and db (K) += Σ of dy[i][k]. */
-    synchronized void weightGrad(float[] x, int xo, float[] dy, int dyo, ConvGeometry g, int n,
+    /**
+     * dw (K, C*KH*KW) += Σ over images of dy[i] (K, OH*OW) · im2col(x[i])ᵀ, and db (K) += Σ of dy[i][k].
+     * With {@code arg} (not null), dy is given max-pooled: the pooling's gradient (n, K, OH/2, OW/2)
+     * and its winners at arg, and each unit unpools the rows of dY it reads (see {@link #dyRows}).
+     */
+    synchronized void weightGrad(float[] x, int xo, float[] dy, int dyo, float[] arg, int ao, ConvGeometry g, int n,
                                  float[] dw, int dwo, float[] db, int dbo) {
         int p = g.pad(), hp = g.h() + 2 * p, wp = g.w() + 2 * p;
         float[] src = p > 0 ? pad(x, xo, n * g.c(), g.h(), g.w(), p, p) : x;    // padded into the workspace
@@ -133,8 +139,8 @@ final class DirectConv {
         int[] off = offsets(g.c(), hp, wp, g.kh(), g.kw());
         int k = g.k(), patch = g.patch(), ow = g.ow(), imageSize = g.c() * hp * wp;
         int used = patch <= DOT_MAX_PATCH && ow >= L
-                ? weightGradDot(src, so, imageSize, wp, off, dy, dyo, k, g.oh(), ow, n, dw, dwo)
-                : weightGradRows(src, so, imageSize, wp, off, g.kw(), dy, dyo, k, g.oh(), ow, n, dw, dwo);
+                ? weightGradDot(src, so, imageSize, wp, off, dy, dyo, arg, ao, k, g.oh(), ow, n, dw, dwo)
+                : weightGradRows(src, so, imageSize, wp, off, g.kw(), dy, dyo, arg, ao, k, g.oh(), ow, n, dw, dwo);
         for (int f = 0; f < k; f++) {
             float sum = 0f;
             for (int ch = 0; ch < used; ch++) sum += chunks[ch].bias[f];
@@ -150,7 +156,7 @@ final class DirectConv {
      * dY into its bias share. Returns how many chunks were used.
      */
     private int weightGradRows(float[] x, int xo, int imageSize, int w, int[] off, int kw, float[] dy, int dyo,
-                                int k, int oh, int ow, int n, float[] dw, int dwo) {
+                                float[] arg, int ao, int k, int oh, int ow, int n, float[] dw, int dwo) {
         int patch = off.length, size = k * patch, plane = oh * ow;
         int rowsPer = Math.max(1, Math.min(oh, WG_POSITIONS / ow));
         int blocks = (oh + rowsPer - 1) / rowsPer, units = n * blocks;
@@ -161,6 +167,7 @@ final class DirectConv {
             Worker me = workers[wk];
             int most = (rowsPer - 1) * w + ow;
             if (me.packedB.length < kPad * most) me.packedB = new float[kPad * most];
+            if (arg != null && me.dy.length < k * rowsPer * ow) me.dy = new float[k * rowsPer * ow];
             int[] taps = me.taps;
             for (int ch; (ch = next.getAndIncrement()) < used; ) {
                 Chunk part = chunks[ch];
@@ -169,8 +176,16 @@ final class DirectConv {
                     // the unit's rows as one run of positions, w apart per row: kc = positions (row, col)
                     // with col < w, the last row cut at ow; the columns col >= ow hold zeros in dYᵀ
                     int kc = (r1 - r0 - 1) * w + ow, d0 = dyo + i * k * plane + r0 * ow;
-                    packFiltersT(dy, d0, plane, k, r1 - r0, ow, w, me.packedB);
-                    sumRows(dy, d0, plane, k, (r1 - r0) * ow, part.bias);
+                    float[] src = dy;
+                    int from = d0, ld = plane;
+                    if (arg != null) {      // this unit's rows of dY, unpooled into the worker's buffer
+                        dyRows(dy, dyo, arg, ao, i, k, oh, ow, r0, r1, me.dy);
+                        src = me.dy;
+                        from = 0;
+                        ld = (r1 - r0) * ow;
+                    }
+                    packFiltersT(src, from, ld, k, r1 - r0, ow, w, me.packedB);
+                    sumRows(src, from, ld, k, (r1 - r0) * ow, part.bias);
                     int xi = xo + i * imageSize + r0 * w;
                     for (int f0 = 0; f0 < k; f0 += NR) {
                         int cols = Math.min(NR, k - f0), t0 = 0;
@@ -198,6 +213,33 @@ final class DirectConv {
             }
         }
         return used;
+    }
+
+    /**
+     * Rows r0..r1 of dY for image i and all k filters, unpooled from the pooling's gradient dp (n, k,
+     * oh/2, ow/2) and its winners arg, into buf: filter f's row r at (f*(r1-r0) + r - r0)*ow. A
+     * window's gradient goes to its winner, 0 elsewhere; a trailing odd row or column gets 0.
+     */
+    private static void dyRows(float[] dp, int dpo, float[] arg, int ao, int i, int k, int oh, int ow, int r0, int r1,
+                               float[] buf) {
+        int ph = oh / 2, pw = ow / 2, rows = r1 - r0;
+        for (int f = 0; f < k; f++) {
+            for (int r = r0; r < r1; r++) {
+                int d = (f * rows + r - r0) * ow;
+                dyRow(dp, dpo, arg, ao, (i * k + f) * ph, ph, pw, ow, r, buf, d);
+            }
+        }
+    }
+
+    /** Row r of one dY plane, unpooled from the pooling's plane whose first row is {@code prow}, into buf[d .. d+ow). */
+    private static void dyRow(float[] dp, int dpo, float[] arg, int ao, int prow, int ph, int pw, int ow, int r,
+                              float[] buf, int d) {
+        if (r / 2 >= ph) {
+            Arrays.fill(buf, d, d + ow, 0f);
+        } else {
+            int at = (prow + r / 2) * pw;
+            Pooling.unpoolRow(dp, dpo + at, arg, ao + at, ow, r & 1, buf, d);
+        }
     }
 
     /** acc[f] += Σ of dy[src + f*plane + q] over q < len, for f < k: the bias gradient's share of a unit. */
@@ -255,9 +297,9 @@ final class DirectConv {
      * keeps 12 vector sums over a block of rows, reading dY and the image in place. Each group of
      * units (a {@link Chunk}) also sums its dY into its bias share. Returns how many chunks were used.
      */
-    private int weightGradDot(float[] x, int xo, int imageSize, int w, int[] off, float[] dy, int dyo,
-                               int k, int oh, int ow, int n, float[] dw, int dwo) {
-        int patch = off.length, size = k * patch, plane = oh * ow;
+    private int weightGradDot(float[] x, int xo, int imageSize, int w, int[] off, float[] dyIn, int dyo,
+                               float[] arg, int ao, int k, int oh, int ow, int n, float[] dw, int dwo) {
+        int patch = off.length, size = k * patch, planeIn = oh * ow;
         int blocks = (oh + DOT_ROWS - 1) / DOT_ROWS, units = n * blocks;
         // keep[0..L) is all ones; keep[L..2L) is for the last vector of a ragged row, which starts at
         // ow - L: its first lanes were counted by the vector before, so they are multiplied by 0
@@ -266,11 +308,25 @@ final class DirectConv {
         AtomicInteger next = new AtomicInteger();
         int used = chunks(units, size, k);
         pool.run(used, (wk, ws) -> {
+            Worker me = workers[wk];
+            if (arg != null && me.dy.length < k * DOT_ROWS * ow) me.dy = new float[k * DOT_ROWS * ow];
             for (int ch; (ch = next.getAndIncrement()) < used; ) {
                 Chunk part = chunks[ch];
                 for (int u = units * ch / used; u < units * (ch + 1) / used; u++) {
                     int i = u / blocks, r0 = (u % blocks) * DOT_ROWS, r1 = Math.min(oh, r0 + DOT_ROWS);
-                    int xi = xo + i * imageSize, di = dyo + i * k * plane;
+                    int xi = xo + i * imageSize, di = dyo + i * k * planeIn;
+                    float[] dy = dyIn;
+                    int plane = planeIn;
+                    if (arg != null) {
+                        // this unit's rows of dY unpooled into the worker's buffer, read as rows 0..r1-r0
+                        dyRows(dyIn, dyo, arg, ao, i, k, oh, ow, r0, r1, me.dy);
+                        dy = me.dy;
+                        plane = (r1 - r0) * ow;
+                        di = 0;
+                        xi += r0 * w;
+                        r1 -= r0;
+                        r0 = 0;
+                    }
                     sumRows(dy, di + r0 * ow, plane, k, (r1 - r0) * ow, part.bias);
                     for (int f = 0; f < k; f += 4) {
                         for (int t = 0; t < patch; t += 3) {
@@ -353,7 +409,9 @@ final class DirectConv {
     }
 
     /** dx (n, C, H, W) = col2im(Wᵀ · dy[i]) for every image: the flipped kernel over dy zero-padded. */
-    synchronized void inputGrad(float[] dy, int dyo, float[] w, int wo, ConvGeometry g, int n, float[] dx, int dxo) {
+    /** With {@code arg} (not null), dy is given max-pooled, as in {@link #weightGrad}. */
+    synchronized void inputGrad(float[] dy, int dyo, float[] arg, int ao, float[] w, int wo, ConvGeometry g, int n,
+                                float[] dx, int dxo) {
         int k = g.k(), c = g.c(), kh = g.kh(), kw = g.kw();
         int qh = kh - 1 - g.pad(), qw = kw - 1 - g.pad();
         int pw = g.ow() + 2 * qw;
@@ -389,7 +447,8 @@ final class DirectConv {
                             Arrays.fill(buf, d, d + pw, 0f);
                         } else {
                             Arrays.fill(buf, d, d + qw, 0f);
-                            System.arraycopy(dy, dyo + i * dyImage + f * oh * ow + sy * ow, buf, d + qw, ow);
+                            if (arg == null) System.arraycopy(dy, dyo + i * dyImage + f * oh * ow + sy * ow, buf, d + qw, ow);
+                            else dyRow(dy, dyo, arg, ao, (i * k + f) * (oh / 2), oh / 2, ow / 2, ow, sy, buf, d + qw);
                             Arrays.fill(buf, d + qw + ow, d + pw, 0f);
                         }
                     }

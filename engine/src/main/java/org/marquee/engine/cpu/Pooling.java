@@ -185,6 +185,41 @@ final class Pooling {
     }
 
     /**
+     * One input row of the pooling's backward pass, written whole: row {@code half} (0 = top, 1 =
+     * bottom) of the windows whose gradients are dy[dyo ..] and winners arg[ao ..], as w floats at
+     * dx[dxo ..]: a window's gradient in its winner's lane, 0 elsewhere (and in a trailing odd
+     * column). What {@link #backward} writes into that row, for a consumer that reads dL/dx a few
+     * rows at a time instead of a whole buffer.
+     */
+    static void unpoolRow(float[] dy, int dyo, float[] arg, int ao, int w, int half, float[] dx, int dxo) {
+        int ow = w / 2, ox = 0;
+        float top = 2f * half;
+        FloatVector zero = FloatVector.zero(S);
+        if (PAIR_LANES) {
+            FloatVector codes = COLUMN.add(top);
+            for (; ox <= ow - N; ox += N) {
+                FloatVector g = pairs(dy, dyo + ox), q = pairs(arg, ao + ox);
+                zero.blend(g, q.compare(VectorOperators.EQ, codes)).intoArray(dx, dxo + 2 * ox);
+            }
+        } else {
+            for (; ox <= ow - L; ox += L) {
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + ox), q = FloatVector.fromArray(S, arg, ao + ox);
+                FloatVector left = zero.blend(g, q.compare(VectorOperators.EQ, top));
+                FloatVector right = zero.blend(g, q.compare(VectorOperators.EQ, top + 1f));
+                left.rearrange(ZIP_LOW).blend(right.rearrange(ZIP_LOW), ODD).intoArray(dx, dxo + 2 * ox);
+                left.rearrange(ZIP_HIGH).blend(right.rearrange(ZIP_HIGH), ODD).intoArray(dx, dxo + 2 * ox + L);
+            }
+        }
+        for (; ox < ow; ox++) {
+            int q = (int) arg[ao + ox] - 2 * half;
+            float g = dy[dyo + ox];
+            dx[dxo + 2 * ox] = q == 0 ? g : 0f;
+            dx[dxo + 2 * ox + 1] = q == 1 ? g : 0f;
+        }
+        if ((w & 1) == 1) dx[dxo + w - 1] = 0f;
+    }
+
+    /**
      * dx[winner] += dy, winner = (2*oy + q/2, 2*ox + q%2); when not accumulating, every element of
      * dx is written (losers and a trailing odd row or column get 0).
      */

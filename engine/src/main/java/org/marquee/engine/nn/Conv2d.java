@@ -90,8 +90,10 @@ public final class Conv2d implements Layer {
      * turns it off.
      */
     void fusePool(ReLU relu, MaxPool2d pool) {
+        if (fusedPool != null) fusedPool.pooledBy(null);
         pooledRelu = pool == null ? null : relu;
         fusedPool = pool;
+        if (pool != null) pool.pooledBy(this);
     }
 
     /** How many layers after this one {@link #forwardPooled} computes: 0 (no fused pooling), 1 or 2. */
@@ -127,6 +129,24 @@ public final class Conv2d implements Layer {
         x = input;
         batch = n;
         return out;
+    }
+
+    /**
+     * The backward pass of the pooling, its ReLU and this layer (see {@link #forwardPooled}) from
+     * the pooling's output gradient: the ReLU's mask applied on the winners, then this layer's
+     * gradients from dY = the pooled gradient at each window's winner, 0 elsewhere, which the
+     * backend unpools row by row as it reads them where it can ({@link Backend#convUnpools}).
+     */
+    Tensor backwardPooled(Tensor dpool) {
+        int n = LayerChecks.batchOf(fusedPool.name(), "output gradient", dpool, fusedPool.outputShape());
+        LayerChecks.requireForward(name, batch, n);
+        Tensor masked = fusedPool.maskedGradient(dpool, n);
+        Tensor w2 = weights.value().reshape(g.k(), g.patch());
+        Tensor dw2 = weights.gradient().reshape(g.k(), g.patch());
+        Tensor dxs = dx == null ? null : dx.forBatch(n);
+        Tensor dyWork = backend.convUnpools(g) ? null : fusedPool.gradientBuffer(n);
+        backend.conv2dPooledBackward(x, masked, fusedPool.winners(n), w2, g, n, dw2, bias.gradient(), dxs, dyWork, columns());
+        return dxs;
     }
 
     @Override

@@ -23,6 +23,7 @@ public final class MaxPool2d implements Layer {
     private final Buffers.PerBatch masked;    // (N, C, H/2, W/2): dy times the ReLU's mask, when not in place
     private final boolean inPlace;
     private boolean reluMask;                 // the ReLU before is applied here in backward (Sequential.setFusion)
+    private Conv2d pooledBy;                  // the Conv2D that computes this layer in its passes, or null
 
     MaxPool2d(LayerContext ctx, String name, int[] inputShape) {
         this.backend = ctx.backend();
@@ -78,14 +79,28 @@ public final class MaxPool2d implements Layer {
         LayerChecks.requireForward(name, batch, n);
         if (dx == null) return null;
         Tensor dxs = dx.forBatch(n);
-        if (reluMask) {
-            // the ReLU's backward on the winners: dy * (y > 0), y the pooled ReLU outputs
-            Tensor m = inPlace ? dy : masked.forBatch(n);
-            backend.reluBackward(y.forBatch(n), dy, m, false);
-            dy = m;
-        }
         // dx = 0 everywhere, except dx[winner of each window] = dy[window]
-        backend.maxPool2x2Backward(dy, argmax.forBatch(n), n * inputShape[0], inputShape[1], inputShape[2], dxs, false);
+        backend.maxPool2x2Backward(maskedGradient(dy, n), argmax.forBatch(n), n * inputShape[0], inputShape[1],
+                inputShape[2], dxs, false);
         return dxs;
     }
+
+    /** dy, times the ReLU's mask (pooled > 0) when this layer applies it ({@link #masksRelu}); checks dy's batch. */
+    Tensor maskedGradient(Tensor dy, int n) {
+        LayerChecks.batchOf(name, "output gradient", dy, outputShape);
+        LayerChecks.requireForward(name, batch, n);
+        if (!reluMask) return dy;
+        // the ReLU's backward on the winners: dy * (y > 0), y the pooled ReLU outputs
+        Tensor m = inPlace ? dy : masked.forBatch(n);
+        backend.reluBackward(y.forBatch(n), dy, m, false);
+        return m;
+    }
+
+    /** This layer's dL/dx buffer for batch n (the unpooled gradient), or null when nothing before needs it. */
+    Tensor gradientBuffer(int n) { return dx == null ? null : dx.forBatch(n); }
+
+    /** The Conv2D that computes this pooling and its backward pass ({@link Conv2d#forwardPooled}), or null. */
+    Conv2d pooledBy() { return pooledBy; }
+
+    void pooledBy(Conv2d conv) { pooledBy = conv; }
 }

@@ -116,7 +116,15 @@ public final class Sequential implements AutoCloseable {
     public void backward(Tensor dLogits) {
         LayerChecks.batchOf("model output", "output gradient", dLogits, outputShape());
         Tensor d = dLogits;
-        for (int i = layers.size() - 1; i >= 0 && d != null; i--) d = layers.get(i).backward(d);
+        for (int i = layers.size() - 1; i >= 0 && d != null; i--) {
+            if (layers.get(i) instanceof MaxPool2d pool && pool.pooledBy() != null) {
+                Conv2d conv = pool.pooledBy();
+                d = conv.backwardPooled(d);         // the pooling, its ReLU and the Conv2D before them
+                i -= conv.pooledLayers();
+            } else {
+                d = layers.get(i).backward(d);
+            }
+        }
         inputGradient = d;
     }
 
