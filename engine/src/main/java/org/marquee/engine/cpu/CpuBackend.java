@@ -159,6 +159,13 @@ public final class CpuBackend implements Backend {
         if (y != null) requireSize("conv output", y, (long) n * g.k() * g.positions());
     }
 
+    /** Checks two (n, K, OH/2, OW/2) tensors of a convolution's 2x2 max pooling: values (or their gradient) and winners. */
+    private static void requirePooled(ConvGeometry g, int n, String valuesName, Tensor values, String winnersName, Tensor winners) {
+        long size = (long) n * g.k() * (g.oh() / 2) * (g.ow() / 2);
+        requireSize(valuesName, values, size);
+        requireSize(winnersName, winners, size);
+    }
+
     @Override
     public boolean conv2dMaxPoolNeedsOutput(ConvGeometry g) { return convNeedsColumns(g); }
 
@@ -181,9 +188,7 @@ public final class CpuBackend implements Backend {
         }
         requireConv(g, n, x, w, y);
         requireSize("conv bias", bias, g.k());
-        long out = (long) n * g.k() * (g.oh() / 2) * (g.ow() / 2);
-        requireSize("maxPool y", pooled, out);
-        requireSize("maxPool argmax", argmax, out);
+        requirePooled(g, n, "maxPool y", pooled, "maxPool argmax", argmax);
         conv.forward(data(x), off(x), data(w), off(w), data(bias), off(bias), g, n, y == null ? null : data(y),
                 y == null ? 0 : off(y), relu, data(pooled), off(pooled), data(argmax), off(argmax));
     }
@@ -216,9 +221,7 @@ public final class CpuBackend implements Backend {
         }
         requireConv(g, n, x, dw, null);
         requireSize("conv bias gradient", db, g.k());
-        long pooled = (long) n * g.k() * (g.oh() / 2) * (g.ow() / 2);
-        requireSize("pooled gradient", dpool, pooled);
-        requireSize("pooled winners", argmax, pooled);
+        requirePooled(g, n, "pooled gradient", dpool, "pooled winners", argmax);
         conv.weightGrad(data(x), off(x), data(dpool), off(dpool), data(argmax), off(argmax), g, n,
                 data(dw), off(dw), data(db), off(db));
         if (dx != null) {

@@ -115,7 +115,8 @@ final class MicroKernel {
     /**
      * The weight gradient's tile, transposed: tile (MR taps, NR filters) = Σ over kc positions of
      * x at each tap times the packed dYᵀ panel (kc x NR). The MR broadcasts are read from the image
-     * in place, tap r at {@code x[taps[r] + p]}: the positions must lie in one output row. (One
+     * in place, tap r at {@code x[taps[r] + p]} for consecutive positions p (a block of output
+     * rows read w apart, the packed dYᵀ holding zeros between rows). (One
      * loop, no nest: JDK 17 keeps the accumulators in registers only in a simple loop.)
      */
     static void multiplyRow(int kc, float[] x, int[] taps, int shift, float[] b, int bo, float[] tile) {
