@@ -39,4 +39,36 @@ final class DropoutVector {
         }
         return i;
     }
+
+    /** Elements per block of {@link #maskThroughLongs}: its scratch array holds one block. */
+    static final int BLOCK = 1024;
+
+    /**
+     * The same mask as {@link #mask} with 64-bit lanes only, for JDK 17, where narrowing to a
+     * half-width int vector would create vector shapes that slow the other kernels (see
+     * {@link Pooling#PAIR_LANES}). Each block's float bits are computed in long lanes into
+     * {@code bits} (at least {@link #BLOCK} long) and copied out by a scalar loop.
+     */
+    static int maskThroughLongs(float[] mask, int mo, int from, int to, long seed, long step, long threshold,
+                                float keep, long[] bits) {
+        long base = seed ^ (step * 0xD1B54A32D192ED03L);
+        LongVector keepBits = LongVector.broadcast(LS, Float.floatToRawIntBits(keep) & 0xFFFFFFFFL);
+        int i = from;
+        while (to - i >= N) {
+            int block = Math.min(BLOCK, (to - i) / N * N);
+            for (int j = 0; j < block; j += N) {
+                LongVector z = IOTA.add(i + j).mul(0x9E3779B97F4A7C15L).lanewise(VectorOperators.XOR, base);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+                // u - threshold is negative (all ones after the arithmetic shift) where the
+                // element is dropped: its float bits become 0
+                LongVector drop = z.lanewise(VectorOperators.LSHR, 40).sub(threshold).lanewise(VectorOperators.ASHR, 63);
+                keepBits.lanewise(VectorOperators.AND_NOT, drop).intoArray(bits, j);
+            }
+            for (int j = 0; j < block; j++) mask[mo + i + j] = Float.intBitsToFloat((int) bits[j]);
+            i += block;
+        }
+        return i;
+    }
 }
