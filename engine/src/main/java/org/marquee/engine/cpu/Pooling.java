@@ -16,7 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * the even one. Forward compares the four corners in the even lanes (first maximum wins: a later
  * corner only when strictly greater, as in the scalar loop) and narrows the even lanes to N floats
  * by truncating each 64-bit lane to 32 bits. Backward widens N gradients and winners back to
- * pairs and adds each gradient into the lane of its winner. Row tails are scalar.
+ * pairs and adds each gradient into the lane of its winner. Forward and the row-wise backward
+ * ({@link #unpoolRow}) shift a row's last step back to end at the row's end, so the windows it
+ * shares with the step before are computed twice, with the same result; only rows narrower than
+ * one step (and the accumulating backward's tails) take the scalar loop.
  */
 final class Pooling {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -134,27 +137,32 @@ final class Pooling {
                 int r0 = xo + (p * h + 2 * oy) * ld, r1 = r0 + ld;
                 int o = (p * oh + oy) * ow;
                 int ox = 0;
-                for (; !PAIR_LANES && ox <= ow - L; ox += L) {
-                    FloatVector best = half(x, r0 + 2 * ox, false);
+                // the last step is shifted back to end at ow: the windows it shares with the step
+                // before are computed again and written with the same values (no scalar tail,
+                // whose data-dependent branches mispredict)
+                for (int end = !PAIR_LANES && ow >= L ? ow : 0; ox < end; ox += L) {
+                    int at = Math.min(ox, ow - L);
+                    FloatVector best = half(x, r0 + 2 * at, false);
                     FloatVector where = FloatVector.zero(S);
-                    FloatVector v = half(x, r0 + 2 * ox, true);
+                    FloatVector v = half(x, r0 + 2 * at, true);
                     VectorMask<Float> gt = v.compare(VectorOperators.GT, best);
                     best = best.blend(v, gt);
                     where = where.blend(one, gt);
-                    v = half(x, r1 + 2 * ox, false);
+                    v = half(x, r1 + 2 * at, false);
                     gt = v.compare(VectorOperators.GT, best);
                     best = best.blend(v, gt);
                     where = where.blend(two, gt);
-                    v = half(x, r1 + 2 * ox, true);
+                    v = half(x, r1 + 2 * at, true);
                     gt = v.compare(VectorOperators.GT, best);
                     best = best.blend(v, gt);
                     where = where.blend(three, gt);
-                    best.intoArray(y, yo + o + ox);
-                    where.intoArray(arg, ao + o + ox);
+                    best.intoArray(y, yo + o + at);
+                    where.intoArray(arg, ao + o + at);
                 }
-                for (; PAIR_LANES && ox <= ow - N; ox += N) {
-                    FloatVector top = FloatVector.fromArray(S, x, r0 + 2 * ox);
-                    FloatVector bottom = FloatVector.fromArray(S, x, r1 + 2 * ox);
+                for (int end = PAIR_LANES && ow >= N ? ow : 0; ox < end; ox += N) {
+                    int at = Math.min(ox, ow - N);
+                    FloatVector top = FloatVector.fromArray(S, x, r0 + 2 * at);
+                    FloatVector bottom = FloatVector.fromArray(S, x, r1 + 2 * at);
                     FloatVector best = top, where = FloatVector.zero(S);
                     FloatVector v = odd(top);
                     VectorMask<Float> gt = v.compare(VectorOperators.GT, best);
@@ -167,8 +175,8 @@ final class Pooling {
                     gt = v.compare(VectorOperators.GT, best);
                     best = best.blend(v, gt);
                     where = where.blend(three, gt);
-                    storeEven(best, y, yo + o + ox);
-                    storeEven(where, arg, ao + o + ox);
+                    storeEven(best, y, yo + o + at);
+                    storeEven(where, arg, ao + o + at);
                 }
                 for (; ox < ow; ox++) {
                     int c0 = r0 + 2 * ox, c1 = r1 + 2 * ox;
@@ -197,17 +205,20 @@ final class Pooling {
         FloatVector zero = FloatVector.zero(S);
         if (PAIR_LANES) {
             FloatVector codes = COLUMN.add(top);
-            for (; ox <= ow - N; ox += N) {
-                FloatVector g = pairs(dy, dyo + ox), q = pairs(arg, ao + ox);
-                zero.blend(g, q.compare(VectorOperators.EQ, codes)).intoArray(dx, dxo + 2 * ox);
+            // the last step shifted back to end at ow, as in forward
+            for (int end = ow >= N ? ow : 0; ox < end; ox += N) {
+                int at = Math.min(ox, ow - N);
+                FloatVector g = pairs(dy, dyo + at), q = pairs(arg, ao + at);
+                zero.blend(g, q.compare(VectorOperators.EQ, codes)).intoArray(dx, dxo + 2 * at);
             }
         } else {
-            for (; ox <= ow - L; ox += L) {
-                FloatVector g = FloatVector.fromArray(S, dy, dyo + ox), q = FloatVector.fromArray(S, arg, ao + ox);
+            for (int end = ow >= L ? ow : 0; ox < end; ox += L) {
+                int at = Math.min(ox, ow - L);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + at), q = FloatVector.fromArray(S, arg, ao + at);
                 FloatVector left = zero.blend(g, q.compare(VectorOperators.EQ, top));
                 FloatVector right = zero.blend(g, q.compare(VectorOperators.EQ, top + 1f));
-                left.rearrange(ZIP_LOW).blend(right.rearrange(ZIP_LOW), ODD).intoArray(dx, dxo + 2 * ox);
-                left.rearrange(ZIP_HIGH).blend(right.rearrange(ZIP_HIGH), ODD).intoArray(dx, dxo + 2 * ox + L);
+                left.rearrange(ZIP_LOW).blend(right.rearrange(ZIP_LOW), ODD).intoArray(dx, dxo + 2 * at);
+                left.rearrange(ZIP_HIGH).blend(right.rearrange(ZIP_HIGH), ODD).intoArray(dx, dxo + 2 * at + L);
             }
         }
         for (; ox < ow; ox++) {
