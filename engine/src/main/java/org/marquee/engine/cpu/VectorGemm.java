@@ -48,7 +48,7 @@ final class VectorGemm {
     private static final class Workspace {
         float[] packedA = new float[0];
         float[] packedB = new float[0];
-        final float[] tile = new float[MR * NR];
+        final float[] tile = new float[MR * NR + WorkerPool.PAD];   // PAD: see WorkerPool.PAD
         /** This worker's share of C when the reduction is split between threads. */
         float[] partial = new float[0];
     }

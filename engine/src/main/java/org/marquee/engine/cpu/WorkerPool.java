@@ -81,6 +81,13 @@ final class WorkerPool implements AutoCloseable {
         if (e != null) throw new IllegalStateException(e);
     }
 
+    /**
+     * Floats left unused after a small buffer that one thread writes over and over (a micro-kernel's
+     * tile, a group's partial sums), so that the next object in memory, perhaps another thread's
+     * buffer, never shares its last cache line (128 bytes: also the pair of lines fetched together).
+     */
+    static final int PAD = 32;
+
     /** Splits [0, n) into contiguous chunks of at least {@code grain} and runs {@code body(from, to)} on each. */
     void range(int n, int grain, RangeBody body) {
         int parts = Math.max(1, Math.min(threads, n / Math.max(1, grain)));
