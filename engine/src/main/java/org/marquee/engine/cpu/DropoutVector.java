@@ -41,16 +41,19 @@ final class DropoutVector {
     }
 
     /** Elements per block of {@link #maskThroughLongs}: its scratch array holds one block. */
-    static final int BLOCK = 1024;
+    private static final int BLOCK = 1024;
+    /** Each thread's scratch block, allocated on its first mask. */
+    private static final ThreadLocal<long[]> BITS = ThreadLocal.withInitial(() -> new long[BLOCK]);
 
     /**
      * The same mask as {@link #mask} with 64-bit lanes only, for JDK 17, where narrowing to a
      * half-width int vector would create vector shapes that slow the other kernels (see
-     * {@link Pooling#PAIR_LANES}). Each block's float bits are computed in long lanes into
-     * {@code bits} (at least {@link #BLOCK} long) and copied out by a scalar loop.
+     * {@link Pooling#PAIR_LANES}). Each block's float bits are computed in long lanes into the
+     * thread's scratch block and copied out by a scalar loop. Returns the first index not written.
      */
     static int maskThroughLongs(float[] mask, int mo, int from, int to, long seed, long step, long threshold,
-                                float keep, long[] bits) {
+                                float keep) {
+        long[] bits = BITS.get();
         long base = seed ^ (step * 0xD1B54A32D192ED03L);
         LongVector keepBits = LongVector.broadcast(LS, Float.floatToRawIntBits(keep) & 0xFFFFFFFFL);
         int i = from;

@@ -145,8 +145,7 @@ final class FastKernels implements CpuKernels {
         float keep = (float) (1.0 / (1.0 - rate));
         pool.range(n, GRAIN, (from, to) -> {
             int i = Pooling.PAIR_LANES ? DropoutVector.mask(mask, mo, from, to, seed, step, threshold, keep)
-                    : DropoutVector.maskThroughLongs(mask, mo, from, to, seed, step, threshold, keep,
-                                                     new long[DropoutVector.BLOCK]);
+                    : DropoutVector.maskThroughLongs(mask, mo, from, to, seed, step, threshold, keep);
             // DropoutHash.mix with its loop-invariant part hoisted and index * golden ratio kept as a
             // running sum (the same 64-bit products, one multiplication fewer per element)
             long base = seed ^ (step * 0xD1B54A32D192ED03L);
