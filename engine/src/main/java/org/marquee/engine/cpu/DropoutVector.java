@@ -21,17 +21,22 @@ final class DropoutVector {
 
     private DropoutVector() {}
 
+    /** u = the top 24 bits of DropoutHash.mix for elements i .. i+N-1, with base = seed ^ step * constant. */
+    private static LongVector top24(int i, long base) {
+        LongVector z = IOTA.add(i).mul(0x9E3779B97F4A7C15L).lanewise(VectorOperators.XOR, base);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+        return z.lanewise(VectorOperators.LSHR, 40);
+    }
+
     /** Writes mask[mo + i] for i in [from, to) in whole vectors; returns the first index not written. */
     static int mask(float[] mask, int mo, int from, int to, long seed, long step, long threshold, float keep) {
         long base = seed ^ (step * 0xD1B54A32D192ED03L);
         long keepBits = Float.floatToRawIntBits(keep) & 0xFFFFFFFFL;
         int i = from;
         for (; i <= to - N; i += N) {
-            LongVector z = IOTA.add(i).mul(0x9E3779B97F4A7C15L).lanewise(VectorOperators.XOR, base);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-            VectorMask<Long> keepLane = z.lanewise(VectorOperators.LSHR, 40).compare(VectorOperators.GE, threshold);
+            VectorMask<Long> keepLane = top24(i, base).compare(VectorOperators.GE, threshold);
             // the float bits in the low half of each long lane, narrowed to N ints (a mask cast to
             // floats is 13x slower on JDK 17)
             LongVector bits = LongVector.zero(LS).blend(keepBits, keepLane);
@@ -60,13 +65,9 @@ final class DropoutVector {
         while (to - i >= N) {
             int block = Math.min(BLOCK, (to - i) / N * N);
             for (int j = 0; j < block; j += N) {
-                LongVector z = IOTA.add(i + j).mul(0x9E3779B97F4A7C15L).lanewise(VectorOperators.XOR, base);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
                 // u - threshold is negative (all ones after the arithmetic shift) where the
                 // element is dropped: its float bits become 0
-                LongVector drop = z.lanewise(VectorOperators.LSHR, 40).sub(threshold).lanewise(VectorOperators.ASHR, 63);
+                LongVector drop = top24(i + j, base).sub(threshold).lanewise(VectorOperators.ASHR, 63);
                 keepBits.lanewise(VectorOperators.AND_NOT, drop).intoArray(bits, j);
             }
             for (int j = 0; j < block; j++) mask[mo + i + j] = Float.intBitsToFloat((int) bits[j]);
