@@ -69,7 +69,7 @@ final class DirectConv {
         float[] packedB = new float[0];
         /** One unit's rows of dY, unpooled from the pooling's gradient (K, rows, OW). */
         float[] dy = new float[0];
-        /** One forward unit's output rows when y is not kept (K, ROWS, OW). */
+        /** One forward unit's output rows when y is not kept (K, ROWS, OW), or one input-gradient unit's (C, IG_ROWS, padded width). */
         float[] unit = new float[0];
         /** The zero-padded dY rows one unit of the input gradient reads. */
         float[] padded = new float[0];
@@ -435,12 +435,15 @@ final class DirectConv {
         int[] off = offsets(k, local, pw, kh, kw), runs = runs(off, kw);
         int blocks = (h + rowsPer - 1) / rowsPer, units = n * blocks, outImage = c * h * wd, dyImage = k * oh * ow;
         float[] pa = packedW;
+        boolean inBuffer = wd >= NR;
+        int ldu = rowsPer * pw;         // one channel's rows in the worker's buffer (inBuffer)
         AtomicInteger next = new AtomicInteger();
         int run = run(units);
         pool.run(units, (wk, ws) -> {
             Worker me = workers[wk];
             if (me.panel.length < off.length * NR) me.panel = new float[off.length * NR];
             if (me.padded.length < k * plane) me.padded = new float[k * plane];
+            if (inBuffer && me.unit.length < c * ldu) me.unit = new float[c * ldu];
             float[] buf = me.padded;
             for (int u = -1; (u = next(next, u, units, run)) < units; ) {
                 int i = u / blocks, r0 = (u % blocks) * rowsPer, r1 = Math.min(h, r0 + rowsPer);
@@ -458,8 +461,22 @@ final class DirectConv {
                         }
                     }
                 }
-                for (int oy = r0; oy < r1; oy++) {
-                    row(buf, (oy - r0) * pw, off, runs, pa, c, null, 0, false, dx, dxo + i * outImage + oy * wd, h * wd, wd, me);
+                int dxi = dxo + i * outImage;
+                if (inBuffer) {
+                    // the unit's rows as one run of positions pw apart, panels crossing row ends
+                    // (see block; conv3: 14 panels for 8 rows of 54, not 16), into the worker's
+                    // buffer, then copied out row by row (cheap beside a reduction of K*KH*KW)
+                    int rows = r1 - r0;
+                    block(buf, 0, (rows - 1) * pw + wd, off, runs, pa, c, null, 0, false, me.unit, ldu, me);
+                    for (int ch = 0; ch < c; ch++) {
+                        for (int lr = 0; lr < rows; lr++) {
+                            System.arraycopy(me.unit, ch * ldu + lr * pw, dx, dxi + ch * h * wd + (r0 + lr) * wd, wd);
+                        }
+                    }
+                } else {
+                    for (int oy = r0; oy < r1; oy++) {
+                        row(buf, (oy - r0) * pw, off, runs, pa, c, null, 0, false, dx, dxi + oy * wd, h * wd, wd, me);
+                    }
                 }
             }
         });
