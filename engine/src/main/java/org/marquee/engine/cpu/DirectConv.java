@@ -3,7 +3,6 @@ package org.marquee.engine.cpu;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.marquee.engine.ConvGeometry;
 
@@ -29,10 +28,11 @@ import org.marquee.engine.ConvGeometry;
  * for the poster model's conv2), the col2im pass and most packing; bias is added as the tiles are
  * stored.
  *
- * <p>All three split (image, block of output rows) units between the threads, handed out one at a
- * time; the weight gradient's units are summed in a fixed number of groups, each with its own
- * copy of dWᵀ, added in group order at the end, so the result is the same for any thread count
- * and any scheduling.
+ * <p>All three split (image, block of output rows) units between the threads: forward and the
+ * input gradient hand them out in runs of consecutive units ({@link #run}), each unit writing its
+ * own rows; the weight gradient's units are summed in a fixed number of groups, handed out one at
+ * a time, each with its own copy of dWᵀ, added in group order at the end, so the result is the
+ * same for any thread count and any scheduling.
  */
 final class DirectConv {
     private static final int MR = MicroKernel.MR, NR = MicroKernel.NR, L = MicroKernel.L;
@@ -69,7 +69,7 @@ final class DirectConv {
         float[] packedB = new float[0];
         /** One unit's rows of dY, unpooled from the pooling's gradient (K, rows, OW). */
         float[] dy = new float[0];
-        /** One forward unit's output rows when y is not kept (K, ROWS, OW), or one input-gradient unit's (C, IG_ROWS, padded width). */
+        /** One forward unit's output rows when y is not kept (K, ROWS, OW), or one input-gradient unit's (C, rows, W + KW - 1). */
         float[] unit = new float[0];
         /** The zero-padded dY rows one unit of the input gradient reads. */
         float[] padded = new float[0];
@@ -252,7 +252,7 @@ final class DirectConv {
             int s = src + f * plane, q = 0;
             FloatVector v = FloatVector.zero(S);
             for (; q <= len - L; q += L) v = v.add(FloatVector.fromArray(S, dy, s + q));
-            float sum = v.reduceLanes(VectorOperators.ADD);
+            float sum = Lanes.sum(v);
             for (; q < len; q++) sum += dy[s + q];
             acc[f] += sum;
         }
@@ -385,18 +385,18 @@ final class DirectConv {
                 d0 += ow; d1 += ow; d2 += ow; d3 += ow;
             }
         }
-        sums[so] += c00.reduceLanes(VectorOperators.ADD);
-        sums[so + 1] += c01.reduceLanes(VectorOperators.ADD);
-        sums[so + 2] += c02.reduceLanes(VectorOperators.ADD);
-        sums[so + ld] += c10.reduceLanes(VectorOperators.ADD);
-        sums[so + ld + 1] += c11.reduceLanes(VectorOperators.ADD);
-        sums[so + ld + 2] += c12.reduceLanes(VectorOperators.ADD);
-        sums[so + 2 * ld] += c20.reduceLanes(VectorOperators.ADD);
-        sums[so + 2 * ld + 1] += c21.reduceLanes(VectorOperators.ADD);
-        sums[so + 2 * ld + 2] += c22.reduceLanes(VectorOperators.ADD);
-        sums[so + 3 * ld] += c30.reduceLanes(VectorOperators.ADD);
-        sums[so + 3 * ld + 1] += c31.reduceLanes(VectorOperators.ADD);
-        sums[so + 3 * ld + 2] += c32.reduceLanes(VectorOperators.ADD);
+        sums[so] += Lanes.sum(c00);
+        sums[so + 1] += Lanes.sum(c01);
+        sums[so + 2] += Lanes.sum(c02);
+        sums[so + ld] += Lanes.sum(c10);
+        sums[so + ld + 1] += Lanes.sum(c11);
+        sums[so + ld + 2] += Lanes.sum(c12);
+        sums[so + 2 * ld] += Lanes.sum(c20);
+        sums[so + 2 * ld + 1] += Lanes.sum(c21);
+        sums[so + 2 * ld + 2] += Lanes.sum(c22);
+        sums[so + 3 * ld] += Lanes.sum(c30);
+        sums[so + 3 * ld + 1] += Lanes.sum(c31);
+        sums[so + 3 * ld + 2] += Lanes.sum(c32);
     }
 
     /** One filter and one tap: Σ over rows r0..r1 of dY · x (the edges of {@link #dot4x3}'s blocks). */
@@ -409,7 +409,7 @@ final class DirectConv {
             acc = a.fma(FloatVector.fromArray(S, x, xr + o), acc);
             if (++s == steps) { s = 0; xr += w; dr += ow; }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(acc);
     }
 
     /** dx (n, C, H, W) = col2im(Wᵀ · dy[i]) for every image: the flipped kernel over dy zero-padded. */
@@ -464,7 +464,7 @@ final class DirectConv {
                 int dxi = dxo + i * outImage;
                 if (inBuffer) {
                     // the unit's rows as one run of positions pw apart, panels crossing row ends
-                    // (see block; conv3: 14 panels for 8 rows of 54, not 16), into the worker's
+                    // (see block; with 32-wide panels conv3 takes 14 for 8 rows of 54, not 16), into the worker's
                     // buffer, then copied out row by row (cheap beside a reduction of K*KH*KW)
                     int rows = r1 - r0;
                     block(buf, 0, (rows - 1) * pw + wd, off, runs, pa, c, null, 0, false, me.unit, ldu, me);

@@ -1,7 +1,6 @@
 package org.marquee.engine.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -75,10 +74,10 @@ final class DotKernel {
             x = FloatVector.fromArray(S, a, a3 + p);
             c30 = x.fma(y0, c30); c31 = x.fma(y1, c31); c32 = x.fma(y2, c32);
         }
-        sums[0] = c00.reduceLanes(VectorOperators.ADD); sums[1] = c01.reduceLanes(VectorOperators.ADD); sums[2] = c02.reduceLanes(VectorOperators.ADD);
-        sums[3] = c10.reduceLanes(VectorOperators.ADD); sums[4] = c11.reduceLanes(VectorOperators.ADD); sums[5] = c12.reduceLanes(VectorOperators.ADD);
-        sums[6] = c20.reduceLanes(VectorOperators.ADD); sums[7] = c21.reduceLanes(VectorOperators.ADD); sums[8] = c22.reduceLanes(VectorOperators.ADD);
-        sums[9] = c30.reduceLanes(VectorOperators.ADD); sums[10] = c31.reduceLanes(VectorOperators.ADD); sums[11] = c32.reduceLanes(VectorOperators.ADD);
+        sums[0] = Lanes.sum(c00); sums[1] = Lanes.sum(c01); sums[2] = Lanes.sum(c02);
+        sums[3] = Lanes.sum(c10); sums[4] = Lanes.sum(c11); sums[5] = Lanes.sum(c12);
+        sums[6] = Lanes.sum(c20); sums[7] = Lanes.sum(c21); sums[8] = Lanes.sum(c22);
+        sums[9] = Lanes.sum(c30); sums[10] = Lanes.sum(c31); sums[11] = Lanes.sum(c32);
         for (; p < len; p++) {
             for (int r = 0; r < MR; r++) {
                 float x = a[ao + r * ld + p];
@@ -92,7 +91,7 @@ final class DotKernel {
         FloatVector acc = FloatVector.zero(S);
         int p = 0;
         for (; p <= len - L; p += L) acc = FloatVector.fromArray(S, a, ao + p).fma(FloatVector.fromArray(S, b, bo + p), acc);
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(acc);
         for (; p < len; p++) sum += a[ao + p] * b[bo + p];
         return sum;
     }

@@ -51,9 +51,9 @@ final class DropoutVector {
     private static final ThreadLocal<long[]> BITS = ThreadLocal.withInitial(() -> new long[BLOCK]);
 
     /**
-     * The same mask as {@link #mask} with 64-bit lanes only, for JDK 17, where narrowing to a
-     * half-width int vector would create vector shapes that slow the other kernels (see
-     * {@link Pooling#PAIR_LANES}). Each block's float bits are computed in long lanes into the
+     * The same mask as {@link #mask} with full-width 64-bit lanes only, for JDK 17, where narrowing
+     * to a half-width int vector adds the 256-bit shapes that slow the other kernels (see
+     * {@link Pooling#PAIR_LANES}; with this path alone the convolutions measured no slower). Each block's float bits are computed in long lanes into the
      * thread's scratch block and copied out by a scalar loop. Returns the first index not written.
      */
     static int maskThroughLongs(float[] mask, int mo, int from, int to, long seed, long step, long threshold,

@@ -73,7 +73,7 @@ final class FastKernels implements CpuKernels {
                     int base = dyo + (o * channels + c) * inner, i = 0;
                     FloatVector acc = FloatVector.zero(S);
                     for (; i <= inner - L; i += L) acc = acc.add(FloatVector.fromArray(S, dy, base + i));
-                    double rowSum = acc.reduceLanes(VectorOperators.ADD);
+                    double rowSum = Lanes.sum(acc);
                     for (; i < inner; i++) rowSum += dy[base + i];
                     sum += rowSum;
                 }

@@ -69,7 +69,8 @@ final class MicroKernel {
     /**
      * As {@link #multiply}, but step p of the B panel is the two vectors at {@code x[base + off[p]]}:
      * a convolution reads its input image in place, one offset per filter tap (c, i, j), instead
-     * of a row of unfolded columns. The NR positions of the panel must lie in one output row.
+     * of a row of unfolded columns. The NR positions are consecutive in x: one output row, or
+     * (DirectConv's row runs) the end of one row, the columns between rows and the next row.
      */
     static void multiplyAt(int kc, float[] a, int ao, float[] x, int base, int[] off, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);

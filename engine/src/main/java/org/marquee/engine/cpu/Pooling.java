@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * pairs and adds each gradient into the lane of its winner. Forward and the row-wise backward
  * ({@link #unpoolRow}) shift a row's last step back to end at the row's end, so the windows it
  * shares with the step before are computed twice, with the same result; only rows narrower than
- * one step (and the accumulating backward's tails) take the scalar loop.
+ * one step, and the tails of the whole-plane {@link #backward}, take the scalar loop.
  */
 final class Pooling {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -255,7 +255,7 @@ final class Pooling {
                     g0.intoArray(dx, r0 + 2 * ox);
                     g1.intoArray(dx, r1 + 2 * ox);
                 }
-                // (accumulating, which training does not use, stays on the scalar loop below)
+                // (without pair lanes, accumulating, which training does not use, stays on the scalar loop below)
                 if (!PAIR_LANES && !accumulate) ox = zip(dy, dyo + o, arg, ao + o, ow, dx, r0, r1);
                 for (; ox < ow; ox++) {
                     if (!accumulate) dx[r0 + 2 * ox] = dx[r0 + 2 * ox + 1] = dx[r1 + 2 * ox] = dx[r1 + 2 * ox + 1] = 0f;

@@ -60,6 +60,52 @@ class DirectConvTest {
         }
     }
 
+    /**
+     * Conv + ReLU + pooling without y, and the backward pass from the pooling's gradient, at a
+     * batch large enough that each thread claims runs of several units: pooled values, winners,
+     * dW, db and dx concatenated.
+     */
+    private static float[] runPooled(int threads, ConvGeometry g, int n) {
+        try (CpuBackend b = new CpuBackend(threads, false)) {
+            assertFalse(b.conv2dMaxPoolNeedsOutput(g), "the pooling is computed from the worker's rows");
+            assertTrue(b.convUnpools(g), "the backward pass unpools the rows it reads");
+            int ph = g.oh() / 2, pw = g.ow() / 2;
+            Tensor x = random(b, 1, n, g.c(), g.h(), g.w()), w = random(b, 2, g.k(), g.patch());
+            Tensor bias = random(b, 3, g.k()), dpool = random(b, 4, n, g.k(), ph, pw);
+            Tensor pooled = b.allocate(n, g.k(), ph, pw), arg = b.allocate(n, g.k(), ph, pw);
+            Tensor dx = b.allocate(n, g.c(), g.h(), g.w()), dw = b.allocate(g.k(), g.patch()), db = b.allocate(g.k());
+            b.conv2dMaxPool(x, w, bias, g, n, null, null, true, pooled, arg);
+            b.conv2dPooledBackward(x, dpool, arg, w, g, n, dw, db, dx, null, null);
+            float[][] parts = {pooled.toFloats(), arg.toFloats(), dw.toFloats(), db.toFloats(), dx.toFloats()};
+            int size = 0;
+            for (float[] p : parts) size += p.length;
+            float[] all = new float[size];
+            int at = 0;
+            for (float[] p : parts) {
+                System.arraycopy(p, 0, all, at, p.length);
+                at += p.length;
+            }
+            return all;
+        }
+    }
+
+    @Test
+    void fusedPoolingAndRunsOfUnitsAreBitIdenticalForAnyThreadCount() {
+        // 16 images: the forward pass has 16 * 10 units and the input gradient 16 * 5, so two or
+        // three threads claim runs of 3 to 10 consecutive units; rows at least a 32-wide panel
+        ConvGeometry[] gs = {
+            new ConvGeometry(8, 40, 42, 16, 3, 3, 1, 0),      // 3 wide: rows of 40, pooled to 20
+            new ConvGeometry(3, 38, 45, 9, 3, 3, 1, 0),       // 27 taps (dot-product dW), odd rows of 43
+            new ConvGeometry(4, 36, 37, 6, 2, 4, 1, 1),       // 4 wide, padded
+        };
+        for (ConvGeometry g : gs) {
+            float[] one = runPooled(1, g, 16);
+            assertArrayEquals(one, runPooled(2, g, 16), "1 vs 2 threads: " + g);
+            assertArrayEquals(one, runPooled(3, g, 16), "1 vs 3 threads: " + g);
+            assertArrayEquals(run(1, g, 16), run(2, g, 16), "unfused, 1 vs 2 threads: " + g);
+        }
+    }
+
     @Test
     void otherStridesAndTheSwitchUseColumns() {
         try (CpuBackend b = new CpuBackend(2, false); CpuBackend scalar = new CpuBackend(1, true)) {
