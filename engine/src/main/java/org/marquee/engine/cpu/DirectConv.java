@@ -88,6 +88,8 @@ final class DirectConv {
     private static final class Chunk {
         float[] sums = new float[0];
         float[] bias = new float[0];
+        /** The dot-product weight gradient's sums still as vectors: entry e's L lanes at e*L. */
+        float[] lanes = new float[0];
     }
 
     /** Clears the partial sums of min(CHUNKS, units) groups for a dW of {@code size} and k filters; returns their count. */
@@ -311,6 +313,11 @@ final class DirectConv {
         for (int l = 0; l < L; l++) { keep[l] = 1f; keep[L + l] = l >= L - ow % L ? 1f : 0f; }
         AtomicInteger next = new AtomicInteger();
         int used = chunks(units, size, k);
+        for (int ch = 0; ch < used; ch++) {
+            Chunk c = chunks[ch];
+            if (c.lanes.length < size * L + WorkerPool.PAD) c.lanes = new float[size * L + WorkerPool.PAD];
+            Arrays.fill(c.lanes, 0, size * L, 0f);
+        }
         pool.run(used, (wk, ws) -> {
             Worker me = workers[wk];
             if (arg != null && me.dy.length < k * DOT_ROWS * ow) me.dy = new float[k * DOT_ROWS * ow];
@@ -335,7 +342,7 @@ final class DirectConv {
                     for (int f = 0; f < k; f += 4) {
                         for (int t = 0; t < patch; t += 3) {
                             if (f + 4 <= k && t + 3 <= patch) {
-                                dot4x3(x, xi, w, off, t, dy, di + f * plane, plane, ow, r0, r1, keep, part.sums, f * patch + t, patch);
+                                dot4x3(x, xi, w, off, t, dy, di + f * plane, plane, ow, r0, r1, keep, part.lanes, (f * patch + t) * L, patch * L);
                             } else {
                                 for (int ff = f; ff < Math.min(k, f + 4); ff++) {
                                     for (int tt = t; tt < Math.min(patch, t + 3); tt++) {
@@ -348,13 +355,22 @@ final class DirectConv {
                 }
             }
         });
+        // each group's vector sums reduced once, in a fixed lane order (Lanes.sum)
+        for (int ch = 0; ch < used; ch++) {
+            Chunk c = chunks[ch];
+            for (int e = 0; e < size; e++) c.sums[e] += Lanes.sum(FloatVector.fromArray(S, c.lanes, e * L));
+        }
         addPartials(used, size, dw, dwo);
         return used;
     }
 
-    /** sums[r][s] += Σ over rows r0..r1 of dY[f+r] · x at tap t+s; dY planes {@code plane} apart. */
+    /**
+     * lanes[r][s] += the lane-wise Σ over rows r0..r1 of dY[f+r] · x at tap t+s, as vectors (one
+     * horizontal sum per entry at the end of the weight gradient, not one per call); dY planes
+     * {@code plane} apart, entries (r, s) at lanes[so + r*ld + s*L].
+     */
     private static void dot4x3(float[] x, int xi, int w, int[] off, int t, float[] dy, int d, int plane, int ow,
-                               int r0, int r1, float[] keep, float[] sums, int so, int ld) {
+                               int r0, int r1, float[] keep, float[] lanes, int so, int ld) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
@@ -385,18 +401,18 @@ final class DirectConv {
                 d0 += ow; d1 += ow; d2 += ow; d3 += ow;
             }
         }
-        sums[so] += Lanes.sum(c00);
-        sums[so + 1] += Lanes.sum(c01);
-        sums[so + 2] += Lanes.sum(c02);
-        sums[so + ld] += Lanes.sum(c10);
-        sums[so + ld + 1] += Lanes.sum(c11);
-        sums[so + ld + 2] += Lanes.sum(c12);
-        sums[so + 2 * ld] += Lanes.sum(c20);
-        sums[so + 2 * ld + 1] += Lanes.sum(c21);
-        sums[so + 2 * ld + 2] += Lanes.sum(c22);
-        sums[so + 3 * ld] += Lanes.sum(c30);
-        sums[so + 3 * ld + 1] += Lanes.sum(c31);
-        sums[so + 3 * ld + 2] += Lanes.sum(c32);
+        c00.add(FloatVector.fromArray(S, lanes, so)).intoArray(lanes, so);
+        c01.add(FloatVector.fromArray(S, lanes, so + L)).intoArray(lanes, so + L);
+        c02.add(FloatVector.fromArray(S, lanes, so + 2 * L)).intoArray(lanes, so + 2 * L);
+        c10.add(FloatVector.fromArray(S, lanes, so + ld)).intoArray(lanes, so + ld);
+        c11.add(FloatVector.fromArray(S, lanes, so + ld + L)).intoArray(lanes, so + ld + L);
+        c12.add(FloatVector.fromArray(S, lanes, so + ld + 2 * L)).intoArray(lanes, so + ld + 2 * L);
+        c20.add(FloatVector.fromArray(S, lanes, so + 2 * ld)).intoArray(lanes, so + 2 * ld);
+        c21.add(FloatVector.fromArray(S, lanes, so + 2 * ld + L)).intoArray(lanes, so + 2 * ld + L);
+        c22.add(FloatVector.fromArray(S, lanes, so + 2 * ld + 2 * L)).intoArray(lanes, so + 2 * ld + 2 * L);
+        c30.add(FloatVector.fromArray(S, lanes, so + 3 * ld)).intoArray(lanes, so + 3 * ld);
+        c31.add(FloatVector.fromArray(S, lanes, so + 3 * ld + L)).intoArray(lanes, so + 3 * ld + L);
+        c32.add(FloatVector.fromArray(S, lanes, so + 3 * ld + 2 * L)).intoArray(lanes, so + 3 * ld + 2 * L);
     }
 
     /** One filter and one tap: Σ over rows r0..r1 of dY · x (the edges of {@link #dot4x3}'s blocks). */
