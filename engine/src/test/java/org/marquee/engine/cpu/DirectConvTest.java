@@ -21,6 +21,18 @@ class DirectConvTest {
         return t;
     }
 
+    private static float[] concat(float[]... parts) {
+        int size = 0;
+        for (float[] p : parts) size += p.length;
+        float[] all = new float[size];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
     /** dW, db, dx and y of one geometry on a backend with the given thread count, concatenated. */
     private static float[] run(int threads, ConvGeometry g, int n) {
         try (CpuBackend b = new CpuBackend(threads, false)) {
@@ -32,16 +44,7 @@ class DirectConvTest {
             b.conv2d(x, w, bias, g, n, y, null, true);
             b.conv2dWeightGrad(x, dy, g, n, dw, db, null);
             b.conv2dInputGrad(dy, w, g, n, dx, null);
-            float[][] parts = {dw.toFloats(), db.toFloats(), dx.toFloats(), y.toFloats()};
-            int size = 0;
-            for (float[] p : parts) size += p.length;
-            float[] all = new float[size];
-            int at = 0;
-            for (float[] p : parts) {
-                System.arraycopy(p, 0, all, at, p.length);
-                at += p.length;
-            }
-            return all;
+            return concat(dw.toFloats(), db.toFloats(), dx.toFloats(), y.toFloats());
         }
     }
 
@@ -76,16 +79,7 @@ class DirectConvTest {
             Tensor dx = b.allocate(n, g.c(), g.h(), g.w()), dw = b.allocate(g.k(), g.patch()), db = b.allocate(g.k());
             b.conv2dMaxPool(x, w, bias, g, n, null, null, true, pooled, arg);
             b.conv2dPooledBackward(x, dpool, arg, w, g, n, dw, db, dx, null, null);
-            float[][] parts = {pooled.toFloats(), arg.toFloats(), dw.toFloats(), db.toFloats(), dx.toFloats()};
-            int size = 0;
-            for (float[] p : parts) size += p.length;
-            float[] all = new float[size];
-            int at = 0;
-            for (float[] p : parts) {
-                System.arraycopy(p, 0, all, at, p.length);
-                at += p.length;
-            }
-            return all;
+            return concat(pooled.toFloats(), arg.toFloats(), dw.toFloats(), db.toFloats(), dx.toFloats());
         }
     }
 
