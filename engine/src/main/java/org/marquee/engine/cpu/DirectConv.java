@@ -461,7 +461,7 @@ final class DirectConv {
             if (me.padded.length < k * plane) me.padded = new float[k * plane];
             if (inBuffer && me.unit.length < c * ldu) me.unit = new float[c * ldu];
             float[] buf = me.padded;
-            for (int u = -1; (u = next(next, u, units, run)) < units; ) {
+            for (int u = -1; (u = next(next, u, run)) < units; ) {
                 int i = u / blocks, r0 = (u % blocks) * rowsPer, r1 = Math.min(h, r0 + rowsPer);
                 // buffer row lr is padded row r0 + lr, i.e. dY row r0 + lr - qh
                 for (int f = 0; f < k; f++) {
@@ -520,7 +520,7 @@ final class DirectConv {
             // the unit's rows go to y, or (not kept) to the worker's buffer: filter f's rows at d0 + f*ld
             float[] dst = out != null ? out : me.unit;
             int ld = out != null ? oh * ow : ROWS * rowLd;
-            for (int u = -1; (u = next(next, u, units, run)) < units; ) {
+            for (int u = -1; (u = next(next, u, run)) < units; ) {
                 int i = u / blocks, r0 = (u % blocks) * ROWS, r1 = Math.min(oh, r0 + ROWS);
                 int d0 = out != null ? oo + i * outImage + r0 * ow : 0;
                 if (inBuffer) {
@@ -605,7 +605,7 @@ final class DirectConv {
     private int run(int units) { return Math.max(1, units / (8 * pool.threads())); }
 
     /** The unit after {@code u}: the next of the thread's claimed run, or the first of a new run. */
-    private static int next(AtomicInteger next, int u, int units, int run) {
+    private static int next(AtomicInteger next, int u, int run) {
         return u >= 0 && (u + 1) % run != 0 ? u + 1 : next.getAndAdd(run);
     }
 
