@@ -5,7 +5,10 @@ import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_COMPUTE_UNITS;
 import static org.jocl.CL.CL_DEVICE_NAME;
 import static org.jocl.CL.CL_DEVICE_NOT_FOUND;
+import static org.jocl.CL.CL_DEVICE_TYPE;
+import static org.jocl.CL.CL_DEVICE_TYPE_ACCELERATOR;
 import static org.jocl.CL.CL_DEVICE_TYPE_ALL;
+import static org.jocl.CL.CL_DEVICE_TYPE_GPU;
 import static org.jocl.CL.CL_DEVICE_VENDOR;
 import static org.jocl.CL.CL_DEVICE_VERSION;
 import static org.jocl.CL.CL_PLATFORM_NAME;
@@ -22,6 +25,7 @@ import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.cl_device_id;
 import org.jocl.cl_platform_id;
+import org.marquee.engine.DeviceKind;
 
 /**
  * Every OpenCL device of every platform, numbered 0, 1, ... in platform order, and the rule that
@@ -33,20 +37,24 @@ public final class OpenClDevices {
 
     private OpenClDevices() {}
 
-    /** One device: its global index, what it is (fp64: double precision in kernels), and the handles needed to open it. */
-    public record Device(int index, String platform, String name, String vendor, String version,
+    /**
+     * One device: its global index, what it is (kind: CPU, GPU or accelerator; fp64: double
+     * precision in kernels), and the handles needed to open it.
+     */
+    public record Device(int index, String platform, String name, String vendor, String version, DeviceKind kind,
                          int computeUnits, long globalMemoryBytes, boolean fp64,
                          cl_platform_id platformId, cl_device_id id) {
         public Device {
             Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(platformId, "platformId");
             Objects.requireNonNull(id, "id");
         }
 
         /** One line for a {@code devices} listing. */
         public String describe() {
-            return String.format(Locale.ROOT, "%d: %s (%s, platform %s), %d compute units, %d MiB",
-                    index, name, vendor, platform, computeUnits, globalMemoryBytes >> 20);
+            return String.format(Locale.ROOT, "%d: %s (%s, %s, platform %s), %d compute units, %d MiB",
+                    index, name, kind, vendor, platform, computeUnits, globalMemoryBytes >> 20);
         }
     }
 
@@ -80,7 +88,7 @@ public final class OpenClDevices {
             OpenClException.check(CL.clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, ids.length, ids, null), "clGetDeviceIDs");
             for (cl_device_id id : ids) {
                 devices.add(new Device(devices.size(), platformName, deviceString(id, CL_DEVICE_NAME),
-                        deviceString(id, CL_DEVICE_VENDOR), deviceString(id, CL_DEVICE_VERSION),
+                        deviceString(id, CL_DEVICE_VENDOR), deviceString(id, CL_DEVICE_VERSION), kind(deviceLong(id, CL_DEVICE_TYPE, 8)),
                         (int) deviceLong(id, CL_DEVICE_MAX_COMPUTE_UNITS, 4), deviceLong(id, CL_DEVICE_GLOBAL_MEM_SIZE, 8),
                         deviceString(id, CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64"), platform, id));
             }
@@ -88,13 +96,30 @@ public final class OpenClDevices {
         return List.copyOf(devices);
     }
 
+    /** The kind of a CL_DEVICE_TYPE bit field: GPU and accelerator bits win over the CPU bit. */
+    static DeviceKind kind(long type) {
+        if ((type & CL_DEVICE_TYPE_GPU) != 0) return DeviceKind.GPU;
+        if ((type & CL_DEVICE_TYPE_ACCELERATOR) != 0) return DeviceKind.ACCELERATOR;
+        return DeviceKind.CPU;
+    }
+
     /**
-     * Picks a device: {@code null} or blank means the first; digits mean that index; anything else
-     * is matched case-insensitively against the device names and must match exactly one device.
+     * The device an automatic choice takes: the first GPU or accelerator, else the first device.
+     * On a machine with PoCL (the host CPU) beside a GPU driver, that is the GPU.
+     */
+    public static Device preferred(List<Device> devices) {
+        if (devices.isEmpty()) throw new OpenClException("no OpenCL device found on any platform");
+        return devices.stream().filter(d -> d.kind().dedicated()).findFirst().orElse(devices.get(0));
+    }
+
+    /**
+     * Picks a device: {@code null} or blank means {@link #preferred} (the first GPU or accelerator,
+     * else the first device); digits mean that index; anything else is matched case-insensitively
+     * against the device names and must match exactly one device.
      */
     public static Device select(List<Device> devices, String selector) {
         if (devices.isEmpty()) throw new OpenClException("no OpenCL device found on any platform");
-        if (selector == null || selector.isBlank()) return devices.get(0);
+        if (selector == null || selector.isBlank()) return preferred(devices);
         String s = selector.trim();
         if (s.chars().allMatch(Character::isDigit)) {
             int index = Integer.parseInt(s);

@@ -12,12 +12,16 @@ import org.marquee.engine.BackendProvider;
 public final class OpenClProvider implements BackendProvider {
     @Override public String name() { return "opencl"; }
 
+    /** On a CPU device (PoCL), slower than the cpu backend; on a GPU, the only one there. */
+    @Override public int priority() { return 50; }
+
     @Override
     public Availability probe() {
         try {
             List<OpenClDevices.Device> devices = OpenClDevices.list();
             if (devices.isEmpty()) return Availability.no("OpenCL runtime present but no OpenCL platform with a device was found");
-            return Availability.yes(devices.size() + " OpenCL device(s); default " + devices.get(0).describe());
+            OpenClDevices.Device preferred = OpenClDevices.preferred(devices);
+            return Availability.yes(devices.size() + " OpenCL device(s); default " + preferred.describe(), preferred.kind());
         } catch (OpenClException e) {
             return Availability.no(e.getMessage());
         } catch (RuntimeException | LinkageError e) {

@@ -1,9 +1,10 @@
 package org.marquee.app.backend;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.marquee.engine.Backend;
 import org.marquee.engine.BackendProvider;
 import org.marquee.engine.BackendProvider.Availability;
@@ -11,31 +12,23 @@ import org.marquee.engine.BackendProvider.BackendOptions;
 
 /**
  * Turns a {@link BackendChoice} into a backend from the providers found on the class path.
- * {@code auto} takes OpenCL when its probe says it is available, otherwise the CPU backend, and
- * says once which it took and why; an explicit choice that cannot run is an error naming the reason.
+ * {@code auto} probes every provider and takes a usable one on a GPU or accelerator over one on
+ * the host CPU, and among those of the same kind the highest {@link BackendProvider#priority()};
+ * it says once which it took and why. An explicit choice that cannot run is an error naming the
+ * reason.
  */
 public final class BackendSelector {
     private final List<BackendProvider> providers;
     private final PrintStream log;
-    private final BooleanSupplier openClOnlyOnCpu;
 
     public BackendSelector(List<BackendProvider> providers, PrintStream log) {
-        this(providers, log, () -> false);
-    }
-
-    /**
-     * @param openClOnlyOnCpu whether every OpenCL device is a CPU device; {@code auto} then takes the
-     *                        cpu backend, which is faster on a CPU than an OpenCL CPU runtime
-     */
-    public BackendSelector(List<BackendProvider> providers, PrintStream log, BooleanSupplier openClOnlyOnCpu) {
         this.providers = List.copyOf(providers);
         this.log = log;
-        this.openClOnlyOnCpu = openClOnlyOnCpu;
     }
 
     /** A selector over every {@link BackendProvider} registered with ServiceLoader. */
     public static BackendSelector discover(PrintStream log) {
-        return new BackendSelector(BackendProvider.all(), log, OpenClDeviceKinds::onlyCpuDevices);
+        return new BackendSelector(BackendProvider.all(), log);
     }
 
     public Backend open(BackendChoice choice, BackendOptions options) {
@@ -43,6 +36,13 @@ public final class BackendSelector {
         Backend backend = provider.create(options);
         log.println("backend: " + backend.describe());
         return backend;
+    }
+
+    /** A provider and what its probe said. */
+    private record Probed(BackendProvider provider, Availability availability) {
+        boolean usable() { return availability.available(); }
+        boolean dedicated() { return usable() && availability.kind().dedicated(); }
+        String name() { return provider.name(); }
     }
 
     /** The provider {@code choice} resolves to, printing the reason when the choice was automatic. */
@@ -56,32 +56,37 @@ public final class BackendSelector {
             }
             return p;
         }
-        Optional<BackendProvider> opencl = find("opencl");
-        String why;
-        if (opencl.isPresent()) {
-            Availability a = opencl.get().probe();
-            if (a.available() && !(openClOnlyOnCpu.getAsBoolean() && usable("cpu"))) {
-                log.println("auto backend: opencl (" + a.reason() + ")");
-                return opencl.get();
-            }
-            why = a.available()
-                    ? "OpenCL offers only CPU devices, where the cpu backend is faster; --backend opencl uses it anyway"
-                    : "OpenCL unavailable: " + a.reason();
-        } else {
-            why = "no OpenCL backend on the class path";
+        List<Probed> probed = new ArrayList<>();
+        for (BackendProvider p : providers) probed.add(new Probed(p, p.probe()));
+        Optional<Probed> best = probed.stream().filter(Probed::usable)
+                .min(Comparator.comparing((Probed p) -> !p.dedicated()).thenComparing(p -> -p.provider().priority()));
+        if (best.isEmpty()) {
+            List<String> why = probed.stream().map(p -> p.name() + ": " + p.availability().reason()).toList();
+            throw new IllegalStateException("no usable backend (" + (why.isEmpty() ? "found: none" : String.join("; ", why)) + ")");
         }
-        for (String fallback : List.of("cpu", "reference")) {
-            Optional<BackendProvider> p = find(fallback);
-            if (p.isPresent() && p.get().probe().available()) {
-                log.println("auto backend: " + fallback + " (" + why + ")");
-                return p.get();
-            }
-        }
-        throw new IllegalStateException("no usable backend (" + why + "; found: " + names() + ")");
+        Probed chosen = best.get();
+        log.println("auto backend: " + chosen.name() + " (" + why(chosen, probed) + ")");
+        return chosen.provider();
     }
 
-    private boolean usable(String name) {
-        return find(name).map(p -> p.probe().available()).orElse(false);
+    /**
+     * Why {@code chosen} won: on a GPU or accelerator, what its probe found; on the CPU, why each
+     * other provider that is not a fallback (priority 0) was passed over.
+     */
+    private static String why(Probed chosen, List<Probed> probed) {
+        Availability a = chosen.availability();
+        if (chosen.dedicated()) return a.reason() + ", " + a.kind().withArticle();
+        List<String> notes = new ArrayList<>();
+        for (Probed p : probed) {
+            if (p == chosen || p.provider().priority() == 0) continue;
+            if (!p.usable()) {
+                notes.add(p.name() + " unavailable: " + p.availability().reason());
+            } else {
+                notes.add(p.name() + " offers only CPU devices here, where " + chosen.name() + " is faster; --backend "
+                        + p.name() + " uses it anyway");
+            }
+        }
+        return notes.isEmpty() ? a.reason() + "; no backend on the class path offers a GPU or accelerator" : String.join("; ", notes);
     }
 
     private Optional<BackendProvider> find(String name) {

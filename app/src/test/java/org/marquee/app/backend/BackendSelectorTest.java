@@ -1,6 +1,7 @@
 package org.marquee.app.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,13 +13,19 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.marquee.engine.Backend;
 import org.marquee.engine.BackendProvider;
+import org.marquee.engine.BackendProvider.Availability;
+import org.marquee.engine.DeviceKind;
 import org.marquee.engine.reference.ReferenceBackend;
 
 class BackendSelectorTest {
-    record Fake(String name, Availability availability) implements BackendProvider {
+    record Fake(String name, int priority, Availability availability) implements BackendProvider {
         @Override public Availability probe() { return availability; }
         @Override public Backend create(BackendOptions options) { return new ReferenceBackend(); }
     }
+
+    static Fake cpu() { return new Fake("cpu", 100, Availability.yes("2 threads")); }
+    static Fake reference() { return new Fake("reference", 0, Availability.yes("float64")); }
+    static Fake opencl(Availability a) { return new Fake("opencl", 50, a); }
 
     final ByteArrayOutputStream buf = new ByteArrayOutputStream();
     final PrintStream log = new PrintStream(buf, true, StandardCharsets.UTF_8);
@@ -26,41 +33,60 @@ class BackendSelectorTest {
     String log() { return buf.toString(StandardCharsets.UTF_8); }
 
     @Test
-    void autoPrefersAvailableOpenCl() {
-        Fake cl = new Fake("opencl", BackendProvider.Availability.yes("NVIDIA H100"));
-        Fake cpu = new Fake("cpu", BackendProvider.Availability.yes("2 threads"));
-        assertSame(cl, new BackendSelector(List.of(cpu, cl), log).choose(BackendChoice.AUTO));
-        assertTrue(log().contains("opencl (NVIDIA H100)"), log());
+    void autoPrefersAGpuWhateverTheOrderAndPriority() {
+        Fake cl = opencl(Availability.yes("NVIDIA H200", DeviceKind.GPU));
+        assertSame(cl, new BackendSelector(List.of(cpu(), reference(), cl), log).choose(BackendChoice.AUTO));
+        assertEquals("auto backend: opencl (NVIDIA H200, a GPU)", log().strip());
+        Fake accelerator = opencl(Availability.yes("an FPGA board", DeviceKind.ACCELERATOR));
+        assertSame(accelerator, new BackendSelector(List.of(accelerator, cpu()), log).choose(BackendChoice.AUTO));
     }
 
     @Test
     void autoFallsBackToCpuAndSaysWhyOnce() {
-        Fake cl = new Fake("opencl", BackendProvider.Availability.no("no OpenCL platform found"));
-        Fake cpu = new Fake("cpu", BackendProvider.Availability.yes("2 threads"));
-        assertSame(cpu, new BackendSelector(List.of(cl, cpu), log).choose(BackendChoice.AUTO));
-        assertEquals("auto backend: cpu (OpenCL unavailable: no OpenCL platform found)", log().strip());
+        Fake cl = opencl(Availability.no("no OpenCL platform found"));
+        Fake cpu = cpu();
+        assertSame(cpu, new BackendSelector(List.of(cl, reference(), cpu), log).choose(BackendChoice.AUTO));
+        assertEquals("auto backend: cpu (opencl unavailable: no OpenCL platform found)", log().strip());
     }
 
     @Test
     void autoPrefersTheCpuBackendOverAnOpenClCpuDevice() {
-        Fake cl = new Fake("opencl", BackendProvider.Availability.yes("PoCL on the host CPU"));
-        Fake cpu = new Fake("cpu", BackendProvider.Availability.yes("2 threads"));
-        assertSame(cpu, new BackendSelector(List.of(cl, cpu), log, () -> true).choose(BackendChoice.AUTO));
-        assertTrue(log().contains("only CPU devices"), log());
-        assertSame(cl, new BackendSelector(List.of(cl, cpu), log, () -> true).choose(BackendChoice.OPENCL));
-        assertSame(cl, new BackendSelector(List.of(cl), log, () -> true).choose(BackendChoice.AUTO), "no cpu backend to prefer");
+        Fake cl = opencl(Availability.yes("PoCL on the host CPU", DeviceKind.CPU));
+        Fake cpu = cpu();
+        assertSame(cpu, new BackendSelector(List.of(cl, cpu), log).choose(BackendChoice.AUTO));
+        assertTrue(log().contains("opencl offers only CPU devices here, where cpu is faster"), log());
+        assertSame(cl, new BackendSelector(List.of(cl, cpu), log).choose(BackendChoice.OPENCL));
+        assertSame(cl, new BackendSelector(List.of(cl, reference()), log).choose(BackendChoice.AUTO),
+                "no cpu backend: OpenCL on the CPU beats the fallback");
+    }
+
+    @Test
+    void theFallbackIsTakenOnlyWhenNothingElseIsUsable() {
+        Fake ref = reference();
+        assertSame(ref, new BackendSelector(List.of(ref, opencl(Availability.no("no driver"))), log).choose(BackendChoice.AUTO));
+        assertEquals("auto backend: reference (opencl unavailable: no driver)", log().strip());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new BackendSelector(List.of(opencl(Availability.no("no driver"))), log).choose(BackendChoice.AUTO));
+        assertEquals("no usable backend (opencl: no driver)", e.getMessage());
     }
 
     @Test
     void autoWithoutOpenClOnTheClassPath() {
-        Fake cpu = new Fake("cpu", BackendProvider.Availability.yes("2 threads"));
+        Fake cpu = cpu();
         assertSame(cpu, new BackendSelector(List.of(cpu), log).choose(BackendChoice.AUTO));
-        assertTrue(log().contains("no OpenCL backend on the class path"), log());
+        assertTrue(log().contains("no backend on the class path offers a GPU or accelerator"), log());
+    }
+
+    @Test
+    void aUsableProbeNamesItsDevice() {
+        assertThrows(IllegalArgumentException.class, () -> new Availability(true, "somewhere", null));
+        assertNull(Availability.no("why").kind());
+        assertEquals(DeviceKind.CPU, Availability.yes("host").kind());
     }
 
     @Test
     void explicitUnavailableBackendIsAClearError() {
-        Fake cl = new Fake("opencl", BackendProvider.Availability.no("libOpenCL.so not found"));
+        Fake cl = opencl(Availability.no("libOpenCL.so not found"));
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new BackendSelector(List.of(cl), log).choose(BackendChoice.OPENCL));
         assertEquals("backend 'opencl' is not available here: libOpenCL.so not found", e.getMessage());
@@ -68,7 +94,7 @@ class BackendSelectorTest {
 
     @Test
     void explicitMissingBackendNamesWhatExists() {
-        Fake ref = new Fake("reference", BackendProvider.Availability.yes("float64"));
+        Fake ref = reference();
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new BackendSelector(List.of(ref), log).choose(BackendChoice.CPU));
         assertTrue(e.getMessage().contains("found: reference"), e.getMessage());

@@ -7,6 +7,9 @@ import org.marquee.engine.BackendProvider;
 public final class CpuProvider implements BackendProvider {
     @Override public String name() { return "cpu"; }
 
+    /** The fastest backend on a CPU. */
+    @Override public int priority() { return 100; }
+
     @Override
     public Availability probe() {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
