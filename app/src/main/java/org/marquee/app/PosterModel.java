@@ -13,8 +13,10 @@ import org.marquee.engine.nn.Sequential;
  *   conv2d(128, 3x3) relu maxpool 2x2  dropout 0.25      (128, 52, 52)  -> (128, 26, 26)
  *   flatten (86528)  dense(128) relu  dropout 0.5  dense(27)
  * </pre>
- * The model outputs logits: training applies the fused sigmoid cross-entropy to them, and
- * inference applies a sigmoid to get per-genre probabilities.
+ * Each convolution, its ReLU and its pooling are built as one
+ * {@link org.marquee.engine.nn.ConvBlock}, computed in one pass each way; the model still lists
+ * them as the three Keras layers. The model outputs logits: training applies the fused sigmoid
+ * cross-entropy to them, and inference applies a sigmoid to get per-genre probabilities.
  */
 public final class PosterModel {
     /** Number of genre labels. */
@@ -33,9 +35,9 @@ public final class PosterModel {
     /** The same layers for other poster sizes or label counts (smaller variants for tests and demos). */
     public static Sequential build(Backend backend, long seed, int height, int width, int classes) {
         return Sequential.builder(backend, CHANNELS, height, width)
-                .conv2d(32, 3).relu().maxPool2x2().dropout(0.25)
-                .conv2d(64, 3).relu().maxPool2x2().dropout(0.25)
-                .conv2d(128, 3).relu().maxPool2x2().dropout(0.25)
+                .convBlock(32, 3).dropout(0.25)        // conv2d(32, 3x3) relu maxpool 2x2
+                .convBlock(64, 3).dropout(0.25)
+                .convBlock(128, 3).dropout(0.25)
                 .flatten()
                 .dense(128).relu().dropout(0.5)
                 .dense(classes)

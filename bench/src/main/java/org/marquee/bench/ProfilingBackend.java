@@ -6,6 +6,8 @@ import java.util.function.Supplier;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Backend;
 import org.marquee.engine.ConvGeometry;
+import org.marquee.engine.ConvPlan;
+import org.marquee.engine.Precision;
 import org.marquee.engine.Tensor;
 
 /**
@@ -42,6 +44,7 @@ final class ProfilingBackend implements Backend {
     private static String dims(Tensor t) { return java.util.Arrays.toString(t.shape()); }
 
     @Override public String name() { return inner.name(); }
+    @Override public Precision precision() { return inner.precision(); }
     @Override public Tensor allocate(int... shape) { return inner.allocate(shape); }
     @Override public void upload(Tensor dst, float[] src) { inner.upload(dst, src); }
     @Override public void upload(Tensor dst, double[] src) { inner.upload(dst, src); }
@@ -58,42 +61,68 @@ final class ProfilingBackend implements Backend {
 
     @Override public void im2col(Tensor image, ConvGeometry g, Tensor cols) { timed("im2col " + g.c() + "x" + g.h(), () -> inner.im2col(image, g, cols)); }
     @Override public void col2imAdd(Tensor cols, ConvGeometry g, Tensor image) { timed("col2im " + g.c() + "x" + g.h(), () -> inner.col2imAdd(cols, g, image)); }
-    @Override public boolean convNeedsColumns(ConvGeometry g) { return inner.convNeedsColumns(g); }
-    @Override public boolean conv2dMaxPoolNeedsOutput(ConvGeometry g) { return inner.conv2dMaxPoolNeedsOutput(g); }
-    @Override public boolean convUnpools(ConvGeometry g) { return inner.convUnpools(g); }
-    @Override public void conv2dPooledBackward(Tensor x, Tensor dpool, Tensor argmax, Tensor w, ConvGeometry g, int n,
-                                               Tensor dw, Tensor db, Tensor dx, Tensor dy, Tensor cols) {
-        if (!inner.convUnpools(g)) { Backend.super.conv2dPooledBackward(x, dpool, argmax, w, g, n, dw, db, dx, dy, cols); return; }
-        timed("conv2dPooledBackward " + g.c() + "x" + g.h(), () -> inner.conv2dPooledBackward(x, dpool, argmax, w, g, n, dw, db, dx, dy, cols));
+
+    /**
+     * The inner backend's plan, wrapped so that this decorator can be handed it: calls on a plan
+     * whose route needs columns go through the default primitives (and so through the timed
+     * im2col, gemm, ...), the others are timed whole.
+     */
+    private static final class Plan extends ConvPlan {
+        final ConvPlan inner;
+
+        Plan(ProfilingBackend owner, ConvPlan inner) {
+            super(owner, inner.geometry(), inner.route(), true, true, true);
+            this.inner = inner;
+        }
+
+        @Override public void close() { super.close(); inner.close(); }
     }
-    @Override public void conv2d(Tensor x, Tensor w, Tensor b, ConvGeometry g, int n, Tensor y, Tensor cols, boolean relu) {
-        if (inner.convNeedsColumns(g)) { Backend.super.conv2d(x, w, b, g, n, y, cols, relu); return; }
-        timed("conv2d " + g.c() + "x" + g.h(), () -> inner.conv2d(x, w, b, g, n, y, cols, relu));
+
+    private Plan plan(ConvPlan p) {
+        p.requireFor(this);
+        return (Plan) p;
     }
-    @Override public void conv2dMaxPool(Tensor x, Tensor w, Tensor b, ConvGeometry g, int n, Tensor y, Tensor cols,
-                                        boolean relu, Tensor pooled, Tensor argmax) {
-        if (inner.convNeedsColumns(g) && y != null) { Backend.super.conv2dMaxPool(x, w, b, g, n, y, cols, relu, pooled, argmax); return; }
-        timed("conv2d+maxPool " + g.c() + "x" + g.h(), () -> inner.conv2dMaxPool(x, w, b, g, n, y, cols, relu, pooled, argmax));
+
+    private static boolean textbook(Plan p) { return p.route().equals(ConvPlan.TEXTBOOK); }
+
+    private static String shape(ConvPlan p) { return p.geometry().c() + "x" + p.geometry().h(); }
+
+    @Override public ConvPlan planConv(ConvGeometry g) { return new Plan(this, inner.planConv(g)); }
+    @Override public void conv2dPooledBackward(ConvPlan plan, Tensor x, Tensor dpool, Tensor argmax, Tensor w, int n,
+                                               Tensor dw, Tensor db, Tensor dx) {
+        Plan p = plan(plan);
+        if (textbook(p)) { Backend.super.conv2dPooledBackward(p, x, dpool, argmax, w, n, dw, db, dx); return; }
+        timed("conv2dPooledBackward " + shape(p), () -> inner.conv2dPooledBackward(p.inner, x, dpool, argmax, w, n, dw, db, dx));
     }
-    @Override public void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor db, Tensor cols) {
-        if (inner.convNeedsColumns(g)) { Backend.super.conv2dWeightGrad(x, dy, g, n, dw, db, cols); return; }
-        timed("conv2dWeightGrad " + g.c() + "x" + g.h(), () -> inner.conv2dWeightGrad(x, dy, g, n, dw, db, cols));
+    @Override public void conv2d(ConvPlan plan, Tensor x, Tensor w, Tensor b, int n, Tensor y, boolean relu) {
+        Plan p = plan(plan);
+        if (textbook(p)) { Backend.super.conv2d(p, x, w, b, n, y, relu); return; }
+        timed("conv2d " + shape(p), () -> inner.conv2d(p.inner, x, w, b, n, y, relu));
     }
-    @Override public void conv2dInputGrad(Tensor dy, Tensor w, ConvGeometry g, int n, Tensor dx, Tensor cols) {
-        if (inner.convNeedsColumns(g)) { Backend.super.conv2dInputGrad(dy, w, g, n, dx, cols); return; }
-        timed("conv2dInputGrad " + g.c() + "x" + g.h(), () -> inner.conv2dInputGrad(dy, w, g, n, dx, cols));
+    @Override public void conv2dMaxPool(ConvPlan plan, Tensor x, Tensor w, Tensor b, int n, boolean relu, Tensor pooled, Tensor argmax) {
+        Plan p = plan(plan);
+        if (textbook(p)) { Backend.super.conv2dMaxPool(p, x, w, b, n, relu, pooled, argmax); return; }
+        timed("conv2d+maxPool " + shape(p), () -> inner.conv2dMaxPool(p.inner, x, w, b, n, relu, pooled, argmax));
+    }
+    @Override public void conv2dWeightGrad(ConvPlan plan, Tensor x, Tensor dy, int n, Tensor dw, Tensor db) {
+        Plan p = plan(plan);
+        if (textbook(p)) { Backend.super.conv2dWeightGrad(p, x, dy, n, dw, db); return; }
+        timed("conv2dWeightGrad " + shape(p), () -> inner.conv2dWeightGrad(p.inner, x, dy, n, dw, db));
+    }
+    @Override public void conv2dInputGrad(ConvPlan plan, Tensor dy, Tensor w, int n, Tensor dx) {
+        Plan p = plan(plan);
+        if (textbook(p)) { Backend.super.conv2dInputGrad(p, dy, w, n, dx); return; }
+        timed("conv2dInputGrad " + shape(p), () -> inner.conv2dInputGrad(p.inner, dy, w, n, dx));
     }
     @Override public void addBias(Tensor y, Tensor bias, int outer, int channels, int inner2) { timed("addBias " + y.size(), () -> inner.addBias(y, bias, outer, channels, inner2)); }
     @Override public void biasGrad(Tensor dy, Tensor db, int outer, int channels, int inner2) { timed("biasGrad " + dy.size(), () -> inner.biasGrad(dy, db, outer, channels, inner2)); }
     @Override public void relu(Tensor x, Tensor y) { timed("relu " + x.size(), () -> inner.relu(x, y)); }
     @Override public void reluBackward(Tensor y, Tensor dy, Tensor dx) { timed("reluBackward " + y.size(), () -> inner.reluBackward(y, dy, dx)); }
-    @Override public void reluBackward(Tensor y, Tensor dy, Tensor dx, boolean acc) { timed("reluBackward " + y.size(), () -> inner.reluBackward(y, dy, dx, acc)); }
     @Override public void sigmoid(Tensor x, Tensor y) { timed("sigmoid", () -> inner.sigmoid(x, y)); }
     @Override public void maxPool2x2(Tensor x, int planes, int h, int w, Tensor y, Tensor argmax) { timed("maxPool " + x.size(), () -> inner.maxPool2x2(x, planes, h, w, y, argmax)); }
     @Override public void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx) { timed("maxPoolBackward " + dx.size(), () -> inner.maxPool2x2Backward(dy, argmax, planes, h, w, dx)); }
-    @Override public void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx, boolean acc) { timed("maxPoolBackward " + dx.size(), () -> inner.maxPool2x2Backward(dy, argmax, planes, h, w, dx, acc)); }
     @Override public void dropoutMask(Tensor mask, long seed, long step, double rate) { timed("dropoutMask " + mask.size(), () -> inner.dropoutMask(mask, seed, step, rate)); }
-    @Override public void multiply(Tensor a, Tensor b, Tensor out, boolean acc) { timed("multiply " + a.size(), () -> inner.multiply(a, b, out, acc)); }
+    @Override public void multiply(Tensor a, Tensor b, Tensor out) { timed("multiply " + a.size(), () -> inner.multiply(a, b, out)); }
     @Override public double sigmoidCrossEntropy(Tensor z, Tensor t, Tensor g) { return timed("loss", () -> inner.sigmoidCrossEntropy(z, t, g)); }
     @Override public double sumOfSquares(Tensor x) { return timed("sumOfSquares", () -> inner.sumOfSquares(x)); }
     @Override public void adamStep(Tensor p, Tensor g, Tensor m, Tensor v, AdamConfig cfg, long t, double s) { timed("adam " + p.size(), () -> inner.adamStep(p, g, m, v, cfg, t, s)); }

@@ -9,8 +9,9 @@ package org.marquee.engine;
  *   <li>All tensors are row-major and contiguous; a tensor may be a view (offset) into a larger
  *       storage, and every primitive honours {@link Tensor#offset()}.</li>
  *   <li>Tensors passed to one backend must have been allocated by it.</li>
- *   <li>Backward primitives <b>add</b> into their gradient outputs ({@code +=}); callers zero
- *       gradients with {@link #fill} when they need a fresh sum.</li>
+ *   <li>Backward primitives <b>write</b> the gradient of their input (dx), whatever it held,
+ *       and <b>add</b> into the gradients of parameters (dw, db: {@code +=}), so a model sums a
+ *       batch's parameter gradients in place; it zeroes them with {@link #fill} before a step.</li>
  *   <li>Shapes are given explicitly as ints where a primitive works on a flattened view; the
  *       backend checks that tensors are large enough.</li>
  *   <li>Dimension letters: N batch, C channels, K filters, H/W height/width, KH/KW kernel,
@@ -24,6 +25,9 @@ public interface Backend extends AutoCloseable {
 
     /** Human-readable description (device, threads, precision). */
     default String describe() { return name(); }
+
+    /** The floating-point type this backend stores and computes in. */
+    Precision precision();
 
     // ---------------------------------------------------------------- memory
 
@@ -73,11 +77,12 @@ public interface Backend extends AutoCloseable {
     // ---------------------------------------------------------------- convolution of a batch
 
     /**
-     * Whether {@link #conv2d}, {@link #conv2dWeightGrad} and {@link #conv2dInputGrad} need the
-     * column workspace {@code cols} (C*KH*KW, OH*OW) for this geometry. When false they accept
-     * {@code null} there. The defaults below always need it.
+     * This backend's plan for convolutions of geometry {@code g}: the route it takes and the
+     * workspace that route needs (see {@link ConvPlan}). Every convolution primitive below takes
+     * the plan; a layer makes one when the model is built and closes it with the model. The
+     * default is the textbook route through {@link #im2col}, {@link #gemm} and {@link #col2imAdd}.
      */
-    default boolean convNeedsColumns(ConvGeometry g) { return true; }
+    default ConvPlan planConv(ConvGeometry g) { return ConvPlan.textbook(this, g); }
 
     /**
      * The forward convolution of images 0..n-1: {@code y[i] = W · im2col(x[i]) + bias}, with x
@@ -86,7 +91,10 @@ public interface Backend extends AutoCloseable {
      * {@link #gemm}, {@link #addBias} and {@link #relu}; a backend may compute the same sums
      * without unfolding, and apply bias and ReLU as it writes y.
      */
-    default void conv2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols, boolean relu) {
+    default void conv2d(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor y, boolean relu) {
+        plan.requireFor(this);
+        ConvGeometry g = plan.geometry();
+        Tensor cols = plan.columns();
         for (int i = 0; i < n; i++) {
             im2col(x.slice(i), g, cols);
             gemm(false, false, g.k(), g.positions(), g.patch(), 1, w, cols, 0, y.slice(i));
@@ -96,52 +104,45 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
-     * Whether {@link #conv2dMaxPool} needs the full output y for this geometry. When false it
-     * accepts {@code null} there and keeps each block of y only while it pools it: a model whose
-     * Conv2D (and ReLU) feeds a max pooling needs y for nothing else, as the pooling's backward
-     * pass finds its winners in argmax and the ReLU's mask in the pooled values. The default needs it.
-     */
-    default boolean conv2dMaxPoolNeedsOutput(ConvGeometry g) { return true; }
-
-    /**
      * {@link #conv2d}, then 2x2 max pooling of y (as {@link #maxPool2x2} over n*K planes of OH x OW)
-     * into {@code pooled} and {@code argmax} (n, K, OH/2, OW/2). y is written too, unless it is
-     * null, which is allowed where {@link #conv2dMaxPoolNeedsOutput} is false. A backend may pool
-     * each block of output rows while it is still in cache.
+     * into {@code pooled} and {@code argmax} (n, K, OH/2, OW/2). y itself is not returned: the
+     * default writes it into the plan's {@link ConvPlan#output} and pools it from there; a backend
+     * may instead pool each block of output rows while it is still in cache and never keep y.
      */
-    default void conv2dMaxPool(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols,
-                               boolean relu, Tensor pooled, Tensor argmax) {
-        conv2d(x, w, bias, g, n, y, cols, relu);
+    default void conv2dMaxPool(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, boolean relu,
+                               Tensor pooled, Tensor argmax) {
+        ConvGeometry g = plan.geometry();
+        Tensor y = plan.output(n);
+        conv2d(plan, x, w, bias, n, y, relu);
         maxPool2x2(y, n * g.k(), g.oh(), g.ow(), pooled, argmax);
     }
-
-    /**
-     * Whether {@link #conv2dPooledBackward} reads the pooling's gradient directly for this
-     * geometry, unpooling the rows of dY as it needs them; then its workspace {@code dy} may be
-     * null. The default unpools into the workspace.
-     */
-    default boolean convUnpools(ConvGeometry g) { return false; }
 
     /**
      * The backward pass of a convolution whose output was max-pooled 2x2 ({@link #conv2dMaxPool}),
      * from the pooling's gradient {@code dpool} and winners {@code argmax} (n, K, OH/2, OW/2): dY
      * is what {@link #maxPool2x2Backward} writes (each window's gradient at its winner, 0
-     * elsewhere), then {@link #conv2dWeightGrad} (accumulating dw and db) and, unless dx is null,
-     * {@link #conv2dInputGrad}. The default writes dY into the workspace {@code dy} (n, K, OH, OW)
-     * first; where {@link #convUnpools} is true, dy may be null.
+     * elsewhere), then {@link #conv2dWeightGrad} (adding into dw and db) and, unless dx is null,
+     * {@link #conv2dInputGrad}. The default writes dY into the plan's
+     * {@link ConvPlan#unpooledGradient} first; a backend may unpool the rows of dY as it reads them.
      */
-    default void conv2dPooledBackward(Tensor x, Tensor dpool, Tensor argmax, Tensor w, ConvGeometry g, int n,
-                                      Tensor dw, Tensor db, Tensor dx, Tensor dy, Tensor cols) {
-        maxPool2x2Backward(dpool, argmax, n * g.k(), g.oh(), g.ow(), dy, false);
-        conv2dWeightGrad(x, dy, g, n, dw, db, cols);
-        if (dx != null) conv2dInputGrad(dy, w, g, n, dx, cols);
+    default void conv2dPooledBackward(ConvPlan plan, Tensor x, Tensor dpool, Tensor argmax, Tensor w, int n,
+                                      Tensor dw, Tensor db, Tensor dx) {
+        ConvGeometry g = plan.geometry();
+        Tensor dy = plan.unpooledGradient(n);
+        maxPool2x2Backward(dpool, argmax, n * g.k(), g.oh(), g.ow(), dy);
+        conv2dWeightGrad(plan, x, dy, n, dw, db);
+        if (dx != null) conv2dInputGrad(plan, dy, w, n, dx);
     }
 
     /**
-     * The weight and bias gradients, accumulated: {@code dw += sum over i < n of dy[i] · im2col(x[i])ᵀ}
-     * with dw (K, C*KH*KW), and {@code db[k] += sum over images and positions of dy[i][k]}.
+     * The weight and bias gradients, added into dw and db: {@code dw += sum over i < n of
+     * dy[i] · im2col(x[i])ᵀ} with dw (K, C*KH*KW), and {@code db[k] += sum over images and
+     * positions of dy[i][k]}.
      */
-    default void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor db, Tensor cols) {
+    default void conv2dWeightGrad(ConvPlan plan, Tensor x, Tensor dy, int n, Tensor dw, Tensor db) {
+        plan.requireFor(this);
+        ConvGeometry g = plan.geometry();
+        Tensor cols = plan.columns();
         for (int i = 0; i < n; i++) {
             im2col(x.slice(i), g, cols);
             gemm(false, true, g.k(), g.patch(), g.positions(), 1, dy.slice(i), cols, 1, dw);
@@ -150,7 +151,10 @@ public interface Backend extends AutoCloseable {
     }
 
     /** The input gradient, overwritten: {@code dx[i] = col2im(Wᵀ · dy[i])} for i < n, dx (n, C, H, W). */
-    default void conv2dInputGrad(Tensor dy, Tensor w, ConvGeometry g, int n, Tensor dx, Tensor cols) {
+    default void conv2dInputGrad(ConvPlan plan, Tensor dy, Tensor w, int n, Tensor dx) {
+        plan.requireFor(this);
+        ConvGeometry g = plan.geometry();
+        Tensor cols = plan.columns();
         for (int i = 0; i < n; i++) {
             Tensor dxi = dx.slice(i);
             fill(dxi, 0);
@@ -170,20 +174,12 @@ public interface Backend extends AutoCloseable {
     /** {@code y = max(x, 0)}; {@code y} may be {@code x}. */
     void relu(Tensor x, Tensor y);
 
-    /** {@code dx += dy * (y > 0)}, where y is the ReLU output. */
-    void reluBackward(Tensor y, Tensor dy, Tensor dx);
-
     /**
-     * {@code dx += dy * (y > 0)} when {@code accumulate}, else {@code dx = dy * (y > 0)} (the old
-     * contents of dx are ignored, even NaN), sparing the caller a zero fill. dx may be dy itself
-     * (the ReLU layer works in place between two layers) but must not partly overlap y or dy.
-     * The default fills dx with 0 and calls {@link #reluBackward(Tensor, Tensor, Tensor)}, which
-     * is only right when dx is a separate buffer: a backend overrides it.
+     * {@code dx = dy * (y > 0)}, where y is the ReLU output (the old contents of dx are ignored,
+     * even NaN). dx may be dy itself (the ReLU layer works in place between two layers) but must
+     * not partly overlap y or dy.
      */
-    default void reluBackward(Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
-        if (!accumulate) fill(dx, 0);
-        reluBackward(y, dy, dx);
-    }
+    void reluBackward(Tensor y, Tensor dy, Tensor dx);
 
     /** {@code y = 1 / (1 + exp(-x))}; {@code y} may be {@code x}. */
     void sigmoid(Tensor x, Tensor y);
@@ -197,19 +193,12 @@ public interface Backend extends AutoCloseable {
      */
     void maxPool2x2(Tensor x, int planes, int h, int w, Tensor y, Tensor argmax);
 
-    /** Routes each {@code dy} to its window's winner: {@code dx[winner] += dy}. */
-    void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx);
-
     /**
-     * As {@link #maxPool2x2Backward(Tensor, Tensor, int, int, int, Tensor)} when {@code accumulate};
-     * otherwise dx (planes, H, W) is overwritten: each winner gets its window's dy, every other
-     * element (losers, a trailing odd row or column) 0, whatever dx held before. dx must not
-     * overlap dy or argmax. The default fills dx with 0 and routes.
+     * Routes each {@code dy} to its window's winner: dx (planes, H, W) is overwritten, each winner
+     * getting its window's dy and every other element (losers, a trailing odd row or column) 0,
+     * whatever dx held before. dx must not overlap dy or argmax.
      */
-    default void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx, boolean accumulate) {
-        if (!accumulate) fill(dx, 0);
-        maxPool2x2Backward(dy, argmax, planes, h, w, dx);
-    }
+    void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx);
 
     // ---------------------------------------------------------------- dropout and elementwise
 
@@ -219,8 +208,8 @@ public interface Backend extends AutoCloseable {
      */
     void dropoutMask(Tensor mask, long seed, long step, double rate);
 
-    /** {@code out = a * b} elementwise, or {@code out += a * b} when {@code accumulate}; {@code out} may be {@code a} or {@code b}. */
-    void multiply(Tensor a, Tensor b, Tensor out, boolean accumulate);
+    /** {@code out = a * b} elementwise; {@code out} may be {@code a} or {@code b}. */
+    void multiply(Tensor a, Tensor b, Tensor out);
 
     // ---------------------------------------------------------------- loss and optimizer
 

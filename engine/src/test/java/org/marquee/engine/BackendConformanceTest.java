@@ -290,10 +290,6 @@ public abstract class BackendConformanceTest {
 
     // ---------------------------------------------------------------- convolution of a batch
 
-    /** A column workspace when the backend asks for one for g, else null. */
-    private static Tensor columns(Backend b, ConvGeometry g) {
-        return b.convNeedsColumns(g) ? b.allocate(g.patch(), g.positions()) : null;
-    }
 
     private void assertConvClose(String what, Tensor actual, Tensor expected, int terms) {
         assertClose(what, actual.toDoubles(), expected.toDoubles(), atol() + gemmAtolPerTerm() * terms, rtol());
@@ -307,60 +303,59 @@ public abstract class BackendConformanceTest {
         Tensor[] w = pair(random(seed + 1, wsize), 2, g.k(), g.patch());
         Tensor[] bias = pair(random(seed + 2, g.k()), 1, g.k());
         Tensor[] y = pair(random(seed + 3, n * out), 4, n, g.k(), g.oh(), g.ow());
-        Tensor fastCols = columns(fast, g), refCols = columns(ref, g);
-        fast.conv2d(x[0], w[0], bias[0], g, n, y[0], fastCols, false);
-        ref.conv2d(x[1], w[1], bias[1], g, n, y[1], refCols, false);
+        try (ConvPlan fastPlan = fast.planConv(g); ConvPlan refPlan = ref.planConv(g)) {
+            convCase(g, n, seed, x, w, bias, y, fastPlan, refPlan);
+        }
+    }
+
+    private void convCase(ConvGeometry g, int n, long seed, Tensor[] x, Tensor[] w, Tensor[] bias, Tensor[] y,
+                          ConvPlan fastPlan, ConvPlan refPlan) {
+        int in = g.c() * g.h() * g.w(), out = g.k() * g.positions(), wsize = g.k() * g.patch();
+        fast.conv2d(fastPlan, x[0], w[0], bias[0], n, y[0], false);
+        ref.conv2d(refPlan, x[1], w[1], bias[1], n, y[1], false);
         assertConvClose("conv2d " + g + " n=" + n, y[0], y[1], g.patch());
         Tensor[] yr = pair(random(seed + 8, n * out), 3, n, g.k(), g.oh(), g.ow());
-        fast.conv2d(x[0], w[0], bias[0], g, n, yr[0], fastCols, true);
-        ref.conv2d(x[1], w[1], bias[1], g, n, yr[1], refCols, true);
+        fast.conv2d(fastPlan, x[0], w[0], bias[0], n, yr[0], true);
+        ref.conv2d(refPlan, x[1], w[1], bias[1], n, yr[1], true);
         assertConvClose("conv2d + ReLU " + g + " n=" + n, yr[0], yr[1], g.patch());
         double[] rectified = yr[0].toDoubles();
         for (int i = 0; i < rectified.length; i++) {
             if (!(rectified[i] >= 0)) fail("conv2d + ReLU " + g + ": element " + i + " is " + rectified[i]);
         }
-        if (g.oh() >= 2 && g.ow() >= 2) poolAfterConv(g, n, x, w, bias, fastCols, refCols, seed + 9);
+        if (g.oh() >= 2 && g.ow() >= 2) poolAfterConv(g, n, x, w, bias, yr[0], fastPlan, refPlan, seed + 9);
 
         Tensor[] dy = pair(random(seed + 4, n * out), 6, n, g.k(), g.oh(), g.ow());
         Tensor[] dw = pair(random(seed + 5, wsize), 7, g.k(), g.patch());
         Tensor[] db = pair(random(seed + 7, g.k()), 2, g.k());
-        fast.conv2dWeightGrad(x[0], dy[0], g, n, dw[0], db[0], fastCols);
-        ref.conv2dWeightGrad(x[1], dy[1], g, n, dw[1], db[1], refCols);
+        fast.conv2dWeightGrad(fastPlan, x[0], dy[0], n, dw[0], db[0]);
+        ref.conv2dWeightGrad(refPlan, x[1], dy[1], n, dw[1], db[1]);
         assertConvClose("conv2dWeightGrad " + g + " n=" + n, dw[0], dw[1], n * g.positions());
         assertConvClose("conv2dWeightGrad bias " + g + " n=" + n, db[0], db[1], n * g.positions());
 
         Tensor[] dx = pair(random(seed + 6, n * in), 8, n, g.c(), g.h(), g.w());
-        fast.conv2dInputGrad(dy[0], w[0], g, n, dx[0], fastCols);
-        ref.conv2dInputGrad(dy[1], w[1], g, n, dx[1], refCols);
+        fast.conv2dInputGrad(fastPlan, dy[0], w[0], n, dx[0]);
+        ref.conv2dInputGrad(refPlan, dy[1], w[1], n, dx[1]);
         assertConvClose("conv2dInputGrad " + g + " n=" + n, dx[0], dx[1], g.k() * g.kh() * g.kw());
     }
 
     /**
-     * conv2dMaxPool (with ReLU): y as conv2d's, pooled close to the reference's, and pooled and
-     * winners exactly those of maxPool2x2 over the backend's own y (ties follow the same rule).
+     * conv2dMaxPool (with ReLU): pooled close to the reference's, and pooled and winners exactly
+     * those of maxPool2x2 over the backend's own conv2d + ReLU output {@code yr} (ties follow the
+     * same rule), whether or not the backend keeps that output on its route.
      */
-    private void poolAfterConv(ConvGeometry g, int n, Tensor[] x, Tensor[] w, Tensor[] bias, Tensor fastCols,
-                               Tensor refCols, long seed) {
-        int out = g.k() * g.positions(), o = n * g.k() * (g.oh() / 2) * (g.ow() / 2);
-        Tensor[] y = pair(random(seed, n * out), 2, n, g.k(), g.oh(), g.ow());
+    private void poolAfterConv(ConvGeometry g, int n, Tensor[] x, Tensor[] w, Tensor[] bias, Tensor yr,
+                               ConvPlan fastPlan, ConvPlan refPlan, long seed) {
+        int o = n * g.k() * (g.oh() / 2) * (g.ow() / 2);
         Tensor[] pooled = pair(random(seed + 1, o), 3, o), arg = pair(random(seed + 2, o), 1, o);
-        fast.conv2dMaxPool(x[0], w[0], bias[0], g, n, y[0], fastCols, true, pooled[0], arg[0]);
-        ref.conv2dMaxPool(x[1], w[1], bias[1], g, n, y[1], refCols, true, pooled[1], arg[1]);
-        String what = "conv2dMaxPool " + g + " n=" + n;
-        assertConvClose(what + " y", y[0], y[1], g.patch());
+        fast.conv2dMaxPool(fastPlan, x[0], w[0], bias[0], n, true, pooled[0], arg[0]);
+        ref.conv2dMaxPool(refPlan, x[1], w[1], bias[1], n, true, pooled[1], arg[1]);
+        String what = "conv2dMaxPool " + g + " n=" + n + " (" + fastPlan.route() + ")";
         assertConvClose(what + " pooled", pooled[0], pooled[1], g.patch());
         assertGuards(what + " argmax", arg[0]);
         Tensor ownPooled = fast.allocate(o), ownArg = fast.allocate(o);
-        fast.maxPool2x2(y[0], n * g.k(), g.oh(), g.ow(), ownPooled, ownArg);
-        assertArrayEquals(ownPooled.toFloats(), pooled[0].toFloats(), what + ": pooled vs maxPool2x2 of y");
-        assertArrayEquals(ownArg.toFloats(), arg[0].toFloats(), what + ": winners vs maxPool2x2 of y");
-        if (!fast.conv2dMaxPoolNeedsOutput(g)) {
-            // y not kept: the same pooled values and winners
-            Tensor p2 = fast.allocate(o), a2 = fast.allocate(o);
-            fast.conv2dMaxPool(x[0], w[0], bias[0], g, n, null, fastCols, true, p2, a2);
-            assertArrayEquals(pooled[0].toFloats(), p2.toFloats(), what + ": pooled without y");
-            assertArrayEquals(arg[0].toFloats(), a2.toFloats(), what + ": winners without y");
-        }
+        fast.maxPool2x2(yr, n * g.k(), g.oh(), g.ow(), ownPooled, ownArg);
+        assertArrayEquals(ownPooled.toFloats(), pooled[0].toFloats(), what + ": pooled vs maxPool2x2 of conv2d's y");
+        assertArrayEquals(ownArg.toFloats(), arg[0].toFloats(), what + ": winners vs maxPool2x2 of conv2d's y");
 
         // backward from the pooled gradient, with the same winners on both backends
         Tensor[] winners = pair(arg[0].toFloats(), 2, n, g.k(), g.oh() / 2, g.ow() / 2);
@@ -368,10 +363,8 @@ public abstract class BackendConformanceTest {
         Tensor[] dw = pair(random(seed + 4, g.k() * g.patch()), 3, g.k(), g.patch());
         Tensor[] db = pair(random(seed + 5, g.k()), 1, g.k());
         Tensor[] dx = pair(random(seed + 6, n * g.c() * g.h() * g.w()), 2, n, g.c(), g.h(), g.w());
-        Tensor fastDy = fast.convUnpools(g) ? null : fast.allocate(n, g.k(), g.oh(), g.ow());
-        fast.conv2dPooledBackward(x[0], dpool[0], winners[0], w[0], g, n, dw[0], db[0], dx[0], fastDy, fastCols);
-        ref.conv2dPooledBackward(x[1], dpool[1], winners[1], w[1], g, n, dw[1], db[1], dx[1],
-                ref.allocate(n, g.k(), g.oh(), g.ow()), refCols);
+        fast.conv2dPooledBackward(fastPlan, x[0], dpool[0], winners[0], w[0], n, dw[0], db[0], dx[0]);
+        ref.conv2dPooledBackward(refPlan, x[1], dpool[1], winners[1], w[1], n, dw[1], db[1], dx[1]);
         String back = "conv2dPooledBackward " + g + " n=" + n;
         assertConvClose(back + " dw", dw[0], dw[1], n * g.positions());
         assertConvClose(back + " db", db[0], db[1], n * g.positions());
@@ -450,36 +443,20 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
-    void reluBackwardAccumulates() {
-        long seed = 1400;
-        for (int n : SIZES) {
-            float[] yv = random(seed++, n);
-            for (int i = 0; i < n; i += 5) yv[i] = 0f; // exact zeros pass no gradient
-            Tensor[] y = pair(yv, 2, n), dy = pair(random(seed++, n), 3, n), dx = pair(random(seed++, n), 1, n);
-            fast.reluBackward(y[0], dy[0], dx[0]);
-            ref.reluBackward(y[1], dy[1], dx[1]);
-            assertClose("reluBackward " + n, dx[0], dx[1]);
-        }
-    }
-
-    @Test
-    void reluBackwardOverwritesWithoutAccumulating() {
+    void reluBackwardOverwrites() {
         long seed = 1450;
         for (int n : SIZES) {
             float[] yv = random(seed++, n);
-            for (int i = 0; i < n; i += 5) yv[i] = 0f;
+            for (int i = 0; i < n; i += 5) yv[i] = 0f; // exact zeros pass no gradient
             float[] stale = new float[n];
             java.util.Arrays.fill(stale, Float.NaN);
             Tensor[] y = pair(yv, 2, n), dy = pair(random(seed++, n), 3, n), dx = pair(stale, 1, n);
-            fast.reluBackward(y[0], dy[0], dx[0], false);
-            ref.reluBackward(y[1], dy[1], dx[1], false);
-            assertClose("reluBackward overwrite " + n, dx[0], dx[1]);
-            fast.reluBackward(y[0], dy[0], dx[0], true);
-            ref.reluBackward(y[1], dy[1], dx[1], true);
-            assertClose("reluBackward accumulate " + n, dx[0], dx[1]);
+            fast.reluBackward(y[0], dy[0], dx[0]);
+            ref.reluBackward(y[1], dy[1], dx[1]);
+            assertClose("reluBackward " + n, dx[0], dx[1]);
             // In place, as the ReLU layer does between two layers: dx written over dy.
-            fast.reluBackward(y[0], dy[0], dy[0], false);
-            ref.reluBackward(y[1], dy[1], dy[1], false);
+            fast.reluBackward(y[0], dy[0], dy[0]);
+            ref.reluBackward(y[1], dy[1], dy[1]);
             assertClose("reluBackward in place " + n, dy[0], dy[1]);
         }
     }
@@ -514,18 +491,14 @@ public abstract class BackendConformanceTest {
         assertArrayEquals(arg[1].toFloats(), arg[0].toFloats(), what + ": argmax");
         assertGuards(what + " argmax", arg[0]);
 
-        Tensor[] dy = pair(random(seed + 1, o), 4, o), dx = pair(random(seed + 2, planes * h * w), 0, planes * h * w);
+        // overwriting: stale NaNs in dx (trailing odd rows and columns included) must all be replaced
+        Tensor[] dy = pair(random(seed + 1, o), 4, o);
+        float[] stale = new float[planes * h * w];
+        java.util.Arrays.fill(stale, Float.NaN);
+        Tensor[] dx = pair(stale, 2, planes * h * w);
         fast.maxPool2x2Backward(dy[0], arg[0], planes, h, w, dx[0]);
         ref.maxPool2x2Backward(dy[1], arg[1], planes, h, w, dx[1]);
         assertClose(what + " backward", dx[0], dx[1]);
-
-        // overwriting: stale NaNs in dx (trailing odd rows and columns included) must all be replaced
-        float[] stale = new float[planes * h * w];
-        java.util.Arrays.fill(stale, Float.NaN);
-        Tensor[] dxNew = pair(stale, 2, planes * h * w);
-        fast.maxPool2x2Backward(dy[0], arg[0], planes, h, w, dxNew[0], false);
-        ref.maxPool2x2Backward(dy[1], arg[1], planes, h, w, dxNew[1], false);
-        assertClose(what + " backward overwrite", dxNew[0], dxNew[1]);
     }
 
     @Test
@@ -560,19 +533,17 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
-    void multiplyWritesOrAccumulates() {
+    void multiplyWrites() {
         long seed = 1700;
         for (int n : SIZES) {
-            for (boolean acc : new boolean[] {false, true}) {
-                Tensor[] a = pair(random(seed++, n), 1, n), b = pair(random(seed++, n), 2, n), out = pair(random(seed++, n), 3, n);
-                fast.multiply(a[0], b[0], out[0], acc);
-                ref.multiply(a[1], b[1], out[1], acc);
-                assertClose("multiply n=" + n + " acc=" + acc, out[0], out[1]);
-            }
-            // In place, as the Dropout layer does between two layers: out is the first operand.
+            Tensor[] out = pair(random(seed++, n), 3, n);
             Tensor[] a = pair(random(seed++, n), 1, n), b = pair(random(seed++, n), 2, n);
-            fast.multiply(a[0], b[0], a[0], false);
-            ref.multiply(a[1], b[1], a[1], false);
+            fast.multiply(a[0], b[0], out[0]);
+            ref.multiply(a[1], b[1], out[1]);
+            assertClose("multiply n=" + n, out[0], out[1]);
+            // In place, as the Dropout layer does between two layers: out is the first operand.
+            fast.multiply(a[0], b[0], a[0]);
+            ref.multiply(a[1], b[1], a[1]);
             assertClose("multiply in place n=" + n, a[0], a[1]);
         }
     }

@@ -8,6 +8,7 @@ import org.jocl.Sizeof;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Backend;
 import org.marquee.engine.ConvGeometry;
+import org.marquee.engine.Precision;
 import org.marquee.engine.Shapes;
 import org.marquee.engine.Tensor;
 
@@ -42,6 +43,7 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override public String name() { return "opencl"; }
+    @Override public Precision precision() { return Precision.FLOAT32; }
 
     @Override
     public String describe() {
@@ -215,14 +217,11 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void reluBackward(Tensor y, Tensor dy, Tensor dx) { reluBackward(y, dy, dx, true); }
-
-    @Override
-    public void reluBackward(Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
+    public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
         sameSize("reluBackward", y, dy);
         sameSize("reluBackward", y, dx);
         new KernelCall(cl, "elementwise.cl", "relu_backward").mem(mem(y)).i(off(y)).mem(mem(dy)).i(off(dy))
-                .mem(mem(dx)).i(off(dx)).i(y.size()).i(accumulate ? 1 : 0).run(y.size());
+                .mem(mem(dx)).i(off(dx)).i(y.size()).run(y.size());
     }
 
     @Override
@@ -250,6 +249,8 @@ public final class OpenClBackend implements Backend {
         requireSize("maxPoolBackward dy", dy, (long) planes * oh * ow);
         requireSize("maxPoolBackward argmax", argmax, (long) planes * oh * ow);
         requireSize("maxPoolBackward dx", dx, (long) planes * h * w);
+        // the kernel writes every element of each window; only a trailing odd row or column needs zeros first
+        if (h % 2 != 0 || w % 2 != 0) fill(dx.view(0, planes * h * w), 0);
         new KernelCall(cl, "pool.cl", "maxpool2x2_backward").mem(mem(dy)).i(off(dy)).mem(mem(argmax)).i(off(argmax))
                 .i(h).i(w).mem(mem(dx)).i(off(dx)).i(oh).i(ow).i(planes)
                 .run(new long[] {ow, oh, planes}, null);
@@ -267,11 +268,11 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void multiply(Tensor a, Tensor b, Tensor out, boolean accumulate) {
+    public void multiply(Tensor a, Tensor b, Tensor out) {
         sameSize("multiply", a, b);
         sameSize("multiply", a, out);
         new KernelCall(cl, "elementwise.cl", "multiply").mem(mem(a)).i(off(a)).mem(mem(b)).i(off(b))
-                .mem(mem(out)).i(off(out)).i(a.size()).i(accumulate ? 1 : 0).run(a.size());
+                .mem(mem(out)).i(off(out)).i(a.size()).run(a.size());
     }
 
     // ---------------------------------------------------------------- loss and optimizer

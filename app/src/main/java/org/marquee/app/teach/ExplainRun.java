@@ -54,10 +54,10 @@ public final class ExplainRun {
         Backend backend = model.backend();
         int[] in = model.inputShape();
         Tensor x = backend.allocate(Shapes.withBatch(1, in));       // (1, C, H, W)
-        boolean fusion = model.fusion();
-        model.setFusion(false);     // each layer's own output and time, the convolutions' before their ReLU
         try {
             backend.upload(x, poster);
+            // every layer on its own, a ConvBlock as its three parts: each one's output and time,
+            // the convolutions' before their ReLU
             List<Layer> layers = model.layers();
             long[][] nanos = new long[layers.size()][repeats];
             for (int r = 0; r < repeats - 1; r++) {
@@ -85,7 +85,6 @@ public final class ExplainRun {
             }
             return new Result(stats, h.toDoubles());
         } finally {
-            model.setFusion(fusion);
             x.storage().close();
         }
     }

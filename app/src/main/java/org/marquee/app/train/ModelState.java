@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 import org.marquee.app.checkpoint.Checkpoint;
 import org.marquee.app.checkpoint.ModelSpec;
 import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.engine.Precision;
 import org.marquee.engine.nn.Adam;
 import org.marquee.engine.nn.Layer;
 import org.marquee.engine.nn.Sequential;
@@ -29,11 +30,11 @@ public final class ModelState {
     }
 
     /**
-     * A checkpoint of the model (and of Adam when {@code adam} is not null). The float64 reference
-     * backend is stored in 8-byte doubles, every other backend in 4-byte floats; both are exact.
+     * A checkpoint of the model (and of Adam when {@code adam} is not null), in the backend's
+     * precision: 8-byte doubles from a float64 backend, 4-byte floats otherwise; both are exact.
      */
     public static Checkpoint snapshot(Sequential model, Adam adam, List<String> genres, TrainingState training) {
-        Checkpoint.Precision p = "reference".equals(model.backend().name())
+        Checkpoint.Precision p = model.backend().precision() == Precision.FLOAT64
                 ? Checkpoint.Precision.FLOAT64 : Checkpoint.Precision.FLOAT32;
         double[] w = model.parameters().toDoubles();
         if (adam == null) return new Checkpoint(spec(model), genres, training, p, w, 0, null, null);

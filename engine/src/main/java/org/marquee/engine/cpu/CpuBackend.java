@@ -3,6 +3,8 @@ package org.marquee.engine.cpu;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Backend;
 import org.marquee.engine.ConvGeometry;
+import org.marquee.engine.ConvPlan;
+import org.marquee.engine.Precision;
 import org.marquee.engine.Shapes;
 import org.marquee.engine.Tensor;
 
@@ -44,6 +46,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public String name() { return "cpu"; }
+    @Override public Precision precision() { return Precision.FLOAT32; }
 
     @Override
     public String describe() {
@@ -148,8 +151,26 @@ public final class CpuBackend implements Backend {
         kernels.col2imAdd(data(cols), off(cols), g, data(image), off(image));
     }
 
+    /**
+     * The direct convolution (stride 1, padding smaller than the kernel: {@link DirectConv})
+     * needs no workspace from the plan, and its pooling and the pooled backward never hold the
+     * full output or its gradient; any other geometry, and the scalar twin, take the textbook route.
+     */
     @Override
-    public boolean convNeedsColumns(ConvGeometry g) { return conv == null || !DirectConv.supports(g); }
+    public ConvPlan planConv(ConvGeometry g) {
+        return conv != null && DirectConv.supports(g) ? new DirectPlan(this, g) : ConvPlan.textbook(this, g);
+    }
+
+    /** A plan for {@link DirectConv}, which keeps its own per-thread workspace. */
+    private static final class DirectPlan extends ConvPlan {
+        DirectPlan(CpuBackend backend, ConvGeometry g) { super(backend, g, "direct", false, false, false); }
+    }
+
+    /** Whether {@code plan} is this backend's direct route; checks that the plan is this backend's. */
+    private static boolean direct(ConvPlan plan, CpuBackend self) {
+        plan.requireFor(self);
+        return plan instanceof DirectPlan;
+    }
 
     /** Checks sizes; a null y (the fused pooling's output kept in cache only) is not checked. */
     private void requireConv(ConvGeometry g, int n, Tensor x, Tensor w, Tensor y) {
@@ -167,11 +188,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public boolean conv2dMaxPoolNeedsOutput(ConvGeometry g) { return convNeedsColumns(g); }
-
-    @Override
-    public void conv2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols, boolean relu) {
-        if (convNeedsColumns(g)) { Backend.super.conv2d(x, w, bias, g, n, y, cols, relu); return; }
+    public void conv2d(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor y, boolean relu) {
+        if (!direct(plan, this)) { Backend.super.conv2d(plan, x, w, bias, n, y, relu); return; }
+        ConvGeometry g = plan.geometry();
         requireConv(g, n, x, w, y);
         requireSize("conv bias", bias, g.k());
         conv.forward(data(x), off(x), data(w), off(w), data(bias), off(bias), g, n, data(y), off(y), relu,
@@ -179,46 +198,39 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void conv2dMaxPool(Tensor x, Tensor w, Tensor bias, ConvGeometry g, int n, Tensor y, Tensor cols,
-                              boolean relu, Tensor pooled, Tensor argmax) {
-        if (convNeedsColumns(g)) {
-            if (y == null) throw new IllegalArgumentException("conv2dMaxPool needs the output y for " + g);
-            Backend.super.conv2dMaxPool(x, w, bias, g, n, y, cols, relu, pooled, argmax);
-            return;
-        }
-        requireConv(g, n, x, w, y);
+    public void conv2dMaxPool(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, boolean relu,
+                              Tensor pooled, Tensor argmax) {
+        if (!direct(plan, this)) { Backend.super.conv2dMaxPool(plan, x, w, bias, n, relu, pooled, argmax); return; }
+        ConvGeometry g = plan.geometry();
+        requireConv(g, n, x, w, null);
         requireSize("conv bias", bias, g.k());
         requirePooled(g, n, "maxPool y", pooled, "maxPool argmax", argmax);
-        conv.forward(data(x), off(x), data(w), off(w), data(bias), off(bias), g, n, y == null ? null : data(y),
-                y == null ? 0 : off(y), relu, data(pooled), off(pooled), data(argmax), off(argmax));
+        conv.forward(data(x), off(x), data(w), off(w), data(bias), off(bias), g, n, null, 0, relu,
+                data(pooled), off(pooled), data(argmax), off(argmax));
     }
 
     @Override
-    public void conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry g, int n, Tensor dw, Tensor db, Tensor cols) {
-        if (convNeedsColumns(g)) { Backend.super.conv2dWeightGrad(x, dy, g, n, dw, db, cols); return; }
+    public void conv2dWeightGrad(ConvPlan plan, Tensor x, Tensor dy, int n, Tensor dw, Tensor db) {
+        if (!direct(plan, this)) { Backend.super.conv2dWeightGrad(plan, x, dy, n, dw, db); return; }
+        ConvGeometry g = plan.geometry();
         requireConv(g, n, x, dw, dy);
         requireSize("conv bias gradient", db, g.k());
         conv.weightGrad(data(x), off(x), data(dy), off(dy), null, 0, g, n, data(dw), off(dw), data(db), off(db));
     }
 
     @Override
-    public void conv2dInputGrad(Tensor dy, Tensor w, ConvGeometry g, int n, Tensor dx, Tensor cols) {
-        if (convNeedsColumns(g)) { Backend.super.conv2dInputGrad(dy, w, g, n, dx, cols); return; }
+    public void conv2dInputGrad(ConvPlan plan, Tensor dy, Tensor w, int n, Tensor dx) {
+        if (!direct(plan, this)) { Backend.super.conv2dInputGrad(plan, dy, w, n, dx); return; }
+        ConvGeometry g = plan.geometry();
         requireConv(g, n, dx, w, dy);
         conv.inputGrad(data(dy), off(dy), null, 0, data(w), off(w), g, n, data(dx), off(dx));
     }
 
     @Override
-    public boolean convUnpools(ConvGeometry g) { return !convNeedsColumns(g); }
-
-    @Override
-    public void conv2dPooledBackward(Tensor x, Tensor dpool, Tensor argmax, Tensor w, ConvGeometry g, int n,
-                                     Tensor dw, Tensor db, Tensor dx, Tensor dy, Tensor cols) {
-        if (convNeedsColumns(g)) {
-            if (dy == null) throw new IllegalArgumentException("conv2dPooledBackward needs the dy workspace for " + g);
-            Backend.super.conv2dPooledBackward(x, dpool, argmax, w, g, n, dw, db, dx, dy, cols);
-            return;
-        }
+    public void conv2dPooledBackward(ConvPlan plan, Tensor x, Tensor dpool, Tensor argmax, Tensor w, int n,
+                                     Tensor dw, Tensor db, Tensor dx) {
+        if (!direct(plan, this)) { Backend.super.conv2dPooledBackward(plan, x, dpool, argmax, w, n, dw, db, dx); return; }
+        ConvGeometry g = plan.geometry();
         requireConv(g, n, x, dw, null);
         requireSize("conv bias gradient", db, g.k());
         requirePooled(g, n, "pooled gradient", dpool, "pooled winners", argmax);
@@ -251,13 +263,10 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void reluBackward(Tensor y, Tensor dy, Tensor dx) { reluBackward(y, dy, dx, true); }
-
-    @Override
-    public void reluBackward(Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
+    public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
         sameSize("reluBackward", y, dy);
         sameSize("reluBackward", y, dx);
-        kernels.reluBackward(data(y), off(y), data(dy), off(dy), data(dx), off(dx), y.intSize(), accumulate);
+        kernels.reluBackward(data(y), off(y), data(dy), off(dy), data(dx), off(dx), y.intSize(), false);
     }
 
     @Override
@@ -277,16 +286,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx) {
-        maxPool2x2Backward(dy, argmax, planes, h, w, dx, true);
-    }
-
-    @Override
-    public void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx, boolean accumulate) {
         long out = (long) planes * (h / 2) * (w / 2);
         requireSize("maxPoolBackward dy", dy, out);
         requireSize("maxPoolBackward argmax", argmax, out);
         requireSize("maxPoolBackward dx", dx, (long) planes * h * w);
-        kernels.maxPool2x2Backward(data(dy), off(dy), data(argmax), off(argmax), planes, h, w, data(dx), off(dx), accumulate);
+        kernels.maxPool2x2Backward(data(dy), off(dy), data(argmax), off(argmax), planes, h, w, data(dx), off(dx), false);
     }
 
     @Override
@@ -296,10 +300,10 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void multiply(Tensor a, Tensor b, Tensor out, boolean accumulate) {
+    public void multiply(Tensor a, Tensor b, Tensor out) {
         sameSize("multiply", a, b);
         sameSize("multiply", a, out);
-        kernels.multiply(data(a), off(a), data(b), off(b), data(out), off(out), a.intSize(), accumulate);
+        kernels.multiply(data(a), off(a), data(b), off(b), data(out), off(out), a.intSize(), false);
     }
 
     @Override

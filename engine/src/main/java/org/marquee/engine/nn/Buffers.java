@@ -3,6 +3,8 @@ package org.marquee.engine.nn;
 import java.util.ArrayList;
 import java.util.List;
 import org.marquee.engine.Backend;
+import org.marquee.engine.ConvGeometry;
+import org.marquee.engine.ConvPlan;
 import org.marquee.engine.Shapes;
 import org.marquee.engine.Tensor;
 
@@ -15,7 +17,7 @@ import org.marquee.engine.Tensor;
 final class Buffers implements AutoCloseable {
     private final Backend backend;
     private final List<PerBatch> perBatch = new ArrayList<>();
-    private final List<Single> singles = new ArrayList<>();
+    private final List<ConvPlan> plans = new ArrayList<>();
 
     Buffers(Backend backend) { this.backend = backend; }
 
@@ -26,11 +28,11 @@ final class Buffers implements AutoCloseable {
         return b;
     }
 
-    /** A buffer of a fixed shape, allocated on first use. */
-    Single single(int... shape) {
-        Single s = new Single(shape.clone());
-        singles.add(s);
-        return s;
+    /** The backend's plan for convolutions of geometry g (its workspace is allocated on first use). */
+    ConvPlan convPlan(ConvGeometry g) {
+        ConvPlan plan = backend.planConv(g);
+        plans.add(plan);
+        return plan;
     }
 
     final class PerBatch {
@@ -55,26 +57,9 @@ final class Buffers implements AutoCloseable {
         }
     }
 
-    final class Single {
-        private final int[] shape;
-        private Tensor tensor;
-
-        private Single(int[] shape) { this.shape = shape; }
-
-        Tensor get() {
-            if (tensor == null) tensor = backend.allocate(shape);
-            return tensor;
-        }
-
-        private void release() {
-            if (tensor != null) tensor.storage().close();
-            tensor = null;
-        }
-    }
-
     @Override
     public void close() {
         perBatch.forEach(PerBatch::release);
-        singles.forEach(Single::release);
+        plans.forEach(ConvPlan::close);
     }
 }

@@ -2,6 +2,7 @@ package org.marquee.engine.nn;
 
 import org.marquee.engine.Backend;
 import org.marquee.engine.ConvGeometry;
+import org.marquee.engine.ConvPlan;
 import org.marquee.engine.Tensor;
 
 /**
@@ -18,8 +19,10 @@ import org.marquee.engine.Tensor;
  *                           dcols = Wᵀ · dY[n];   dx[n] = col2im(dcols)
  * </pre>
  * A backend may compute the same sums without materializing the columns (the cpu backend reads
- * the image in place for stride 1); the column workspace, one image's worth, is then never
- * allocated.
+ * the image in place for stride 1): the layer asks it for a {@link ConvPlan} once and passes it
+ * to every call, so the column workspace, one image's worth, exists only on a backend that needs it.
+ * A convolution followed by a ReLU and a 2x2 max pooling is usually built as one {@link ConvBlock},
+ * which computes the three in one pass.
  */
 public final class Conv2d implements Layer {
     private final Backend backend;
@@ -31,12 +34,9 @@ public final class Conv2d implements Layer {
     private final ParameterBlock.Slot bias;         // (K)
     private final Buffers.PerBatch y;               // (N, K, OH, OW)
     private final Buffers.PerBatch dx;              // (N, C, H, W), null for the first layer
-    private final Buffers.Single cols;              // (C*KH*KW, OH*OW), one image
+    private final ConvPlan plan;                    // the backend's route and workspace for g
     private Tensor x;                               // (N, C, H, W): the last forward input
     private int batch;
-    private boolean fusedRelu;                      // the next layer is an in-place ReLU applied here
-    private ReLU pooledRelu;                        // the fused ReLU between this layer and fusedPool, or null
-    private MaxPool2d fusedPool;                    // the max pooling after it (and its ReLU) computed here, or null
 
     Conv2d(LayerContext ctx, String name, int[] inputShape, int filters, int kh, int kw, int stride, int pad) {
         this.backend = ctx.backend();
@@ -61,7 +61,7 @@ public final class Conv2d implements Layer {
         this.bias = ctx.parameters().reserve(name + "/bias", 0, 0, filters);
         this.y = ctx.buffers().perBatch(outputShape);
         this.dx = ctx.inputGradient() ? ctx.buffers().perBatch(inputShape) : null;
-        this.cols = ctx.buffers().single(g.patch(), g.positions());
+        this.plan = ctx.buffers().convPlan(g);
     }
 
     @Override public String name() { return name; }
@@ -73,80 +73,27 @@ public final class Conv2d implements Layer {
 
     /** The kernel, (K, C, KH, KW): a view into the model's parameter block. */
     public Tensor weights() { return weights.value(); }
-    /** The bias, (K). */
+
+    /** The bias, (K): a view into the model's parameter block. */
     public Tensor bias() { return bias.value(); }
 
-    /**
-     * Applies the in-place ReLU that follows this layer as part of the forward convolution (the
-     * backend rectifies y as it writes it, instead of a second pass over it). Set by
-     * {@link Sequential#setFusion}; the ReLU layer then only does its backward pass.
-     */
-    void fuseRelu(boolean on) { fusedRelu = on; }
+    /** The kernel's gradient, (K, C, KH, KW), and the bias's, (K): views into the model's gradient block. */
+    Tensor weightGradient() { return weights.gradient(); }
+    Tensor biasGradient() { return bias.gradient(); }
 
-    /**
-     * Lets {@link #forwardPooled} compute the 2x2 max pooling that follows this layer (after
-     * {@code relu}, the fused ReLU between them, or null) as part of the forward convolution,
-     * block by block of rows while they are in cache. Set by {@link Sequential#setFusion}; null
-     * turns it off.
-     */
-    void fusePool(ReLU relu, MaxPool2d pool) {
-        if (fusedPool != null) fusedPool.pooledBy(null);
-        pooledRelu = pool == null ? null : relu;
-        fusedPool = pool;
-        if (pool != null) pool.pooledBy(this);
-    }
-
-    /** How many layers after this one {@link #forwardPooled} computes: 0 (no fused pooling), 1 or 2. */
-    int pooledLayers() { return fusedPool == null ? 0 : pooledRelu == null ? 1 : 2; }
-
-    /**
-     * This layer, its fused ReLU and the max pooling after them in one pass (see {@link #fusePool});
-     * returns the pooling's output. The convolution's own output y is not kept where the backend
-     * can do without it: backward needs only x, the pooling's winners and its output.
-     */
-    Tensor forwardPooled(Tensor input) {
-        int n = LayerChecks.batchOf(name, "input", input, inputShape);
-        Tensor out = backend.conv2dMaxPoolNeedsOutput(g) ? y.forBatch(n) : null;
-        Tensor w2 = weights.value().reshape(g.k(), g.patch());
-        Tensor pooled = fusedPool.output(n);
-        backend.conv2dMaxPool(input, w2, bias.value(), g, n, out, columns(), fusedRelu, pooled, fusedPool.winners(n));
-        if (pooledRelu != null) pooledRelu.forwardDone(n);
-        fusedPool.forwardDone(n);
-        x = input;
-        batch = n;
-        return pooled;
-    }
-
-    /** The column workspace when the backend needs one for this geometry, else null. */
-    private Tensor columns() { return backend.convNeedsColumns(g) ? cols.get() : null; }
+    /** The backend's plan for this layer's convolutions: how it computes them ({@link ConvPlan#route()}). */
+    public ConvPlan plan() { return plan; }
 
     @Override
     public Tensor forward(Tensor input, boolean training) {
         int n = LayerChecks.batchOf(name, "input", input, inputShape);
         Tensor out = y.forBatch(n);                                          // (N, K, OH, OW)
         Tensor w2 = weights.value().reshape(g.k(), g.patch());               // (K, C*KH*KW)
-        backend.conv2d(input, w2, bias.value(), g, n, out, columns(), fusedRelu);
+        // y[i] = W · im2col(x[i]) + b
+        backend.conv2d(plan, input, w2, bias.value(), n, out, false);
         x = input;
         batch = n;
         return out;
-    }
-
-    /**
-     * The backward pass of the pooling, its ReLU and this layer (see {@link #forwardPooled}) from
-     * the pooling's output gradient: the ReLU's mask applied on the winners, then this layer's
-     * gradients from dY = the pooled gradient at each window's winner, 0 elsewhere, which the
-     * backend unpools row by row as it reads them where it can ({@link Backend#convUnpools}).
-     */
-    Tensor backwardPooled(Tensor dpool) {
-        int n = LayerChecks.batchOf(fusedPool.name(), "output gradient", dpool, fusedPool.outputShape());
-        LayerChecks.requireForward(name, batch, n);
-        Tensor masked = fusedPool.maskedGradient(dpool, n);
-        Tensor w2 = weights.value().reshape(g.k(), g.patch());
-        Tensor dw2 = weights.gradient().reshape(g.k(), g.patch());
-        Tensor dxs = dx == null ? null : dx.forBatch(n);
-        Tensor dyWork = backend.convUnpools(g) ? null : fusedPool.gradientBuffer(n);
-        backend.conv2dPooledBackward(x, masked, fusedPool.winners(n), w2, g, n, dw2, bias.gradient(), dxs, dyWork, columns());
-        return dxs;
     }
 
     @Override
@@ -155,14 +102,13 @@ public final class Conv2d implements Layer {
         LayerChecks.requireForward(name, batch, n);
         Tensor w2 = weights.value().reshape(g.k(), g.patch());               // (K, C*KH*KW)
         Tensor dw2 = weights.gradient().reshape(g.k(), g.patch());           // (K, C*KH*KW)
-        Tensor col = columns();
         // dW += Σ over images of dY[i] · colsᵀ;  db[k] += Σ over images i and positions p of dY[i][k][p]
-        backend.conv2dWeightGrad(x, dy, g, n, dw2, bias.gradient(), col);
+        backend.conv2dWeightGrad(plan, x, dy, n, dw2, bias.gradient());
         Tensor dxs = null;
         if (dx != null) {
             // dx[i] = col2im(Wᵀ · dY[i])
             dxs = dx.forBatch(n);                                            // (N, C, H, W)
-            backend.conv2dInputGrad(dy, w2, g, n, dxs, col);
+            backend.conv2dInputGrad(plan, dy, w2, n, dxs);
         }
         return dxs;
     }

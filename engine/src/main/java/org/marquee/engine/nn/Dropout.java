@@ -65,7 +65,7 @@ public final class Dropout implements Layer {
         Tensor m = mask.forBatch(n);
         backend.dropoutMask(m, seed, step, rate);
         Tensor out = inPlace ? x : y.forBatch(n);
-        backend.multiply(x, m, out, false);
+        backend.multiply(x, m, out);
         return out;
     }
 
@@ -76,7 +76,7 @@ public final class Dropout implements Layer {
         if (!needsDx) return null;
         if (!masked) return dy;
         Tensor dxs = inPlace ? dy : dx.forBatch(n);
-        backend.multiply(dy, mask.forBatch(n), dxs, false); // dx = dy * mask
+        backend.multiply(dy, mask.forBatch(n), dxs);        // dx = dy * mask
         return dxs;
     }
 }

@@ -24,8 +24,6 @@ public final class ReLU implements Layer {
     private final Buffers.PerBatch dx;      // (N, shape...), null in place or when nothing before needs it
     private final boolean needsDx;
     private Tensor out;                     // the last forward output
-    private boolean applied;                // the layer before rectifies its own output (Conv2d.fuseRelu)
-    private boolean masked;                 // the max pooling after applies this layer's backward (MaxPool2d.maskRelu)
     private int batch;
 
     ReLU(LayerContext ctx, String name, int[] inputShape) {
@@ -46,34 +44,11 @@ public final class ReLU implements Layer {
     /** Whether this layer overwrites its input and its output gradient. */
     public boolean inPlace() { return inPlace; }
 
-    /** Whether the layer before applies this ReLU in its forward pass (then forward only passes x on). */
-    public boolean fused() { return applied; }
-
-    /** Whether the layer before rectifies its output itself; only valid in place, where y is x. */
-    void markApplied(boolean on) {
-        if (on && !inPlace) throw new IllegalStateException(name + ": only an in-place ReLU can be applied by the layer before it");
-        applied = on;
-    }
-
-    /** Whether the max pooling after this layer does its backward pass (then backward passes dy through). */
-    public boolean maskedByPooling() { return masked; }
-
-    void markMasked(boolean on) {
-        if (on && !applied) throw new IllegalStateException(name + ": only a ReLU applied by the layer before can be masked by the pooling after");
-        masked = on;
-    }
-
-    /** Records a forward pass for batch n done by the Conv2D before ({@link Conv2d#forwardPooled}). */
-    void forwardDone(int n) {
-        out = null;
-        batch = n;
-    }
-
     @Override
     public Tensor forward(Tensor x, boolean training) {
         int n = LayerChecks.batchOf(name, "input", x, shape);
         out = inPlace ? x : y.forBatch(n);
-        if (!applied) backend.relu(x, out);
+        backend.relu(x, out);                           // y = max(x, 0)
         batch = n;
         return out;
     }
@@ -83,9 +58,8 @@ public final class ReLU implements Layer {
         int n = LayerChecks.batchOf(name, "output gradient", dy, shape);
         LayerChecks.requireForward(name, batch, n);
         if (!needsDx) return null;
-        if (masked) return dy;                          // already dy * (y > 0): see MaxPool2d.masksRelu
         Tensor dxs = inPlace ? dy : dx.forBatch(n);
-        backend.reluBackward(out, dy, dxs, false);    // dx = dy * (y > 0)
+        backend.reluBackward(out, dy, dxs);             // dx = dy * (y > 0)
         return dxs;
     }
 }

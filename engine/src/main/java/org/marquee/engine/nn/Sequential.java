@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.marquee.engine.Backend;
 import org.marquee.engine.Shapes;
 import org.marquee.engine.Tensor;
@@ -16,7 +17,7 @@ import org.marquee.engine.Tensor;
  *
  * <pre>
  *   Sequential model = Sequential.builder(backend, 3, 32, 32)
- *       .conv2d(16, 3).relu().maxPool2x2().dropout(0.25)
+ *       .convBlock(16, 3).dropout(0.25)          // Conv2D, ReLU, 2x2 max pooling in one pass
  *       .flatten().dense(10)
  *       .build(seed);
  * </pre>
@@ -24,19 +25,24 @@ import org.marquee.engine.Tensor;
 public final class Sequential implements AutoCloseable {
     private final Backend backend;
     private final int[] inputShape;
-    private final List<Layer> layers;
-    private boolean fusion;
+    private final List<Layer> blocks;     // what forward and backward run: layers and ConvBlocks
+    private final List<Layer> layers;     // every layer, a ConvBlock as its three parts
     private final ParameterBlock block;
     private final Buffers buffers;
-    private long dropoutSeed;
     private long step;
     private Tensor inputGradient;     // (N, inputShape...) after backward, when requested
 
-    private Sequential(Backend backend, int[] inputShape, List<Layer> layers, ParameterBlock block, Buffers buffers,
+    private Sequential(Backend backend, int[] inputShape, List<Layer> blocks, ParameterBlock block, Buffers buffers,
                        long seed) {
         this.backend = backend;
         this.inputShape = inputShape;
-        this.layers = List.copyOf(layers);
+        this.blocks = List.copyOf(blocks);
+        List<Layer> flat = new ArrayList<>();
+        for (Layer l : blocks) {
+            if (l instanceof ConvBlock b) flat.addAll(b.parts());
+            else flat.add(l);
+        }
+        this.layers = List.copyOf(flat);
         this.block = block;
         this.buffers = buffers;
         setDropoutSeed(seed);
@@ -47,41 +53,18 @@ public final class Sequential implements AutoCloseable {
         return new Builder(backend, inputShape);
     }
 
+    /**
+     * Every layer in order, as Keras lists them: a {@link ConvBlock} appears as its Conv2D, ReLU
+     * and MaxPooling2D. Run one by one, they compute what the model computes.
+     */
     public List<Layer> layers() { return layers; }
 
-    /**
-     * Whether each Conv2D followed by an in-place ReLU applies that ReLU as it writes its output,
-     * and one followed (after that ReLU, if any) by a 2x2 max pooling pools its output while it is
-     * still in cache (on after {@link Builder#build}): passes over the activations fewer, the same
-     * results. Off, every layer computes its own output, e.g. to inspect a convolution's values
-     * before the ReLU.
-     */
-    public void setFusion(boolean on) {
-        for (int i = 0; i < layers.size(); i++) {
-            if (!(layers.get(i) instanceof Conv2d conv)) continue;
-            int next = i + 1;
-            ReLU fused = null;
-            if (next < layers.size() && layers.get(next) instanceof ReLU relu && relu.inPlace()) {
-                if (!on) relu.markMasked(false);
-                conv.fuseRelu(on);
-                relu.markApplied(on);
-                fused = relu;
-                next++;
-            }
-            if (next < layers.size() && layers.get(next) instanceof MaxPool2d pool) {
-                conv.fusePool(fused, on ? pool : null);
-                pool.maskRelu(on && fused != null);
-                if (fused != null) fused.markMasked(on);
-            }
-        }
-        fusion = on;
-    }
+    /** What {@link #forward} and {@link #backward} run in order: the layers, with each {@link ConvBlock} as one. */
+    public List<Layer> blocks() { return blocks; }
 
-    /** See {@link #setFusion}. */
-    public boolean fusion() { return fusion; }
     public Backend backend() { return backend; }
     public int[] inputShape() { return inputShape.clone(); }
-    public int[] outputShape() { return layers.isEmpty() ? inputShape.clone() : layers.get(layers.size() - 1).outputShape(); }
+    public int[] outputShape() { return blocks.isEmpty() ? inputShape.clone() : blocks.get(blocks.size() - 1).outputShape(); }
     public long parameterCount() { return block.size(); }
 
     /** All parameters, (P); layers hold views into it. */
@@ -101,14 +84,7 @@ public final class Sequential implements AutoCloseable {
     public Tensor forward(Tensor x, boolean training) {
         LayerChecks.batchOf("model input", "input", x, inputShape);
         Tensor h = x;
-        for (int i = 0; i < layers.size(); i++) {
-            if (layers.get(i) instanceof Conv2d conv && conv.pooledLayers() > 0) {
-                h = conv.forwardPooled(h);          // this layer, its ReLU and the pooling after them
-                i += conv.pooledLayers();
-            } else {
-                h = layers.get(i).forward(h, training);
-            }
-        }
+        for (Layer l : blocks) h = l.forward(h, training);
         return h;
     }
 
@@ -116,15 +92,7 @@ public final class Sequential implements AutoCloseable {
     public void backward(Tensor dLogits) {
         LayerChecks.batchOf("model output", "output gradient", dLogits, outputShape());
         Tensor d = dLogits;
-        for (int i = layers.size() - 1; i >= 0 && d != null; i--) {
-            if (layers.get(i) instanceof MaxPool2d pool && pool.pooledBy() != null) {
-                Conv2d conv = pool.pooledBy();
-                d = conv.backwardPooled(d);         // the pooling, its ReLU and the Conv2D before them
-                i -= conv.pooledLayers();
-            } else {
-                d = layers.get(i).backward(d);
-            }
-        }
+        for (int i = blocks.size() - 1; i >= 0 && d != null; i--) d = blocks.get(i).backward(d);
         inputGradient = d;
     }
 
@@ -134,9 +102,8 @@ public final class Sequential implements AutoCloseable {
      */
     public Tensor inputGradient() { return inputGradient; }
 
-    /** Dropout layer i draws its mask from DropoutHash(seed + i, step, element). */
+    /** The dropout layer at index i of {@link #layers()} draws its mask from DropoutHash(seed + i, step, element). */
     public void setDropoutSeed(long seed) {
-        this.dropoutSeed = seed;
         for (int i = 0; i < layers.size(); i++) {
             if (layers.get(i) instanceof Dropout d) d.setSeed(seed + i);
         }
@@ -150,13 +117,12 @@ public final class Sequential implements AutoCloseable {
         }
     }
 
-    public long dropoutSeed() { return dropoutSeed; }
     public long step() { return step; }
 
     /** Keras-style table of layers, output shapes and parameter counts. */
     public String summary() { return Summary.of(this); }
 
-    /** Releases the parameter, gradient and activation buffers. */
+    /** Releases the parameter, gradient and activation buffers and the convolutions' workspaces. */
     @Override
     public void close() {
         buffers.close();
@@ -168,13 +134,12 @@ public final class Sequential implements AutoCloseable {
 
     /** Adds layers one by one, checking each one's input shape; {@link #build} allocates. */
     public static final class Builder {
-        private interface Factory { Layer create(LayerContext ctx, String name, int[] inputShape); }
-
-        private record Step(String prefix, Factory factory) {}
+        /** Makes a layer; {@code names} gives the next Keras name for a prefix ("conv2d" to "conv2d_2"). */
+        private interface Factory { Layer create(LayerContext ctx, Function<String, String> names, int[] inputShape); }
 
         private final Backend backend;
         private final int[] inputShape;
-        private final List<Step> steps = new ArrayList<>();
+        private final List<Factory> steps = new ArrayList<>();
         private boolean inputGradient;
 
         private Builder(Backend backend, int[] inputShape) {
@@ -189,17 +154,33 @@ public final class Sequential implements AutoCloseable {
         public Builder conv2d(int filters, int kernel) { return conv2d(filters, kernel, kernel, 1, 0); }
 
         public Builder conv2d(int filters, int kh, int kw, int stride, int pad) {
-            return add("conv2d", (ctx, name, in) -> new Conv2d(ctx, name, in, filters, kh, kw, stride, pad));
+            return add((ctx, names, in) -> new Conv2d(ctx, names.apply("conv2d"), in, filters, kh, kw, stride, pad));
         }
 
-        public Builder relu() { return add("re_lu", ReLU::new); }
-        public Builder maxPool2x2() { return add("max_pooling2d", MaxPool2d::new); }
-        public Builder dropout(double rate) { return add("dropout", (ctx, name, in) -> new Dropout(ctx, name, in, rate)); }
-        public Builder flatten() { return add("flatten", Flatten::new); }
-        public Builder dense(int units) { return add("dense", (ctx, name, in) -> new Dense(ctx, name, in, units)); }
+        /**
+         * Conv2D (square kernel, stride 1, no padding), ReLU and 2x2 max pooling as one
+         * {@link ConvBlock}: the same layers, names and parameters as
+         * {@code conv2d(filters, kernel).relu().maxPool2x2()}, computed in one pass each way.
+         */
+        public Builder convBlock(int filters, int kernel) { return convBlock(filters, kernel, kernel, 1, 0); }
+
+        public Builder convBlock(int filters, int kh, int kw, int stride, int pad) {
+            return add((ctx, names, in) -> {
+                Conv2d conv = new Conv2d(ctx, names.apply("conv2d"), in, filters, kh, kw, stride, pad);
+                ReLU relu = new ReLU(ctx.inside(true), names.apply("re_lu"), conv.outputShape());
+                MaxPool2d pool = new MaxPool2d(ctx.inside(true), names.apply("max_pooling2d"), conv.outputShape());
+                return new ConvBlock(ctx, names.apply("conv_block"), conv, relu, pool);
+            });
+        }
+
+        public Builder relu() { return add((ctx, names, in) -> new ReLU(ctx, names.apply("re_lu"), in)); }
+        public Builder maxPool2x2() { return add((ctx, names, in) -> new MaxPool2d(ctx, names.apply("max_pooling2d"), in)); }
+        public Builder dropout(double rate) { return add((ctx, names, in) -> new Dropout(ctx, names.apply("dropout"), in, rate)); }
+        public Builder flatten() { return add((ctx, names, in) -> new Flatten(ctx, names.apply("flatten"), in)); }
+        public Builder dense(int units) { return add((ctx, names, in) -> new Dense(ctx, names.apply("dense"), in, units)); }
 
         /** Inference only: maps logits to probabilities; it has no backward pass. */
-        public Builder sigmoid() { return add("activation", Sigmoid::new); }
+        public Builder sigmoid() { return add((ctx, names, in) -> new Sigmoid(ctx, names.apply("activation"), in)); }
 
         /** Also computes dL/dx at the first layer ({@link Sequential#inputGradient()}); for gradient checks. */
         public Builder withInputGradient() {
@@ -207,8 +188,8 @@ public final class Sequential implements AutoCloseable {
             return this;
         }
 
-        private Builder add(String prefix, Factory factory) {
-            steps.add(new Step(prefix, factory));
+        private Builder add(Factory factory) {
+            steps.add(factory);
             return this;
         }
 
@@ -221,25 +202,20 @@ public final class Sequential implements AutoCloseable {
             ParameterBlock block = new ParameterBlock();
             Buffers buffers = new Buffers(backend);
             Map<String, Integer> counts = new HashMap<>();
+            Function<String, String> names = prefix -> prefix + "_" + counts.merge(prefix, 1, Integer::sum);
             List<Layer> layers = new ArrayList<>();
             int[] shape = inputShape;
             boolean gradientNeeded = inputGradient;   // does anything before the next layer need dL/dx?
             for (int i = 0; i < steps.size(); i++) {
-                Step step = steps.get(i);
-                int number = counts.merge(step.prefix(), 1, Integer::sum);
-                // The first layer's input is the caller's tensor and the last layer's output gradient
-                // is the caller's too: only layers in between may overwrite them.
-                boolean inPlace = i > 0 && i < steps.size() - 1;
-                LayerContext ctx = new LayerContext(backend, block, buffers, gradientNeeded, inPlace);
-                Layer layer = step.factory().create(ctx, step.prefix() + "_" + number, shape);
+                // The first layer's input and the last layer's output gradient are the caller's.
+                LayerContext ctx = new LayerContext(backend, block, buffers, gradientNeeded, i == 0, i == steps.size() - 1);
+                Layer layer = steps.get(i).create(ctx, names, shape);
                 layers.add(layer);
                 shape = layer.outputShape();
                 gradientNeeded |= layer.parameterCount() > 0;
             }
             block.allocate(backend, seed);
-            Sequential model = new Sequential(backend, inputShape.clone(), layers, block, buffers, seed);
-            model.setFusion(true);
-            return model;
+            return new Sequential(backend, inputShape.clone(), layers, block, buffers, seed);
         }
 
         @Override

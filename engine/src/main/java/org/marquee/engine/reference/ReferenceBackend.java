@@ -4,6 +4,7 @@ import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Backend;
 import org.marquee.engine.ConvGeometry;
 import org.marquee.engine.DropoutHash;
+import org.marquee.engine.Precision;
 import org.marquee.engine.Storage;
 import org.marquee.engine.Tensor;
 
@@ -26,6 +27,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override public String name() { return "reference"; }
     @Override public String describe() { return "reference (float64, scalar loops, 1 thread)"; }
+    @Override public Precision precision() { return Precision.FLOAT64; }
 
     // ---------------------------------------------------------------- memory
 
@@ -211,25 +213,16 @@ public final class ReferenceBackend implements Backend {
         for (int i = 0; i < x.intSize(); i++) Y[off(y) + i] = Math.max(X[off(x) + i], 0.0);
     }
 
-    /** dx += dy where the ReLU output was positive: the derivative of max(x, 0) is 1 for x > 0, else 0. */
+    /**
+     * dx = dy where the ReLU output was positive, else 0: the derivative of max(x, 0) is 1 for
+     * x > 0 and 0 otherwise (0 at the kink). dx may be dy.
+     */
     @Override
     public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
         sameSize("reluBackward", y, dy);
         sameSize("reluBackward", y, dx);
         double[] Y = data(y), D = data(dy), X = data(dx);
-        for (int i = 0; i < y.intSize(); i++) if (Y[off(y) + i] > 0) X[off(dx) + i] += D[off(dy) + i];
-    }
-
-    /** As above, or {@code dx = dy * (y > 0)} without {@code accumulate}; dx may be dy. */
-    @Override
-    public void reluBackward(Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
-        sameSize("reluBackward", y, dy);
-        sameSize("reluBackward", y, dx);
-        double[] Y = data(y), D = data(dy), X = data(dx);
-        for (int i = 0; i < y.intSize(); i++) {
-            double v = Y[off(y) + i] > 0 ? D[off(dy) + i] : 0;
-            X[off(dx) + i] = accumulate ? X[off(dx) + i] + v : v;
-        }
+        for (int i = 0; i < y.intSize(); i++) X[off(dx) + i] = Y[off(y) + i] > 0 ? D[off(dy) + i] : 0;
     }
 
     /** y = 1 / (1 + e^-x), written so that neither branch overflows. */
@@ -273,19 +266,24 @@ public final class ReferenceBackend implements Backend {
         }
     }
 
-    /** dx[winner of window] += dy[window]: only the maximum influenced the output, so only it gets gradient. */
+    /**
+     * dx[winner of window] = dy[window], every other element 0: only the maximum influenced the
+     * output, so only it gets gradient.
+     */
     @Override
     public void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx) {
         int oh = h / 2, ow = w / 2;
         requireSize("maxPoolBackward dy", dy, (long) planes * oh * ow);
+        requireSize("maxPoolBackward argmax", argmax, (long) planes * oh * ow);
         requireSize("maxPoolBackward dx", dx, (long) planes * h * w);
         double[] D = data(dy), A = data(argmax), X = data(dx);
+        java.util.Arrays.fill(X, off(dx), off(dx) + planes * h * w, 0.0);
         for (int p = 0; p < planes; p++) {
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
                     int o = (p * oh + oy) * ow + ox;
                     int k = (int) A[off(argmax) + o];
-                    X[off(dx) + (p * h + 2 * oy + k / 2) * w + 2 * ox + k % 2] += D[off(dy) + o];
+                    X[off(dx) + (p * h + 2 * oy + k / 2) * w + 2 * ox + k % 2] = D[off(dy) + o];
                 }
             }
         }
@@ -300,16 +298,13 @@ public final class ReferenceBackend implements Backend {
         for (int i = 0; i < mask.intSize(); i++) M[off(mask) + i] = DropoutHash.maskValue(seed, step, i, rate);
     }
 
-    /** out = a * b, or out += a * b. */
+    /** out = a * b, element by element. */
     @Override
-    public void multiply(Tensor a, Tensor b, Tensor out, boolean accumulate) {
+    public void multiply(Tensor a, Tensor b, Tensor out) {
         sameSize("multiply", a, b);
         sameSize("multiply", a, out);
         double[] A = data(a), B = data(b), O = data(out);
-        for (int i = 0; i < a.intSize(); i++) {
-            double v = A[off(a) + i] * B[off(b) + i];
-            O[off(out) + i] = accumulate ? O[off(out) + i] + v : v;
-        }
+        for (int i = 0; i < a.intSize(); i++) O[off(out) + i] = A[off(a) + i] * B[off(b) + i];
     }
 
     // ---------------------------------------------------------------- loss and optimizer

@@ -19,12 +19,12 @@ import org.marquee.engine.reference.ReferenceBackend;
 class GradientCheckTest {
     private final Backend ref = new ReferenceBackend();
 
-    /** conv relu pool dropout x3, flatten, dense relu dropout, dense: the poster model in miniature. */
+    /** (conv relu pool) dropout x3, flatten, dense relu dropout, dense: the poster model in miniature. */
     private Sequential smallPosterNet() {
         Sequential model = Sequential.builder(ref, 3, 22, 24).withInputGradient()
-                .conv2d(4, 3).relu().maxPool2x2().dropout(0.25)
-                .conv2d(4, 3).relu().maxPool2x2().dropout(0.25)
-                .conv2d(5, 3).relu().maxPool2x2().dropout(0.25)
+                .convBlock(4, 3).dropout(0.25)
+                .convBlock(4, 3).dropout(0.25)
+                .conv2d(5, 3).relu().maxPool2x2().dropout(0.25)      // the same layers unfused
                 .flatten().dense(6).relu().dropout(0.5).dense(5)
                 .build(21);
         model.setStep(2);

@@ -1,12 +1,13 @@
 package org.marquee.engine.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.marquee.engine.ConvGeometry;
+import org.marquee.engine.ConvPlan;
 import org.marquee.engine.Tensor;
 
 /** The cpu backend's convolution without columns: when it applies, and that its results do not depend on threads. */
@@ -35,15 +36,15 @@ class DirectConvTest {
 
     /** dW, db, dx and y of one geometry on a backend with the given thread count, concatenated. */
     private static float[] run(int threads, ConvGeometry g, int n) {
-        try (CpuBackend b = new CpuBackend(threads, false)) {
-            assertFalse(b.convNeedsColumns(g), "stride 1 convolves without columns");
+        try (CpuBackend b = new CpuBackend(threads, false); ConvPlan plan = b.planConv(g)) {
+            assertEquals("direct", plan.route(), "stride 1 convolves without columns");
             Tensor x = random(b, 1, n, g.c(), g.h(), g.w()), w = random(b, 2, g.k(), g.patch());
             Tensor bias = random(b, 3, g.k()), dy = random(b, 4, n, g.k(), g.oh(), g.ow());
             Tensor y = b.allocate(n, g.k(), g.oh(), g.ow()), dx = b.allocate(n, g.c(), g.h(), g.w());
             Tensor dw = b.allocate(g.k(), g.patch()), db = b.allocate(g.k());
-            b.conv2d(x, w, bias, g, n, y, null, true);
-            b.conv2dWeightGrad(x, dy, g, n, dw, db, null);
-            b.conv2dInputGrad(dy, w, g, n, dx, null);
+            b.conv2d(plan, x, w, bias, n, y, true);
+            b.conv2dWeightGrad(plan, x, dy, n, dw, db);
+            b.conv2dInputGrad(plan, dy, w, n, dx);
             return concat(dw.toFloats(), db.toFloats(), dx.toFloats(), y.toFloats());
         }
     }
@@ -69,16 +70,17 @@ class DirectConvTest {
      * dW, db and dx concatenated.
      */
     private static float[] runPooled(int threads, ConvGeometry g, int n) {
-        try (CpuBackend b = new CpuBackend(threads, false)) {
-            assertFalse(b.conv2dMaxPoolNeedsOutput(g), "the pooling is computed from the worker's rows");
-            assertTrue(b.convUnpools(g), "the backward pass unpools the rows it reads");
+        try (CpuBackend b = new CpuBackend(threads, false); ConvPlan plan = b.planConv(g)) {
+            // the direct route pools from the worker's rows and unpools the rows it reads: no workspace
+            assertThrows(IllegalStateException.class, () -> plan.output(n), "no output workspace");
+            assertThrows(IllegalStateException.class, () -> plan.unpooledGradient(n), "no unpooled-gradient workspace");
             int ph = g.oh() / 2, pw = g.ow() / 2;
             Tensor x = random(b, 1, n, g.c(), g.h(), g.w()), w = random(b, 2, g.k(), g.patch());
             Tensor bias = random(b, 3, g.k()), dpool = random(b, 4, n, g.k(), ph, pw);
             Tensor pooled = b.allocate(n, g.k(), ph, pw), arg = b.allocate(n, g.k(), ph, pw);
             Tensor dx = b.allocate(n, g.c(), g.h(), g.w()), dw = b.allocate(g.k(), g.patch()), db = b.allocate(g.k());
-            b.conv2dMaxPool(x, w, bias, g, n, null, null, true, pooled, arg);
-            b.conv2dPooledBackward(x, dpool, arg, w, g, n, dw, db, dx, null, null);
+            b.conv2dMaxPool(plan, x, w, bias, n, true, pooled, arg);
+            b.conv2dPooledBackward(plan, x, dpool, arg, w, n, dw, db, dx);
             return concat(pooled.toFloats(), arg.toFloats(), dw.toFloats(), db.toFloats(), dx.toFloats());
         }
     }
@@ -103,9 +105,10 @@ class DirectConvTest {
     @Test
     void otherStridesAndTheSwitchUseColumns() {
         try (CpuBackend b = new CpuBackend(2, false); CpuBackend scalar = new CpuBackend(1, true)) {
-            assertTrue(b.convNeedsColumns(new ConvGeometry(2, 9, 9, 3, 3, 3, 2, 0)), "stride 2");
-            assertTrue(b.convNeedsColumns(new ConvGeometry(2, 5, 5, 3, 1, 1, 1, 1)), "padding as large as the kernel");
-            assertTrue(scalar.convNeedsColumns(new ConvGeometry(2, 9, 9, 3, 3, 3, 1, 0)), "the scalar twin");
+            assertEquals("im2col + gemm", b.planConv(new ConvGeometry(2, 9, 9, 3, 3, 3, 2, 0)).route(), "stride 2");
+            assertEquals("im2col + gemm", b.planConv(new ConvGeometry(2, 5, 5, 3, 1, 1, 1, 1)).route(),
+                    "padding as large as the kernel");
+            assertEquals("im2col + gemm", scalar.planConv(new ConvGeometry(2, 9, 9, 3, 3, 3, 1, 0)).route(), "the scalar twin");
         }
     }
 }

@@ -29,8 +29,8 @@ class BackendParityTest {
 
     private static Sequential net(Backend b) {
         Sequential m = Sequential.builder(b, 3, 23, 21).withInputGradient()
-                .conv2d(6, 3).relu().maxPool2x2().dropout(0.25)
-                .conv2d(8, 3, 3, 2, 1).relu().maxPool2x2().dropout(0.25)
+                .convBlock(6, 3).dropout(0.25)                        // the direct route on the cpu backend
+                .convBlock(8, 3, 3, 2, 1).dropout(0.25)               // stride 2: the textbook route
                 .conv2d(8, 1).relu()
                 .flatten().dense(16).relu().dropout(0.5).dense(7)
                 .build(31);

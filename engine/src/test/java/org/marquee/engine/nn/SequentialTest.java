@@ -26,74 +26,62 @@ class SequentialTest {
     }
 
     @Test
-    void reluAfterConvolutionIsAppliedByTheConvolution() {
-        Sequential m = smallCnn().build(3);
-        Conv2d conv = (Conv2d) m.layers().get(0);
-        ReLU relu = (ReLU) m.layers().get(1);
-        assertTrue(relu.fused());
-        assertFalse(((ReLU) m.layers().get(6)).fused(), "a ReLU after a dense layer is its own pass");
+    void aConvBlockIsItsThreeLayersUnderTheSameNamesAndParameters() {
+        Sequential blocks = Sequential.builder(ref, 3, 10, 12)
+                .convBlock(4, 3).dropout(0.25)
+                .flatten().dense(8).relu().dropout(0.5).dense(3).build(3);
+        Sequential layers = smallCnn().build(3);
+        assertEquals(layers.layers().stream().map(Layer::name).toList(), blocks.layers().stream().map(Layer::name).toList());
+        assertEquals(layers.layers().stream().map(Layer::type).toList(), blocks.layers().stream().map(Layer::type).toList());
+        assertEquals(List.of("conv_block_1", "dropout_1", "flatten_1", "dense_1", "re_lu_2", "dropout_2", "dense_2"),
+                blocks.blocks().stream().map(Layer::name).toList());
+        assertEquals(layers.summary(), blocks.summary());
+        assertArrayEquals(layers.parameters().toDoubles(), blocks.parameters().toDoubles(), 0.0, "same parameters from the same seed");
 
+        ConvBlock block = (ConvBlock) blocks.blocks().get(0);
+        assertEquals(block.parts(), blocks.layers().subList(0, 3));
+        assertSame(block.convolution(), blocks.layers().get(0));
+        assertEquals(block.convolution().parameterCount(), block.parameterCount());
+        // run one by one, the parts compute what the block computes
         Tensor x = TestTensors.uniform(ref, 17, 2, 3, 10, 12);
-        Tensor y = conv.forward(x, false);
-        // the same convolution without the ReLU, rectified by hand
-        Tensor plain = ref.allocate(2, 4, 8, 10);
-        ref.conv2d(x, conv.weights().reshape(4, 27), conv.bias(), conv.geometry(), 2, plain,
-                ref.allocate(27, 80), false);
-        double[] expected = plain.toDoubles(), got = y.toDoubles();
+        double[] fused = block.forward(x, false).toDoubles();
+        Tensor h = x;
+        for (Layer part : block.parts()) h = part.forward(h, false);
+        assertArrayEquals(fused, h.toDoubles(), 1e-12);
         int negatives = 0;
-        for (int i = 0; i < expected.length; i++) {
-            if (expected[i] < 0) negatives++;
-            assertEquals(Math.max(0, expected[i]), got[i], 1e-12, "element " + i);
-        }
-        assertTrue(negatives > 0, "the check needs some negative pre-activations");
-        assertSame(y, relu.forward(y, false), "the fused ReLU passes its input on");
-
-        m.setFusion(false);
-        assertFalse(relu.fused());
-        double[] unfused = conv.forward(x, false).toDoubles();
-        for (int i = 0; i < expected.length; i++) assertEquals(expected[i], unfused[i], 1e-12, "element " + i);
-        m.setFusion(true);
-        assertTrue(relu.fused());
-
-        Sequential last = Sequential.builder(ref, 1, 5, 5).conv2d(2, 3).relu().build(1);
-        assertFalse(((ReLU) last.layers().get(1)).fused(), "the last layer's output is the caller's: not in place, not fused");
+        for (double v : fused) if (v < 0) negatives++;
+        assertEquals(0, negatives, "pooled after the ReLU");
     }
 
     @Test
-    void poolingAfterConvolutionIsComputedByTheConvolutionWithTheSameResults() {
+    void aConvBlockComputesWhatItsLayersComputeBitForBit() {
         try (CpuBackend cpu = new CpuBackend(2)) {
             // odd sizes: 17x23 -> conv 15x21 (odd rows and columns dropped by the pooling) -> 7x10
-            Sequential m = Sequential.builder(cpu, 3, 17, 23).withInputGradient()
+            Sequential fused = Sequential.builder(cpu, 3, 17, 23).withInputGradient()
+                    .convBlock(9, 3).conv2d(5, 3).maxPool2x2()
+                    .flatten().dense(4).build(5);
+            Sequential plain = Sequential.builder(cpu, 3, 17, 23).withInputGradient()
                     .conv2d(9, 3).relu().maxPool2x2().conv2d(5, 3).maxPool2x2()
                     .flatten().dense(4).build(5);
-            Conv2d conv1 = (Conv2d) m.layers().get(0), conv2 = (Conv2d) m.layers().get(3);
-            ReLU relu = (ReLU) m.layers().get(1);
-            MaxPool2d first = (MaxPool2d) m.layers().get(2), second = (MaxPool2d) m.layers().get(4);
-            assertEquals(2, conv1.pooledLayers(), "conv + ReLU + pooling in one pass");
-            assertEquals(1, conv2.pooledLayers(), "a bare conv + pooling");
-            assertTrue(first.masksRelu() && relu.maskedByPooling(), "the pooling's backward applies the ReLU's");
-            assertFalse(second.masksRelu());
+            assertEquals("direct", ((ConvBlock) fused.blocks().get(0)).convolution().plan().route());
             Tensor x = TestTensors.uniform(cpu, 4, 3, 3, 17, 23);
             Tensor dy = TestTensors.uniform(cpu, 5, 3, 4);
-            float[][] fused = forwardBackward(m, x, dy);
-            m.setFusion(false);
-            assertEquals(0, conv1.pooledLayers());
-            assertFalse(first.masksRelu() || relu.maskedByPooling() || relu.fused());
-            float[][] plain = forwardBackward(m, x, dy);
-            m.setFusion(true);
-            assertArrayEquals(fused[0], forwardBackward(m, x, dy)[0], "fused again");
-            String[] what = {"logits", "first pooling", "winners", "parameter gradients", "input gradient"};
-            for (int i = 0; i < what.length; i++) assertArrayEquals(plain[i], fused[i], what[i]);
+            float[][] a = forwardBackward(fused, x, dy), b = forwardBackward(plain, x, dy);
+            assertArrayEquals(a[0], forwardBackward(fused, x, dy)[0], "the block again");
+            String[] what = {"logits", "parameter gradients", "input gradient"};
+            for (int i = 0; i < what.length; i++) assertArrayEquals(b[i], a[i], what[i]);
+            float[] pooled = fused.blocks().get(0).forward(x, true).toFloats();
+            Tensor p = x;
+            for (int i = 0; i < 3; i++) p = plain.layers().get(i).forward(p, true);
+            assertArrayEquals(p.toFloats(), pooled, "the first pooling's output");
         }
     }
 
     private static float[][] forwardBackward(Sequential m, Tensor x, Tensor dy) {
         m.zeroGradients();
         float[] logits = m.forward(x, true).toFloats();
-        MaxPool2d pool = (MaxPool2d) m.layers().get(2);
-        float[] pooled = pool.output(3).toFloats(), winners = pool.winners(3).toFloats();
         m.backward(dy);
-        return new float[][] {logits, pooled, winners, m.gradients().toFloats(), m.inputGradient().toFloats()};
+        return new float[][] {logits, m.gradients().toFloats(), m.inputGradient().toFloats()};
     }
 
     @Test

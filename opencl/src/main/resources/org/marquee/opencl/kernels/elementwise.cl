@@ -6,14 +6,13 @@ __kernel void relu(__global const float* x, int xOff, __global float* y, int yOf
     if (g < n) y[yOff + g] = fmax(x[xOff + g], 0.0f);
 }
 
-// dx = dy * (y > 0), or dx += dy * (y > 0) when accumulate != 0; y is the ReLU output.
+// dx = dy * (y > 0); y is the ReLU output.
 // dx may be dy (in place): each work-item reads its element before writing it.
 __kernel void relu_backward(__global const float* y, int yOff, __global const float* dy, int dyOff,
-                            __global float* dx, int dxOff, int n, int accumulate) {
+                            __global float* dx, int dxOff, int n) {
     int g = get_global_id(0);
     if (g >= n) return;
-    float v = y[yOff + g] > 0.0f ? dy[dyOff + g] : 0.0f;
-    dx[dxOff + g] = accumulate ? dx[dxOff + g] + v : v;
+    dx[dxOff + g] = y[yOff + g] > 0.0f ? dy[dyOff + g] : 0.0f;
 }
 
 // y = 1 / (1 + exp(-x)), evaluated so that exp never overflows.
@@ -31,13 +30,12 @@ __kernel void sigmoid(__global const float* x, int xOff, __global float* y, int 
     y[yOff + g] = s;
 }
 
-// out = a * b, or out += a * b when accumulate != 0.
+// out = a * b; out may be a or b.
 __kernel void multiply(__global const float* a, int aOff, __global const float* b, int bOff,
-                       __global float* out, int outOff, int n, int accumulate) {
+                       __global float* out, int outOff, int n) {
     int g = get_global_id(0);
     if (g >= n) return;
-    float v = a[aOff + g] * b[bOff + g];
-    out[outOff + g] = accumulate ? out[outOff + g] + v : v;
+    out[outOff + g] = a[aOff + g] * b[bOff + g];
 }
 
 // y[o][c][i] += bias[c] for y viewed as (outer, channels, inner); global (inner, channels, outer).

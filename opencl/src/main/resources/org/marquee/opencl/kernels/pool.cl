@@ -21,12 +21,18 @@ __kernel void maxpool2x2(__global const float* x, int xOff, int H, int W,
     argmax[aOff + o] = (float) where;
 }
 
-// dx[winner of the window] += dy[window].
+// dx[winner of the window] = dy[window], and 0 at the window's three other elements: dx is
+// overwritten (a trailing odd row or column, in no window, is zeroed by the caller).
 __kernel void maxpool2x2_backward(__global const float* dy, int dyOff, __global const float* argmax, int aOff,
                                   int H, int W, __global float* dx, int dxOff, int OH, int OW, int planes) {
     int ox = get_global_id(0), oy = get_global_id(1), p = get_global_id(2);
     if (ox >= OW || oy >= OH || p >= planes) return;
     int o = (p * OH + oy) * OW + ox;
     int k = (int) argmax[aOff + o];
-    dx[dxOff + (p * H + 2 * oy + k / 2) * W + 2 * ox + k % 2] += dy[dyOff + o];
+    float v = dy[dyOff + o];
+    int top = dxOff + (p * H + 2 * oy) * W + 2 * ox;
+    dx[top] = k == 0 ? v : 0.0f;
+    dx[top + 1] = k == 1 ? v : 0.0f;
+    dx[top + W] = k == 2 ? v : 0.0f;
+    dx[top + W + 1] = k == 3 ? v : 0.0f;
 }
