@@ -11,8 +11,9 @@ import org.marquee.engine.Tensor;
  *   backward:  dx = dy * (y > 0)       (the kink at 0 gets derivative 0)
  * </pre>
  * Between two other layers of a model it works in place: y is written over x (the previous
- * layer's output, which that layer's backward does not need) and dx over dy. After the poster
- * model's first convolution that saves two (32, 32, 222, 222) buffers, 2 x 202 MB at batch 32.
+ * layer's output, which that layer's backward does not need) and dx over dy: after a convolution
+ * of the poster model's first size that saves two (32, 32, 222, 222) buffers, 2 x 202 MB at batch
+ * 32. (In the poster model itself that ReLU is part of a {@link ConvBlock}, which keeps neither.)
  * Backward only needs y, which is why the mask tests y > 0 rather than x > 0.
  */
 public final class ReLU implements Layer {
