@@ -40,12 +40,14 @@ final class DirectConv {
     private final DirectConvWeightGrad weightGrad;
     private final DirectConvInputGrad inputGrad;
 
-    DirectConv(WorkerPool pool) {
+    /** The passes on {@code pool}'s threads; {@code pairLanes}: the fused pooling's vector shapes ({@link CpuOptions#pairLanes()}). */
+    DirectConv(WorkerPool pool, boolean pairLanes) {
         ConvScheduler scheduler = new ConvScheduler(pool);
         PaddedImages padded = new PaddedImages(pool);
-        this.forward = new DirectConvForward(scheduler, padded);
-        this.weightGrad = new DirectConvWeightGrad(scheduler, padded);
-        this.inputGrad = new DirectConvInputGrad(scheduler);
+        Pooling pooling = new Pooling(pairLanes);
+        this.forward = new DirectConvForward(scheduler, padded, pooling);
+        this.weightGrad = new DirectConvWeightGrad(scheduler, padded, pooling);
+        this.inputGrad = new DirectConvInputGrad(scheduler, pooling);
     }
 
     /** See {@link DirectConvForward#forward}: y = W * x + bias, optionally ReLU, optionally 2x2 max-pooled. */

@@ -47,12 +47,14 @@ final class DirectConvForward {
 
     private final ConvScheduler scheduler;
     private final PaddedImages padded;
+    private final Pooling pooling;
     /** (filters rounded up to MR, taps): the weights as A panels. */
     private float[] packedWeights = new float[0];
 
-    DirectConvForward(ConvScheduler scheduler, PaddedImages padded) {
+    DirectConvForward(ConvScheduler scheduler, PaddedImages padded, Pooling pooling) {
         this.scheduler = scheduler;
         this.padded = padded;
+        this.pooling = pooling;
     }
 
     /**
@@ -82,6 +84,7 @@ final class DirectConvForward {
         int so = pass.srcOffset(), srcImage = pass.srcImage(), srcWidth = pass.srcWidth(), oo = pass.outOffset();
         int oh = pass.oh(), ow = pass.ow(), n = pass.n(), po = pass.pooledOffset(), ao = pass.argmaxOffset();
         Sweep sweep = pass.sweep();
+        Pooling pooling = this.pooling;
         int filters = sweep.planes(), depth = sweep.off().length;
         int blocks = (oh + ROWS - 1) / ROWS, units = n * blocks, outImage = filters * oh * ow;
         AtomicInteger next = new AtomicInteger();
@@ -112,7 +115,7 @@ final class DirectConvForward {
                     int ph = oh / 2, pw = ow / 2, pr0 = r0 / 2, pr = Math.min(ph, r1 / 2) - pr0;
                     for (int f = 0; f < filters && pr > 0; f++) {
                         int at = (i * filters + f) * ph * pw + pr0 * pw;
-                        Pooling.forward(dst, d0 + f * ld, 1, 2 * pr, ow, rowLd, pooled, po + at, argmax, ao + at);
+                        pooling.forward(dst, d0 + f * ld, 1, 2 * pr, ow, rowLd, pooled, po + at, argmax, ao + at);
                     }
                 }
             }

@@ -22,12 +22,16 @@ final class DirectConvInputGrad {
     private static final int ROWS = 8;
 
     private final ConvScheduler scheduler;
+    private final Pooling pooling;
     /** (C, K*KH*KW): the flipped kernel Wf. */
     private float[] flipped = new float[0];
     /** (C rounded up to MR, K*KH*KW): Wf as A panels. */
     private float[] packedWeights = new float[0];
 
-    DirectConvInputGrad(ConvScheduler scheduler) { this.scheduler = scheduler; }
+    DirectConvInputGrad(ConvScheduler scheduler, Pooling pooling) {
+        this.scheduler = scheduler;
+        this.pooling = pooling;
+    }
 
     /**
      * dx (n, C, H, W) = col2im(Wᵀ · dy[i]) for every image: the flipped kernel over dy zero-padded.
@@ -57,6 +61,7 @@ final class DirectConvInputGrad {
                 channels, null, 0, false);
         int blocks = (h + rowsPer - 1) / rowsPer, units = n * blocks, outImage = channels * h * width, dyImage = filters * oh * ow;
         boolean inBuffer = width >= NR;
+        Pooling pooling = this.pooling;
         int ldu = rowsPer * paddedWidth;         // one channel's rows in the worker's buffer (inBuffer)
         AtomicInteger next = new AtomicInteger();
         int run = scheduler.runLength(units);
@@ -77,7 +82,7 @@ final class DirectConvInputGrad {
                         } else {
                             Arrays.fill(buf, d, d + qw, 0f);
                             if (arg == null) System.arraycopy(dy, dyo + i * dyImage + f * oh * ow + sy * ow, buf, d + qw, ow);
-                            else DirectConvWeightGrad.dyRow(dy, dyo, arg, ao, (i * filters + f) * (oh / 2), oh / 2, ow / 2, ow, sy, buf, d + qw);
+                            else DirectConvWeightGrad.dyRow(pooling, dy, dyo, arg, ao, (i * filters + f) * (oh / 2), oh / 2, ow / 2, ow, sy, buf, d + qw);
                             Arrays.fill(buf, d + qw + ow, d + paddedWidth, 0f);
                         }
                     }

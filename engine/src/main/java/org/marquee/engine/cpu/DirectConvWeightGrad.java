@@ -42,10 +42,12 @@ final class DirectConvWeightGrad {
 
     private final ConvScheduler scheduler;
     private final PaddedImages padded;
+    private final Pooling pooling;
 
-    DirectConvWeightGrad(ConvScheduler scheduler, PaddedImages padded) {
+    DirectConvWeightGrad(ConvScheduler scheduler, PaddedImages padded, Pooling pooling) {
         this.scheduler = scheduler;
         this.padded = padded;
+        this.pooling = pooling;
     }
 
     /**
@@ -82,6 +84,7 @@ final class DirectConvWeightGrad {
         int rowsPer = Math.max(1, Math.min(oh, WG_POSITIONS / ow));
         int blocks = (oh + rowsPer - 1) / rowsPer, units = n * blocks;
         int filtersPad = VectorGemm.roundUp(filters, NR);
+        Pooling pooling = this.pooling;
         AtomicInteger next = new AtomicInteger();
         int used = scheduler.chunks(units, size, filters);
         scheduler.pool().run(used, (wk, ws) -> {
@@ -100,7 +103,7 @@ final class DirectConvWeightGrad {
                     float[] src = dy;
                     int from = d0, ld = plane;
                     if (arg != null) {      // this unit's rows of dY, unpooled into the worker's buffer
-                        dyRows(dy, dyo, arg, ao, i, filters, oh, ow, r0, r1, me.dy);
+                        dyRows(pooling, dy, dyo, arg, ao, i, filters, oh, ow, r0, r1, me.dy);
                         src = me.dy;
                         from = 0;
                         ld = (r1 - r0) * ow;
@@ -142,25 +145,25 @@ final class DirectConvWeightGrad {
      * (f*(r1-r0) + r - r0)*ow. A window's gradient goes to its winner, 0 elsewhere; a trailing odd
      * row or column gets 0.
      */
-    private static void dyRows(float[] dp, int dpo, float[] arg, int ao, int i, int filters, int oh, int ow, int r0, int r1,
+    private static void dyRows(Pooling pooling, float[] dp, int dpo, float[] arg, int ao, int i, int filters, int oh, int ow, int r0, int r1,
                                float[] buf) {
         int ph = oh / 2, pw = ow / 2, rows = r1 - r0;
         for (int f = 0; f < filters; f++) {
             for (int r = r0; r < r1; r++) {
                 int d = (f * rows + r - r0) * ow;
-                dyRow(dp, dpo, arg, ao, (i * filters + f) * ph, ph, pw, ow, r, buf, d);
+                dyRow(pooling, dp, dpo, arg, ao, (i * filters + f) * ph, ph, pw, ow, r, buf, d);
             }
         }
     }
 
     /** Row r of one dY plane, unpooled from the pooling's plane (ph, pw) whose first row is {@code prow}, into buf[d .. d+ow). */
-    static void dyRow(float[] dp, int dpo, float[] arg, int ao, int prow, int ph, int pw, int ow, int r,
+    static void dyRow(Pooling pooling, float[] dp, int dpo, float[] arg, int ao, int prow, int ph, int pw, int ow, int r,
                       float[] buf, int d) {
         if (r / 2 >= ph) {
             Arrays.fill(buf, d, d + ow, 0f);
         } else {
             int at = (prow + r / 2) * pw;
-            Pooling.unpoolRow(dp, dpo + at, arg, ao + at, ow, r & 1, buf, d);
+            pooling.unpoolRow(dp, dpo + at, arg, ao + at, ow, r & 1, buf, d);
         }
     }
 
@@ -219,6 +222,7 @@ final class DirectConvWeightGrad {
         // keep[0..L) is all ones; keep[L..2L) is for the last vector of a ragged row, which starts at
         // ow - L: its first lanes were counted by the vector before, so they are multiplied by 0
         float[] keep = new float[2 * L];
+        Pooling pooling = this.pooling;
         for (int l = 0; l < L; l++) { keep[l] = 1f; keep[L + l] = l >= L - ow % L ? 1f : 0f; }
         AtomicInteger next = new AtomicInteger();
         int used = scheduler.chunks(units, size, filters);
@@ -239,7 +243,7 @@ final class DirectConvWeightGrad {
                     int plane = planeIn;
                     if (arg != null) {
                         // this unit's rows of dY unpooled into the worker's buffer, read as rows 0..r1-r0
-                        dyRows(dyIn, dyo, arg, ao, i, filters, oh, ow, r0, r1, me.dy);
+                        dyRows(pooling, dyIn, dyo, arg, ao, i, filters, oh, ow, r0, r1, me.dy);
                         dy = me.dy;
                         plane = (r1 - r0) * ow;
                         di = 0;

@@ -10,7 +10,8 @@ import org.marquee.engine.ConvGeometry;
  * The fast float32 path: the blocked GEMM, row-copying im2col, vector max pooling, and vector
  * loops split across the worker threads for the elementwise primitives. Each method computes
  * what its twin in {@link ScalarKernels} computes; work that is never hot (sigmoid and the loss
- * on 27 outputs per image) is delegated to that twin.
+ * on 27 outputs per image) is delegated to that twin. The GEMM's blocks and routes and the
+ * pair-lane choice of pooling and dropout come from the backend's {@link CpuOptions}.
  */
 final class FastKernels implements CpuKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -22,11 +23,15 @@ final class FastKernels implements CpuKernels {
     private final VectorGemm gemm;
     private final ScalarKernels scalar = new ScalarKernels();
     private final ConvUnfold unfold;
+    private final Pooling pooling;
+    private final DropoutVector dropout;
 
-    FastKernels(WorkerPool pool) {
+    FastKernels(WorkerPool pool, CpuOptions options) {
         this.pool = pool;
-        this.gemm = new VectorGemm(pool);
+        this.gemm = new VectorGemm(pool, options);
         this.unfold = new ConvUnfold(pool);
+        this.pooling = new Pooling(options.pairLanes());
+        this.dropout = new DropoutVector(options.pairLanes());
     }
 
     /** Large fills (gradient zeroing, 11M parameters) are split between threads. */
@@ -120,7 +125,7 @@ final class FastKernels implements CpuKernels {
     public void maxPool2x2(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
         int plane = h * w, out = (h / 2) * (w / 2);
         pool.range(planes, Math.max(1, GRAIN / plane), (from, to) ->
-                Pooling.forward(x, xo + from * plane, to - from, h, w, y, yo + from * out, arg, ao + from * out));
+                pooling.forward(x, xo + from * plane, to - from, h, w, y, yo + from * out, arg, ao + from * out));
     }
 
     @Override
@@ -128,14 +133,14 @@ final class FastKernels implements CpuKernels {
                                    boolean accumulate) {
         int plane = h * w, out = (h / 2) * (w / 2);
         pool.range(planes, Math.max(1, GRAIN / plane), (from, to) ->
-                Pooling.backward(dy, dyo + from * out, arg, ao + from * out, to - from, h, w, dx, dxo + from * plane, accumulate));
+                pooling.backward(dy, dyo + from * out, arg, ao + from * out, to - from, h, w, dx, dxo + from * plane, accumulate));
     }
 
     /**
      * DropoutHash.maskValue without floating point per element: uniform = u * 2^-24 with u the top
      * 24 bits of the hash, so {@code uniform >= rate} exactly when {@code u >= ceil(rate * 2^24)}.
-     * The hash runs on 64-bit lanes ({@link DropoutVector}): narrowed to floats in vectors where
-     * {@link Pooling#PAIR_LANES} allows other vector shapes (JDK 25), copied out through a block of
+     * The hash runs on 64-bit lanes ({@link DropoutVector}): narrowed to floats in vectors with the
+     * pair lanes, which allow other vector shapes (JDK 25's default), copied out through a block of
      * longs otherwise (JDK 17: 5 ms per training step instead of the scalar loop's 18). The last
      * few elements of each thread's range run through the scalar loop.
      */
@@ -144,8 +149,7 @@ final class FastKernels implements CpuKernels {
         long threshold = (long) Math.ceil(rate * 0x1p24);
         float keep = (float) (1.0 / (1.0 - rate));
         pool.range(n, GRAIN, (from, to) -> {
-            int i = Pooling.PAIR_LANES ? DropoutVector.mask(mask, mo, from, to, seed, step, threshold, keep)
-                    : DropoutVector.maskThroughLongs(mask, mo, from, to, seed, step, threshold, keep);
+            int i = dropout.mask(mask, mo, from, to, seed, step, threshold, keep);
             // DropoutHash.mix with its loop-invariant part hoisted and index * golden ratio kept as a
             // running sum (the same 64-bit products, one multiplication fewer per element)
             long base = seed ^ (step * 0xD1B54A32D192ED03L);

@@ -6,8 +6,8 @@ import org.marquee.engine.DropoutHash;
 
 /**
  * The readable float32 twin of {@link FastKernels}: one plain loop per formula, one thread, no
- * vectors. Selected with {@code -Dmarquee.cpu.scalar=true}; also used by the fast path for
- * work too small to be worth splitting.
+ * vectors. Selected with {@link CpuOptions#scalar()} ({@code -Dmarquee.cpu.scalar=true}); also
+ * used by the fast path for work too small to be worth splitting.
  */
 final class ScalarKernels implements CpuKernels {
 

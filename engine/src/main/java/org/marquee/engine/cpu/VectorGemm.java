@@ -22,22 +22,25 @@ package org.marquee.engine.cpu;
  */
 final class VectorGemm {
     private static final int MR = MicroKernel.MR, NR = MicroKernel.NR;
-    static final int KC = Integer.getInteger("marquee.cpu.kc", 384);
-    static final int MC = roundUp(Integer.getInteger("marquee.cpu.mc", 192), MR);
-    static final int NC = roundUp(Integer.getInteger("marquee.cpu.nc", 256), NR);
+    /** The cache blocks ({@link CpuOptions#kc()}, mc, nc): depth KC, rows MC (a multiple of MR), columns NC (of NR). */
+    private final int kcBlock, mcBlock, ncBlock;
     /**
-     * Whether full panels of an untransposed B are read in place (rows n apart) instead of packed:
-     * measured faster on every model shape (conv1 forward most, where K is 27).
+     * Whether full panels of an untransposed B are read in place (rows n apart) instead of packed
+     * (not {@link CpuOptions#packAllB()}): measured faster on every model shape (conv1 forward most,
+     * where K is 27).
      */
-    static final boolean DIRECT_B = !Boolean.getBoolean("marquee.cpu.packAllB");
+    private final boolean directB;
     /**
      * Whether A·Bᵀ with a long reduction and few columns uses unpacked dot products
-     * ({@link DotKernel}): twice as fast for conv1's weight gradient (N = 27), even for conv2's
-     * (N = 288), slower than packing for conv3's (N = 576).
+     * ({@link DotKernel}, {@link CpuOptions#dotProducts()}): twice as fast for conv1's weight
+     * gradient (N = 27), even for conv2's (N = 288), slower than packing for conv3's (N = 576).
      */
-    static final boolean DOT_NT = !Boolean.getBoolean("marquee.cpu.noDot");
-    /** Whether a column-split product hands out chunks of NC columns on demand instead of one fixed share per thread. */
-    static final boolean DYNAMIC = !Boolean.getBoolean("marquee.cpu.staticSplit");
+    private final boolean dotNT;
+    /**
+     * Whether a column-split product hands out chunks of NC columns on demand instead of one fixed
+     * share per thread ({@link CpuOptions#dynamicSplit()}).
+     */
+    private final boolean dynamic;
     static final int DOT_MIN_K = 1024, DOT_MAX_N = 128;
     /** Below this many multiply-adds a single thread does the whole product. */
     private static final long PARALLEL_MIN_WORK = 1L << 17;
@@ -54,8 +57,14 @@ final class VectorGemm {
         float[] partial = new float[0];
     }
 
-    VectorGemm(WorkerPool pool) {
+    VectorGemm(WorkerPool pool, CpuOptions options) {
         this.pool = pool;
+        this.kcBlock = options.kc();
+        this.mcBlock = roundUp(options.mc(), MR);
+        this.ncBlock = roundUp(options.nc(), NR);
+        this.directB = !options.packAllB();
+        this.dotNT = options.dotProducts();
+        this.dynamic = options.dynamicSplit();
         this.spaces = new Workspace[pool.threads()];
         for (int i = 0; i < spaces.length; i++) spaces[i] = new Workspace();
     }
@@ -82,15 +91,15 @@ final class VectorGemm {
         int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
         boolean splitN = chooseSplitN(tilesM, tilesN, threads);
         int tiles = splitN ? tilesN : tilesM;
-        int chunkTiles = NC / NR;
-        if (DYNAMIC && splitN && threads > 1 && tilesN >= 4 * threads * chunkTiles) {
-            // Columns in chunks of NC handed out one at a time: a worker whose core is busier
+        int nc = ncBlock, chunkTiles = nc / NR;
+        if (dynamic && splitN && threads > 1 && tilesN >= 4 * threads * chunkTiles) {
+            // Columns in chunks of nc handed out one at a time: a worker whose core is busier
             // takes fewer, so the slowest core does not set the pace.
             int chunks = (tilesN + chunkTiles - 1) / chunkTiles;
             java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
             pool.run(threads, (w, ws) -> {
                 for (int ch; (ch = next.getAndIncrement()) < chunks; ) {
-                    int j0 = ch * NC, j1 = Math.min(n, j0 + NC);
+                    int j0 = ch * nc, j1 = Math.min(n, j0 + nc);
                     block(spaces[w], op, beta, c, cOff, 0, m, j0, j1, 0, depth);
                 }
             });
@@ -154,20 +163,22 @@ final class VectorGemm {
      * C[i0..i1)[j0..j1) = alpha·(the products over depth p in [p0, p1)) + beta·C, for one worker;
      * C (m, n) at c[cOff], rows n apart.
      */
-    private static void block(Workspace ws, Operands op, float beta, float[] c, int cOff,
-                              int i0, int i1, int j0, int j1, int p0, int p1) {
+    private void block(Workspace ws, Operands op, float beta, float[] c, int cOff,
+                       int i0, int i1, int j0, int j1, int p0, int p1) {
+        int kcMax = kcBlock, mcMax = mcBlock, ncMax = ncBlock;
+        boolean directB = this.directB;
         boolean transA = op.transA(), transB = op.transB();
         int m = op.m(), n = op.n(), depth = op.depth(), aOff = op.aOff(), bOff = op.bOff(), ldc = n;
         float alpha = op.alpha();
         float[] a = op.a(), b = op.b();
-        if (DOT_NT && !transA && transB && p1 - p0 >= DOT_MIN_K && j1 - j0 <= DOT_MAX_N) {
+        if (dotNT && !transA && transB && p1 - p0 >= DOT_MIN_K && j1 - j0 <= DOT_MAX_N) {
             DotKernel.block(depth, alpha, a, aOff, b, bOff, beta, c, cOff, ldc, i0, i1, j0, j1, p0, p1, ws.tile);
             return;
         }
-        int kcBlocks = (p1 - p0 + KC - 1) / KC;
+        int kcBlocks = (p1 - p0 + kcMax - 1) / kcMax;
         int kc0 = (p1 - p0 + kcBlocks - 1) / kcBlocks;      // even KC blocks
-        int mc0 = Math.min(MC, roundUp(i1 - i0, MR));
-        int nc0 = Math.min(NC, roundUp(j1 - j0, NR));
+        int mc0 = Math.min(mcMax, roundUp(i1 - i0, MR));
+        int nc0 = Math.min(ncMax, roundUp(j1 - j0, NR));
         if (ws.packedA.length < mc0 * kc0) ws.packedA = new float[mc0 * kc0];
         if (ws.packedB.length < nc0 * kc0) ws.packedB = new float[nc0 * kc0];
         float[] pa = ws.packedA, pb = ws.packedB, tile = ws.tile;
@@ -179,7 +190,7 @@ final class VectorGemm {
                 GemmPacking.packA(transA, a, aOff, m, depth, ic, mc, pc, kc, pa);
                 for (int jc = j0; jc < j1; jc += nc0) {
                     int nc = Math.min(nc0, j1 - jc);
-                    boolean inPlace = DIRECT_B && !transB;
+                    boolean inPlace = directB && !transB;
                     if (!inPlace) GemmPacking.packB(transB, b, bOff, n, depth, pc, kc, jc, nc, pb);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
