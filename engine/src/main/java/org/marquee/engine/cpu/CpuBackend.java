@@ -12,38 +12,44 @@ import org.marquee.engine.Tensor;
  * The CPU backend: float32 host arrays, a fixed pool of worker threads, Vector API kernels.
  *
  * <p>This class owns memory and argument checking; the arithmetic lives in a {@link CpuKernels}:
- * {@link FastKernels} by default, or the plain loops of {@link ScalarKernels} when constructed with
- * {@code scalar = true} or run with {@code -Dmarquee.cpu.scalar=true} (the readable twin, used to
- * test and debug the fast path).
+ * {@link FastKernels} by default, or the plain loops of {@link ScalarKernels} when the options ask
+ * for the scalar twin (the readable twin, used to test and debug the fast path). How it computes is
+ * set by its {@link CpuOptions}, given to the constructor or read from the {@code marquee.cpu.*}
+ * system properties ({@link CpuOptions#fromSystemProperties()}).
  */
 public final class CpuBackend implements Backend {
-    /** System property that forces the scalar twin. */
-    public static final String SCALAR_PROPERTY = "marquee.cpu.scalar";
+    /** System property that forces the scalar twin ({@link CpuOptions#scalar()}). */
+    public static final String SCALAR_PROPERTY = CpuOptions.SCALAR_PROPERTY;
     /**
      * System property that turns off the direct convolution, so that every convolution goes
      * through im2col, gemm and col2im (for comparison; the scalar path always does).
      */
-    public static final String IM2COL_PROPERTY = "marquee.cpu.im2col";
+    public static final String IM2COL_PROPERTY = CpuOptions.IM2COL_PROPERTY;
 
+    private final CpuOptions options;
     private final int threads;
     private final boolean scalar;
     private final CpuKernels kernels;
     private final DirectConv conv;       // null: convolutions go through im2col
 
-    /** All processors, fast path unless {@code -Dmarquee.cpu.scalar=true}. */
+    /** All processors, the other options from the system properties ({@link CpuOptions#fromSystemProperties()}). */
     public CpuBackend() { this(0); }
 
-    /** {@code threads} workers (0 = all processors), fast path unless {@code -Dmarquee.cpu.scalar=true}. */
-    public CpuBackend(int threads) { this(threads, Boolean.getBoolean(SCALAR_PROPERTY)); }
+    /** {@code threads} workers (0 = all processors), the other options from the system properties. */
+    public CpuBackend(int threads) { this(CpuOptions.fromSystemProperties().withThreads(threads)); }
 
-    public CpuBackend(int threads, boolean scalar) {
-        if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all processors): " + threads);
-        this.threads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-        this.scalar = scalar;
+    /** A backend that computes as {@code options} say; its worker threads start here. */
+    public CpuBackend(CpuOptions options) {
+        this.options = java.util.Objects.requireNonNull(options, "options");
+        this.threads = options.threads() == 0 ? Runtime.getRuntime().availableProcessors() : options.threads();
+        this.scalar = options.scalar();
         WorkerPool pool = scalar ? null : new WorkerPool(this.threads);
-        this.kernels = scalar ? new ScalarKernels() : new FastKernels(pool);
-        this.conv = scalar || Boolean.getBoolean(IM2COL_PROPERTY) ? null : new DirectConv(pool);
+        this.kernels = scalar ? new ScalarKernels() : new FastKernels(pool, options);
+        this.conv = scalar || options.im2col() ? null : new DirectConv(pool, options.pairLanes());
     }
+
+    /** The options this backend was built with (threads as given: 0 = all processors). */
+    public CpuOptions options() { return options; }
 
     @Override public String name() { return "cpu"; }
     @Override public Precision precision() { return Precision.FLOAT32; }
@@ -266,7 +272,7 @@ public final class CpuBackend implements Backend {
     public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
         sameSize("reluBackward", y, dy);
         sameSize("reluBackward", y, dx);
-        kernels.reluBackward(data(y), off(y), data(dy), off(dy), data(dx), off(dx), y.intSize(), false);
+        kernels.reluBackward(data(y), off(y), data(dy), off(dy), data(dx), off(dx), y.intSize());
     }
 
     @Override
@@ -290,7 +296,7 @@ public final class CpuBackend implements Backend {
         requireSize("maxPoolBackward dy", dy, out);
         requireSize("maxPoolBackward argmax", argmax, out);
         requireSize("maxPoolBackward dx", dx, (long) planes * h * w);
-        kernels.maxPool2x2Backward(data(dy), off(dy), data(argmax), off(argmax), planes, h, w, data(dx), off(dx), false);
+        kernels.maxPool2x2Backward(data(dy), off(dy), data(argmax), off(argmax), planes, h, w, data(dx), off(dx));
     }
 
     @Override
@@ -303,7 +309,7 @@ public final class CpuBackend implements Backend {
     public void multiply(Tensor a, Tensor b, Tensor out) {
         sameSize("multiply", a, b);
         sameSize("multiply", a, out);
-        kernels.multiply(data(a), off(a), data(b), off(b), data(out), off(out), a.intSize(), false);
+        kernels.multiply(data(a), off(a), data(b), off(b), data(out), off(out), a.intSize());
     }
 
     @Override

@@ -25,17 +25,17 @@ interface CpuKernels {
 
     void relu(float[] x, int xo, float[] y, int yo, int n);
 
-    void reluBackward(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n, boolean accumulate);
+    void reluBackward(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n);
 
     void sigmoid(float[] x, int xo, float[] y, int yo, int n);
 
     void maxPool2x2(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao);
 
-    void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo, boolean accumulate);
+    void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo);
 
     void dropoutMask(float[] mask, int mo, int n, long seed, long step, double rate);
 
-    void multiply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n, boolean accumulate);
+    void multiply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
 
     double sigmoidCrossEntropy(float[] z, int zo, float[] t, int to, float[] g, int go, int n);
 

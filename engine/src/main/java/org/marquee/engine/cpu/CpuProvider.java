@@ -18,6 +18,9 @@ public final class CpuProvider implements BackendProvider {
         return Availability.yes("float32, Vector API, " + Runtime.getRuntime().availableProcessors() + " processors");
     }
 
+    /** The given thread count, the other {@link CpuOptions} from the {@code marquee.cpu.*} system properties. */
     @Override
-    public Backend create(BackendOptions options) { return new CpuBackend(options.threads()); }
+    public Backend create(BackendOptions options) {
+        return new CpuBackend(CpuOptions.fromSystemProperties().withThreads(options.threads()));
+    }
 }

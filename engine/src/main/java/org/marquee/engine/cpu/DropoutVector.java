@@ -11,6 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * finalizer, element indexes i .. i+LS-1 in the lanes, then the keep decision {@code u >= threshold}
  * on the top 24 bits turned into N float mask values (2.1 ms for conv1's 12.6M on JDK 17, the
  * scalar loop 30 ms).
+ *
+ * <p>With the pair lanes ({@link CpuOptions#pairLanes()}) the lanes are narrowed to floats in
+ * vectors ({@link #maskPairs}); without, copied out through a block of longs
+ * ({@link #maskThroughLongs}). The choice is fixed per instance and taken once per call.
  */
 final class DropoutVector {
     private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
@@ -19,7 +23,18 @@ final class DropoutVector {
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, VectorShape.forBitSize(N * 32));
     private static final LongVector IOTA = LongVector.zero(LS).addIndex(1);
 
-    private DropoutVector() {}
+    private final boolean pairLanes;
+
+    DropoutVector(boolean pairLanes) { this.pairLanes = pairLanes; }
+
+    /**
+     * Writes mask[mo + i] for i in [from, to) in whole vectors, by {@link #maskPairs} or
+     * {@link #maskThroughLongs}; returns the first index not written.
+     */
+    int mask(float[] mask, int mo, int from, int to, long seed, long step, long threshold, float keep) {
+        return pairLanes ? maskPairs(mask, mo, from, to, seed, step, threshold, keep)
+                : maskThroughLongs(mask, mo, from, to, seed, step, threshold, keep);
+    }
 
     /** u = the top 24 bits of DropoutHash.mix for elements i .. i+N-1, with base = seed ^ step * constant. */
     private static LongVector top24(int i, long base) {
@@ -30,8 +45,8 @@ final class DropoutVector {
         return z.lanewise(VectorOperators.LSHR, 40);
     }
 
-    /** Writes mask[mo + i] for i in [from, to) in whole vectors; returns the first index not written. */
-    static int mask(float[] mask, int mo, int from, int to, long seed, long step, long threshold, float keep) {
+    /** Writes mask[mo + i] for i in [from, to) in whole vectors, narrowing to N floats; returns the first index not written. */
+    private static int maskPairs(float[] mask, int mo, int from, int to, long seed, long step, long threshold, float keep) {
         long base = seed ^ (step * 0xD1B54A32D192ED03L);
         long keepBits = Float.floatToRawIntBits(keep) & 0xFFFFFFFFL;
         int i = from;
@@ -51,12 +66,12 @@ final class DropoutVector {
     private static final ThreadLocal<long[]> BITS = ThreadLocal.withInitial(() -> new long[BLOCK]);
 
     /**
-     * The same mask as {@link #mask} with full-width 64-bit lanes only, for JDK 17, where narrowing
-     * to a half-width int vector adds the 256-bit shapes that slow the other kernels (see
-     * {@link Pooling#PAIR_LANES}; with this path alone the convolutions measured no slower). Each block's float bits are computed in long lanes into the
+     * The same mask as {@link #maskPairs} with full-width 64-bit lanes only, for JDK 17, where
+     * narrowing to a half-width int vector adds the 256-bit shapes that slow the other kernels (see
+     * {@link Pooling}; with this path alone the convolutions measured no slower). Each block's float bits are computed in long lanes into the
      * thread's scratch block and copied out by a scalar loop. Returns the first index not written.
      */
-    static int maskThroughLongs(float[] mask, int mo, int from, int to, long seed, long step, long threshold,
+    private static int maskThroughLongs(float[] mask, int mo, int from, int to, long seed, long step, long threshold,
                                 float keep) {
         long[] bits = BITS.get();
         long base = seed ^ (step * 0xD1B54A32D192ED03L);

@@ -10,7 +10,8 @@ import org.marquee.engine.ConvGeometry;
  * The fast float32 path: the blocked GEMM, row-copying im2col, vector max pooling, and vector
  * loops split across the worker threads for the elementwise primitives. Each method computes
  * what its twin in {@link ScalarKernels} computes; work that is never hot (sigmoid and the loss
- * on 27 outputs per image) is delegated to that twin.
+ * on 27 outputs per image) is delegated to that twin. The GEMM's blocks and routes and the
+ * pair-lane choice of pooling and dropout come from the backend's {@link CpuOptions}.
  */
 final class FastKernels implements CpuKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -22,11 +23,15 @@ final class FastKernels implements CpuKernels {
     private final VectorGemm gemm;
     private final ScalarKernels scalar = new ScalarKernels();
     private final ConvUnfold unfold;
+    private final Pooling pooling;
+    private final DropoutVector dropout;
 
-    FastKernels(WorkerPool pool) {
+    FastKernels(WorkerPool pool, CpuOptions options) {
         this.pool = pool;
-        this.gemm = new VectorGemm(pool);
+        this.gemm = new VectorGemm(pool, options);
         this.unfold = new ConvUnfold(pool);
+        this.pooling = new Pooling(options.pairLanes());
+        this.dropout = new DropoutVector(options.pairLanes());
     }
 
     /** Large fills (gradient zeroing, 11M parameters) are split between threads. */
@@ -92,22 +97,16 @@ final class FastKernels implements CpuKernels {
     }
 
     @Override
-    public void reluBackward(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n, boolean accumulate) {
+    public void reluBackward(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n) {
         pool.range(n, GRAIN, (from, to) -> {
             int i = from;
             FloatVector zero = FloatVector.zero(S);
             for (; i <= to - L; i += L) {
                 // a blend, not a masked add: JDK 17 compiles masked lanewise operations to slow paths
                 var positive = FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0f);
-                FloatVector g = FloatVector.fromArray(S, dy, dyo + i);
-                if (accumulate) {
-                    FloatVector d = FloatVector.fromArray(S, dx, dxo + i);
-                    d.blend(d.add(g), positive).intoArray(dx, dxo + i);
-                } else {
-                    zero.blend(g, positive).intoArray(dx, dxo + i);
-                }
+                zero.blend(FloatVector.fromArray(S, dy, dyo + i), positive).intoArray(dx, dxo + i);
             }
-            if (i < to) scalar.reluBackward(y, yo + i, dy, dyo + i, dx, dxo + i, to - i, accumulate);
+            if (i < to) scalar.reluBackward(y, yo + i, dy, dyo + i, dx, dxo + i, to - i);
         });
     }
 
@@ -120,22 +119,21 @@ final class FastKernels implements CpuKernels {
     public void maxPool2x2(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
         int plane = h * w, out = (h / 2) * (w / 2);
         pool.range(planes, Math.max(1, GRAIN / plane), (from, to) ->
-                Pooling.forward(x, xo + from * plane, to - from, h, w, y, yo + from * out, arg, ao + from * out));
+                pooling.forward(x, xo + from * plane, to - from, h, w, y, yo + from * out, arg, ao + from * out));
     }
 
     @Override
-    public void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo,
-                                   boolean accumulate) {
+    public void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo) {
         int plane = h * w, out = (h / 2) * (w / 2);
         pool.range(planes, Math.max(1, GRAIN / plane), (from, to) ->
-                Pooling.backward(dy, dyo + from * out, arg, ao + from * out, to - from, h, w, dx, dxo + from * plane, accumulate));
+                pooling.backward(dy, dyo + from * out, arg, ao + from * out, to - from, h, w, dx, dxo + from * plane));
     }
 
     /**
      * DropoutHash.maskValue without floating point per element: uniform = u * 2^-24 with u the top
      * 24 bits of the hash, so {@code uniform >= rate} exactly when {@code u >= ceil(rate * 2^24)}.
-     * The hash runs on 64-bit lanes ({@link DropoutVector}): narrowed to floats in vectors where
-     * {@link Pooling#PAIR_LANES} allows other vector shapes (JDK 25), copied out through a block of
+     * The hash runs on 64-bit lanes ({@link DropoutVector}): narrowed to floats in vectors with the
+     * pair lanes, which allow other vector shapes (JDK 25's default), copied out through a block of
      * longs otherwise (JDK 17: 5 ms per training step instead of the scalar loop's 18). The last
      * few elements of each thread's range run through the scalar loop.
      */
@@ -144,8 +142,7 @@ final class FastKernels implements CpuKernels {
         long threshold = (long) Math.ceil(rate * 0x1p24);
         float keep = (float) (1.0 / (1.0 - rate));
         pool.range(n, GRAIN, (from, to) -> {
-            int i = Pooling.PAIR_LANES ? DropoutVector.mask(mask, mo, from, to, seed, step, threshold, keep)
-                    : DropoutVector.maskThroughLongs(mask, mo, from, to, seed, step, threshold, keep);
+            int i = dropout.mask(mask, mo, from, to, seed, step, threshold, keep);
             // DropoutHash.mix with its loop-invariant part hoisted and index * golden ratio kept as a
             // running sum (the same 64-bit products, one multiplication fewer per element)
             long base = seed ^ (step * 0xD1B54A32D192ED03L);
@@ -163,18 +160,13 @@ final class FastKernels implements CpuKernels {
     }
 
     @Override
-    public void multiply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n, boolean accumulate) {
+    public void multiply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         pool.range(n, GRAIN, (from, to) -> {
             int i = from;
             for (; i <= to - L; i += L) {
-                FloatVector v = FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i));
-                if (accumulate) v = v.add(FloatVector.fromArray(S, out, oo + i));
-                v.intoArray(out, oo + i);
+                FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
             }
-            for (; i < to; i++) {
-                float v = a[ao + i] * b[bo + i];
-                out[oo + i] = accumulate ? out[oo + i] + v : v;
-            }
+            for (; i < to; i++) out[oo + i] = a[ao + i] * b[bo + i];
         });
     }
 

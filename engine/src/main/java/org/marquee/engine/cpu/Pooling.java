@@ -20,6 +20,13 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link #unpoolRow}) shift a row's last step back to end at the row's end, so the windows it
  * shares with the step before are computed twice, with the same result; only rows narrower than
  * one step, and the tails of the whole-plane {@link #backward}, take the scalar loop.
+ *
+ * <p>The pair lanes run when {@link CpuOptions#pairLanes()} says so (by default on JDK 25 and
+ * later). On JDK 17 the other vector shapes they create (256-bit floats and ints, 512-bit longs)
+ * make the Vector API's internal call sites polymorphic, which slowed unrelated kernels (conv1's
+ * GEMM 2.7x) more than pooling gains; there forward deinterleaves columns with shuffles of
+ * full-width vectors and backward interleaves them back the same way ({@link #zip}). The choice
+ * is fixed per instance and read once per call.
  */
 final class Pooling {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -40,19 +47,10 @@ final class Pooling {
         return FloatVector.fromArray(S, p, 0);
     }
 
-    /**
-     * Whether the pair-lane paths run (JDK 25 and later). On JDK 17 the other vector shapes they
-     * create (256-bit floats and ints, 512-bit longs) make the Vector API's internal call sites
-     * polymorphic, which slowed unrelated kernels (conv1's GEMM 2.7x) more than pooling gains; there
-     * forward deinterleaves columns with shuffles of full-width vectors and backward interleaves them
-     * back the same way ({@link #zip}). {@code -Dmarquee.cpu.pairLanes=true|false}
-     * overrides.
-     */
-    static final boolean PAIR_LANES = System.getProperty("marquee.cpu.pairLanes") == null
-            ? Runtime.version().feature() >= 25
-            : Boolean.getBoolean("marquee.cpu.pairLanes");
+    /** Whether the pair-lane paths run; see the class comment. */
+    private final boolean pairLanes;
 
-    private Pooling() {}
+    Pooling(boolean pairLanes) { this.pairLanes = pairLanes; }
 
     /** Lanes 0..L/2 take the even (odd) lanes of one vector; lanes L/2..L those of the next. */
     private static final VectorShuffle<Float> EVEN_LOW = shuffle(0, 0), EVEN_HIGH = shuffle(0, 1),
@@ -85,8 +83,8 @@ final class Pooling {
     }
 
     /**
-     * Backward for one row of windows on full-width vectors only (JDK 17, where the pair lanes are
-     * off): L windows at a time, each of the four corners' gradients selected by the winner code,
+     * Backward for one row of windows on full-width vectors only (without the pair lanes, JDK 17's
+     * default): L windows at a time, each of the four corners' gradients selected by the winner code,
      * then interleaved into the two input rows with shuffles. Overwrites dx; returns the first
      * window not done.
      */
@@ -124,12 +122,13 @@ final class Pooling {
         return low.lanewise(VectorOperators.OR, low.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats();
     }
 
-    static void forward(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
+    void forward(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
         forward(x, xo, planes, h, w, w, y, yo, arg, ao);
     }
 
     /** As {@link #forward(float[], int, int, int, int, float[], int, float[], int)} with input rows {@code ld} apart (ld >= w). */
-    static void forward(float[] x, int xo, int planes, int h, int w, int ld, float[] y, int yo, float[] arg, int ao) {
+    void forward(float[] x, int xo, int planes, int h, int w, int ld, float[] y, int yo, float[] arg, int ao) {
+        boolean pairLanes = this.pairLanes;
         int oh = h / 2, ow = w / 2;
         FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f), three = FloatVector.broadcast(S, 3f);
         for (int p = 0; p < planes; p++) {
@@ -140,7 +139,7 @@ final class Pooling {
                 // the last step is shifted back to end at ow: the windows it shares with the step
                 // before are computed again and written with the same values (no scalar tail,
                 // whose data-dependent branches mispredict)
-                for (int end = !PAIR_LANES && ow >= L ? ow : 0; ox < end; ox += L) {
+                for (int end = !pairLanes && ow >= L ? ow : 0; ox < end; ox += L) {
                     int at = Math.min(ox, ow - L);
                     FloatVector best = half(x, r0 + 2 * at, false);
                     FloatVector where = FloatVector.zero(S);
@@ -159,7 +158,7 @@ final class Pooling {
                     best.intoArray(y, yo + o + at);
                     where.intoArray(arg, ao + o + at);
                 }
-                for (int end = PAIR_LANES && ow >= N ? ow : 0; ox < end; ox += N) {
+                for (int end = pairLanes && ow >= N ? ow : 0; ox < end; ox += N) {
                     int at = Math.min(ox, ow - N);
                     FloatVector top = FloatVector.fromArray(S, x, r0 + 2 * at);
                     FloatVector bottom = FloatVector.fromArray(S, x, r1 + 2 * at);
@@ -199,11 +198,11 @@ final class Pooling {
      * column). What {@link #backward} writes into that row, for a consumer that reads dL/dx a few
      * rows at a time instead of a whole buffer.
      */
-    static void unpoolRow(float[] dy, int dyo, float[] arg, int ao, int w, int half, float[] dx, int dxo) {
+    void unpoolRow(float[] dy, int dyo, float[] arg, int ao, int w, int half, float[] dx, int dxo) {
         int ow = w / 2, ox = 0;
         float top = 2f * half;
         FloatVector zero = FloatVector.zero(S);
-        if (PAIR_LANES) {
+        if (pairLanes) {
             FloatVector codes = COLUMN.add(top);
             // the last step shifted back to end at ow, as in forward
             for (int end = ow >= N ? ow : 0; ox < end; ox += N) {
@@ -231,11 +230,11 @@ final class Pooling {
     }
 
     /**
-     * dx[winner] += dy, winner = (2*oy + q/2, 2*ox + q%2); when not accumulating, every element of
-     * dx is written (losers and a trailing odd row or column get 0).
+     * dx[winner] = dy, winner = (2*oy + q/2, 2*ox + q%2); every element of dx is written (losers
+     * and a trailing odd row or column get 0).
      */
-    static void backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo,
-                         boolean accumulate) {
+    void backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo) {
+        boolean pairLanes = this.pairLanes;
         int oh = h / 2, ow = w / 2;
         FloatVector row1 = COLUMN.add(2f);
         for (int p = 0; p < planes; p++) {
@@ -243,28 +242,23 @@ final class Pooling {
                 int r0 = dxo + (p * h + 2 * oy) * w, r1 = r0 + w;
                 int o = (p * oh + oy) * ow;
                 int ox = 0;
-                for (; PAIR_LANES && ox <= ow - N; ox += N) {
+                for (int end = pairLanes ? ow - N : -1; ox <= end; ox += N) {
                     FloatVector g = pairs(dy, dyo + o + ox), q = pairs(arg, ao + o + ox);
                     FloatVector zero = FloatVector.zero(S);
                     FloatVector g0 = zero.blend(g, q.compare(VectorOperators.EQ, COLUMN));
                     FloatVector g1 = zero.blend(g, q.compare(VectorOperators.EQ, row1));
-                    if (accumulate) {
-                        g0 = g0.add(FloatVector.fromArray(S, dx, r0 + 2 * ox));
-                        g1 = g1.add(FloatVector.fromArray(S, dx, r1 + 2 * ox));
-                    }
                     g0.intoArray(dx, r0 + 2 * ox);
                     g1.intoArray(dx, r1 + 2 * ox);
                 }
-                // (without pair lanes, accumulating, which training does not use, stays on the scalar loop below)
-                if (!PAIR_LANES && !accumulate) ox = zip(dy, dyo + o, arg, ao + o, ow, dx, r0, r1);
+                if (!pairLanes) ox = zip(dy, dyo + o, arg, ao + o, ow, dx, r0, r1);
                 for (; ox < ow; ox++) {
-                    if (!accumulate) dx[r0 + 2 * ox] = dx[r0 + 2 * ox + 1] = dx[r1 + 2 * ox] = dx[r1 + 2 * ox + 1] = 0f;
+                    dx[r0 + 2 * ox] = dx[r0 + 2 * ox + 1] = dx[r1 + 2 * ox] = dx[r1 + 2 * ox + 1] = 0f;
                     int q = (int) arg[ao + o + ox];
-                    dx[r0 + (q >> 1) * w + 2 * ox + (q & 1)] += dy[dyo + o + ox];
+                    dx[r0 + (q >> 1) * w + 2 * ox + (q & 1)] = dy[dyo + o + ox];
                 }
-                if (!accumulate && (w & 1) == 1) dx[r0 + w - 1] = dx[r1 + w - 1] = 0f;
+                if ((w & 1) == 1) dx[r0 + w - 1] = dx[r1 + w - 1] = 0f;
             }
-            if (!accumulate && (h & 1) == 1) {
+            if ((h & 1) == 1) {
                 int last = dxo + (p * h + h - 1) * w;
                 java.util.Arrays.fill(dx, last, last + w, 0f);
             }

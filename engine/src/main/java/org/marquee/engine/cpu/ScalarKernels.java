@@ -6,8 +6,8 @@ import org.marquee.engine.DropoutHash;
 
 /**
  * The readable float32 twin of {@link FastKernels}: one plain loop per formula, one thread, no
- * vectors. Selected with {@code -Dmarquee.cpu.scalar=true}; also used by the fast path for
- * work too small to be worth splitting.
+ * vectors. Selected with {@link CpuOptions#scalar()} ({@code -Dmarquee.cpu.scalar=true}); also
+ * used by the fast path for work too small to be worth splitting.
  */
 final class ScalarKernels implements CpuKernels {
 
@@ -90,13 +90,10 @@ final class ScalarKernels implements CpuKernels {
         for (int i = 0; i < n; i++) y[yo + i] = Math.max(x[xo + i], 0f);
     }
 
-    /** dx += dy where y > 0, or dx = (y > 0 ? dy : 0) when not accumulating. */
+    /** dx = (y > 0 ? dy : 0); dx may be dy. */
     @Override
-    public void reluBackward(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n, boolean accumulate) {
-        for (int i = 0; i < n; i++) {
-            float d = y[yo + i] > 0f ? dy[dyo + i] : 0f;
-            dx[dxo + i] = accumulate ? dx[dxo + i] + d : d;
-        }
+    public void reluBackward(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n) {
+        for (int i = 0; i < n; i++) dx[dxo + i] = y[yo + i] > 0f ? dy[dyo + i] : 0f;
     }
 
     @Override
@@ -131,18 +128,17 @@ final class ScalarKernels implements CpuKernels {
         }
     }
 
-    /** dx[winner] += dy, after zeroing dx when not accumulating. */
+    /** dx = 0, then dx[winner] = dy. */
     @Override
-    public void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo,
-                                   boolean accumulate) {
-        if (!accumulate) fill(dx, dxo, planes * h * w, 0f);
+    public void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo) {
+        fill(dx, dxo, planes * h * w, 0f);
         int oh = h / 2, ow = w / 2;
         for (int p = 0; p < planes; p++) {
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
                     int o = (p * oh + oy) * ow + ox;
                     int q = (int) arg[ao + o];
-                    dx[dxo + (p * h + 2 * oy + q / 2) * w + 2 * ox + q % 2] += dy[dyo + o];
+                    dx[dxo + (p * h + 2 * oy + q / 2) * w + 2 * ox + q % 2] = dy[dyo + o];
                 }
             }
         }
@@ -154,11 +150,8 @@ final class ScalarKernels implements CpuKernels {
     }
 
     @Override
-    public void multiply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n, boolean accumulate) {
-        for (int i = 0; i < n; i++) {
-            float v = a[ao + i] * b[bo + i];
-            out[oo + i] = accumulate ? out[oo + i] + v : v;
-        }
+    public void multiply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) out[oo + i] = a[ao + i] * b[bo + i];
     }
 
     /** loss = mean(max(z,0) - z*t + log(1 + e^-|z|)), grad = (sigmoid(z) - t) / n; see Backend. */

@@ -1,7 +1,8 @@
 package org.marquee.engine.cpu;
 
 /**
- * Blocked, packed, multi-threaded single-precision GEMM: {@code C = alpha*op(A)*op(B) + beta*C}.
+ * Blocked, packed, multi-threaded single-precision GEMM: {@code C = alpha*op(A)*op(B) + beta*C},
+ * op(A) (M, K), op(B) (K, N); the reduction length K is {@code depth} in the code.
  *
  * <p>The work is split between threads along M or N (whichever divides into micro-tiles more
  * evenly). Each thread then walks its part of C in cache blocks:
@@ -16,27 +17,30 @@ package org.marquee.engine.cpu;
  * worker and grow to the largest block seen, so steady-state calls allocate nothing large.
  *
  * <p>Two shapes take other routes: a long reduction with a small C (weight gradients, the dense
- * forward pass) is split along K between threads, and A·Bᵀ with a long K and few columns skips
+ * forward pass) is split along the depth between threads, and A·Bᵀ with a long K and few columns skips
  * packing for {@link DotKernel}'s dot products.
  */
 final class VectorGemm {
     private static final int MR = MicroKernel.MR, NR = MicroKernel.NR;
-    static final int KC = Integer.getInteger("marquee.cpu.kc", 384);
-    static final int MC = roundUp(Integer.getInteger("marquee.cpu.mc", 192), MR);
-    static final int NC = roundUp(Integer.getInteger("marquee.cpu.nc", 256), NR);
+    /** The cache blocks ({@link CpuOptions#kc()}, mc, nc): depth KC, rows MC (a multiple of MR), columns NC (of NR). */
+    private final int kcBlock, mcBlock, ncBlock;
     /**
-     * Whether full panels of an untransposed B are read in place (rows n apart) instead of packed:
-     * measured faster on every model shape (conv1 forward most, where K is 27).
+     * Whether full panels of an untransposed B are read in place (rows n apart) instead of packed
+     * (not {@link CpuOptions#packAllB()}): measured faster on every model shape (conv1 forward most,
+     * where K is 27).
      */
-    static final boolean DIRECT_B = !Boolean.getBoolean("marquee.cpu.packAllB");
+    private final boolean directB;
     /**
      * Whether A·Bᵀ with a long reduction and few columns uses unpacked dot products
-     * ({@link DotKernel}): twice as fast for conv1's weight gradient (N = 27), even for conv2's
-     * (N = 288), slower than packing for conv3's (N = 576).
+     * ({@link DotKernel}, {@link CpuOptions#dotProducts()}): twice as fast for conv1's weight
+     * gradient (N = 27), even for conv2's (N = 288), slower than packing for conv3's (N = 576).
      */
-    static final boolean DOT_NT = !Boolean.getBoolean("marquee.cpu.noDot");
-    /** Whether a column-split product hands out chunks of NC columns on demand instead of one fixed share per thread. */
-    static final boolean DYNAMIC = !Boolean.getBoolean("marquee.cpu.staticSplit");
+    private final boolean dotNT;
+    /**
+     * Whether a column-split product hands out chunks of NC columns on demand instead of one fixed
+     * share per thread ({@link CpuOptions#dynamicSplit()}).
+     */
+    private final boolean dynamic;
     static final int DOT_MIN_K = 1024, DOT_MAX_N = 128;
     /** Below this many multiply-adds a single thread does the whole product. */
     private static final long PARALLEL_MIN_WORK = 1L << 17;
@@ -53,34 +57,50 @@ final class VectorGemm {
         float[] partial = new float[0];
     }
 
-    VectorGemm(WorkerPool pool) {
+    VectorGemm(WorkerPool pool, CpuOptions options) {
         this.pool = pool;
+        this.kcBlock = options.kc();
+        this.mcBlock = roundUp(options.mc(), MR);
+        this.ncBlock = roundUp(options.nc(), NR);
+        this.directB = !options.packAllB();
+        this.dotNT = options.dotProducts();
+        this.dynamic = options.dynamicSplit();
         this.spaces = new Workspace[pool.threads()];
         for (int i = 0; i < spaces.length; i++) spaces[i] = new Workspace();
     }
 
     static int roundUp(int x, int to) { return (x + to - 1) / to * to; }
 
-    synchronized void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    /**
+     * One product's operands, C = alpha·op(A)·op(B) + beta·C with op(A) (m, depth) and op(B)
+     * (depth, n): built once per {@link #multiply} and shared by every block of the product. Each
+     * block gets its own target (C, or a worker's partial product), its beta and its ranges.
+     */
+    private record Operands(boolean transA, boolean transB, int m, int n, int depth, float alpha,
+                            float[] a, int aOff, float[] b, int bOff) {}
+
+    /** C = alpha·op(A)·op(B) + beta·C; op(A) is (m, depth), op(B) (depth, n), C (m, n). */
+    synchronized void multiply(boolean transA, boolean transB, int m, int n, int depth, float alpha,
                                float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
-        int threads = (long) m * n * k < PARALLEL_MIN_WORK ? 1 : pool.threads();
-        if (threads > 1 && splitK(m, n, k, threads)) {
-            multiplySplitK(transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, threads);
+        Operands op = new Operands(transA, transB, m, n, depth, alpha, a, aOff, b, bOff);
+        int threads = (long) m * n * depth < PARALLEL_MIN_WORK ? 1 : pool.threads();
+        if (threads > 1 && splitDepth(m, n, depth, threads)) {
+            multiplySplitDepth(op, beta, c, cOff, threads);
             return;
         }
         int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
         boolean splitN = chooseSplitN(tilesM, tilesN, threads);
         int tiles = splitN ? tilesN : tilesM;
-        int chunkTiles = NC / NR;
-        if (DYNAMIC && splitN && threads > 1 && tilesN >= 4 * threads * chunkTiles) {
-            // Columns in chunks of NC handed out one at a time: a worker whose core is busier
+        int nc = ncBlock, chunkTiles = nc / NR;
+        if (dynamic && splitN && threads > 1 && tilesN >= 4 * threads * chunkTiles) {
+            // Columns in chunks of nc handed out one at a time: a worker whose core is busier
             // takes fewer, so the slowest core does not set the pace.
             int chunks = (tilesN + chunkTiles - 1) / chunkTiles;
             java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
             pool.run(threads, (w, ws) -> {
                 for (int ch; (ch = next.getAndIncrement()) < chunks; ) {
-                    int j0 = ch * NC, j1 = Math.min(n, j0 + NC);
-                    block(spaces[w], transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, n, 0, m, j0, j1, 0, k);
+                    int j0 = ch * nc, j1 = Math.min(n, j0 + nc);
+                    block(spaces[w], op, beta, c, cOff, 0, m, j0, j1, 0, depth);
                 }
             });
             return;
@@ -91,33 +111,31 @@ final class VectorGemm {
             if (splitN) { j0 = from * NR; j1 = Math.min(n, to * NR); }
             else { i0 = from * MR; i1 = Math.min(m, to * MR); }
             if (i0 < i1 && j0 < j1) {
-                block(spaces[w], transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, n,
-                        i0, i1, j0, j1, 0, k);
+                block(spaces[w], op, beta, c, cOff, i0, i1, j0, j1, 0, depth);
             }
         });
     }
 
     /**
      * A long reduction with a small C (weight gradients, the dense layer's forward pass): each
-     * thread takes a slice of K, so no thread packs what another packs. Worker 0 writes into C with
-     * beta; the others write private partial products, added into C afterwards.
+     * thread takes a slice of the depth, so no thread packs what another packs. Worker 0 writes
+     * into C with beta; the others write private partial products, added into C afterwards.
      */
-    static boolean splitK(int m, int n, int k, int threads) {
-        return k >= 4 * Math.max(m, n) && (long) m * n <= (1 << 18) && k >= threads * 64;
+    static boolean splitDepth(int m, int n, int depth, int threads) {
+        return depth >= 4 * Math.max(m, n) && (long) m * n <= (1 << 18) && depth >= threads * 64;
     }
 
-    private void multiplySplitK(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff, int threads) {
-        int size = m * n;
+    private void multiplySplitDepth(Operands op, float beta, float[] c, int cOff, int threads) {
+        int m = op.m(), n = op.n(), depth = op.depth(), size = m * n;
         for (int w = 1; w < threads; w++) {
             if (spaces[w].partial.length < size) spaces[w].partial = new float[size];
         }
         pool.run(threads, (w, ws) -> {
-            int p0 = (int) ((long) k * w / ws), p1 = (int) ((long) k * (w + 1) / ws);
+            int p0 = (int) ((long) depth * w / ws), p1 = (int) ((long) depth * (w + 1) / ws);
             if (w == 0) {
-                block(spaces[0], transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, n, 0, m, 0, n, p0, p1);
+                block(spaces[0], op, beta, c, cOff, 0, m, 0, n, p0, p1);
             } else {
-                block(spaces[w], transA, transB, m, n, k, alpha, a, aOff, b, bOff, 0f, spaces[w].partial, 0, n, 0, m, 0, n, p0, p1);
+                block(spaces[w], op, 0f, spaces[w].partial, 0, 0, m, 0, n, p0, p1);
             }
         });
         for (int w = 1; w < threads; w++) {
@@ -141,18 +159,26 @@ final class VectorGemm {
         return evenN > evenM;
     }
 
-    /** C[i0..i1)[j0..j1) += the products over p in [p0, p1), for one worker; C rows are ldc apart. */
-    private static void block(Workspace ws, boolean transA, boolean transB, int m, int n, int k, float alpha,
-                              float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff, int ldc,
-                              int i0, int i1, int j0, int j1, int p0, int p1) {
-        if (DOT_NT && !transA && transB && p1 - p0 >= DOT_MIN_K && j1 - j0 <= DOT_MAX_N) {
-            DotKernel.block(k, alpha, a, aOff, b, bOff, beta, c, cOff, ldc, i0, i1, j0, j1, p0, p1, ws.tile);
+    /**
+     * C[i0..i1)[j0..j1) = alpha·(the products over depth p in [p0, p1)) + beta·C, for one worker;
+     * C (m, n) at c[cOff], rows n apart.
+     */
+    private void block(Workspace ws, Operands op, float beta, float[] c, int cOff,
+                       int i0, int i1, int j0, int j1, int p0, int p1) {
+        int kcMax = kcBlock, mcMax = mcBlock, ncMax = ncBlock;
+        boolean directB = this.directB;
+        boolean transA = op.transA(), transB = op.transB();
+        int m = op.m(), n = op.n(), depth = op.depth(), aOff = op.aOff(), bOff = op.bOff(), ldc = n;
+        float alpha = op.alpha();
+        float[] a = op.a(), b = op.b();
+        if (dotNT && !transA && transB && p1 - p0 >= DOT_MIN_K && j1 - j0 <= DOT_MAX_N) {
+            DotKernel.block(depth, alpha, a, aOff, b, bOff, beta, c, cOff, ldc, i0, i1, j0, j1, p0, p1, ws.tile);
             return;
         }
-        int kBlocks = (p1 - p0 + KC - 1) / KC;
-        int kc0 = (p1 - p0 + kBlocks - 1) / kBlocks;      // even KC blocks
-        int mc0 = Math.min(MC, roundUp(i1 - i0, MR));
-        int nc0 = Math.min(NC, roundUp(j1 - j0, NR));
+        int kcBlocks = (p1 - p0 + kcMax - 1) / kcMax;
+        int kc0 = (p1 - p0 + kcBlocks - 1) / kcBlocks;      // even KC blocks
+        int mc0 = Math.min(mcMax, roundUp(i1 - i0, MR));
+        int nc0 = Math.min(ncMax, roundUp(j1 - j0, NR));
         if (ws.packedA.length < mc0 * kc0) ws.packedA = new float[mc0 * kc0];
         if (ws.packedB.length < nc0 * kc0) ws.packedB = new float[nc0 * kc0];
         float[] pa = ws.packedA, pb = ws.packedB, tile = ws.tile;
@@ -161,11 +187,11 @@ final class VectorGemm {
             for (int pc = p0; pc < p1; pc += kc0) {
                 int kc = Math.min(kc0, p1 - pc);
                 float betaHere = pc == p0 ? beta : 1f;
-                GemmPacking.packA(transA, a, aOff, m, k, ic, mc, pc, kc, pa);
+                GemmPacking.packA(transA, a, aOff, m, depth, ic, mc, pc, kc, pa);
                 for (int jc = j0; jc < j1; jc += nc0) {
                     int nc = Math.min(nc0, j1 - jc);
-                    boolean inPlace = DIRECT_B && !transB;
-                    if (!inPlace) GemmPacking.packB(transB, b, bOff, n, k, pc, kc, jc, nc, pb);
+                    boolean inPlace = directB && !transB;
+                    if (!inPlace) GemmPacking.packB(transB, b, bOff, n, depth, pc, kc, jc, nc, pb);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         float[] bp = pb;
@@ -176,7 +202,7 @@ final class VectorGemm {
                             bo = bOff + pc * n + jc + jr;
                             ldb = n;
                         } else if (inPlace) {
-                            GemmPacking.packB(false, b, bOff, n, k, pc, kc, jc + jr, cols, pb);
+                            GemmPacking.packB(false, b, bOff, n, depth, pc, kc, jc + jr, cols, pb);
                             bo = 0;
                         }
                         for (int ir = 0; ir < mc; ir += MR) {

@@ -6,25 +6,44 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.marquee.engine.Backend;
 import org.marquee.engine.BackendProvider;
 import org.marquee.engine.BackendProvider.BackendOptions;
+import org.marquee.engine.ConvGeometry;
+import org.marquee.engine.ConvPlan;
 import org.marquee.engine.Tensor;
 
 /** The scalar switch, thread option and service registration of the CPU backend. */
 class CpuScalarSwitchTest {
 
     @Test
-    void systemPropertySelectsTheScalarTwin() {
+    void convenienceConstructorsReadTheSystemProperties() {
         try (CpuBackend cpu = new CpuBackend(2)) {
+            assertEquals(CpuOptions.fromSystemProperties().withThreads(2), cpu.options());
             assertEquals(Boolean.getBoolean(CpuBackend.SCALAR_PROPERTY), cpu.isScalar());
             assertEquals(cpu.isScalar(), cpu.describe().contains("scalar"), cpu.describe());
         }
     }
 
+    @ParameterizedTest(name = "scalar={0}")
+    @ValueSource(booleans = {false, true})
+    void scalarOptionSelectsTheScalarTwin(boolean scalar) {
+        try (CpuBackend cpu = new CpuBackend(CpuOptions.defaults().withThreads(2).withScalar(scalar))) {
+            assertEquals("cpu", cpu.name());
+            assertEquals(scalar, cpu.isScalar());
+            assertEquals(scalar, cpu.describe().contains("scalar"), cpu.describe());
+            assertEquals(scalar ? 1 : 2, cpu.threads());
+            assertEquals(scalar ? ConvPlan.TEXTBOOK : "direct", cpu.planConv(new ConvGeometry(2, 9, 9, 3, 3, 3, 1, 0)).route(),
+                    "the scalar twin unfolds columns");
+        }
+    }
+
     @Test
     void scalarAndFastPathsAgree() {
-        try (CpuBackend fast = new CpuBackend(2, false); CpuBackend scalar = new CpuBackend(1, true)) {
+        CpuOptions options = CpuOptions.defaults().withThreads(2);
+        try (CpuBackend fast = new CpuBackend(options); CpuBackend scalar = new CpuBackend(options.withScalar(true))) {
             assertTrue(scalar.isScalar());
             assertEquals(2, fast.threads());
             float[] a = new float[9 * 40], b = new float[40 * 33];
@@ -49,6 +68,7 @@ class CpuScalarSwitchTest {
         assertTrue(p.probe().available(), p.probe().reason());
         try (Backend b = p.create(new BackendOptions(3, null))) {
             assertEquals("cpu", b.name());
+            assertEquals(CpuOptions.fromSystemProperties().withThreads(3), ((CpuBackend) b).options());
             if (!((CpuBackend) b).isScalar()) assertTrue(b.describe().contains("3 threads"), b.describe());
         }
         assertThrows(IllegalArgumentException.class, () -> new CpuBackend(-1));
