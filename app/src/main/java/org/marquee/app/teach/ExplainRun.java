@@ -86,7 +86,7 @@ public final class ExplainRun {
             return new Result(stats, h.toDoubles());
         } finally {
             model.setFusion(fusion);
-            x.storage().close();
+            x.close();
         }
     }
 }

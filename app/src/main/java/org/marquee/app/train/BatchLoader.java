@@ -71,7 +71,7 @@ final class BatchLoader implements AutoCloseable {
 
     @Override
     public void close() {
-        x.storage().close();
-        y.storage().close();
+        x.close();
+        y.close();
     }
 }

@@ -109,7 +109,7 @@ public final class Trainer {
                         r.valMacroF1(), r.valOneError(), seconds, r.imagesPerSecond(), improved ? "  * best" : "");
                 save(state, log, improved);
             }
-            grad.storage().close();
+            grad.close();
         }
         return state;
     }
