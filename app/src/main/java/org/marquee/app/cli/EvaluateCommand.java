@@ -43,7 +43,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        double fixed = Threshold.parse(threshold);
+        Threshold.Request request = Threshold.parse(threshold);
         PrintStream out = System.out;
         try (Backend backend = backendOptions.open(out);
              LoadedModel loaded = LoadedModel.open(checkpoint, backend);
@@ -64,16 +64,16 @@ public final class EvaluateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%s split: %,d posters, loss %.4f, %.1f s%n", split, part.size(), p.loss(), seconds);
             boolean[][] trainLabels = Subset.labels(data.train());
             MetricsReport m;
-            if (Double.isNaN(fixed)) {
-                Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize).run(data.validation());
-                double tuned = Threshold.tune(validation.probabilities(), validation.truth());
-                out.printf(Locale.ROOT, "threshold %s: the highest micro-F1 on the validation split (%,d posters)%n",
-                        Threshold.label(tuned), data.validation().size());
-                m = p.metrics(data.genres(), tuned);
-                out.print(MetricsTable.atHalfAndTuned(p.metrics(data.genres()), m, tuned, trainLabels, p.truth(), data.genres()));
+            if (request instanceof Threshold.Fixed fixed) {
+                m = p.metrics(data.genres(), fixed.value());
+                out.print(MetricsTable.withBaselines("model, threshold " + fixed.label(), m, trainLabels, p.truth(), data.genres()));
             } else {
-                m = p.metrics(data.genres(), fixed);
-                out.print(MetricsTable.withBaselines("model, threshold " + Threshold.label(fixed), m, trainLabels, p.truth(), data.genres()));
+                Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize).run(data.validation());
+                Threshold.Tuned tuned = Threshold.tune(validation.probabilities(), validation.truth());
+                out.printf(Locale.ROOT, "threshold %s: the highest micro-F1 on the validation split (%,d posters)%n",
+                        tuned.label(), data.validation().size());
+                m = p.metrics(data.genres(), tuned.value());
+                out.print(MetricsTable.atHalfAndTuned(p.metrics(data.genres()), m, tuned, trainLabels, p.truth(), data.genres()));
             }
             out.println();
             out.print(MetricsTable.perGenre(m));

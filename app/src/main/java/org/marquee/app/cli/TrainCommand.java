@@ -111,11 +111,11 @@ public final class TrainCommand implements Callable<Integer> {
             Path best = output.resolve(Trainer.BEST);
             ModelState.restore(CheckpointFile.read(best), model, null);
             Predictions validation = new Evaluator(model, batchSize).run(data.validation());
-            double tuned = Threshold.tune(validation.probabilities(), validation.truth());
+            Threshold.Tuned tuned = Threshold.tune(validation.probabilities(), validation.truth());
             Predictions test = new Evaluator(model, batchSize).run(data.test());
             out.printf("test set (%,d posters), best checkpoint %s; threshold %s chosen on the validation split:%n",
-                    data.test().size(), best, Threshold.label(tuned));
-            out.print(MetricsTable.atHalfAndTuned(test.metrics(data.genres()), test.metrics(data.genres(), tuned), tuned,
+                    data.test().size(), best, tuned.label());
+            out.print(MetricsTable.atHalfAndTuned(test.metrics(data.genres()), test.metrics(data.genres(), tuned.value()), tuned,
                     trainLabels, test.truth(), data.genres()));
             float[] poster = new float[data.test().pixelsPerImage()];
             data.test().fillBatch(new int[] {0}, poster, new float[data.genres().size()]);
