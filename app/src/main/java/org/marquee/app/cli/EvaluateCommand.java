@@ -7,8 +7,6 @@ import java.util.concurrent.Callable;
 import org.marquee.app.LoadedModel;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
-import org.marquee.app.metrics.MetricsReport;
-import org.marquee.app.metrics.MetricsTable;
 import org.marquee.app.metrics.Threshold;
 import org.marquee.app.train.Evaluator;
 import org.marquee.app.train.Predictions;
@@ -62,21 +60,19 @@ public final class EvaluateCommand implements Callable<Integer> {
             Predictions p = new Evaluator(loaded.model(), batchSize).run(part);
             double seconds = (System.nanoTime() - t0) / 1e9;
             out.printf(Locale.ROOT, "%s split: %,d posters, loss %.4f, %.1f s%n", split, part.size(), p.loss(), seconds);
-            boolean[][] trainLabels = Subset.labels(data.train());
-            MetricsReport m;
+            Threshold chosen;
             if (request instanceof Threshold.Fixed fixed) {
-                m = p.metrics(data.genres(), fixed.value());
-                out.print(MetricsTable.withBaselines("model, threshold " + fixed.label(), m, trainLabels, p.truth(), data.genres()));
+                chosen = fixed;
             } else {
                 Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize).run(data.validation());
-                Threshold.Tuned tuned = Threshold.tune(validation.probabilities(), validation.truth());
+                chosen = EvaluationReport.tune(validation);
                 out.printf(Locale.ROOT, "threshold %s: the highest micro-F1 on the validation split (%,d posters)%n",
-                        tuned.label(), data.validation().size());
-                m = p.metrics(data.genres(), tuned.value());
-                out.print(MetricsTable.atHalfAndTuned(p.metrics(data.genres()), m, tuned, trainLabels, p.truth(), data.genres()));
+                        chosen.label(), data.validation().size());
             }
+            EvaluationReport report = new EvaluationReport(p, chosen, data.genres(), Subset.labels(data.train()));
+            out.print(report.table());
             out.println();
-            out.print(MetricsTable.perGenre(m));
+            out.print(report.perGenre());
         }
         return 0;
     }
