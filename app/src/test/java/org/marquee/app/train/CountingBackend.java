@@ -14,7 +14,7 @@ import org.marquee.engine.Tensor;
 final class CountingBackend {
     private final Backend inner;
     private final Backend proxy;
-    private int live;
+    private int live, allocations, failAt;
 
     /** The storage of a counted tensor: the inner backend's tensor that holds the elements. */
     private final class Counted implements Storage {
@@ -40,6 +40,7 @@ final class CountingBackend {
                 (self, method, args) -> {
                     if (method.getName().equals("allocate")) {
                         int[] shape = (int[]) args[0];
+                        if (++allocations == failAt) throw new IllegalStateException("allocation " + failAt + " fails");
                         live++;
                         return Tensor.of((Backend) self, new Counted(inner.allocate(shape)), shape);
                     }
@@ -63,6 +64,9 @@ final class CountingBackend {
 
     /** The counting backend: hand it to the code under test. */
     Backend backend() { return proxy; }
+
+    /** Makes the {@code n}-th allocation from now on throw IllegalStateException, as an exhausted device would. */
+    void failAllocation(int n) { failAt = allocations + n; }
 
     /** Tensors allocated through {@link #backend()} and not yet closed. */
     int live() { return live; }

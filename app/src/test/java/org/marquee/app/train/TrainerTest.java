@@ -204,6 +204,15 @@ class TrainerTest {
     }
 
     @Test
+    void aBatchLoaderWhoseSecondAllocationFailsReleasesTheFirst() {
+        CountingBackend counting = new CountingBackend(new ReferenceBackend());
+        counting.failAllocation(2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new BatchLoader(train, counting.backend(), 8));
+        assertTrue(e.getMessage().contains("allocation"), e.getMessage());
+        assertEquals(0, counting.live());
+    }
+
+    @Test
     void restoreRejectsACheckpointOfAnotherModel() throws IOException {
         Path o = dir.resolve("other");
         train(new ReferenceBackend(), options(1, o), null);
