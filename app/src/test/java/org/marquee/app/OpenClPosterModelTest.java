@@ -66,7 +66,7 @@ class OpenClPosterModelTest {
                 b.synchronize();
                 if (before != null && s > 0) perStep.add(((OpenClBackend) b).hostTransfers().since(before));
             }
-            for (Tensor tensor : new Tensor[] {x, targets, grad}) tensor.storage().close();
+            for (Tensor tensor : new Tensor[] {x, targets, grad}) tensor.close();
             return new Run(losses, first);
         }
     }

@@ -91,8 +91,8 @@ public class ConvLayerBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        x.storage().close();
-        dy.storage().close();
+        x.close();
+        dy.close();
         model.close();
         backend.close();
     }

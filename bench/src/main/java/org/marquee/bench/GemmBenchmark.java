@@ -78,7 +78,7 @@ public class GemmBenchmark {
     @TearDown(Level.Trial)
     public void report() {
         System.out.printf("%n%s %s: last iteration %.1f GFLOP/s%n", backendName, s, s.flops() * calls / nanos);
-        for (Tensor t : new Tensor[] {a, b, c}) t.storage().close();
+        for (Tensor t : new Tensor[] {a, b, c}) t.close();
         backend.close();
     }
 }

@@ -91,7 +91,7 @@ public class ModelBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        for (Tensor t : new Tensor[] {images, targets, grad}) t.storage().close();
+        for (Tensor t : new Tensor[] {images, targets, grad}) t.close();
         adam.close();
         model.close();
         backend.close();

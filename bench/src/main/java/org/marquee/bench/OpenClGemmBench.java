@@ -65,7 +65,7 @@ public class OpenClGemmBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        for (Tensor t : new Tensor[] {a, b, c}) t.storage().close();
+        for (Tensor t : new Tensor[] {a, b, c}) t.close();
         backend.close();
     }
 }

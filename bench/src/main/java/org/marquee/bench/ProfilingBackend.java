@@ -41,8 +41,6 @@ final class ProfilingBackend implements Backend {
         timed(key, () -> { body.run(); return null; });
     }
 
-    private static String dims(Tensor t) { return java.util.Arrays.toString(t.shape()); }
-
     @Override public String name() { return inner.name(); }
     @Override public Precision precision() { return inner.precision(); }
     @Override public Tensor allocate(int... shape) { return inner.allocate(shape); }

@@ -12,9 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongFunction;
 import java.util.stream.IntStream;
 
@@ -173,13 +171,6 @@ public final class PosterCacheBuilder {
             b.putLong(f.imdbId()).put((byte) f.reason().ordinal());
         }
         return b.flip();
-    }
-
-    /** Counts of skipped posters by reason, for a summary line. */
-    public static Map<PosterException.Reason, Integer> countByReason(List<PosterCache.Failure> failures) {
-        Map<PosterException.Reason, Integer> m = new EnumMap<>(PosterException.Reason.class);
-        failures.forEach(f -> m.merge(f.reason(), 1, Integer::sum));
-        return m;
     }
 
     private static long align(long v, long a) {

@@ -31,7 +31,7 @@ public interface Backend extends AutoCloseable {
 
     // ---------------------------------------------------------------- memory
 
-    /** A new zero-filled tensor of the given shape. */
+    /** A new zero-filled tensor of the given shape; the caller owns it and releases it with {@link Tensor#close()}. */
     Tensor allocate(int... shape);
 
     /** Copies {@code src} (length = dst.size()) into {@code dst}. */

@@ -93,18 +93,18 @@ public class ConvPlan implements AutoCloseable {
     private Tensor perBatch(Tensor block, int n) {
         if (n <= 0) throw new IllegalArgumentException("batch size must be positive: " + n);
         if (block != null && block.dim(0) >= n) return block;
-        if (block != null) block.storage().close();
+        if (block != null) block.close();
         return backend.allocate(n, geometry.k(), geometry.oh(), geometry.ow());
     }
 
     private Tensor batch(Tensor block, int n) {
-        return block.dim(0) == n ? block : block.view(0, n, geometry.k(), geometry.oh(), geometry.ow());
+        return block.view(0, n, geometry.k(), geometry.oh(), geometry.ow());   // a view: only the plan releases the block
     }
 
     /** Releases the workspace; the plan allocates it again if used after. */
     @Override
     public void close() {
-        for (Tensor t : new Tensor[] {cols, y, dy}) if (t != null) t.storage().close();
+        for (Tensor t : new Tensor[] {cols, y, dy}) if (t != null) t.close();
         cols = y = dy = null;
     }
 

@@ -33,11 +33,4 @@ public final class Shapes {
         }
         return sb.append(')').toString();
     }
-
-    public static void requireShape(String who, Tensor t, int... expected) {
-        if (!Arrays.equals(t.shape(), expected)) {
-            throw new IllegalArgumentException(who + ": expected shape " + Arrays.toString(expected)
-                    + " but got " + Arrays.toString(t.shape()));
-        }
-    }
 }

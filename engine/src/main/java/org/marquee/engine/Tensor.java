@@ -9,33 +9,46 @@ import java.util.Arrays;
  * into it and a row-major shape. Views share storage: the model's parameters live in one
  * contiguous block and each layer's weights are views into it. Tensors carry no math; every
  * operation is a {@link Backend} primitive, so layer code runs unchanged on any backend.
+ *
+ * <p>The tensor a backend returns from {@link Backend#allocate} owns its storage and is the only
+ * one that may release it ({@link #close()}); its views ({@link #view}, {@link #reshape},
+ * {@link #slice}) borrow the storage and refuse to close it, so releasing memory cannot happen
+ * behind the owner's back.
  */
-public final class Tensor {
+public final class Tensor implements AutoCloseable {
     private final Backend backend;
     private final Storage storage;
     private final long offset;
     private final int[] shape;
     private final long size;
+    private final boolean owner;
 
-    Tensor(Backend backend, Storage storage, long offset, int[] shape) {
+    Tensor(Backend backend, Storage storage, long offset, int[] shape, boolean owner) {
         this.backend = backend;
         this.storage = storage;
         this.offset = offset;
         this.shape = shape.clone();
         this.size = Shapes.size(shape);
+        this.owner = owner;
         if (offset < 0 || offset + size > storage.capacity()) {
             throw new IllegalArgumentException("view " + Arrays.toString(shape) + " at offset " + offset
                     + " does not fit in storage of " + storage.capacity() + " elements");
         }
     }
 
-    /** Wraps a freshly allocated storage; used by backends in {@link Backend#allocate}. */
+    /**
+     * Wraps a freshly allocated storage; used by backends in {@link Backend#allocate}. The tensor
+     * owns the storage: {@link #close()} on it releases the storage.
+     */
     public static Tensor of(Backend backend, Storage storage, int... shape) {
-        return new Tensor(backend, storage, 0, shape);
+        return new Tensor(backend, storage, 0, shape, true);
     }
 
     public Backend backend() { return backend; }
+    /** The memory behind this tensor, shared with its views; release it through the owner's {@link #close()}. */
     public Storage storage() { return storage; }
+    /** Whether this tensor allocated its storage (and so may close it), rather than being a view of another. */
+    public boolean ownsStorage() { return owner; }
     /** Offset of the first element, in elements, inside {@link #storage()}. */
     public long offset() { return offset; }
     public int[] shape() { return shape.clone(); }
@@ -53,7 +66,7 @@ public final class Tensor {
             throw new IllegalArgumentException("view " + Arrays.toString(newShape) + " at " + start
                     + " exceeds tensor " + Arrays.toString(shape));
         }
-        return new Tensor(backend, storage, offset + start, newShape);
+        return new Tensor(backend, storage, offset + start, newShape, false);
     }
 
     /** The same elements under another shape with the same size. */
@@ -62,7 +75,7 @@ public final class Tensor {
             throw new IllegalArgumentException("cannot reshape " + Arrays.toString(shape) + " to "
                     + Arrays.toString(newShape));
         }
-        return new Tensor(backend, storage, offset, newShape);
+        return new Tensor(backend, storage, offset, newShape, false);
     }
 
     /** The i-th slice along the first axis, e.g. one image of a batch. */
@@ -71,7 +84,7 @@ public final class Tensor {
             throw new IndexOutOfBoundsException("slice " + i + " of " + Arrays.toString(shape));
         }
         int[] rest = Arrays.copyOfRange(shape, 1, shape.length);
-        return new Tensor(backend, storage, offset + (long) i * Shapes.size(rest), rest);
+        return new Tensor(backend, storage, offset + (long) i * Shapes.size(rest), rest, false);
     }
 
     /** Copies this tensor's elements to the host. */
@@ -79,6 +92,21 @@ public final class Tensor {
 
     /** Copies this tensor's elements to the host in double precision. */
     public double[] toDoubles() { return backend.downloadDoubles(this); }
+
+    /**
+     * Releases the storage (device memory at once on OpenCL); closing twice is harmless. Only the
+     * owning tensor may do this: a view would free memory its owner and the other views still use.
+     *
+     * @throws IllegalStateException if this tensor is a view
+     */
+    @Override
+    public void close() {
+        if (!owner) {
+            throw new IllegalStateException(this + " is a view of another tensor's storage and cannot close it;"
+                    + " close the tensor that allocated the storage");
+        }
+        storage.close();
+    }
 
     @Override
     public String toString() {

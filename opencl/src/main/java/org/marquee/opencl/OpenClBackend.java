@@ -20,7 +20,7 @@ import org.marquee.engine.Tensor;
  * there, {@link #synchronize()} waits for everything. Host and device meet only in
  * {@link #upload} and {@link #download}. An instance is not thread-safe (kernel arguments are
  * shared state). {@link #close()} releases the scratch buffer, programs, queue and context;
- * tensors must be closed (their {@code storage().close()}) by their owners.
+ * tensors must be closed ({@link org.marquee.engine.Tensor#close()}) by their owners.
  */
 public final class OpenClBackend implements Backend {
     /** Elements summed by one work-item of {@code sum_squares_partial}. */

@@ -36,7 +36,7 @@ final class OpenClContext implements AutoCloseable {
     private final cl_context context;
     private final cl_command_queue queue;
     private final Map<String, cl_program> programs = new LinkedHashMap<>();
-    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    private final Map<KernelName, cl_kernel> kernels = new HashMap<>();
     private boolean closed;
     private long uploads, uploadedBytes, reads, readBytes;   // host transfers so far
 
@@ -123,15 +123,18 @@ final class OpenClContext implements AutoCloseable {
         }
     }
 
+    /** A kernel's cache key: kernel names are unique only within their program. */
+    private record KernelName(String file, String name) {}
+
     /** The kernel {@code name} of program {@code file}, created on first use and kept. Not thread-safe. */
     cl_kernel kernel(String file, String name) {
         requireOpen();
-        return kernels.computeIfAbsent(name, n -> {
+        return kernels.computeIfAbsent(new KernelName(file, name), key -> {
             cl_program program = programs.get(file);
             if (program == null) throw new IllegalArgumentException("no kernel program " + file);
             int[] err = new int[1];
-            cl_kernel k = CL.clCreateKernel(program, n, err);
-            OpenClException.check(err[0], "clCreateKernel(" + file + ": " + n + ")");
+            cl_kernel k = CL.clCreateKernel(program, name, err);
+            OpenClException.check(err[0], "clCreateKernel(" + file + ": " + name + ")");
             return k;
         });
     }

@@ -39,8 +39,8 @@ class HostTransfersTest {
             // the download, and the 3 partial sums of 4096-element chunks (double where the device has fp64)
             long partials = 3L * (ocl.device().fp64() ? 8 : 4);
             assertEquals(new HostTransfers(0, 0, 2, 40_000 + partials), ocl.hostTransfers().since(beforeReads));
-            x.storage().close();
-            y.storage().close();
+            x.close();
+            y.close();
         }
     }
 }

@@ -73,7 +73,7 @@ class OpenClDevicesTest {
     void closedBackendRefusesWork() {
         OpenClBackend b = OpenClRequirement.backend();
         var t = b.allocate(3);
-        t.storage().close();
+        t.close();
         b.close();
         b.close();   // idempotent
         assertThrows(IllegalStateException.class, () -> b.allocate(2));

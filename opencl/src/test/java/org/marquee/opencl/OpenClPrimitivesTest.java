@@ -223,8 +223,12 @@ class OpenClPrimitivesTest {
     @Test
     void closedStorageCannotBeUsed() {
         Tensor t = ocl.allocate(4);
-        t.storage().close();
-        t.storage().close();   // idempotent
+        Tensor view = t.view(1, 2);
+        assertThrows(IllegalStateException.class, view::close);
+        ocl.fill(view, 1);   // a view's close leaves the buffer alone
+        t.close();
+        t.close();   // idempotent
         assertThrows(IllegalStateException.class, () -> ocl.fill(t, 1));
+        assertThrows(IllegalStateException.class, () -> ocl.fill(view, 1));
     }
 }

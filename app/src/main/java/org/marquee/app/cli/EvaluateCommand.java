@@ -7,8 +7,6 @@ import java.util.concurrent.Callable;
 import org.marquee.app.LoadedModel;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
-import org.marquee.app.metrics.MetricsReport;
-import org.marquee.app.metrics.MetricsTable;
 import org.marquee.app.metrics.Threshold;
 import org.marquee.app.train.Evaluator;
 import org.marquee.app.train.Predictions;
@@ -43,7 +41,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        double fixed = Threshold.parse(threshold);
+        Threshold.Request request = Threshold.parse(threshold);
         PrintStream out = System.out;
         try (Backend backend = backendOptions.open(out);
              LoadedModel loaded = LoadedModel.open(checkpoint, backend);
@@ -62,21 +60,19 @@ public final class EvaluateCommand implements Callable<Integer> {
             Predictions p = new Evaluator(loaded.model(), batchSize).run(part);
             double seconds = (System.nanoTime() - t0) / 1e9;
             out.printf(Locale.ROOT, "%s split: %,d posters, loss %.4f, %.1f s%n", split, part.size(), p.loss(), seconds);
-            boolean[][] trainLabels = Subset.labels(data.train());
-            MetricsReport m;
-            if (Double.isNaN(fixed)) {
-                Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize).run(data.validation());
-                double tuned = Threshold.tune(validation.probabilities(), validation.truth());
-                out.printf(Locale.ROOT, "threshold %s: the highest micro-F1 on the validation split (%,d posters)%n",
-                        Threshold.label(tuned), data.validation().size());
-                m = p.metrics(data.genres(), tuned);
-                out.print(MetricsTable.atHalfAndTuned(p.metrics(data.genres()), m, tuned, trainLabels, p.truth(), data.genres()));
+            Threshold chosen;
+            if (request instanceof Threshold.Fixed fixed) {
+                chosen = fixed;
             } else {
-                m = p.metrics(data.genres(), fixed);
-                out.print(MetricsTable.withBaselines("model, threshold " + Threshold.label(fixed), m, trainLabels, p.truth(), data.genres()));
+                Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize).run(data.validation());
+                chosen = EvaluationReport.tune(validation);
+                out.printf(Locale.ROOT, "threshold %s: the highest micro-F1 on the validation split (%,d posters)%n",
+                        chosen.label(), data.validation().size());
             }
+            EvaluationReport report = new EvaluationReport(p, chosen, data.genres(), Subset.labels(data.train()));
+            out.print(report.table());
             out.println();
-            out.print(MetricsTable.perGenre(m));
+            out.print(report.perGenre());
         }
         return 0;
     }

@@ -46,19 +46,19 @@ public final class PredictCommand implements Callable<Integer> {
             List<String> names = loaded.checkpoint().genres();
             int k = Math.min(Math.max(top, 1), names.size());
             PosterImages images = new PosterImages(loaded.imageSize());
-            Tensor x = backend.allocate(1, 3, loaded.imageSize(), loaded.imageSize());   // (1, 3, S, S)
             List<Prediction> results = new ArrayList<>();
-            for (Path file : posters) {
-                backend.upload(x, images.load(file));
-                double[] z = loaded.model().forward(x, false).toDoubles();
-                double[] p = new double[z.length];
-                for (int j = 0; j < z.length; j++) p[j] = 1 / (1 + Math.exp(-z[j]));
-                List<String> g = new ArrayList<>();
-                List<Double> q = new ArrayList<>();
-                for (int j : Baselines.topK(p, k)) { g.add(names.get(j)); q.add(p[j]); }
-                results.add(new Prediction(file, g, q));
+            try (Tensor x = backend.allocate(1, 3, loaded.imageSize(), loaded.imageSize())) {   // (1, 3, S, S)
+                for (Path file : posters) {
+                    backend.upload(x, images.load(file));
+                    double[] z = loaded.model().forward(x, false).toDoubles();
+                    double[] p = new double[z.length];
+                    for (int j = 0; j < z.length; j++) p[j] = 1 / (1 + Math.exp(-z[j]));
+                    List<String> g = new ArrayList<>();
+                    List<Double> q = new ArrayList<>();
+                    for (int j : Baselines.topK(p, k)) { g.add(names.get(j)); q.add(p[j]); }
+                    results.add(new Prediction(file, g, q));
+                }
             }
-            x.storage().close();
             out.print(json ? toJson(results) : toText(results));
         }
         return 0;

@@ -1,5 +1,6 @@
 package org.marquee.app.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,36 +88,16 @@ public final class TrainCommand implements Callable<Integer> {
             EpochLog log = new EpochLog();
             if (resume) {
                 Path last = Trainer.lastCheckpoint(output);
-                Checkpoint c = CheckpointFile.read(last);
-                if (!c.genres().equals(data.genres())) throw new IllegalArgumentException(last + " was trained on other genres: " + c.genres());
-                if (c.training().seed() != seed) {
-                    throw new IllegalArgumentException(last + " was trained with --seed " + c.training().seed() + ", not " + seed
-                            + "; resume with the same seed");
-                }
+                Checkpoint c = resumable(last, data);
                 ModelState.restore(c, model, adam);
                 state = c.training();
                 log = EpochLog.parse(state.log());
                 out.printf("resuming from %s after epoch %d (step %d)%n", last, state.epoch(), state.step());
             }
             boolean[][] trainLabels = Subset.labels(data.train());
-            if (state.epoch() == 0) {
-                boolean[][] valLabels = Subset.labels(data.validation());
-                out.println("validation before training:");
-                Predictions before = new Evaluator(model, batchSize).run(data.validation());
-                out.print(MetricsTable.withBaselines("untrained", before.metrics(data.genres()), trainLabels, valLabels, data.genres()));
-                writeDatasetCharts(data, output);
-            }
+            if (state.epoch() == 0) reportUntrained(model, data, trainLabels, out);
             new Trainer(model, adam, options, data.train(), data.validation(), ProgressLine.forConsole(), out).run(state, log);
-
-            Path best = output.resolve(Trainer.BEST);
-            ModelState.restore(CheckpointFile.read(best), model, null);
-            Predictions validation = new Evaluator(model, batchSize).run(data.validation());
-            double tuned = Threshold.tune(validation.probabilities(), validation.truth());
-            Predictions test = new Evaluator(model, batchSize).run(data.test());
-            out.printf("test set (%,d posters), best checkpoint %s; threshold %s chosen on the validation split:%n",
-                    data.test().size(), best, Threshold.label(tuned));
-            out.print(MetricsTable.atHalfAndTuned(test.metrics(data.genres()), test.metrics(data.genres(), tuned), tuned,
-                    trainLabels, test.truth(), data.genres()));
+            reportTest(model, data, trainLabels, out);
             float[] poster = new float[data.test().pixelsPerImage()];
             data.test().fillBatch(new int[] {0}, poster, new float[data.genres().size()]);
             FirstLayerReport.write(model, poster, output);
@@ -126,7 +107,41 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    static void writeDatasetCharts(LoadedData data, Path output) throws java.io.IOException {
+    /** The run's {@code last.ckpt}, checked to be of the same genres and seed as this run. */
+    private Checkpoint resumable(Path last, LoadedData data) throws IOException {
+        Checkpoint c = CheckpointFile.read(last);
+        if (!c.genres().equals(data.genres())) throw new IllegalArgumentException(last + " was trained on other genres: " + c.genres());
+        if (c.training().seed() != seed) {
+            throw new IllegalArgumentException(last + " was trained with --seed " + c.training().seed() + ", not " + seed
+                    + "; resume with the same seed");
+        }
+        return c;
+    }
+
+    /** The untrained model on the validation split beside the baselines, and the data set's charts. */
+    private void reportUntrained(Sequential model, LoadedData data, boolean[][] trainLabels, PrintStream out) throws IOException {
+        boolean[][] valLabels = Subset.labels(data.validation());
+        out.println("validation before training:");
+        Predictions before = new Evaluator(model, batchSize).run(data.validation());
+        out.print(MetricsTable.withBaselines("untrained", before.metrics(data.genres()), trainLabels, valLabels, data.genres()));
+        writeDatasetCharts(data, output);
+    }
+
+    /**
+     * Loads the best checkpoint into {@code model} and reports it on the test split, at 0.5 and at
+     * the threshold tuned on the validation split, as {@code evaluate --threshold tuned} does.
+     */
+    private void reportTest(Sequential model, LoadedData data, boolean[][] trainLabels, PrintStream out) throws IOException {
+        Path best = output.resolve(Trainer.BEST);
+        ModelState.restore(CheckpointFile.read(best), model, null);
+        Threshold.Tuned tuned = EvaluationReport.tune(new Evaluator(model, batchSize).run(data.validation()));
+        Predictions test = new Evaluator(model, batchSize).run(data.test());
+        out.printf("test set (%,d posters), best checkpoint %s; threshold %s chosen on the validation split:%n",
+                data.test().size(), best, tuned.label());
+        out.print(new EvaluationReport(test, tuned, data.genres(), trainLabels).table());
+    }
+
+    static void writeDatasetCharts(LoadedData data, Path output) throws IOException {
         if (data.movies().isEmpty()) return;
         var perGenre = new java.util.TreeMap<String, Integer>();
         var perYear = new java.util.TreeMap<Integer, Integer>();

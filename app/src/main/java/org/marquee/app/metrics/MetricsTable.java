@@ -43,10 +43,10 @@ public final class MetricsTable {
         return withBaselines(List.of(modelName), List.of(model), trainLabels, truth, genres);
     }
 
-    /** The model decided at 0.5 and at a tuned threshold, then both baselines. */
-    public static String atHalfAndTuned(MetricsReport atHalf, MetricsReport atTuned, double tuned, boolean[][] trainLabels,
+    /** The model decided at 0.5 and at a threshold tuned on the validation split, then both baselines. */
+    public static String atHalfAndTuned(MetricsReport atHalf, MetricsReport atTuned, Threshold.Tuned tuned, boolean[][] trainLabels,
                                         boolean[][] truth, List<String> genres) {
-        return withBaselines(List.of("model, threshold 0.50", "model, threshold " + Threshold.label(tuned)),
+        return withBaselines(List.of("model, threshold 0.50", "model, threshold " + tuned.label()),
                 List.of(atHalf, atTuned), trainLabels, truth, genres);
     }
 

@@ -21,14 +21,14 @@ public final class FirstLayerReport {
         FilterImages.write(FilterImages.filters(conv.weights().toDoubles(), g.k(), g.c(), g.kh(), g.kw(), 16),
                 dir.resolve("filters.png"));
         int[] in = model.inputShape();
-        Tensor x = model.backend().allocate(1, in[0], in[1], in[2]);   // (1, C, H, W)
-        model.backend().upload(x, image);
-        Tensor y = conv.forward(x, false);                              // (1, K, OH, OW)
-        if (model.layers().size() > 1) {
-            Layer next = model.layers().get(1);
-            if ("ReLU".equals(next.type())) y = next.forward(y, false);
+        try (Tensor x = model.backend().allocate(1, in[0], in[1], in[2])) {   // (1, C, H, W)
+            model.backend().upload(x, image);
+            Tensor y = conv.forward(x, false);                                 // (1, K, OH, OW)
+            if (model.layers().size() > 1) {
+                Layer next = model.layers().get(1);
+                if ("ReLU".equals(next.type())) y = next.forward(y, false);
+            }
+            FeatureMapImage.write(FeatureMapImage.draw(y.toDoubles(), g.k(), g.oh(), g.ow()), dir.resolve("feature-maps.png"));
         }
-        FeatureMapImage.write(FeatureMapImage.draw(y.toDoubles(), g.k(), g.oh(), g.ow()), dir.resolve("feature-maps.png"));
-        x.storage().close();
     }
 }

@@ -85,7 +85,7 @@ public final class ExplainRun {
             }
             return new Result(stats, h.toDoubles());
         } finally {
-            x.storage().close();
+            x.close();
         }
     }
 }

@@ -4,21 +4,19 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
+import org.marquee.engine.Losses;
 
 /** The model's output for one poster in words: the loss against its genres (when known) and the top genres. */
 final class Predictions {
     private Predictions() {}
 
-    /** Mean sigmoid cross-entropy of {@code logits} against {@code labels}, in the fused stable form. */
+    /** Mean sigmoid cross-entropy of {@code logits} against {@code labels} ({@link Losses#binaryCrossEntropy}). */
     static double loss(double[] logits, double[] labels) {
         if (logits.length != labels.length) {
             throw new IllegalArgumentException(logits.length + " logits but " + labels.length + " labels");
         }
         double total = 0;
-        for (int i = 0; i < logits.length; i++) {
-            double z = logits[i];
-            total += Math.max(z, 0) - z * labels[i] + Math.log1p(Math.exp(-Math.abs(z)));
-        }
+        for (int i = 0; i < logits.length; i++) total += Losses.binaryCrossEntropy(logits[i], labels[i]);
         return total / logits.length;
     }
 

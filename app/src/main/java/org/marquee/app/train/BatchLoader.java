@@ -28,7 +28,12 @@ final class BatchLoader implements AutoCloseable {
         this.pixels = new float[batch * 3 * s * s];
         this.labels = new float[batch * g];
         this.x = backend.allocate(batch, 3, s, s);
-        this.y = backend.allocate(batch, g);
+        try {
+            this.y = backend.allocate(batch, g);
+        } catch (RuntimeException e) {
+            x.close();   // no loader to close it
+            throw e;
+        }
     }
 
     /** Loads {@code order[from .. from+count)} (count &lt;= batch size); returns the number of real rows. */
@@ -71,7 +76,7 @@ final class BatchLoader implements AutoCloseable {
 
     @Override
     public void close() {
-        x.storage().close();
-        y.storage().close();
+        x.close();
+        y.close();
     }
 }

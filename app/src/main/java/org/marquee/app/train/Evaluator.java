@@ -1,14 +1,15 @@
 package org.marquee.app.train;
 
 import org.marquee.dataset.PosterDataset;
+import org.marquee.engine.Losses;
 import org.marquee.engine.Tensor;
 import org.marquee.engine.nn.Sequential;
 
 /**
  * Runs a model in inference mode (no dropout) over a whole data set in order and collects
  * probabilities and the loss. The loss is computed on the host in double precision from the
- * logits, with the same stable formula as training:
- * {@code max(z,0) - z*t + log(1 + exp(-|z|))}, averaged over examples and labels.
+ * logits, with the stable formula the backends use in training ({@link Losses#binaryCrossEntropy}),
+ * averaged over examples and labels.
  */
 public final class Evaluator {
     private final Sequential model;
@@ -36,7 +37,7 @@ public final class Evaluator {
                     for (int j = 0; j < g; j++) {
                         double zz = z[r * g + j];
                         double tt = t[r * g + j];
-                        lossSum += Math.max(zz, 0) - zz * tt + Math.log1p(Math.exp(-Math.abs(zz)));
+                        lossSum += Losses.binaryCrossEntropy(zz, tt);
                         probabilities[from + r][j] = 1 / (1 + Math.exp(-zz));
                         truth[from + r][j] = tt > 0.5;
                     }

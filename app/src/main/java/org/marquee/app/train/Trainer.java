@@ -60,8 +60,8 @@ public final class Trainer {
         int batch = Math.min(options.batchSize(), train.size());
         int steps = train.size() / batch;
         Evaluator evaluator = new Evaluator(model, batch);
-        try (BatchLoader loader = new BatchLoader(train, backend, batch)) {
-            Tensor grad = backend.allocate(batch, train.genres().size());   // (N, G) dL/dlogits
+        try (BatchLoader loader = new BatchLoader(train, backend, batch);
+             Tensor grad = backend.allocate(batch, train.genres().size())) {   // (N, G) dL/dlogits
             while (state.epoch() < options.epochs()) {
                 if (options.patience() > 0 && state.staleEpochs() >= options.patience()) {
                     out.printf(Locale.ROOT, "early stop: no validation improvement for %d epochs (best %.4f at epoch %d)%n",
@@ -109,7 +109,6 @@ public final class Trainer {
                         r.valMacroF1(), r.valOneError(), seconds, r.imagesPerSecond(), improved ? "  * best" : "");
                 save(state, log, improved);
             }
-            grad.storage().close();
         }
         return state;
     }

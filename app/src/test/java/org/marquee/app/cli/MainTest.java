@@ -84,6 +84,9 @@ class MainTest {
 
         assertEquals(0, run(concat(concat(new String[] {"train"}, train), "--epochs", "2", "--resume")), err());
         assertTrue(out().contains("resuming from") && out().contains("after epoch 1"), out());
+        String trained = out();
+        String testTable = trained.substring(trained.indexOf("chosen on the validation split:") + 32, trained.indexOf("wrote "));
+        assertTrue(testTable.contains("model, threshold 0.50") && testTable.contains("predict nothing"), trained);
         assertEquals(2, EpochLog.parse(Files.readString(o.resolve("epochs.csv"))).rows().size());
 
         assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString()))), err());
@@ -91,6 +94,8 @@ class MainTest {
         assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString(), "--threshold", "tuned"))),
                 err());
         assertTrue(out().contains("model, threshold 0.50") && out().contains("on the validation split"), out());
+        assertTrue(out().contains("(8 posters)\n" + testTable + "\n"), "train's test report, as evaluate prints it:\n" + testTable
+                + "\nevaluate:\n" + out());
         assertEquals(1, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString(), "--threshold", "1.5"))));
         assertTrue(err().contains("threshold must be between 0 and 1"), err());
 

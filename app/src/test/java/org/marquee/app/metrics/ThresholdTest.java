@@ -27,24 +27,38 @@ class ThresholdTest {
     @Test
     void tuneTakesTheHighestOfTheBestPlateau() {
         // 0.21 .. 0.30 all give 12/15; ties go to the higher threshold.
-        assertEquals(0.30, Threshold.tune(SCORES, TRUTH), 1e-12);
+        assertEquals(new Threshold.Tuned(0.30), Threshold.tune(SCORES, TRUTH));
     }
 
     @Test
     void tunedThresholdIsNeverWorseThanHalfOnTheSameData() {
-        double t = Threshold.tune(SCORES, TRUTH);
+        double t = Threshold.tune(SCORES, TRUTH).value();
         assertTrue(Threshold.microF1(SCORES, TRUTH, t) >= Threshold.microF1(SCORES, TRUTH, 0.5));
     }
 
     @Test
     void parseAcceptsNumbersInTheOpenIntervalAndTuned() {
-        assertEquals(0.3, Threshold.parse("0.3"), 0);
-        assertTrue(Double.isNaN(Threshold.parse("tuned")));
-        assertTrue(Double.isNaN(Threshold.parse(" TUNED ")));
+        assertEquals(new Threshold.Fixed(0.3), Threshold.parse("0.3"));
+        assertEquals(new Threshold.TuneOnValidation(), Threshold.parse("tuned"));
+        assertEquals(new Threshold.TuneOnValidation(), Threshold.parse(" TUNED "));
         assertThrows(IllegalArgumentException.class, () -> Threshold.parse("0"));
         assertThrows(IllegalArgumentException.class, () -> Threshold.parse("1"));
+        assertThrows(IllegalArgumentException.class, () -> Threshold.parse("NaN"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Threshold.parse("half"));
         assertTrue(e.getMessage().contains("'half'"), e.getMessage());
+    }
+
+    @Test
+    void aThresholdKnowsWhereItCameFromAndStaysInsideTheInterval() {
+        Threshold fixed = new Threshold.Fixed(0.5), tuned = Threshold.tune(SCORES, TRUTH);
+        assertTrue(fixed instanceof Threshold.Fixed && tuned instanceof Threshold.Tuned);
+        assertEquals("0.50", fixed.label());
+        assertEquals("0.30", tuned.label());
+        for (double bad : new double[] {0, 1, -0.1, Double.NaN}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Threshold.Tuned(bad));
+            assertTrue(e.getMessage().contains("between 0 and 1"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> new Threshold.Fixed(bad));
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.marquee.app.PosterModel;
+import org.marquee.engine.Tensor;
 import org.marquee.engine.nn.Sequential;
 import org.marquee.engine.reference.ReferenceBackend;
 
@@ -20,6 +21,23 @@ class EvaluatorTest {
                 assertArrayEquals(whole.probabilities()[i], padded.probabilities()[i], 1e-12, "example " + i);
                 assertArrayEquals(whole.truth()[i], padded.truth()[i]);
             }
+        }
+    }
+
+    @Test
+    void lossIsTheReferenceBackendsLossOnTheSameLogits() {
+        TinyPosters data = new TinyPosters(8, 24, 3, 6);
+        ReferenceBackend ref = new ReferenceBackend();
+        try (Sequential model = PosterModel.build(ref, 3, 24, 24, 3);
+             Tensor x = ref.allocate(8, 3, 24, 24);
+             Tensor t = ref.allocate(8, 3);
+             Tensor g = ref.allocate(8, 3)) {
+            float[] pixels = new float[8 * 3 * 24 * 24], labels = new float[8 * 3];
+            data.fillBatch(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, pixels, labels);
+            ref.upload(x, pixels);
+            ref.upload(t, labels);
+            double backend = ref.sigmoidCrossEntropy(model.forward(x, false), t, g);
+            assertEquals(backend, new Evaluator(model, 8).run(data).loss(), 0, "the same formula, summed in the same order");
         }
     }
 

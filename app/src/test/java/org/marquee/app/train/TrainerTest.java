@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,8 @@ import org.marquee.app.PosterModel;
 import org.marquee.app.checkpoint.Checkpoint;
 import org.marquee.app.checkpoint.CheckpointFile;
 import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.dataset.GenreVocabulary;
+import org.marquee.dataset.PosterDataset;
 import org.marquee.engine.Backend;
 import org.marquee.engine.nn.Adam;
 import org.marquee.engine.nn.Sequential;
@@ -157,6 +160,56 @@ class TrainerTest {
             assertEquals(2, end.epoch());
             assertTrue(console.toString(StandardCharsets.UTF_8).contains("early stop"), console.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /** The training set, failing with an unreadable poster on the {@code failAt}-th batch it fills. */
+    static PosterDataset failingOn(PosterDataset data, int failAt) {
+        int[] calls = {0};
+        return new PosterDataset() {
+            @Override public int size() { return data.size(); }
+            @Override public int imageSize() { return data.imageSize(); }
+            @Override public GenreVocabulary genres() { return data.genres(); }
+            @Override public long id(int index) { return data.id(index); }
+            @Override public void fillBatch(int[] indices, float[] pixels, float[] labels) {
+                if (++calls[0] == failAt) throw new UncheckedIOException(new IOException("poster " + indices[0] + " is unreadable"));
+                data.fillBatch(indices, pixels, labels);
+            }
+        };
+    }
+
+    @Test
+    void everyTensorOfARunIsReleasedWhenItEnds() throws IOException {
+        CountingBackend counting = new CountingBackend(new ReferenceBackend());
+        try (Sequential model = PosterModel.build(counting.backend(), SEED, SIZE, SIZE, LABELS);
+             Adam adam = new Adam(counting.backend(), options(1, dir).adam(), model.parameterCount())) {
+            new Trainer(model, adam, options(1, dir.resolve("counted")), train, val, new ProgressLine(out, false, System::nanoTime), out)
+                    .run(TrainingState.initial(SEED), new EpochLog());
+        }
+        assertEquals(0, counting.live(), "tensors left allocated after a run");
+    }
+
+    @Test
+    void everyTensorOfARunIsReleasedWhenAStepFails() {
+        CountingBackend counting = new CountingBackend(new ReferenceBackend());
+        PosterDataset failing = failingOn(train, 3);
+        try (Sequential model = PosterModel.build(counting.backend(), SEED, SIZE, SIZE, LABELS);
+             Adam adam = new Adam(counting.backend(), options(1, dir).adam(), model.parameterCount())) {
+            Trainer trainer = new Trainer(model, adam, options(1, dir.resolve("failing")), failing, val,
+                    new ProgressLine(out, false, System::nanoTime), out);
+            UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                    () -> trainer.run(TrainingState.initial(SEED), new EpochLog()));
+            assertTrue(e.getMessage().contains("unreadable"), e.getMessage());
+        }
+        assertEquals(0, counting.live(), "tensors left allocated after a failed step");
+    }
+
+    @Test
+    void aBatchLoaderWhoseSecondAllocationFailsReleasesTheFirst() {
+        CountingBackend counting = new CountingBackend(new ReferenceBackend());
+        counting.failAllocation(2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new BatchLoader(train, counting.backend(), 8));
+        assertTrue(e.getMessage().contains("allocation"), e.getMessage());
+        assertEquals(0, counting.live());
     }
 
     @Test

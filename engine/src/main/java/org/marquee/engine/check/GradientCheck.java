@@ -49,7 +49,6 @@ public final class GradientCheck {
         /** ε = 1e-6, relative error below 1e-5 or absolute below 1e-8, every element, training mode. */
         public static Options defaults() { return new Options(1e-6, 1e-5, 1e-8, Integer.MAX_VALUE, 1, true); }
 
-        public Options withTolerance(double t) { return new Options(epsilon, t, absoluteFloor, maxEntriesPerTensor, sampleSeed, training); }
         public Options withMaxEntriesPerTensor(int n) { return new Options(epsilon, tolerance, absoluteFloor, n, sampleSeed, training); }
     }
 

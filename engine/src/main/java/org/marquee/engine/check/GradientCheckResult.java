@@ -25,8 +25,6 @@ public record GradientCheckResult(List<Entry> entries, GradientCheck.Options opt
 
     public List<Entry> failures() { return entries.stream().filter(e -> !e.passed()).toList(); }
 
-    public double maxRelativeError() { return entries.stream().mapToDouble(Entry::relativeError).max().orElse(0); }
-
     /** Every entry as a table: tensor, index, analytic, numeric, relative error, verdict. */
     public String table() {
         StringBuilder sb = new StringBuilder(String.format("%-24s %9s %15s %15s %11s  %s%n",

@@ -3,6 +3,7 @@ package org.marquee.engine.cpu;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.ConvGeometry;
 import org.marquee.engine.DropoutHash;
+import org.marquee.engine.Losses;
 
 /**
  * The readable float32 twin of {@link FastKernels}: one plain loop per formula, one thread, no
@@ -160,7 +161,7 @@ final class ScalarKernels implements CpuKernels {
         double total = 0;
         for (int i = 0; i < n; i++) {
             double zi = z[zo + i], ti = t[to + i];
-            total += Math.max(zi, 0) - zi * ti + Math.log1p(Math.exp(-Math.abs(zi)));
+            total += Losses.binaryCrossEntropy(zi, ti);
             g[go + i] = (float) ((sigmoid(zi) - ti) / n);
         }
         return total / n;

@@ -61,7 +61,7 @@ public final class Adam implements AutoCloseable {
 
     @Override
     public void close() {
-        m.storage().close();
-        v.storage().close();
+        m.close();
+        v.close();
     }
 }

@@ -48,11 +48,11 @@ final class Buffers implements AutoCloseable {
                 release();
                 block = backend.allocate(Shapes.withBatch(n, perExample));
             }
-            return block.dim(0) == n ? block : block.view(0, Shapes.withBatch(n, perExample));
+            return block.view(0, Shapes.withBatch(n, perExample));   // a view: only this buffer releases the block
         }
 
         private void release() {
-            if (block != null) block.storage().close();
+            if (block != null) block.close();
             block = null;
         }
     }

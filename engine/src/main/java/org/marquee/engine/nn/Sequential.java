@@ -127,8 +127,8 @@ public final class Sequential implements AutoCloseable {
     public void close() {
         buffers.close();
         if (block.params() != null) {
-            block.params().storage().close();
-            block.grads().storage().close();
+            block.params().close();
+            block.grads().close();
         }
     }
 

@@ -4,6 +4,7 @@ import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Backend;
 import org.marquee.engine.ConvGeometry;
 import org.marquee.engine.DropoutHash;
+import org.marquee.engine.Losses;
 import org.marquee.engine.Precision;
 import org.marquee.engine.Storage;
 import org.marquee.engine.Tensor;
@@ -309,11 +310,7 @@ public final class ReferenceBackend implements Backend {
 
     // ---------------------------------------------------------------- loss and optimizer
 
-    /**
-     * Binary cross-entropy of sigmoid(z) against t is -t*log(s) - (1-t)*log(1-s). Substituting
-     * s = 1/(1+e^-z) gives max(z,0) - z*t + log(1 + e^-|z|), which never takes the log of 0 nor
-     * overflows exp. Its derivative with respect to z is s - t.
-     */
+    /** The mean of {@link Losses#binaryCrossEntropy} over the elements; its derivative with respect to z is s - t. */
     @Override
     public double sigmoidCrossEntropy(Tensor logits, Tensor targets, Tensor grad) {
         sameSize("sigmoidCrossEntropy", logits, targets);
@@ -323,7 +320,7 @@ public final class ReferenceBackend implements Backend {
         double total = 0;
         for (int i = 0; i < n; i++) {
             double z = Z[off(logits) + i], t = T[off(targets) + i];
-            total += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+            total += Losses.binaryCrossEntropy(z, t);
             G[off(grad) + i] = (stableSigmoid(z) - t) / n;
         }
         return total / n;
