@@ -26,7 +26,7 @@ import org.jocl.cl_kernel;
  * computes the same sums (see gemm_gpu.cl), so the choice changes speed, not results beyond float
  * rounding.
  */
-final class GpuGemm {
+public final class GpuGemm {
     /** System property: {@code on} (default) or {@code off} (no timing, no cache: the first candidate everywhere). */
     static final String TUNE_PROPERTY = "marquee.opencl.tune";
     private static final int TIMED_RUNS = 3;
