@@ -15,6 +15,7 @@ import org.marquee.engine.cpu.CpuBackend;
 import org.marquee.engine.nn.Adam;
 import org.marquee.engine.nn.Loss;
 import org.marquee.engine.nn.Sequential;
+import org.marquee.opencl.GemmFamily;
 import org.marquee.opencl.HostTransfers;
 import org.marquee.opencl.OpenClBackend;
 import org.marquee.opencl.OpenClRequirement;
@@ -71,17 +72,38 @@ class OpenClPosterModelTest {
         }
     }
 
+    private static Run cpuRun;
+
+    private static synchronized Run cpu() {
+        if (cpuRun == null) {
+            try (Backend b = new CpuBackend(0)) {
+                cpuRun = train(b, new ArrayList<>());
+            }
+        }
+        return cpuRun;
+    }
+
     @Test
     void trainingStepsMatchTheCpuBackend() {
-        Run cpu;
-        try (Backend b = new CpuBackend(0)) {
-            cpu = train(b, new ArrayList<>());
+        try (OpenClBackend b = OpenClRequirement.backend()) {
+            matchesTheCpuBackend(b);
         }
-        Run ocl;
+    }
+
+    /** The same with the GPU GEMM family forced (gemm_gpu.cl, untuned: the first variant that fits), on whatever device. */
+    @Test
+    void trainingStepsMatchTheCpuBackendWithTheGpuGemmFamily() {
+        try (OpenClBackend b = OpenClRequirement.backend(
+                OpenClBackend.Options.fromSystemProperties().withFamily(GemmFamily.GPU).withTuning(false))) {
+            assertEquals(GemmFamily.GPU, b.gemmFamily(), b.describe());
+            matchesTheCpuBackend(b);
+        }
+    }
+
+    private static void matchesTheCpuBackend(OpenClBackend b) {
+        Run cpu = cpu();
         List<HostTransfers> transfers = new ArrayList<>();
-        try (Backend b = OpenClRequirement.backend()) {
-            ocl = train(b, transfers);
-        }
+        Run ocl = train(b, transfers);
         for (int s = 0; s < STEPS; s++) {
             assertEquals(cpu.losses()[s], ocl.losses()[s], 1e-4 * Math.abs(cpu.losses()[s]), "loss of step " + (s + 1));
         }

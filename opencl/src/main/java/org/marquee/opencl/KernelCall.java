@@ -14,8 +14,13 @@ final class KernelCall {
     private int index;
 
     KernelCall(OpenClContext cl, String file, String name) {
+        this(cl, OpenClContext.ProgramKey.of(file), name);
+    }
+
+    /** A kernel of a program variant (a file built with {@code -D} options). */
+    KernelCall(OpenClContext cl, OpenClContext.ProgramKey program, String name) {
         this.queue = cl.queue();
-        this.kernel = cl.kernel(file, name);
+        this.kernel = cl.kernel(program, name);
         this.name = name;
     }
 

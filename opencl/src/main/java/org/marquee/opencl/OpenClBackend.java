@@ -27,30 +27,113 @@ public final class OpenClBackend implements Backend {
     private static final int SQUARES_CHUNK = 4096;
 
     private final OpenClContext cl;
-    private final GemmKernel gemmKernel;
+    private final GemmKernel gemmKernel;    // the CPU family's kernel
     private final ClGemm gemm;
+    private final GpuGemm gpuGemm;          // the GPU family's variants and tuner; null for the CPU family
     private ClStorage scratch;              // (scratchCapacity) floats, grown on demand
 
-    /** Opens {@code device} and builds every kernel program; the faster GEMM kernel is used. */
-    public OpenClBackend(OpenClDevices.Device device) {
-        this(device, GemmKernel.TILED);
+    /**
+     * How GEMMs run: the kernel family (null: {@link GemmFamily#forKind} of the device), whether
+     * the GPU family tunes its variant per shape (else the first that fits everywhere), where its
+     * tuning cache lives, and where notes about that cache go (a corrupt file, a failed write).
+     */
+    public record Options(GemmFamily family, boolean tune, java.nio.file.Path tuneCacheDirectory,
+                          java.util.function.Consumer<String> log) {
+        public Options {
+            java.util.Objects.requireNonNull(tuneCacheDirectory, "tuneCacheDirectory");
+            java.util.Objects.requireNonNull(log, "log");
+        }
+
+        /**
+         * From the system properties {@value GemmFamily#PROPERTY} (auto, cpu, gpu),
+         * {@code marquee.opencl.tune} (on, off) and {@code marquee.opencl.tuneCache} (a directory;
+         * default {@code $XDG_CACHE_HOME/marquee} or {@code ~/.cache/marquee}); notes to stderr.
+         *
+         * @throws IllegalArgumentException when a property has another value
+         */
+        public static Options fromSystemProperties() {
+            return new Options(GemmFamily.parse(System.getProperty(GemmFamily.PROPERTY)), GpuGemm.tuneFromProperty(),
+                    GemmTuneCache.defaultDirectory(), System.err::println);
+        }
+
+        /** These options with the family forced. */
+        public Options withFamily(GemmFamily family) { return new Options(family, tune, tuneCacheDirectory, log); }
+
+        /** These options with tuning on or off. */
+        public Options withTuning(boolean tune) { return new Options(family, tune, tuneCacheDirectory, log); }
     }
 
+    /**
+     * Opens {@code device} and builds every kernel program; GEMMs use the family of the device
+     * (or the one {@value GemmFamily#PROPERTY} forces), on the CPU family the faster kernel.
+     */
+    public OpenClBackend(OpenClDevices.Device device) {
+        this(device, Options.fromSystemProperties());
+    }
+
+    /** The CPU family with this kernel, whatever the device; used to test and time each kernel. */
     public OpenClBackend(OpenClDevices.Device device, GemmKernel gemmKernel) {
+        this(device, Options.fromSystemProperties().withFamily(GemmFamily.CPU), gemmKernel);
+    }
+
+    /** {@link #OpenClBackend(OpenClDevices.Device)} with the family forced (tuning and cache from the system properties). */
+    public OpenClBackend(OpenClDevices.Device device, GemmFamily family) {
+        this(device, Options.fromSystemProperties().withFamily(family));
+    }
+
+    public OpenClBackend(OpenClDevices.Device device, Options options) {
+        this(device, options, GemmKernel.TILED);
+    }
+
+    private OpenClBackend(OpenClDevices.Device device, Options options, GemmKernel gemmKernel) {
         this.cl = new OpenClContext(device);
         this.gemmKernel = gemmKernel;
         this.gemm = new ClGemm(cl, this::scratch);
+        GemmFamily family = options.family() != null ? options.family() : GemmFamily.forKind(device.kind());
+        try {
+            this.gpuGemm = family == GemmFamily.GPU
+                    ? new GpuGemm(cl, gemm, options.tune(), options.tuneCacheDirectory(), options.log()) : null;
+        } catch (RuntimeException e) {
+            cl.close();
+            throw e;
+        }
     }
 
     @Override public String name() { return "opencl"; }
     @Override public Precision precision() { return Precision.FLOAT32; }
 
+    /** The GEMM kernel family in use. */
+    public GemmFamily gemmFamily() { return gpuGemm == null ? GemmFamily.CPU : GemmFamily.GPU; }
+
+    /**
+     * Device and GEMM: on the CPU family its kernel ({@code gemm cpu family, tiled}), on the GPU
+     * family whether it tunes, its cache file and the variant chosen per shape class so far.
+     */
     @Override
     public String describe() {
         OpenClDevices.Device d = cl.device();
-        return "opencl (float32, " + d.name() + ", " + d.platform() + ", " + d.computeUnits() + " compute units, gemm "
-                + gemmKernel.name().toLowerCase(java.util.Locale.ROOT) + ")";
+        String gemmText = gpuGemm == null ? "gemm cpu family, " + gemmKernel.name().toLowerCase(java.util.Locale.ROOT) : gpuGemm.describe();
+        return "opencl (float32, " + d.name() + ", " + d.platform() + ", " + d.computeUnits() + " compute units, " + gemmText + ")";
     }
+
+    /**
+     * Times every GPU GEMM variant that fits this device on each shape and rewrites the tuning
+     * cache with the winners; for {@code devices --tune}.
+     *
+     * @throws IllegalStateException on the CPU family (one kernel, nothing to tune) or with tuning off
+     */
+    public java.util.List<GpuGemm.Tuning> retuneGemm(java.util.List<GpuGemm.Shape> shapes) {
+        if (gpuGemm == null) throw new IllegalStateException("the CPU GEMM family has one kernel; nothing to tune (force the GPU family to tune it)");
+        return gpuGemm.retune(shapes);
+    }
+
+    /** The GPU GEMM variants that fit this device, in their untuned order; empty on the CPU family. */
+    public java.util.List<GpuGemmVariant> gemmCandidates() {
+        return gpuGemm == null ? java.util.List.of() : gpuGemm.candidates();
+    }
+
+    /** The GPU family's tuning cache file, or null (CPU family, or tuning off). */
+    public java.nio.file.Path gemmTuneCacheFile() { return gpuGemm == null ? null : gpuGemm.cacheFile(); }
 
     /** The device this backend runs on. */
     public OpenClDevices.Device device() { return cl.device(); }
@@ -153,16 +236,36 @@ public final class OpenClBackend implements Backend {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      double alpha, Tensor a, Tensor b, double beta, Tensor c) {
-        gemm(gemmKernel, transA, transB, m, n, k, alpha, a, b, beta, c);
+        if (gpuGemm == null) {
+            gemm(gemmKernel, transA, transB, m, n, k, alpha, a, b, beta, c);
+            return;
+        }
+        checkGemm(m, n, k, a, b, c);
+        GpuGemmVariant v = gpuGemm.choose(transA, transB, m, n, k, mem(a), off(a), mem(b), off(b));
+        gemm.run(v, 0, transA, transB, m, n, k, alpha, mem(a), off(a), mem(b), off(b), beta, mem(c), off(c));
+    }
+
+    /**
+     * {@link #gemm} with a chosen GPU variant, K split into {@code slabs} slabs (0: as the backend
+     * would); used to test each variant. Works on either family.
+     */
+    public void gemm(GpuGemmVariant variant, int slabs, boolean transA, boolean transB, int m, int n, int k,
+                     double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        checkGemm(m, n, k, a, b, c);
+        gemm.run(variant, slabs, transA, transB, m, n, k, alpha, mem(a), off(a), mem(b), off(b), beta, mem(c), off(c));
+    }
+
+    private static void checkGemm(int m, int n, int k, Tensor a, Tensor b, Tensor c) {
+        if (m <= 0 || n <= 0 || k <= 0) throw new IllegalArgumentException("gemm sizes must be positive: M=" + m + " N=" + n + " K=" + k);
+        requireSize("gemm A", a, (long) m * k);
+        requireSize("gemm B", b, (long) k * n);
+        requireSize("gemm C", c, (long) m * n);
     }
 
     /** {@link #gemm} with a chosen kernel version; used to test and time each version. */
     public void gemm(GemmKernel kernel, boolean transA, boolean transB, int m, int n, int k,
                      double alpha, Tensor a, Tensor b, double beta, Tensor c) {
-        if (m <= 0 || n <= 0 || k <= 0) throw new IllegalArgumentException("gemm sizes must be positive: M=" + m + " N=" + n + " K=" + k);
-        requireSize("gemm A", a, (long) m * k);
-        requireSize("gemm B", b, (long) k * n);
-        requireSize("gemm C", c, (long) m * n);
+        checkGemm(m, n, k, a, b, c);
         gemm.run(kernel, transA, transB, m, n, k, alpha, mem(a), off(a), mem(b), off(b), beta, mem(c), off(c));
     }
 

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -24,8 +25,11 @@ import org.jocl.cl_program;
 
 /**
  * One device opened for use: a context, an in-order command queue, and every kernel program
- * (the {@code kernels/*.cl} resources) built once. {@link #close()} releases them all; buffers
- * are owned by their {@link ClStorage} and released by it.
+ * (the {@code kernels/*.cl} resources) built once. A program is identified by its file and the
+ * build options it was compiled with ({@link ProgramKey}): the {@link #PROGRAMS} are built at
+ * once without extra options, variants of a file with {@code -D} options (the GPU GEMM's
+ * blockings) on first use. Kernels are kept per (program, kernel name). {@link #close()}
+ * releases them all; buffers are owned by their {@link ClStorage} and released by it.
  */
 final class OpenClContext implements AutoCloseable {
     /** The kernel sources, one per op family, under {@code org/marquee/opencl/kernels/}. */
@@ -35,8 +39,8 @@ final class OpenClContext implements AutoCloseable {
     private final OpenClDevices.Device device;
     private final cl_context context;
     private final cl_command_queue queue;
-    private final Map<String, cl_program> programs = new LinkedHashMap<>();
-    private final Map<KernelName, cl_kernel> kernels = new HashMap<>();
+    private final Map<ProgramKey, cl_program> programs = new LinkedHashMap<>();
+    private final Map<KernelKey, cl_kernel> kernels = new HashMap<>();
     private boolean closed;
     private long uploads, uploadedBytes, reads, readBytes;   // host transfers so far
 
@@ -67,7 +71,7 @@ final class OpenClContext implements AutoCloseable {
         }
         queue = q;
         try {
-            sources.forEach((file, source) -> programs.put(file, build(file, source)));
+            sources.forEach((file, source) -> programs.put(ProgramKey.of(file), build(ProgramKey.of(file), source)));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -91,17 +95,51 @@ final class OpenClContext implements AutoCloseable {
 
     HostTransfers transfers() { return new HostTransfers(uploads, uploadedBytes, reads, readBytes); }
 
-    private cl_program build(String file, String source) {
+    /**
+     * A program: a kernel source file and the options it is built with on top of
+     * {@code -cl-mad-enable} (empty for the {@link #PROGRAMS} as they are; {@code -D} defines
+     * for a variant).
+     */
+    record ProgramKey(String file, String options) {
+        ProgramKey {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(options, "options");
+        }
+
+        static ProgramKey of(String file) { return new ProgramKey(file, ""); }
+
+        @Override
+        public String toString() { return options.isEmpty() ? file : file + " [" + options + "]"; }
+    }
+
+    /** A kernel of a program. */
+    private record KernelKey(ProgramKey program, String name) {}
+
+    private cl_program build(ProgramKey key, String source) {
         int[] err = new int[1];
         cl_program program = CL.clCreateProgramWithSource(context, 1, new String[] {source}, null, err);
-        OpenClException.check(err[0], "clCreateProgramWithSource(" + file + ")");
-        int code = CL.clBuildProgram(program, 1, new cl_device_id[] {device.id()}, "-cl-mad-enable", null, null);
+        OpenClException.check(err[0], "clCreateProgramWithSource(" + key + ")");
+        String options = key.options().isEmpty() ? "-cl-mad-enable" : "-cl-mad-enable " + key.options();
+        int code = CL.clBuildProgram(program, 1, new cl_device_id[] {device.id()}, options, null, null);
         if (code != CL.CL_SUCCESS) {
             String log = buildLog(program);
             CL.clReleaseProgram(program);
-            throw new OpenClException("building kernels/" + file + " for " + device.name() + " failed: "
+            throw new OpenClException("building kernels/" + key + " for " + device.name() + " failed: "
                     + CL.stringFor_errorCode(code) + "\n" + log);
         }
+        return program;
+    }
+
+    /**
+     * The program {@code key}: one of the {@link #PROGRAMS} built at construction, or a variant
+     * built from the class path now and kept. Throws with the build log when it does not compile.
+     */
+    private cl_program program(ProgramKey key) {
+        cl_program program = programs.get(key);
+        if (program != null) return program;
+        if (key.options().isEmpty()) throw new IllegalArgumentException("no kernel program " + key.file());
+        program = build(key, readResource(key.file()));
+        programs.put(key, program);
         return program;
     }
 
@@ -123,20 +161,40 @@ final class OpenClContext implements AutoCloseable {
         }
     }
 
-    /** A kernel's cache key: kernel names are unique only within their program. */
-    private record KernelName(String file, String name) {}
+    /** The kernel {@code name} of program {@code file} (built without extra options). */
+    cl_kernel kernel(String file, String name) { return kernel(ProgramKey.of(file), name); }
 
-    /** The kernel {@code name} of program {@code file}, created on first use and kept. Not thread-safe. */
-    cl_kernel kernel(String file, String name) {
+    /**
+     * The kernel {@code name} of {@code program}, created on first use and kept (building the
+     * program first if it is a variant not built yet). Not thread-safe.
+     */
+    cl_kernel kernel(ProgramKey program, String name) {
         requireOpen();
-        return kernels.computeIfAbsent(new KernelName(file, name), key -> {
-            cl_program program = programs.get(file);
-            if (program == null) throw new IllegalArgumentException("no kernel program " + file);
-            int[] err = new int[1];
-            cl_kernel k = CL.clCreateKernel(program, name, err);
-            OpenClException.check(err[0], "clCreateKernel(" + file + ": " + name + ")");
-            return k;
-        });
+        KernelKey key = new KernelKey(program, name);
+        cl_kernel k = kernels.get(key);
+        if (k != null) return k;
+        int[] err = new int[1];
+        k = CL.clCreateKernel(program(program), name, err);
+        OpenClException.check(err[0], "clCreateKernel(" + program + ": " + name + ")");
+        kernels.put(key, k);
+        return k;
+    }
+
+    /** CL_KERNEL_WORK_GROUP_SIZE: the largest work-group this kernel can run with on this device. */
+    long kernelMaxWorkGroupSize(cl_kernel kernel) {
+        return kernelWorkGroupInfo(kernel, CL.CL_KERNEL_WORK_GROUP_SIZE);
+    }
+
+    /** CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE: the device's SIMD width for this kernel (warp, wavefront). */
+    long kernelPreferredMultiple(cl_kernel kernel) {
+        return kernelWorkGroupInfo(kernel, CL.CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE);
+    }
+
+    private long kernelWorkGroupInfo(cl_kernel kernel, int param) {
+        long[] value = new long[1];
+        OpenClException.check(CL.clGetKernelWorkGroupInfo(kernel, device.id(), param, Sizeof.size_t, Pointer.to(value), null),
+                "clGetKernelWorkGroupInfo");
+        return value[0];
     }
 
     /** A new zero-filled device buffer of {@code floats} elements. */

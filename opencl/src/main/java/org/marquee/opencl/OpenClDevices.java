@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Objects;
 import org.jocl.CL;
 import org.jocl.Pointer;
+import org.jocl.Sizeof;
 import org.jocl.cl_device_id;
 import org.jocl.cl_platform_id;
 import org.marquee.engine.DeviceKind;
@@ -56,6 +57,26 @@ public final class OpenClDevices {
             return String.format(Locale.ROOT, "%d: %s (%s, %s, platform %s), %d compute units, %d MiB",
                     index, name, kind, vendor, platform, computeUnits, globalMemoryBytes >> 20);
         }
+    }
+
+    /**
+     * What a kernel's blocking must fit on a device, and the driver version that goes with its
+     * name in a tuning cache key: CL_DEVICE_LOCAL_MEM_SIZE, CL_DEVICE_MAX_WORK_GROUP_SIZE,
+     * CL_DEVICE_MAX_WORK_ITEM_SIZES (x, y) and CL_DRIVER_VERSION.
+     */
+    public record Limits(long localMemoryBytes, long maxWorkGroupSize, long maxItemsX, long maxItemsY, String driverVersion) {}
+
+    /** Queries {@code device}'s {@link Limits}. */
+    public static Limits limits(Device device) {
+        cl_device_id id = device.id();
+        long[] size = new long[1];
+        OpenClException.check(CL.clGetDeviceInfo(id, CL.CL_DEVICE_MAX_WORK_ITEM_SIZES, 0, null, size),
+                "clGetDeviceInfo(CL_DEVICE_MAX_WORK_ITEM_SIZES)");
+        long[] items = new long[(int) Math.max(2, size[0] / Sizeof.size_t)];
+        OpenClException.check(CL.clGetDeviceInfo(id, CL.CL_DEVICE_MAX_WORK_ITEM_SIZES, size[0], Pointer.to(items), null),
+                "clGetDeviceInfo(CL_DEVICE_MAX_WORK_ITEM_SIZES)");
+        return new Limits(deviceLong(id, CL.CL_DEVICE_LOCAL_MEM_SIZE, 8), deviceLong(id, CL.CL_DEVICE_MAX_WORK_GROUP_SIZE, Sizeof.size_t),
+                items[0], items[1], deviceString(id, CL.CL_DRIVER_VERSION));
     }
 
     /**

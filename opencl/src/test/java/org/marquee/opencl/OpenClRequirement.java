@@ -70,4 +70,10 @@ public final class OpenClRequirement {
         check();
         return (OpenClBackend) new OpenClProvider().create(null);
     }
+
+    /** A backend on the default device with these options (e.g. a GEMM family forced), after {@link #check()}. */
+    public static OpenClBackend backend(OpenClBackend.Options options) {
+        check();
+        return new OpenClBackend(OpenClDevices.preferred(OpenClDevices.list()), options);
+    }
 }

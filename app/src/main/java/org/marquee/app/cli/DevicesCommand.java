@@ -1,15 +1,43 @@
 package org.marquee.app.cli;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.marquee.app.PosterModel;
 import org.marquee.engine.BackendProvider;
+import org.marquee.opencl.GemmFamily;
+import org.marquee.opencl.GpuGemm;
+import org.marquee.opencl.OpenClBackend;
 import org.marquee.opencl.OpenClDevices;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(name = "devices", mixinStandardHelpOptions = true,
-        description = "Lists the backends on the class path with whether each can run here, and every OpenCL device.")
+        description = {"Lists the backends on the class path with whether each can run here, and every OpenCL device.",
+                "With --tune, times every GPU GEMM variant that fits the chosen OpenCL device on the poster model's GEMM shapes,"
+                        + " prints the table and rewrites the tuning cache with the winners."})
 public final class DevicesCommand implements Callable<Integer> {
+    @Option(names = "--tune", description = "re-tune the GPU GEMM on the chosen OpenCL device and rewrite its cache")
+    boolean tune;
+
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "OpenCL device to tune: index or part of its name (default: the first GPU or accelerator, else the first)")
+    String device;
+
+    @Option(names = "--family", paramLabel = "FAMILY", defaultValue = "auto",
+            description = "GEMM family to tune: auto (gpu on a GPU, else cpu, which has nothing to tune), cpu or gpu (default: ${DEFAULT-VALUE})")
+    String family;
+
+    @Option(names = "--image-size", paramLabel = "PIXELS", defaultValue = "224",
+            description = "with --tune: the poster side the GEMM shapes follow from (default: ${DEFAULT-VALUE}, the model's)")
+    int imageSize;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "32",
+            description = "with --tune: the batch size of the dense layer's GEMMs (default: ${DEFAULT-VALUE})")
+    int batch;
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
@@ -19,13 +47,80 @@ public final class DevicesCommand implements Callable<Integer> {
             out.printf("  %-10s %s: %s%n", p.name(), a.available() ? "available" : "unavailable", a.reason());
         }
         out.println("OpenCL devices:");
+        List<OpenClDevices.Device> devices = List.of();
         try {
-            List<OpenClDevices.Device> devices = OpenClDevices.list();
+            devices = OpenClDevices.list();
             if (devices.isEmpty()) out.println("  none (no OpenCL platform or device found)");
             for (OpenClDevices.Device d : devices) out.println("  " + d.describe());
         } catch (RuntimeException | LinkageError e) {
             out.println("  none: " + e.getMessage());
         }
+        return tune ? tune(devices, out) : 0;
+    }
+
+    private int tune(List<OpenClDevices.Device> devices, PrintStream out) {
+        GemmFamily forced = GemmFamily.parse(family);
+        if (imageSize < 22) throw new IllegalArgumentException("--image-size must be at least 22 (three 3x3 convolutions and 2x2 poolings), got " + imageSize);
+        if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        OpenClDevices.Device d = OpenClDevices.select(devices, device);
+        OpenClBackend.Options options = OpenClBackend.Options.fromSystemProperties().withFamily(forced).withTuning(true);
+        try (OpenClBackend b = new OpenClBackend(d, options)) {
+            out.println("tuning GEMM on " + d.describe());
+            if (b.gemmFamily() == GemmFamily.CPU) {
+                out.println("  the cpu GEMM family (this device's) has one kernel: nothing to tune; --family gpu tunes the GPU kernels here");
+                return 0;
+            }
+            out.println("  candidates: " + b.gemmCandidates());
+            List<GpuGemm.Tuning> results = b.retuneGemm(posterShapes(imageSize, batch));
+            if (!results.isEmpty() && !results.get(0).unfit().isEmpty()) out.println("  not candidates: " + results.get(0).unfit());
+            printTable(out, b, results);
+            out.println("cache: " + b.gemmTuneCacheFile());
+        }
         return 0;
     }
+
+    private static void printTable(PrintStream out, OpenClBackend b, List<GpuGemm.Tuning> results) {
+        List<String> names = b.gemmCandidates().stream().map(Object::toString).toList();
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-34s %-22s", "shape (M x N x K), ms", "class"));
+        for (int i = 0; i < names.size(); i++) header.append(String.format(Locale.ROOT, " %9s", "v" + (i + 1)));
+        out.println(header.append("  winner"));
+        for (GpuGemm.Tuning t : results) {
+            GpuGemm.Shape s = t.shape();
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-34s %-22s",
+                    s.label() + " " + s.m() + "x" + s.n() + "x" + s.k(), t.shapeClass()));
+            for (String name : names) {
+                Double ms = t.millis().get(name);
+                row.append(ms == null ? String.format(Locale.ROOT, " %9s", "-") : String.format(Locale.ROOT, " %9.3f", ms));
+            }
+            out.println(row.append("  ").append(t.winner()));
+        }
+        for (int i = 0; i < names.size(); i++) out.println("  v" + (i + 1) + " = " + names.get(i));
+    }
+
+    /**
+     * The poster model's GEMMs as the backend runs them, for square posters of {@code size}
+     * pixels: per image for the convolutions (forward, weight gradient, and the input gradient of
+     * conv2 and conv3), a batch of {@code batch} for dense1.
+     */
+    static List<GpuGemm.Shape> posterShapes(int size, int batch) {
+        List<GpuGemm.Shape> shapes = new ArrayList<>();
+        int c = PosterModel.CHANNELS, h = size, w = size;
+        int layer = 1;
+        for (int filters : new int[] {32, 64, 128}) {
+            int oh = h - 2, ow = w - 2, patch = c * 9, positions = oh * ow;   // 3x3 valid convolution
+            shapes.add(new GpuGemm.Shape("conv" + layer + " fwd", false, false, filters, positions, patch));
+            shapes.add(new GpuGemm.Shape("conv" + layer + " dW", false, true, filters, patch, positions));
+            if (layer > 1) shapes.add(new GpuGemm.Shape("conv" + layer + " dx", true, false, patch, positions, filters));
+            c = filters;
+            h = oh / 2;
+            w = ow / 2;
+            layer++;
+        }
+        int flat = c * h * w, units = 128;
+        shapes.add(new GpuGemm.Shape("dense1 fwd", false, false, batch, units, flat));
+        shapes.add(new GpuGemm.Shape("dense1 dW", true, false, flat, units, batch));
+        shapes.add(new GpuGemm.Shape("dense1 dx", false, true, batch, flat, units));
+        return shapes;
+    }
+
 }

@@ -3,6 +3,7 @@ package org.marquee.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -142,5 +143,31 @@ class MainTest {
     void devicesListsTheBackends() {
         assertEquals(0, run("devices"));
         assertTrue(out().contains("reference") && out().contains("cpu") && out().contains("OpenCL devices:"), out());
+    }
+
+    @Test
+    void devicesTuneExplainsThatTheCpuFamilyHasNothingToTune() {
+        assumeTrue(BackendProvider.named("opencl").map(p -> p.probe().available()).orElse(false), "OpenCL unavailable");
+        assertEquals(0, run("devices", "--tune", "--family", "cpu"));
+        assertTrue(out().contains("nothing to tune"), out());
+        assertEquals(1, run("devices", "--tune", "--family", "tpu"));
+        assertTrue(err().contains("auto, cpu or gpu"), err());
+    }
+
+    @Test
+    void devicesTuneTimesTheGpuVariantsOnThePosterShapes() throws IOException {
+        assumeTrue(BackendProvider.named("opencl").map(p -> p.probe().available()).orElse(false), "OpenCL unavailable");
+        // 40-pixel posters keep it short on a CPU device: conv1 38x38 outputs, dense1 K = 128 * 3 * 3
+        assertEquals(0, run("devices", "--tune", "--family", "gpu", "--image-size", "40", "--batch", "4"));
+        String text = out();
+        for (String shape : List.of("conv1 fwd 32x1444x27", "conv3 dx 576x36x128", "dense1 fwd 4x128x1152", "dense1 dx 4x1152x128")) {
+            assertTrue(text.contains(shape), shape + " in\n" + text);
+        }
+        assertTrue(text.contains("winner") && text.contains("v1 = "), text);
+        String cache = text.substring(text.indexOf("cache: ") + 7).strip();
+        String file = Files.readString(Path.of(cache));
+        assertTrue(file.contains("nt:4x2048x128=") && file.contains("family=gpu"), file);
+        assertEquals(1, run("devices", "--tune", "--family", "gpu", "--image-size", "8"));
+        assertTrue(err().contains("--image-size must be at least 22"), err());
     }
 }
