@@ -6,8 +6,12 @@ import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_kernel;
 
-/** Sets a kernel's arguments in order and enqueues it: {@code call.mem(x).i(n).run(n)}. */
+/**
+ * Sets a kernel's arguments in order and enqueues it: {@code call.mem(x).i(n).run(n)}. No event is
+ * asked for (so none is left to release), and each launch is counted ({@link OpenClContext#launches()}).
+ */
 final class KernelCall {
+    private final OpenClContext cl;
     private final cl_command_queue queue;
     private final cl_kernel kernel;
     private final String name;
@@ -19,6 +23,7 @@ final class KernelCall {
 
     /** A kernel of a program variant (a file built with {@code -D} options). */
     KernelCall(OpenClContext cl, OpenClContext.ProgramKey program, String name) {
+        this.cl = cl;
         this.queue = cl.queue();
         this.kernel = cl.kernel(program, name);
         this.name = name;
@@ -46,5 +51,6 @@ final class KernelCall {
         for (long g : global) if (g == 0) return;
         OpenClException.check(CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null),
                 "clEnqueueNDRangeKernel(" + name + ")");
+        cl.countLaunch();
     }
 }

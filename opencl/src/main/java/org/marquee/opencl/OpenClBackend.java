@@ -8,6 +8,7 @@ import org.jocl.Sizeof;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Backend;
 import org.marquee.engine.ConvGeometry;
+import org.marquee.engine.ConvPlan;
 import org.marquee.engine.Precision;
 import org.marquee.engine.Shapes;
 import org.marquee.engine.Tensor;
@@ -140,6 +141,9 @@ public final class OpenClBackend implements Backend {
 
     /** Host-device copies made so far: uploads, downloads and the partial sums of reductions. */
     public HostTransfers hostTransfers() { return cl.transfers(); }
+
+    /** Kernels enqueued so far (each costs a launch on the device, a few microseconds on a GPU). */
+    public long kernelLaunches() { return cl.launches(); }
 
     // ---------------------------------------------------------------- memory
 
@@ -289,6 +293,170 @@ public final class OpenClBackend implements Backend {
         return new KernelCall(cl, "conv.cl", kernel).mem(mem(in)).i(off(in))
                 .i(g.c()).i(g.h()).i(g.w()).i(g.kh()).i(g.kw()).i(g.stride()).i(g.pad()).i(g.oh()).i(g.ow())
                 .mem(mem(out)).i(off(out));
+    }
+
+    // ---------------------------------------------------------------- convolution of a batch
+
+    /**
+     * On the GPU family, the batched route ({@link BatchedConvPlan}): a few launches per pass for
+     * the whole batch. On the CPU family the textbook route, one im2col and one gemm per image,
+     * which suits a CPU device's caches.
+     */
+    @Override
+    public ConvPlan planConv(ConvGeometry g) {
+        return gpuGemm != null ? new BatchedConvPlan(this, g) : ConvPlan.textbook(this, g);
+    }
+
+    /** The plan as this backend's batched route, or null for the textbook route. */
+    private BatchedConvPlan batched(ConvPlan plan) {
+        plan.requireFor(this);
+        return plan instanceof BatchedConvPlan b ? b : null;
+    }
+
+    /** A group of {@code count} images starting at image {@code first}. */
+    private interface Group { void run(int first, int count); }
+
+    private static void inGroups(BatchedConvPlan plan, int n, Group group) {
+        if (n <= 0) throw new IllegalArgumentException("convolution batch must be positive: " + n);
+        int size = plan.group(n);
+        for (int first = 0; first < n; first += size) group.run(first, Math.min(size, n - first));
+    }
+
+    private static void requireConv(ConvGeometry g, int n, Tensor x, Tensor w, Tensor y) {
+        requireSize("conv input", x, (long) n * g.c() * g.h() * g.w());
+        requireSize("conv kernel", w, (long) g.k() * g.patch());
+        if (y != null) requireSize("conv output", y, (long) n * g.k() * g.positions());
+    }
+
+    /** cols (C*KH*KW, count*P) = the column matrix of images first..first+count-1 of x. */
+    private void im2colBatch(Tensor x, int first, int count, ConvGeometry g, Tensor cols) {
+        int columns = count * g.positions();
+        new KernelCall(cl, "conv_batch.cl", "im2col_batch").mem(mem(x)).i(off(x) + (long) first * g.c() * g.h() * g.w())
+                .i(g.c()).i(g.h()).i(g.w()).i(g.kh()).i(g.kw()).i(g.stride()).i(g.pad()).i(g.oh()).i(g.ow()).i(columns)
+                .mem(mem(cols)).i(off(cols)).run(columns, g.c());
+    }
+
+    /** rows (K, count*P) = dY of images first..first+count-1, (count, K, P) transposed per filter. */
+    private void rowsOf(Tensor dy, int first, int count, ConvGeometry g, Tensor rows) {
+        int p = g.positions();
+        new KernelCall(cl, "conv_batch.cl", "rows_of").mem(mem(dy)).i(off(dy) + (long) first * g.k() * p)
+                .i(g.k()).i(p).i(count).mem(mem(rows)).i(off(rows)).run(new long[] {p, g.k(), count}, null);
+    }
+
+    /** rows (K, count*P) = dY unpooled from the pooling's gradient and winners of images first..first+count-1. */
+    private void unpoolRows(Tensor dpool, Tensor argmax, int first, int count, ConvGeometry g, Tensor rows) {
+        long pooledPerImage = (long) g.k() * (g.oh() / 2) * (g.ow() / 2);
+        new KernelCall(cl, "conv_batch.cl", "unpool_rows").mem(mem(dpool)).i(off(dpool) + first * pooledPerImage)
+                .mem(mem(argmax)).i(off(argmax) + first * pooledPerImage).i(g.k()).i(g.oh()).i(g.ow()).i(count)
+                .mem(mem(rows)).i(off(rows)).run(count * g.positions(), g.k());
+    }
+
+    /** dx of images first..first+count-1, overwritten, = col2im of the group's column gradient. */
+    private void col2imBatch(Tensor dcols, int first, int count, ConvGeometry g, Tensor dx) {
+        new KernelCall(cl, "conv_batch.cl", "col2im_batch").mem(mem(dcols)).i(off(dcols))
+                .i(g.c()).i(g.h()).i(g.w()).i(g.kh()).i(g.kw()).i(g.stride()).i(g.pad()).i(g.oh()).i(g.ow()).i(count)
+                .mem(mem(dx)).i(off(dx) + (long) first * g.c() * g.h() * g.w())
+                .run(new long[] {g.w(), g.h(), (long) count * g.c()}, null);
+    }
+
+    @Override
+    public void conv2d(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor y, boolean relu) {
+        BatchedConvPlan b = batched(plan);
+        if (b == null) { Backend.super.conv2d(plan, x, w, bias, n, y, relu); return; }
+        ConvGeometry g = b.geometry();
+        requireConv(g, n, x, w, y);
+        requireSize("conv bias", bias, g.k());
+        int p = g.positions();
+        inGroups(b, n, (first, count) -> {
+            Tensor cols = b.columns(count), rows = b.rows(count);
+            im2colBatch(x, first, count, g, cols);
+            gemm(false, false, g.k(), count * p, g.patch(), 1, w, cols, 0, rows);        // (K, count*P)
+            new KernelCall(cl, "conv_batch.cl", "conv_epilogue").mem(mem(rows)).i(off(rows)).mem(mem(bias)).i(off(bias))
+                    .i(g.k()).i(p).i(count).i(relu ? 1 : 0).mem(mem(y)).i(off(y) + (long) first * g.k() * p)
+                    .run(new long[] {p, g.k(), count}, null);
+        });
+    }
+
+    @Override
+    public void conv2dMaxPool(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, boolean relu, Tensor pooled, Tensor argmax) {
+        BatchedConvPlan b = batched(plan);
+        if (b == null) { Backend.super.conv2dMaxPool(plan, x, w, bias, n, relu, pooled, argmax); return; }
+        ConvGeometry g = b.geometry();
+        requireConv(g, n, x, w, null);
+        requireSize("conv bias", bias, g.k());
+        int ph = g.oh() / 2, pw = g.ow() / 2;
+        requireSize("maxPool y", pooled, (long) n * g.k() * ph * pw);
+        requireSize("maxPool argmax", argmax, (long) n * g.k() * ph * pw);
+        inGroups(b, n, (first, count) -> {
+            Tensor cols = b.columns(count), rows = b.rows(count);
+            im2colBatch(x, first, count, g, cols);
+            gemm(false, false, g.k(), count * g.positions(), g.patch(), 1, w, cols, 0, rows);
+            long at = (long) first * g.k() * ph * pw;
+            new KernelCall(cl, "conv_batch.cl", "conv_epilogue_pool").mem(mem(rows)).i(off(rows)).mem(mem(bias)).i(off(bias))
+                    .i(g.k()).i(g.oh()).i(g.ow()).i(count).i(relu ? 1 : 0)
+                    .mem(mem(pooled)).i(off(pooled) + at).mem(mem(argmax)).i(off(argmax) + at)
+                    .run(new long[] {pw, ph, (long) count * g.k()}, null);
+        });
+    }
+
+    @Override
+    public void conv2dWeightGrad(ConvPlan plan, Tensor x, Tensor dy, int n, Tensor dw, Tensor db) {
+        BatchedConvPlan b = batched(plan);
+        if (b == null) { Backend.super.conv2dWeightGrad(plan, x, dy, n, dw, db); return; }
+        ConvGeometry g = b.geometry();
+        requireConv(g, n, x, dw, dy);
+        requireSize("conv bias gradient", db, g.k());
+        inGroups(b, n, (first, count) -> {
+            Tensor cols = b.columns(count), rows = b.rows(count);
+            rowsOf(dy, first, count, g, rows);
+            im2colBatch(x, first, count, g, cols);
+            gemm(false, true, g.k(), g.patch(), count * g.positions(), 1, rows, cols, 1, dw);   // dW += dY · colsᵀ
+        });
+        biasGrad(dy, db, n, g.k(), g.positions());
+    }
+
+    @Override
+    public void conv2dInputGrad(ConvPlan plan, Tensor dy, Tensor w, int n, Tensor dx) {
+        BatchedConvPlan b = batched(plan);
+        if (b == null) { Backend.super.conv2dInputGrad(plan, dy, w, n, dx); return; }
+        ConvGeometry g = b.geometry();
+        requireConv(g, n, dx, w, dy);
+        inGroups(b, n, (first, count) -> {
+            Tensor cols = b.columns(count), rows = b.rows(count);
+            rowsOf(dy, first, count, g, rows);
+            gemm(true, false, g.patch(), count * g.positions(), g.k(), 1, w, rows, 0, cols);    // dcols = Wᵀ · dY
+            col2imBatch(cols, first, count, g, dx);
+        });
+    }
+
+    /**
+     * The batched route unpools the pooling's gradient straight into the filter rows the gemms
+     * read; the bias gradient is the sum of the pooled gradient itself (each window's gradient goes
+     * to exactly one element of dY).
+     */
+    @Override
+    public void conv2dPooledBackward(ConvPlan plan, Tensor x, Tensor dpool, Tensor argmax, Tensor w, int n,
+                                     Tensor dw, Tensor db, Tensor dx) {
+        BatchedConvPlan b = batched(plan);
+        if (b == null) { Backend.super.conv2dPooledBackward(plan, x, dpool, argmax, w, n, dw, db, dx); return; }
+        ConvGeometry g = b.geometry();
+        requireConv(g, n, x, dw, null);
+        requireSize("conv bias gradient", db, g.k());
+        int pooledPositions = (g.oh() / 2) * (g.ow() / 2);
+        requireSize("pooled gradient", dpool, (long) n * g.k() * pooledPositions);
+        requireSize("pooled winners", argmax, (long) n * g.k() * pooledPositions);
+        if (dx != null) requireSize("conv input gradient", dx, (long) n * g.c() * g.h() * g.w());
+        inGroups(b, n, (first, count) -> {
+            Tensor cols = b.columns(count), rows = b.rows(count);
+            unpoolRows(dpool, argmax, first, count, g, rows);
+            im2colBatch(x, first, count, g, cols);
+            gemm(false, true, g.k(), g.patch(), count * g.positions(), 1, rows, cols, 1, dw);
+            if (dx != null) {
+                gemm(true, false, g.patch(), count * g.positions(), g.k(), 1, w, rows, 0, cols);
+                col2imBatch(cols, first, count, g, dx);
+            }
+        });
+        biasGrad(dpool, db, n, g.k(), pooledPositions);
     }
 
     @Override

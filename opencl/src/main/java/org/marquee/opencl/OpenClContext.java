@@ -34,7 +34,7 @@ import org.jocl.cl_program;
 final class OpenClContext implements AutoCloseable {
     /** The kernel sources, one per op family, under {@code org/marquee/opencl/kernels/}. */
     static final List<String> PROGRAMS = List.of(
-            "gemm.cl", "conv.cl", "elementwise.cl", "pool.cl", "dropout.cl", "loss.cl", "adam.cl", "reduce.cl");
+            "gemm.cl", "conv.cl", "conv_batch.cl", "elementwise.cl", "pool.cl", "dropout.cl", "loss.cl", "adam.cl", "reduce.cl");
 
     private final OpenClDevices.Device device;
     private final cl_context context;
@@ -43,6 +43,7 @@ final class OpenClContext implements AutoCloseable {
     private final Map<KernelKey, cl_kernel> kernels = new HashMap<>();
     private boolean closed;
     private long uploads, uploadedBytes, reads, readBytes;   // host transfers so far
+    private long launches;                                   // kernels enqueued so far
 
     /** Opens {@code device} and builds the {@link #PROGRAMS} from the class path. */
     OpenClContext(OpenClDevices.Device device) {
@@ -92,6 +93,12 @@ final class OpenClContext implements AutoCloseable {
         reads++;
         readBytes += bytes;
     }
+
+    /** Records one kernel enqueued. */
+    void countLaunch() { launches++; }
+
+    /** Kernels enqueued so far. */
+    long launches() { return launches; }
 
     HostTransfers transfers() { return new HostTransfers(uploads, uploadedBytes, reads, readBytes); }
 
