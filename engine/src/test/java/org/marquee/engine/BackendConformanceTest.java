@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.marquee.engine.reference.ReferenceBackend;
@@ -28,6 +29,12 @@ import org.marquee.engine.reference.ReferenceBackend;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendConformanceTest {
+    /**
+     * The tag of the tests on the poster model's full-size shapes; a run under a simulator
+     * (Oclgrind) leaves them out ({@code excludedGroups}).
+     */
+    public static final String LARGE = "large";
+
 
     /** The backend under test; called once per test class. */
     protected abstract Backend backend();
@@ -232,18 +239,23 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
+    @Tag(LARGE)
     void gemmConv2ForwardShape() { bigGemm("conv2 forward", false, false, 64, 11881, 288, 0.0, 900); }
 
     @Test
+    @Tag(LARGE)
     void gemmConv2WeightGradientShape() { bigGemm("conv2 dW", false, true, 64, 288, 11881, 1.0, 901); }
 
     @Test
+    @Tag(LARGE)
     void gemmConv1WeightGradientShape() { bigGemm("conv1 dW", false, true, 32, 27, 49284, 1.0, 906); }
 
     @Test
+    @Tag(LARGE)
     void gemmConv2InputGradientShape() { bigGemm("conv2 dcols", true, false, 288, 11881, 64, 0.0, 902); }
 
     @Test
+    @Tag(LARGE)
     void gemmDenseShapes() {
         bigGemm("dense1 forward", false, false, 32, 128, 86528, 0.0, 903);
         bigGemm("dense1 dW", true, false, 86528, 128, 32, 1.0, 904);
@@ -283,9 +295,11 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
+    @Tag(LARGE)
     void im2colConv1Shape() { im2colCase(new ConvGeometry(3, 224, 224, 32, 3, 3, 1, 0), 1100); }
 
     @Test
+    @Tag(LARGE)
     void im2colConv3Shape() { im2colCase(new ConvGeometry(64, 54, 54, 128, 3, 3, 1, 0), 1101); }
 
     // ---------------------------------------------------------------- convolution of a batch
@@ -395,6 +409,7 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
+    @Tag(LARGE)
     void convolutionPosterModelShapes() {
         convCase(new ConvGeometry(3, 224, 224, 32, 3, 3, 1, 0), 1, 1320);
         convCase(new ConvGeometry(32, 111, 111, 64, 3, 3, 1, 0), 1, 1321);
@@ -512,6 +527,7 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
+    @Tag(LARGE)
     void maxPoolConv1Shape() { poolCase(32, 222, 222, 1610); }
 
     // ---------------------------------------------------------------- dropout and elementwise
