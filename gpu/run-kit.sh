@@ -96,6 +96,13 @@ say "kit: $KIT; output: $OUT; mode: $([[ $QUICK == 1 ]] && echo quick || echo fu
 tar -xzf "$KIT/runtime.tgz" -C "$WORK" || { say "cannot unpack $KIT/runtime.tgz"; exit 2; }
 JAVA=$WORK/runtime/bin/java
 JOPTS=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
+# Signal chaining: an OpenCL driver built on LLVM (PoCL is) installs its own SIGSEGV handler over
+# the JVM's, which uses SIGSEGV itself, and the JVM then dies at random (exit 139, no hs_err).
+# With libjsig preloaded the JVM keeps its handlers and chains to the driver's. JMH's forks
+# inherit the variable.
+JSIG=$WORK/runtime/lib/libjsig.so
+RUNJ=(env "LD_PRELOAD=$JSIG${LD_PRELOAD:+:$LD_PRELOAD}" "$JAVA")
+[[ -f $JSIG ]] || RUNJ=("$JAVA")
 
 # ---- OpenCL: the ICD loader (JOCL dlopens libOpenCL.so) and the driver's ICD ------------------
 mkdir -p "$WORK/ocl"
@@ -138,7 +145,7 @@ say "OpenCL: $OPENCL_NOTE"
 # ---- env -------------------------------------------------------------------------------------
 env_info() {
     echo "== kit"; cat "$KIT/KIT.txt"
-    echo "== java -version (the kit's runtime: $JAVA)"; "$JAVA" -version 2>&1
+    echo "== java -version (the kit's runtime: $JAVA; run as: ${RUNJ[*]})"; "$JAVA" -version 2>&1
     echo "== modules"; "$JAVA" --list-modules
     echo "== host"; uname -a; echo "glibc $glibc"; echo "processors: $(nproc)"
     grep -m1 'model name' /proc/cpuinfo; grep MemTotal /proc/meminfo
@@ -155,7 +162,7 @@ record env OK $(( $(date +%s) - env_start ))
 say "runtime: $(head -1 "$OUT/java-version.txt") at $JAVA"
 
 # ---- devices ---------------------------------------------------------------------------------
-if stage devices 60 "$JAVA" "${JOPTS[@]}" -cp "$KIT/benchmarks.jar" org.marquee.app.Main devices; then
+if stage devices 60 "${RUNJ[@]}" "${JOPTS[@]}" -cp "$KIT/benchmarks.jar" org.marquee.app.Main devices; then
     grep -v '^WARNING' "$OUT/devices.txt"
     note=""
     if [[ $RC == 0 && -n $NVIDIA_LIB ]] && ! grep -q '(GPU,' "$OUT/devices.txt"; then RC=1; note="the NVIDIA driver was found but no GPU is listed"; fi
@@ -167,7 +174,7 @@ TESTS="org.marquee.opencl.OpenClConformanceTest org.marquee.opencl.OpenClPrimiti
        org.marquee.opencl.HostTransfersTest org.marquee.engine.nn.OpenClParityTest org.marquee.app.OpenClPosterModelTest"
 select=(); for t in $TESTS; do select+=(--select-class "$t"); done
 CP=$KIT/tests/junit-platform-console-standalone.jar:$KIT/benchmarks.jar:$KIT/tests/engine-tests.jar:$KIT/tests/opencl-tests.jar:$KIT/tests/app-tests.jar
-if stage checks 150 env MARQUEE_REQUIRE_OPENCL=1 "$JAVA" "${JOPTS[@]}" -Xmx6g -cp "$CP" org.junit.platform.console.ConsoleLauncher \
+if stage checks 150 env MARQUEE_REQUIRE_OPENCL=1 "${RUNJ[@]}" "${JOPTS[@]}" -Xmx6g -cp "$CP" org.junit.platform.console.ConsoleLauncher \
         execute --disable-banner --disable-ansi-colors --details=tree "${select[@]}" --reports-dir "$OUT/checks-reports"; then
     note=$(sed -n 's/^\[ *\([0-9]*\) tests \(successful\|failed\|skipped\|aborted\) *\]$/\1 \2/p' "$OUT/checks.txt" | paste -sd, - | sed 's/,/, /g')
     if [[ $RC == 0 ]] && ! grep -qE '─ opencl ✔' "$OUT/checks.txt"; then RC=1; note="$note; the parity test did not compare the opencl backend"; fi
@@ -201,7 +208,7 @@ else
 fi
 jmh() {   # jmh NAME CAP BENCHMARK ARGS...: one JMH run, JSON results in OUT/NAME.json
     local name=$1 cap=$2; shift 2
-    if stage "$name" "$cap" "$JAVA" -jar "$KIT/benchmarks.jar" "$@" -rf json -rff "$OUT/$name.json"; then
+    if stage "$name" "$cap" "${RUNJ[@]}" -jar "$KIT/benchmarks.jar" "$@" -rf json -rff "$OUT/$name.json"; then
         local note=""
         grep -q '<failure>' "$OUT/$name.txt" && { [[ $RC == 0 ]] && RC=1; note="a benchmark failed (see $name.txt)"; }
         [[ -s $OUT/$name.json ]] || note="${note:+$note; }no JSON results"
