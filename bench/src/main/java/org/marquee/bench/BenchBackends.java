@@ -10,13 +10,27 @@ import org.marquee.engine.Tensor;
 final class BenchBackends {
     private BenchBackends() {}
 
-    /** The backend of the provider named {@code name} ("cpu", "opencl", ...); fails with the probe's reason. */
+    /** The backend of the provider named {@code name} ("cpu", "opencl", ...) on its default device. */
     static Backend create(String name, int threads) {
+        return create(name, threads, "");
+    }
+
+    /**
+     * The backend of the provider named {@code name} ("cpu", "opencl", ...); fails with the probe's
+     * reason. {@code device} is the backend's device selector ({@link BackendOptions#device()}: for
+     * OpenCL an index of the {@code devices} listing or a part of a device name); blank means the
+     * backend's default (for OpenCL the first GPU or accelerator). The cpu backend has one device and
+     * ignores it. Prints which backend and device the benchmark runs on.
+     */
+    static Backend create(String name, int threads, String device) {
         BackendProvider provider = BackendProvider.named(name)
                 .orElseThrow(() -> new IllegalArgumentException("no backend named " + name + " on the class path"));
         BackendProvider.Availability a = provider.probe();
         if (!a.available()) throw new IllegalStateException("backend " + name + " is unavailable: " + a.reason());
-        return provider.create(new BackendOptions(threads, null));
+        String selector = device == null || device.isBlank() ? null : device.trim();
+        Backend backend = provider.create(new BackendOptions(threads, selector));
+        System.out.println("backend: " + backend.describe() + (selector == null ? "" : " (device selector \"" + selector + "\")"));
+        return backend;
     }
 
     /** A tensor of {@code shape} on {@code backend}, uniform in [lo, hi) from {@code seed}. */

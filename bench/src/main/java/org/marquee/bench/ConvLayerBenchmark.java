@@ -57,6 +57,14 @@ public class ConvLayerBenchmark {
     @Param({"0"})
     public int threads;
 
+    /**
+     * The backend's device: for OpenCL an index of the {@code devices} listing or a part of a device
+     * name (e.g. {@code -p device=nvidia}); "" = the backend's default, the first GPU or accelerator
+     * (else the first device). The cpu backend ignores it.
+     */
+    @Param({""})
+    public String device;
+
     private Backend backend;
     private Sequential model;
     private Layer conv;
@@ -65,7 +73,7 @@ public class ConvLayerBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        backend = BenchBackends.create(backendName, threads);
+        backend = BenchBackends.create(backendName, threads, device);
         model = PosterModel.build(backend, 7);
         conv = model.layers().stream().filter(l -> l instanceof Conv2d).skip(layer - 1L).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the model has no Conv2D number " + layer));

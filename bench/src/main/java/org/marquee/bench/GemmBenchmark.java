@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>
  *   java -jar bench/target/benchmarks.jar GemmBenchmark -p backendName=cpu,opencl
+ *   java -jar bench/target/benchmarks.jar GemmBenchmark -p backendName=opencl -p device=nvidia
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -46,6 +47,14 @@ public class GemmBenchmark {
     @Param({"2"})
     public int threads;
 
+    /**
+     * The backend's device: for OpenCL an index of the {@code devices} listing or a part of a device
+     * name (e.g. {@code -p device=nvidia}); "" = the backend's default, the first GPU or accelerator
+     * (else the first device). The cpu backend ignores it.
+     */
+    @Param({""})
+    public String device;
+
     private GemmShape s;
     private Backend backend;
     private Tensor a, b, c;
@@ -54,7 +63,7 @@ public class GemmBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         s = GemmShape.valueOf(shape);
-        backend = BenchBackends.create(backendName, threads);
+        backend = BenchBackends.create(backendName, threads, device);
         a = BenchBackends.random(backend, 1, -1, 1, s.m * s.k);   // (M, K), or (K, M) when transA
         b = BenchBackends.random(backend, 2, -1, 1, s.k * s.n);   // (K, N), or (N, K) when transB
         c = backend.allocate(s.m, s.n);                            // (M, N)

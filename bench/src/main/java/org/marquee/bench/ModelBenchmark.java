@@ -48,6 +48,14 @@ public class ModelBenchmark {
     @Param({"0"})
     public int threads;
 
+    /**
+     * The backend's device: for OpenCL an index of the {@code devices} listing or a part of a device
+     * name (e.g. {@code -p device=nvidia}); "" = the backend's default, the first GPU or accelerator
+     * (else the first device). The cpu backend ignores it.
+     */
+    @Param({""})
+    public String device;
+
     private Backend backend;
     private Sequential model;
     private Adam adam;
@@ -55,7 +63,7 @@ public class ModelBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        backend = BenchBackends.create(backendName, threads);
+        backend = BenchBackends.create(backendName, threads, device);
         model = PosterModel.build(backend, 7);
         adam = new Adam(backend, AdamConfig.keras(), model.parameterCount());
         SplittableRandom r = new SplittableRandom(11);
