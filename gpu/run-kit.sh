@@ -43,7 +43,7 @@ say() { printf '[run-kit %4ds] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
 
 # ---- the summary: one line per stage, rewritten after each -----------------------------------
 NAMES=(); STATUS=(); SECS=(); NOTES=()
-ALL_STAGES="env devices checks torch jmh-model-opencl jmh-model-cpu jmh-conv jmh-gemm report"
+ALL_STAGES="env devices checks torch tune jmh-model-opencl jmh-model-cpu jmh-conv jmh-gemm report"
 write_summary() {
     local final=${1:-}
     {
@@ -171,6 +171,7 @@ fi
 
 # ---- checks: conformance and parity on the default device (the first GPU or accelerator) -----
 TESTS="org.marquee.opencl.OpenClConformanceTest org.marquee.opencl.OpenClPrimitivesTest org.marquee.opencl.GemmKernelTest
+       org.marquee.opencl.GemmGpuKernelTest org.marquee.opencl.KernelLaunchesTest
        org.marquee.opencl.HostTransfersTest org.marquee.engine.nn.OpenClParityTest org.marquee.app.OpenClPosterModelTest"
 select=(); for t in $TESTS; do select+=(--select-class "$t"); done
 CP=$KIT/tests/junit-platform-console-standalone.jar:$KIT/benchmarks.jar:$KIT/tests/engine-tests.jar:$KIT/tests/opencl-tests.jar:$KIT/tests/app-tests.jar
@@ -193,8 +194,19 @@ else
     record torch UNAVAILABLE 0 "no python3"
 fi
 
+# ---- tune: the GPU GEMM variants timed on the model's shapes, the winners cached in OUT ----------
+# The JMH forks below read that cache (-Dmarquee.opencl.tuneCache) instead of tuning again each.
+TUNE_CACHE=$OUT/tune-cache
+TUNE_ARGS=(); [[ -n ${KIT_DEVICE:-} ]] && TUNE_ARGS=(--device "$KIT_DEVICE")
+[[ $QUICK == 1 ]] && TUNE_ARGS+=(--family gpu --image-size 40 --batch 2)
+if stage tune 90 "${RUNJ[@]}" "${JOPTS[@]}" "-Dmarquee.opencl.tuneCache=$TUNE_CACHE" -cp "$KIT/benchmarks.jar" \
+        org.marquee.app.Main devices --tune "${TUNE_ARGS[@]}"; then
+    grep -v '^WARNING' "$OUT/tune.txt" | tail -20
+    verdict tune
+fi
+
 # ---- JMH: CPU against GPU ----------------------------------------------------------------------
-DEV=(); [[ -n ${KIT_DEVICE:-} ]] && DEV=(-p "device=$KIT_DEVICE")
+DEV=(-jvmArgsPrepend "-Dmarquee.opencl.tuneCache=$TUNE_CACHE"); [[ -n ${KIT_DEVICE:-} ]] && DEV+=(-p "device=$KIT_DEVICE")
 if [[ $QUICK == 1 ]]; then
     MODEL_OCL=(-p batch=2 -f 1 -wi 0 -i 1 -r 1s)
     MODEL_CPU=(-p batch=2 -f 1 -wi 0 -i 1 -r 1s)
