@@ -315,4 +315,35 @@ class PosterDownloaderTest {
         assertEquals(1, r.stalePartsRemoved());
         assertTrue(r.summary().contains("present but undecodable"), r.summary());
     }
+
+    @Test
+    void aServerTricklingItsHeadersIsCutAtTheDeadlineToo() throws Exception {
+        try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            Thread trickler = new Thread(() -> {
+                try (java.net.Socket s = raw.accept()) {
+                    OutputStream out = s.getOutputStream();
+                    for (byte b : "HTTP/1.1 200 OK\r\nX-Padding: ".getBytes(StandardCharsets.US_ASCII)) {
+                        out.write(b);
+                        out.flush();
+                        Thread.sleep(100);
+                    }
+                    while (true) {
+                        out.write('a');
+                        out.flush();
+                        Thread.sleep(100);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client hung up
+                }
+            });
+            trickler.setDaemon(true);
+            trickler.start();
+            long t0 = System.nanoTime();
+            DownloadReport r = downloader(Duration.ofMillis(1000), 0).download(List.of(
+                    new PosterDownloader.Job(53, "http://127.0.0.1:" + raw.getLocalPort() + "/headers.jpg")), dir.resolve("posters"));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertEquals(DownloadReport.Failure.TOO_SLOW, failureOf(r, 53), r.summary() + r.failures());
+            assertTrue(seconds < 5, "took " + seconds + " s");
+        }
+    }
 }
