@@ -17,7 +17,10 @@ public final class DownloadReport {
         TOO_LARGE("larger than the size limit", false),
         NOT_AN_IMAGE("body is not a JPEG or PNG image", false),
         TOO_MANY_REDIRECTS("too many redirects", false),
-        IO_ERROR("network or file error", true);
+        IO_ERROR("network or file error", true),
+        TOO_SLOW("past the deadline per poster or below the minimum rate", false),
+        UNDECODABLE("image does not decode", false),
+        UNEXPECTED("unexpected error", false);
 
         private final String description;
         private final boolean retryable;
@@ -42,6 +45,8 @@ public final class DownloadReport {
     private int fetched;
     private int skipped;
     private int withoutUrl;
+    private int replaced;
+    private int staleParts;
     private final List<Failed> failures = new ArrayList<>();
 
     synchronized void fetched() {
@@ -54,6 +59,14 @@ public final class DownloadReport {
 
     synchronized void withoutUrl() {
         withoutUrl++;
+    }
+
+    synchronized void replaced() {
+        replaced++;
+    }
+
+    synchronized void staleParts(int n) {
+        staleParts += n;
     }
 
     synchronized void failed(Failed f) {
@@ -74,6 +87,16 @@ public final class DownloadReport {
         return withoutUrl;
     }
 
+    /** Posters present but not decodable, deleted and fetched again (counted as fetched or failed too). */
+    public synchronized int replacedCount() {
+        return replaced;
+    }
+
+    /** Partial files left by interrupted earlier runs, removed at the start of this one. */
+    public synchronized int stalePartsRemoved() {
+        return staleParts;
+    }
+
     public synchronized int failedCount() {
         return failures.size();
     }
@@ -91,6 +114,12 @@ public final class DownloadReport {
     public synchronized String summary() {
         StringBuilder s = new StringBuilder(String.format("fetched %,d, skipped %,d (already present), failed %,d, "
                 + "no URL %,d%n", fetched, skipped, failures.size(), withoutUrl));
+        if (replaced > 0) {
+            s.append(String.format("  %,d present but undecodable: deleted and fetched again%n", replaced));
+        }
+        if (staleParts > 0) {
+            s.append(String.format("  %,d partial files of interrupted runs removed%n", staleParts));
+        }
         failedByReason().forEach((r, n) -> s.append(String.format("  failed %,6d  %s%n", n, r.description())));
         return s.toString();
     }

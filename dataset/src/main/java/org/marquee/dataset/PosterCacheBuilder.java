@@ -66,6 +66,7 @@ public final class PosterCacheBuilder {
     public long fingerprint(List<PosterSource> sources) throws IOException {
         long h = mix(0x4D51504341434845L, PosterCache.VERSION);
         h = mix(h, images.size());
+        h = mix(h, images.maxPixels());
         h = mix(h, text(String.join("\n", genres.names())));
         h = mix(h, sources.size());
         for (PosterSource s : sources) {
@@ -139,11 +140,11 @@ public final class PosterCacheBuilder {
     private Object decode(PosterSource source, Progress bar) {
         try {
             byte[] out = new byte[images.pixelsPerImage()];
-            images.toChwBytes(images.resize(PosterImages.decode(source.file())), out, 0);
+            images.toChwBytes(images.resize(PosterImages.decode(source.file(), images.maxPixels())), out, 0);
             return out;
         } catch (PosterException e) {
             return e.reason();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
             return PosterException.Reason.UNREADABLE; // a decoder bug on a damaged file must not stop the build
         } finally {
             bar.step();

@@ -11,21 +11,38 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.DirectoryStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
+import java.util.regex.Pattern;
 
 /**
  * Fetches posters from their Poster URLs into {@code folder/<imdbId>.jpg}. Only http and https
  * are followed (redirects included); the file name is built from the numeric id alone. Each
  * download goes to a temporary file that is renamed only when the body is complete, within the
- * size limit and a JPEG or PNG, so a file with the final name is always complete: a second run
- * skips those and fetches the rest.
+ * size limit, and a JPEG or PNG that decodes within the pixel limit, so a file with the final name
+ * is always a usable poster: a second run skips those (after decoding them: one that no longer
+ * decodes is deleted and fetched again) and fetches the rest. Each poster has a deadline for all
+ * its tries and a minimum transfer rate. Whatever goes wrong with one poster, an unexpected
+ * exception included, is reported as that poster's failure with its id, URL and reason; the other
+ * posters are fetched regardless.
  */
 public final class PosterDownloader {
+    /** Time a transfer gets before the minimum rate applies (connection set-up, slow start). */
+    public static final Duration RATE_GRACE = Duration.ofSeconds(2);
+
+    /** The temporary files of {@link #save}: {@code .<id>.jpg.<random>.part}. */
+    private static final Pattern STALE_PART = Pattern.compile("\\.\\d+\\.jpg\\..+\\.part");
+
     /** A poster to fetch. */
     public record Job(long imdbId, String url) {
         public Job {
@@ -83,9 +100,15 @@ public final class PosterDownloader {
 
     private DownloadReport download(List<Job> jobs, Path folder, DownloadReport report) throws IOException {
         Files.createDirectories(folder);
+        report.staleParts(removeStaleParts(folder));
         Progress bar = progress.apply(jobs.size());
         ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), r -> {
             Thread t = new Thread(r, "poster-download");
+            t.setDaemon(true);
+            return t;
+        });
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "poster-deadline");
             t.setDaemon(true);
             return t;
         });
@@ -93,7 +116,7 @@ public final class PosterDownloader {
             List<Future<?>> futures = new ArrayList<>();
             for (Job job : jobs) {
                 futures.add(pool.submit(() -> {
-                    fetchOne(job, folder, report);
+                    fetchOne(job, folder, report, watchdog);
                     bar.step();
                     return null;
                 }));
@@ -105,31 +128,78 @@ public final class PosterDownloader {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("poster download interrupted");
         } catch (java.util.concurrent.ExecutionException e) {
+            // fetchOne turns every failure into the poster's own; this is a bug in the downloader itself
             throw new IOException("poster download failed: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();
+            watchdog.shutdownNow();
             bar.done();
         }
         return report;
     }
 
-    private void fetchOne(Job job, Path folder, DownloadReport report) throws InterruptedException {
-        Path target = folder.resolve(job.imdbId() + ".jpg");
+    /**
+     * Deletes the temporary files ({@code .<id>.jpg.<random>.part}) that a killed earlier run left
+     * behind; a run into the same folder at the same time would lose its own (those posters fail
+     * and are fetched by the next run).
+     */
+    static int removeStaleParts(Path folder) throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(folder,
+                p -> STALE_PART.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))) {
+            for (Path p : parts) {
+                if (Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Every outcome, a bug in a decoder or the HTTP client included, ends as this poster's. */
+    private void fetchOne(Job job, Path folder, DownloadReport report, ScheduledExecutorService watchdog)
+            throws InterruptedException {
         try {
-            if (Files.isRegularFile(target) && Files.size(target) > 0) {
+            fetchOrKeep(job, folder, report, watchdog);
+        } catch (RuntimeException | Error e) {
+            report.failed(new DownloadReport.Failed(job.imdbId(), job.url(), DownloadReport.Failure.UNEXPECTED,
+                    String.valueOf(e)));
+        }
+    }
+
+    private void fetchOrKeep(Job job, Path folder, DownloadReport report, ScheduledExecutorService watchdog)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + options.deadline().toNanos();
+        Path target = folder.resolve(job.imdbId() + ".jpg");
+        if (Files.exists(target)) {
+            try {
+                PosterImages.decode(target, options.maxPixels());
                 report.skipped();
                 return;
+            } catch (PosterException e) {
+                try {
+                    Files.deleteIfExists(target);
+                    report.replaced();
+                } catch (IOException d) {
+                    report.failed(new DownloadReport.Failed(job.imdbId(), job.url(), DownloadReport.Failure.IO_ERROR,
+                            e.getMessage() + "; cannot delete it: " + d));
+                    return;
+                }
             }
-        } catch (IOException e) {
-            // unreadable entry: try to fetch it again
         }
         Attempt last = null;
         for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
             if (attempt > 1) {
-                Thread.sleep(options.backoff().toMillis() << Math.min(attempt - 2, 20));
+                long wait = options.backoff().toMillis() << Math.min(attempt - 2, 20);
+                if (TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) <= wait) {
+                    last = new Attempt(DownloadReport.Failure.TOO_SLOW, "deadline of " + options.deadline()
+                            + " reached after " + (attempt - 1) + " tries; last: " + last.reason + ", " + last.getMessage());
+                    break;
+                }
+                Thread.sleep(wait);
             }
             try {
-                fetchTo(job, folder, target);
+                fetchTo(job, folder, target, deadline, watchdog);
                 report.fetched();
                 return;
             } catch (Attempt a) {
@@ -142,16 +212,36 @@ public final class PosterDownloader {
         report.failed(new DownloadReport.Failed(job.imdbId(), job.url(), last.reason, last.getMessage()));
     }
 
-    /** One try: follows redirects, streams the body to a temporary file, checks it and renames it. */
-    private void fetchTo(Job job, Path folder, Path target) throws Attempt {
+    /** Milliseconds for a java.net timeout: the configured one, cut to what is left, at least 1 (0 = none). */
+    private static int timeoutMillis(Duration configured, long nanosLeft) {
+        return (int) Math.max(1, Math.min(configured.toMillis(), TimeUnit.NANOSECONDS.toMillis(nanosLeft)));
+    }
+
+    /**
+     * One try: follows redirects, streams the body to a temporary file, checks it and renames it.
+     * A watchdog disconnects at the poster's deadline, whatever the connection is waiting for.
+     */
+    private void fetchTo(Job job, Path folder, Path target, long deadline, ScheduledExecutorService watchdog)
+            throws Attempt {
         URI uri = checkedUri(job.url(), null);
         for (int hop = 0; hop <= options.maxRedirects(); hop++) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new Attempt(DownloadReport.Failure.TOO_SLOW, "deadline of " + options.deadline() + " reached (" + uri + ")");
+            }
             HttpURLConnection c = null;
+            AtomicBoolean expired = new AtomicBoolean();
+            ScheduledFuture<?> guard = null;
             try {
                 c = (HttpURLConnection) uri.toURL().openConnection();
+                HttpURLConnection connection = c;
+                guard = watchdog.schedule(() -> {
+                    expired.set(true);
+                    connection.disconnect();
+                }, left, TimeUnit.NANOSECONDS);
                 c.setInstanceFollowRedirects(false);
-                c.setConnectTimeout((int) options.connectTimeout().toMillis());
-                c.setReadTimeout((int) options.readTimeout().toMillis());
+                c.setConnectTimeout(timeoutMillis(options.connectTimeout(), left));
+                c.setReadTimeout(timeoutMillis(options.readTimeout(), left));
                 c.setRequestProperty("User-Agent", "marquee-poster-downloader");
                 int status = c.getResponseCode();
                 if (status >= 300 && status < 400 && c.getHeaderField("Location") != null) {
@@ -166,13 +256,32 @@ public final class PosterDownloader {
                 if (length > options.maxBytes()) {
                     throw new Attempt(DownloadReport.Failure.TOO_LARGE, length + " bytes announced, limit " + options.maxBytes());
                 }
-                save(c, length, folder, target);
+                save(c, length, folder, target, deadline, expired);
                 return;
-            } catch (SocketTimeoutException e) {
-                throw new Attempt(DownloadReport.Failure.TIMEOUT, e.getMessage() + " (" + uri + ")");
             } catch (IOException e) {
+                if (expired.get() || deadline - System.nanoTime() <= 0) {
+                    throw new Attempt(DownloadReport.Failure.TOO_SLOW, "deadline of " + options.deadline()
+                            + " reached (" + uri + "): " + e.getMessage());
+                }
+                if (e instanceof SocketTimeoutException) {
+                    throw new Attempt(DownloadReport.Failure.TIMEOUT, e.getMessage() + " (" + uri + ")");
+                }
                 throw new Attempt(DownloadReport.Failure.IO_ERROR, e + " (" + uri + ")");
+            } catch (IllegalArgumentException e) {
+                // the URL passed checkedUri but java.net refuses it when connecting
+                throw new Attempt(DownloadReport.Failure.BAD_URL, e.getMessage() + " (" + uri + ")");
+            } catch (RuntimeException e) {
+                // HttpURLConnection wraps some connection errors, e.g. an IllegalArgumentException, in a RuntimeException
+                for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                    if (t instanceof IllegalArgumentException || t instanceof java.net.MalformedURLException) {
+                        throw new Attempt(DownloadReport.Failure.BAD_URL, t.getMessage() + " (" + uri + ")");
+                    }
+                }
+                throw new Attempt(DownloadReport.Failure.UNEXPECTED, e + " (" + uri + ")");
             } finally {
+                if (guard != null) {
+                    guard.cancel(false);
+                }
                 if (c != null) {
                     c.disconnect();
                 }
@@ -181,12 +290,14 @@ public final class PosterDownloader {
         throw new Attempt(DownloadReport.Failure.TOO_MANY_REDIRECTS, "more than " + options.maxRedirects() + " redirects");
     }
 
-    private void save(HttpURLConnection c, long length, Path folder, Path target) throws IOException, Attempt {
+    private void save(HttpURLConnection c, long length, Path folder, Path target, long deadline, AtomicBoolean expired)
+            throws IOException, Attempt {
         Path tmp = Files.createTempFile(folder, "." + target.getFileName() + ".", ".part");
         try {
             long total = 0;
             byte[] head = new byte[8];
             int headLength = 0;
+            long started = System.nanoTime();
             try (InputStream in = c.getInputStream(); OutputStream out = Files.newOutputStream(tmp)) {
                 byte[] buffer = new byte[1 << 14];
                 for (int n; (n = in.read(buffer)) > 0; ) {
@@ -198,9 +309,21 @@ public final class PosterDownloader {
                     System.arraycopy(buffer, 0, head, headLength, copy);
                     headLength += copy;
                     out.write(buffer, 0, n);
+                    long now = System.nanoTime();
+                    if (now - deadline >= 0) {
+                        throw new Attempt(DownloadReport.Failure.TOO_SLOW, "deadline of " + options.deadline()
+                                + " reached after " + total + " bytes");
+                    }
+                    long elapsed = now - started;
+                    if (options.minBytesPerSecond() > 0 && elapsed >= RATE_GRACE.toNanos()
+                            && total * 1e9 / elapsed < options.minBytesPerSecond()) {
+                        throw new Attempt(DownloadReport.Failure.TOO_SLOW, String.format(
+                                "%,d bytes in %.1f s, below the minimum of %,d bytes/s", total, elapsed / 1e9,
+                                options.minBytesPerSecond()));
+                    }
                 }
             } catch (IOException e) {
-                if (e instanceof SocketTimeoutException) {
+                if (e instanceof SocketTimeoutException || expired.get()) {
                     throw e;
                 }
                 throw new Attempt(DownloadReport.Failure.TRUNCATED, "after " + total + " bytes: " + e.getMessage());
@@ -215,9 +338,27 @@ public final class PosterDownloader {
             if (PosterImages.isJpeg(start) && !PosterImages.jpegComplete(Files.readAllBytes(tmp))) {
                 throw new Attempt(DownloadReport.Failure.TRUNCATED, "JPEG without end-of-image marker, " + total + " bytes");
             }
+            checkDecodes(tmp, total);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Only a poster that decodes (within the pixel limit) is kept. */
+    private void checkDecodes(Path tmp, long bytes) throws Attempt {
+        try {
+            PosterImages.decode(tmp, options.maxPixels());
+        } catch (PosterException e) {
+            DownloadReport.Failure failure = switch (e.reason()) {
+                case TRUNCATED -> DownloadReport.Failure.TRUNCATED;
+                case TOO_LARGE -> DownloadReport.Failure.TOO_LARGE;
+                case NOT_AN_IMAGE -> DownloadReport.Failure.NOT_AN_IMAGE;
+                default -> DownloadReport.Failure.UNDECODABLE;
+            };
+            String message = e.getMessage().startsWith(tmp.toString()) ? e.getMessage().substring(tmp.toString().length() + 2)
+                    : e.getMessage();
+            throw new Attempt(failure, "body of " + bytes + " bytes: " + message);
         }
     }
 
@@ -231,6 +372,9 @@ public final class PosterDownloader {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
                 throw new Attempt(DownloadReport.Failure.BAD_URL, "only http and https URLs with a host: " + text);
+            }
+            if (uri.getPort() > 65535) {
+                throw new Attempt(DownloadReport.Failure.BAD_URL, "port " + uri.getPort() + " out of range 0..65535: " + text);
             }
             return uri;
         } catch (URISyntaxException | IllegalArgumentException e) {

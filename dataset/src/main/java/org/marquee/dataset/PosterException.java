@@ -13,7 +13,8 @@ public final class PosterException extends IOException {
         EMPTY("file is empty"),
         NOT_AN_IMAGE("not a JPEG or PNG image"),
         TRUNCATED("image data ends early"),
-        UNREADABLE("image could not be decoded");
+        UNREADABLE("image could not be decoded"),
+        TOO_LARGE("image declares more pixels than the limit");
 
         private final String description;
 

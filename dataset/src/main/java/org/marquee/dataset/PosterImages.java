@@ -31,17 +31,38 @@ public final class PosterImages {
         }
     }
 
+    /**
+     * Largest image accepted by default, in pixels (width x height as declared in the file): far
+     * above any real poster, far below what a decompression bomb declares.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+
     private final int size;
+    private final long maxPixels;
 
     public PosterImages(int size) {
+        this(size, DEFAULT_MAX_PIXELS);
+    }
+
+    /** Images declaring more than maxPixels pixels are refused before any pixel is decoded. */
+    public PosterImages(int size, long maxPixels) {
         if (size < 1 || size > 4096) {
             throw new IllegalArgumentException("image size must be in 1..4096: " + size);
         }
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
+        }
         this.size = size;
+        this.maxPixels = maxPixels;
     }
 
     public int size() {
         return size;
+    }
+
+    /** Largest declared width x height this instance decodes. */
+    public long maxPixels() {
+        return maxPixels;
     }
 
     /** Values per image: 3 * size * size. */
@@ -62,7 +83,7 @@ public final class PosterImages {
     /** The poster as bytes 0..255, (3, size, size). */
     public byte[] loadBytes(Path file) throws PosterException {
         byte[] out = new byte[pixelsPerImage()];
-        toChwBytes(resize(decode(file)), out, 0);
+        toChwBytes(resize(decode(file, maxPixels)), out, 0);
         return out;
     }
 
@@ -109,12 +130,20 @@ public final class PosterImages {
         return Math.round(Math.min(1f, Math.max(0f, v)) * 255f);
     }
 
+    /** {@link #decode(Path, long)} with the {@link #DEFAULT_MAX_PIXELS} limit. */
+    public static BufferedImage decode(Path file) throws PosterException {
+        return decode(file, DEFAULT_MAX_PIXELS);
+    }
+
     /**
      * Decodes a JPEG or PNG file. Missing, empty, non-image and truncated files are reported
      * with a {@link PosterException} naming the reason; a decoder warning (the JPEG decoder's
-     * "premature end of data") counts as truncation.
+     * "premature end of data") counts as truncation. The width and height the file declares are
+     * read before any pixel: more than maxPixels is {@link PosterException.Reason#TOO_LARGE}. Any
+     * other decoder failure, an {@link Error} such as OutOfMemoryError included, becomes a
+     * PosterException naming the file.
      */
-    public static BufferedImage decode(Path file) throws PosterException {
+    public static BufferedImage decode(Path file, long maxPixels) throws PosterException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -144,6 +173,12 @@ public final class PosterImages {
             reader.addIIOReadWarningListener(warningsTo(warnings));
             try {
                 reader.setInput(in, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width * height > maxPixels) {
+                    throw new PosterException(file, PosterException.Reason.TOO_LARGE, String.format(
+                            "declares %,d x %,d = %,d pixels, limit %,d", width, height, width * height, maxPixels));
+                }
                 BufferedImage image = reader.read(0);
                 if (warnings.length() > 0) {
                     throw new PosterException(file, PosterException.Reason.TRUNCATED, warnings.toString());
@@ -160,6 +195,9 @@ public final class PosterImages {
             PosterException.Reason reason = isTruncationMessage(e) ? PosterException.Reason.TRUNCATED
                     : PosterException.Reason.UNREADABLE;
             throw new PosterException(file, reason, String.valueOf(e.getMessage()), e);
+        } catch (Error e) {
+            // OutOfMemoryError and decoder bugs (the JDK's decoders throw Errors on some damaged files)
+            throw new PosterException(file, PosterException.Reason.UNREADABLE, "decoder failed: " + e, e);
         }
     }
 

@@ -34,11 +34,15 @@ class PosterDownloaderTest {
     HttpServer server;
     String base;
     byte[] jpeg;
+    byte[] png;
+    byte[] bomb;
     final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
 
     @BeforeEach
     void start() throws IOException {
         jpeg = Files.readAllBytes(TestPosters.write(dir.resolve("src.jpg"), 40, 60, Color.RED, Color.BLUE, "jpg"));
+        png = Files.readAllBytes(TestPosters.write(dir.resolve("src.png"), 40, 60, Color.RED, Color.BLUE, "png"));
+        bomb = Files.readAllBytes(TestPosters.pngDeclaring(dir.resolve("bomb.png"), 20000, 20000));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/", this::handle);
@@ -75,6 +79,18 @@ class PosterDownloaderTest {
                 case "/loop.jpg" -> redirect(x, "/loop.jpg");
                 case "/flaky.jpg" -> send(x, hit == 1 ? 503 : 200, hit == 1 ? new byte[0] : jpeg);
                 case "/huge.jpg" -> send(x, 200, new byte[5000]);
+                case "/to-bad-port.jpg" -> redirect(x, "http://127.0.0.1:99999/x.jpg");
+                case "/trickle.jpg" -> {
+                    x.sendResponseHeaders(200, jpeg.length);
+                    OutputStream out = x.getResponseBody();
+                    for (byte b : jpeg) {
+                        out.write(b);
+                        out.flush();
+                        sleep(100);
+                    }
+                }
+                case "/half.png" -> send(x, 200, java.util.Arrays.copyOf(png, png.length / 2)); // Content-Length matches
+                case "/bomb.png" -> send(x, 200, bomb);
                 default -> send(x, 500, new byte[0]);
             }
         } catch (IOException e) {
@@ -192,6 +208,142 @@ class PosterDownloaderTest {
             Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
                     () -> PosterDownloader.checkedUri(bad, null), bad);
             assertTrue(e.getMessage() != null);
+        }
+    }
+
+    private DownloadReport.Failed failed(DownloadReport r, long id) {
+        return r.failures().stream().filter(f -> f.imdbId() == id).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aUrlOrRedirectJavaNetRefusesFailsOnlyThatPoster() throws IOException {
+        Path out = dir.resolve("posters");
+        String badPort = "http://127.0.0.1:99999/x.jpg";
+        DownloadReport r = downloader(2).download(List.of(
+                new PosterDownloader.Job(41, badPort),
+                new PosterDownloader.Job(42, base + "/to-bad-port.jpg"),
+                new PosterDownloader.Job(43, base + "/ok.jpg")), out);
+        assertEquals(1, r.fetchedCount(), r.summary() + r.failures());
+        assertArrayEquals(jpeg, Files.readAllBytes(out.resolve("43.jpg")));
+        DownloadReport.Failed direct = failed(r, 41);
+        assertEquals(DownloadReport.Failure.BAD_URL, direct.reason());
+        assertEquals(badPort, direct.url());
+        assertTrue(direct.detail().contains("99999"), direct.detail());
+        DownloadReport.Failed redirected = failed(r, 42);
+        assertEquals(DownloadReport.Failure.BAD_URL, redirected.reason());
+        assertEquals(base + "/to-bad-port.jpg", redirected.url());
+        assertTrue(redirected.detail().contains("99999"), redirected.detail());
+    }
+
+    private PosterDownloader downloader(Duration deadline, long minRate) {
+        DownloadOptions o = DownloadOptions.defaults().withParallelism(4)
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10))
+                .withRetries(3, Duration.ofMillis(20)).withDeadline(deadline, minRate);
+        return new PosterDownloader(o, n -> Progress.silent("download", n));
+    }
+
+    @Test
+    void aServerTricklingBytesIsCutAtTheDeadline() throws IOException {
+        Path out = dir.resolve("posters");
+        long t0 = System.nanoTime();
+        DownloadReport r = downloader(Duration.ofMillis(1000), 0)
+                .download(List.of(new PosterDownloader.Job(51, base + "/trickle.jpg")), out);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(DownloadReport.Failure.TOO_SLOW, failureOf(r, 51), r.summary() + r.failures());
+        assertTrue(failed(r, 51).detail().contains("deadline"), failed(r, 51).detail());
+        assertTrue(seconds < 5, "took " + seconds + " s");
+        assertFalse(Files.exists(out.resolve("51.jpg")));
+    }
+
+    @Test
+    void aServerBelowTheMinimumRateIsCutOnceTheGraceEnds() throws IOException {
+        Path out = dir.resolve("posters");
+        long t0 = System.nanoTime();
+        DownloadReport r = downloader(Duration.ofSeconds(60), 1000)
+                .download(List.of(new PosterDownloader.Job(52, base + "/trickle.jpg")), out);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(DownloadReport.Failure.TOO_SLOW, failureOf(r, 52), r.summary() + r.failures());
+        assertTrue(failed(r, 52).detail().contains("below the minimum of 1,000 bytes/s"), failed(r, 52).detail());
+        assertEquals(1, hits.get("/trickle.jpg").get()); // too slow is not retried
+        assertTrue(seconds < 6, "took " + seconds + " s");
+    }
+
+    @Test
+    void deadlineAndRateAreValidated() {
+        DownloadOptions d = DownloadOptions.defaults();
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> d.withDeadline(Duration.ZERO, 0));
+        assertTrue(e.getMessage().contains("deadline per poster must be positive"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> d.withDeadline(Duration.ofSeconds(1), -1));
+        assertTrue(e.getMessage().contains("minBytesPerSecond"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> d.withMaxPixels(0));
+        assertTrue(e.getMessage().contains("maxPixels"), e.getMessage());
+    }
+
+    @Test
+    void onlyPostersThatDecodeAreKept() throws IOException {
+        Path out = dir.resolve("posters");
+        DownloadReport r = downloader(1).download(List.of(
+                new PosterDownloader.Job(61, base + "/half.png"),
+                new PosterDownloader.Job(62, base + "/bomb.png")), out);
+        assertEquals(0, r.fetchedCount(), r.summary() + r.failures());
+        assertEquals(DownloadReport.Failure.TRUNCATED, failureOf(r, 61));
+        assertEquals(DownloadReport.Failure.TOO_LARGE, failureOf(r, 62));
+        assertTrue(failed(r, 62).detail().contains("20,000 x 20,000"), failed(r, 62).detail());
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals(List.of(), files.toList());
+        }
+    }
+
+    @Test
+    void aPresentPosterThatDoesNotDecodeIsFetchedAgainAndStalePartsAreRemoved() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("posters"));
+        TestPosters.truncatedJpeg(out.resolve("71.jpg"));
+        Files.write(out.resolve("72.jpg"), jpeg);
+        Path stale = Files.write(out.resolve(".73.jpg.8412377.part"), new byte[100]);
+        Path other = Files.write(out.resolve("notes.part"), new byte[1]);
+        DownloadReport r = downloader(1).download(List.of(
+                new PosterDownloader.Job(71, base + "/ok.jpg"),
+                new PosterDownloader.Job(72, base + "/ok.jpg")), out);
+        assertEquals(1, r.fetchedCount(), r.summary() + r.failures());
+        assertEquals(1, r.skippedCount(), r.summary());
+        assertEquals(1, r.replacedCount(), r.summary());
+        assertArrayEquals(jpeg, Files.readAllBytes(out.resolve("71.jpg")));
+        assertFalse(Files.exists(stale));
+        assertTrue(Files.exists(other));
+        assertEquals(1, r.stalePartsRemoved());
+        assertTrue(r.summary().contains("present but undecodable"), r.summary());
+    }
+
+    @Test
+    void aServerTricklingItsHeadersIsCutAtTheDeadlineToo() throws Exception {
+        try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            Thread trickler = new Thread(() -> {
+                try (java.net.Socket s = raw.accept()) {
+                    OutputStream out = s.getOutputStream();
+                    for (byte b : "HTTP/1.1 200 OK\r\nX-Padding: ".getBytes(StandardCharsets.US_ASCII)) {
+                        out.write(b);
+                        out.flush();
+                        Thread.sleep(100);
+                    }
+                    while (true) {
+                        out.write('a');
+                        out.flush();
+                        Thread.sleep(100);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client hung up
+                }
+            });
+            trickler.setDaemon(true);
+            trickler.start();
+            long t0 = System.nanoTime();
+            DownloadReport r = downloader(Duration.ofMillis(1000), 0).download(List.of(
+                    new PosterDownloader.Job(53, "http://127.0.0.1:" + raw.getLocalPort() + "/headers.jpg")), dir.resolve("posters"));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertEquals(DownloadReport.Failure.TOO_SLOW, failureOf(r, 53), r.summary() + r.failures());
+            assertTrue(seconds < 5, "took " + seconds + " s");
         }
     }
 }

@@ -83,4 +83,24 @@ class PosterImagesTest {
         PosterException e = assertThrows(PosterException.class, () -> PosterImages.decode(f));
         assertTrue(e.reason() == PosterException.Reason.TRUNCATED, e.getMessage());
     }
+
+    @Test
+    void imageDeclaringMorePixelsThanTheLimitIsRefusedBeforeDecoding() throws IOException {
+        Path f = TestPosters.pngDeclaring(dir.resolve("bomb.png"), 20000, 20000);
+        PosterException e = assertThrows(PosterException.class, () -> new PosterImages(32).loadBytes(f));
+        assertEquals(PosterException.Reason.TOO_LARGE, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("bomb.png"), e.getMessage());
+        assertTrue(e.getMessage().contains("20,000 x 20,000"), e.getMessage());
+        assertTrue(e.getMessage().contains("limit 50,000,000"), e.getMessage());
+    }
+
+    @Test
+    void pixelLimitIsConfigurable() throws IOException {
+        Path f = TestPosters.write(dir.resolve("3.png"), 40, 30, Color.GREEN, Color.WHITE, "png");
+        assertEquals(3 * 16 * 16, new PosterImages(16, 1200).loadBytes(f).length);
+        PosterException e = assertThrows(PosterException.class, () -> new PosterImages(16, 1199).loadBytes(f));
+        assertEquals(PosterException.Reason.TOO_LARGE, e.reason());
+        assertTrue(e.getMessage().contains("40 x 30 = 1,200 pixels, limit 1,199"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new PosterImages(16, 0));
+    }
 }

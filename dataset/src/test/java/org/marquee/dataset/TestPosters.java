@@ -28,6 +28,25 @@ final class TestPosters {
         return file;
     }
 
+    /**
+     * A small valid 1-bit PNG whose header then claims width x height pixels (the IHDR fields and
+     * their CRC patched): a decompression bomb's header without its megabytes.
+     */
+    static Path pngDeclaring(Path file, int width, int height) throws IOException {
+        BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_BINARY);
+        if (!ImageIO.write(img, "png", file.toFile())) {
+            throw new IOException("no writer for png");
+        }
+        byte[] b = Files.readAllBytes(file);
+        // signature (8), IHDR length (4), "IHDR" at 12, width at 16, height at 20, CRC of 12..28 at 29
+        java.nio.ByteBuffer.wrap(b).putInt(16, width).putInt(20, height);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b, 12, 17);
+        java.nio.ByteBuffer.wrap(b).putInt(29, (int) crc.getValue());
+        Files.write(file, b);
+        return file;
+    }
+
     /** The first half of a valid JPEG. */
     static Path truncatedJpeg(Path file) throws IOException {
         write(file, 64, 80, Color.RED, Color.BLUE, "jpg");

@@ -2,6 +2,7 @@ package org.marquee.app.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.marquee.dataset.CatalogueOptions;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "download", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fetches the posters named in MovieGenre.csv's Poster column into a folder as <imdbId>.jpg.",
-                "Posters already there are kept, so an interrupted download resumes; partial files never remain."})
+                "Posters already there (and decoding) are kept, so an interrupted download resumes; only posters that decode are kept,",
+                "partial files of interrupted runs are removed, and a failure of one poster is listed without stopping the others."})
 public final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "CSV|DIR|auto", required = true,
             description = "MovieGenre.csv, its folder, or 'auto' to find shared/data")
@@ -32,18 +34,45 @@ public final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "8", description = "downloads at once (default: ${DEFAULT-VALUE})")
     int parallel;
 
+    @Option(names = "--deadline", paramLabel = "SECONDS", defaultValue = "120",
+            description = "time allowed per poster, all tries together (default: ${DEFAULT-VALUE})")
+    double deadline;
+
+    @Option(names = "--min-rate", paramLabel = "BYTES/S", defaultValue = "1024",
+            description = "slowest accepted transfer, from 2 s into a poster's body; 0 = no minimum (default: ${DEFAULT-VALUE})")
+    long minRate;
+
+    @Option(names = "--max-megapixels", paramLabel = "MP", defaultValue = "50",
+            description = "largest accepted poster, as its header declares it, checked before decoding (default: ${DEFAULT-VALUE})")
+    double maxMegapixels;
+
+    /** Failures listed one per line after the summary; the rest are only counted. */
+    private static final int LISTED_FAILURES = 20;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        if (!(deadline > 0) || deadline > 86_400) throw new IllegalArgumentException("--deadline must be in (0, 86400] seconds, got " + deadline);
+        if (minRate < 0) throw new IllegalArgumentException("--min-rate must be >= 0 bytes/s (0 = no minimum), got " + minRate);
+        if (!(maxMegapixels > 0) || maxMegapixels > 1_000_000) {
+            throw new IllegalArgumentException("--max-megapixels must be in (0, 1000000], got " + maxMegapixels);
+        }
+        DownloadOptions options = DownloadOptions.defaults().withParallelism(parallel)
+                .withDeadline(Duration.ofMillis(Math.round(deadline * 1000)), minRate)
+                .withMaxPixels(Math.max(1, Math.round(maxMegapixels * 1e6)));
         Path csv = org.marquee.app.data.DataLoader.resolveCsv(data);
         MovieGenreCsv.Catalogue catalogue = MovieGenreCsv.read(csv, CatalogueOptions.defaults());
         List<MovieRecord> movies = catalogue.movies();
         if (limit > 0 && limit < movies.size()) movies = movies.subList(0, limit);
         out.printf("downloading up to %,d posters from %s into %s%n", movies.size(), csv, posters);
-        PosterDownloader downloader = new PosterDownloader(DownloadOptions.defaults().withParallelism(parallel),
-                total -> Progress.start("downloading", total));
+        PosterDownloader downloader = new PosterDownloader(options, total -> Progress.start("downloading", total));
         DownloadReport report = downloader.downloadMovies(movies, posters);
         out.println(report.summary());
+        List<DownloadReport.Failed> failures = report.failures();
+        for (DownloadReport.Failed f : failures.subList(0, Math.min(LISTED_FAILURES, failures.size()))) {
+            out.printf("  imdbId %d %s: %s (%s)%n", f.imdbId(), f.url(), f.reason().description(), f.detail());
+        }
+        if (failures.size() > LISTED_FAILURES) out.printf("  ... and %,d more failures%n", failures.size() - LISTED_FAILURES);
         return report.failedCount() == 0 ? 0 : 2;
     }
 }

@@ -170,4 +170,43 @@ class MainTest {
         assertEquals(1, run("devices", "--tune", "--family", "gpu", "--image-size", "8"));
         assertTrue(err().contains("--image-size must be at least 22"), err());
     }
+
+    @Test
+    void downloadListsEachFailedPosterAndFetchesTheOthers() throws IOException {
+        BufferedImage img = new BufferedImage(30, 40, BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        ImageIO.write(img, "png", png);
+        byte[] body = png.toByteArray();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", x -> {
+            try (x) {
+                x.sendResponseHeaders(200, body.length);
+                x.getResponseBody().write(body);
+            }
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            Path csv = dir.resolve("MovieGenre.csv");
+            Files.writeString(csv, "imdbId,Imdb Link,Title,IMDB Score,Genre,Poster\n"
+                    + "1,l,A (2001),7,Drama," + base + "/1.png\n"
+                    + "2,l,B (2001),7,Drama,http://127.0.0.1:99999/x.jpg\n");
+            Path posters = dir.resolve("posters");
+            assertEquals(2, run("download", "--data", csv.toString(), "--posters", posters.toString(),
+                    "--deadline", "10", "--min-rate", "0", "--max-megapixels", "1"), err());
+            assertTrue(out().contains("fetched 1") && out().contains("failed 1"), out());
+            assertTrue(out().contains("imdbId 2 http://127.0.0.1:99999/x.jpg") && out().contains("99999 out of range"), out());
+            assertTrue(Files.isRegularFile(posters.resolve("1.jpg")));
+
+            assertTrue(run("download", "--data", csv.toString(), "--posters", posters.toString(), "--deadline", "0") != 0);
+            assertTrue(err().contains("--deadline must be in (0, 86400] seconds, got 0.0"), err());
+            assertEquals(0, run("download", "--help"));
+            for (String o : List.of("--deadline", "--min-rate", "--max-megapixels")) {
+                assertTrue(out().contains(o), o + " missing from:\n" + out());
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
 }
