@@ -34,7 +34,14 @@ public final class DataMixin {
 
     public boolean real() { return data != null; }
 
+    /** Rejects out-of-range values before any data is read. */
+    public void check() {
+        OptionRanges.check("--limit", limit, 0, Integer.MAX_VALUE);
+        OptionRanges.check("--synthetic", synthetic, 5, 1_000_000);
+    }
+
     public LoadedData load(int imageSize, PrintStream out) throws IOException {
+        check();
         DataLoader loader = new DataLoader(out);
         LoadedData d = real()
                 ? loader.real(data, posters, limit, imageSize, cache, splitSeed)

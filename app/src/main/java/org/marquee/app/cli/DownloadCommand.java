@@ -35,6 +35,8 @@ public final class DownloadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        OptionRanges.check("--limit", limit, 0, Integer.MAX_VALUE);
+        OptionRanges.check("--parallel", parallel, 1, 256);
         Path csv = org.marquee.app.data.DataLoader.resolveCsv(data);
         MovieGenreCsv.Catalogue catalogue = MovieGenreCsv.read(csv, CatalogueOptions.defaults());
         List<MovieRecord> movies = catalogue.movies();

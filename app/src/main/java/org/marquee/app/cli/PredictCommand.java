@@ -40,11 +40,13 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        OptionRanges.check("--top", top, 1, Integer.MAX_VALUE);
+        backendOptions.check();
         PrintStream log = json ? System.err : System.out;
         try (Backend backend = backendOptions.open(log);
              LoadedModel loaded = LoadedModel.open(checkpoint, backend)) {
             List<String> names = loaded.checkpoint().genres();
-            int k = Math.min(Math.max(top, 1), names.size());
+            int k = Math.min(top, names.size());
             PosterImages images = new PosterImages(loaded.imageSize());
             List<Prediction> results = new ArrayList<>();
             try (Tensor x = backend.allocate(1, 3, loaded.imageSize(), loaded.imageSize())) {   // (1, 3, S, S)

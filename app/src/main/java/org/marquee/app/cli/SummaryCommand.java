@@ -31,6 +31,8 @@ public final class SummaryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        OptionRanges.imageSize("--image-size", imageSize);
+        dataOptions.check();
         try (ReferenceBackend backend = new ReferenceBackend();
              Sequential model = PosterModel.build(backend, 0, imageSize, imageSize, PosterModel.GENRES)) {
             out.print(model.summary());

@@ -76,6 +76,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        checkOptions();
         TrainOptions options = new TrainOptions(epochs, batchSize, TrainOptions.adam(learningRate, clipNorm), seed, patience, output,
                 flip);
         Files.createDirectories(output);
@@ -105,6 +106,18 @@ public final class TrainCommand implements Callable<Integer> {
                     + "filters.png, feature-maps.png" + (data.movies().isEmpty() ? "" : ", genres.png, years.png"));
         }
         return 0;
+    }
+
+    /** Every option's range, before any folder, data or backend is touched. */
+    void checkOptions() {
+        OptionRanges.check("--epochs", epochs, 1, 1_000_000);
+        OptionRanges.check("--batch-size", batchSize, 1, 65_536);
+        OptionRanges.check("--learning-rate", learningRate, false, 1.0);
+        OptionRanges.check("--clip-norm", clipNorm, true, 1e6);
+        OptionRanges.check("--patience", patience, 0, 1_000_000);
+        OptionRanges.imageSize("--image-size", imageSize);
+        backendOptions.check();
+        dataOptions.check();
     }
 
     /** The run's {@code last.ckpt}, checked to be of the same genres and seed as this run. */
