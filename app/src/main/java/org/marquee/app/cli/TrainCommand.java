@@ -90,6 +90,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (resume) {
                 Path last = Trainer.lastCheckpoint(output);
                 Checkpoint c = resumable(last, data);
+                Trainer.checkBest(output, c, out);
                 ModelState.restore(c, model, adam);
                 state = c.training();
                 log = EpochLog.parse(state.log());
