@@ -32,6 +32,11 @@ public final class DataMixin {
             description = "seed of the 60/20/20 train/validation/test split (default: ${DEFAULT-VALUE})")
     long splitSeed;
 
+    @Option(names = "--genres-from-data",
+            description = "label the model with every genre found in the catalogue instead of the 27 known ones (rows with"
+                    + " another genre are otherwise skipped and listed with their line numbers)")
+    boolean genresFromData;
+
     public boolean real() { return data != null; }
 
     /** Rejects out-of-range values before any data is read. */
@@ -44,7 +49,7 @@ public final class DataMixin {
         check();
         DataLoader loader = new DataLoader(out);
         LoadedData d = real()
-                ? loader.real(data, posters, limit, imageSize, cache, splitSeed)
+                ? loader.real(data, posters, limit, imageSize, cache, splitSeed, genresFromData)
                 : loader.synthetic(synthetic, imageSize, splitSeed);
         out.printf("data: %s; train %,d, validation %,d, test %,d%n", d.description(), d.train().size(),
                 d.validation().size(), d.test().size());
