@@ -9,6 +9,7 @@ import org.marquee.app.PosterModel;
 import org.marquee.app.checkpoint.Checkpoint;
 import org.marquee.app.checkpoint.CheckpointFile;
 import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.app.data.LeftOutReport;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
 import org.marquee.app.metrics.MetricsTable;
@@ -84,6 +85,7 @@ public final class TrainCommand implements Callable<Integer> {
              Backend backend = backendOptions.open(out);
              Sequential model = PosterModel.build(backend, seed, imageSize, imageSize, data.genres().size());
              Adam adam = new Adam(backend, options.adam(), model.parameterCount())) {
+            LeftOutReport.write(data.leftOut(), output, out);
             out.println("model: " + ModelState.spec(model).headline());
             TrainingState state = TrainingState.initial(seed);
             EpochLog log = new EpochLog();
