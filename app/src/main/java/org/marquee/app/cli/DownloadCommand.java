@@ -46,6 +46,30 @@ public final class DownloadCommand implements Callable<Integer> {
                 total -> Progress.start("downloading", total));
         DownloadReport report = downloader.downloadMovies(movies, posters);
         out.println(report.summary());
+        if (report.failedCount() > 0) writeFailures(report.failures(), posters, out);
         return report.failedCount() == 0 ? 0 : 2;
+    }
+
+    /** File in the posters folder naming every poster that could not be fetched. */
+    static final String FAILURES = "download-failures.csv";
+
+    /** Names the first few failed posters on the console and all of them in {@link #FAILURES}. */
+    static void writeFailures(List<DownloadReport.Failed> failures, Path folder, PrintStream out) throws java.io.IOException {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("imdbId,reason,url,detail");
+        for (DownloadReport.Failed f : failures) {
+            lines.add(f.imdbId() + "," + f.reason().name() + "," + csv(f.url()) + "," + csv(f.detail()));
+        }
+        java.nio.file.Files.createDirectories(folder);
+        Path file = folder.resolve(FAILURES);
+        java.nio.file.Files.write(file, lines, java.nio.charset.StandardCharsets.UTF_8);
+        failures.stream().limit(5).forEach(f -> out.printf("  failed: %d %s (%s)%n", f.imdbId(), f.reason().description(), f.detail()));
+        if (failures.size() > 5) out.printf("  ... and %,d more%n", failures.size() - 5);
+        out.println("failed posters: " + file);
+    }
+
+    private static String csv(String s) {
+        if (s == null) return "";
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 }
