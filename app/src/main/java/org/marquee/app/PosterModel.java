@@ -24,6 +24,11 @@ public final class PosterModel {
     public static final int CHANNELS = 3, HEIGHT = 224, WIDTH = 224;
     /** Input shape of one poster, channel-first (3, 224, 224). Do not modify. */
     public static final int[] INPUT = {CHANNELS, HEIGHT, WIDTH};
+    /**
+     * The smallest poster side the layers accept: each block maps s to (s - 2) / 2, and the last
+     * pooling needs a 2x2 window, so 22 -> 10 -> 4 -> 1 is the shortest chain.
+     */
+    public static final int MIN_IMAGE_SIZE = 22;
 
     private PosterModel() {}
 

@@ -16,6 +16,16 @@ import java.util.TreeSet;
  * row order. Saved as a UTF-8 text file, one name per line, next to whatever depends on it.
  */
 public final class GenreVocabulary {
+    /**
+     * The 27 genres of the real MovieGenre.csv from 2000 on, alphabetical: the labels of the poster
+     * model unless the user asks for a vocabulary derived from the data.
+     */
+    public static final List<String> STANDARD_NAMES = List.of("Action", "Adult", "Adventure", "Animation", "Biography",
+            "Comedy", "Crime", "Documentary", "Drama", "Family", "Fantasy", "Game-Show", "History", "Horror", "Music",
+            "Musical", "Mystery", "News", "Reality-TV", "Romance", "Sci-Fi", "Short", "Sport", "Talk-Show",
+            "Thriller", "War", "Western");
+    public static final GenreVocabulary STANDARD = new GenreVocabulary(STANDARD_NAMES);
+
     private final List<String> names;
     private final Map<String, Integer> index = new HashMap<>();
 

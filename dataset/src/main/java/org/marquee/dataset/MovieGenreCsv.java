@@ -27,7 +27,8 @@ import org.apache.commons.csv.CSVRecord;
  * Reads the Kaggle MovieGenre.csv (imdbId, Imdb Link, Title, IMDB Score, Genre, Poster) into
  * {@link MovieRecord}s, applying the seed's rules: year from the title's "(YYYY)", movies from a
  * minimum year on, rows without genre and repeated imdbIds dropped. Missing score or poster URL
- * is normal and kept. A malformed row is skipped and listed in the {@link ReadReport} with its
+ * is normal and kept. Genres must be among the 27 of {@link GenreVocabulary#STANDARD} unless
+ * {@link CatalogueOptions#genresFromData()} asks for the data's own. A malformed row is skipped and listed in the {@link ReadReport} with its
  * line number; a wrong header, an unreadable file or a wrong encoding is an exception.
  */
 public final class MovieGenreCsv {
@@ -90,7 +91,7 @@ public final class MovieGenreCsv {
             }
             throw new IOException(csv + " near line " + (lastEnd + 1) + ": not valid CSV: " + e.getCause().getMessage(), e);
         }
-        return new Catalogue(movies, report, GenreVocabulary.of(movies));
+        return new Catalogue(movies, report, options.genresFromData() ? GenreVocabulary.of(movies) : GenreVocabulary.STANDARD);
     }
 
     private static IOException encodingError(Path csv, CatalogueOptions options, long lastEnd, Throwable cause) {
@@ -159,6 +160,14 @@ public final class MovieGenreCsv {
                 return null;
             }
             genres.add(name);
+        }
+        if (!options.genresFromData()) {
+            for (String name : genres) {
+                if (GenreVocabulary.STANDARD.indexOf(name) < 0) {
+                    report.drop(line, ReadReport.Reason.UNKNOWN_GENRE, "\"" + name + "\"");
+                    return null;
+                }
+            }
         }
         if (year < options.minYear()) {
             report.drop(line, ReadReport.Reason.BEFORE_MIN_YEAR, Integer.toString(year));

@@ -22,6 +22,7 @@ public final class ReadReport {
         BAD_IMDB_ID("imdbId is not a positive integer", true),
         BAD_SCORE("IMDB Score is not a number", true),
         BAD_GENRE("Genre list is malformed", true),
+        UNKNOWN_GENRE("genre is not one of the 27 known genres", true),
         EMPTY_TITLE("empty Title", true);
 
         private final String description;

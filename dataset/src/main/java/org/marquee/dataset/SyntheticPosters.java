@@ -24,10 +24,7 @@ import java.util.List;
  */
 public final class SyntheticPosters implements PosterDataset {
     /** The 27 genres of the real data from 2000 on, in vocabulary (alphabetical) order. */
-    public static final List<String> GENRES = List.of("Action", "Adult", "Adventure", "Animation", "Biography",
-            "Comedy", "Crime", "Documentary", "Drama", "Family", "Fantasy", "Game-Show", "History", "Horror", "Music",
-            "Musical", "Mystery", "News", "Reality-TV", "Romance", "Sci-Fi", "Short", "Sport", "Talk-Show",
-            "Thriller", "War", "Western");
+    public static final List<String> GENRES = GenreVocabulary.STANDARD_NAMES;
     /** Movies per genre in the real data (2000 on), same order as GENRES. */
     static final int[] GENRE_COUNTS = {2664, 3, 1626, 951, 1125, 5975, 2276, 2678, 9465, 1013, 865, 1, 638, 2051,
             653, 205, 1184, 76, 2, 2761, 914, 353, 369, 4, 2792, 351, 90};

@@ -41,7 +41,31 @@ class MovieGenreCsvTest {
         MovieRecord b = c.movies().get(1);
         assertNull(b.score());
         assertNull(b.posterUrl());
-        assertEquals(List.of("Comedy", "Drama", "Romance"), c.vocabulary().names());
+        assertEquals(GenreVocabulary.STANDARD, c.vocabulary());
+        assertEquals(List.of("Comedy", "Drama", "Romance"),
+                MovieGenreCsv.read(f, CatalogueOptions.defaults().withGenresFromData(true)).vocabulary().names());
+    }
+
+    @Test
+    void anUnknownGenreIsReportedWithItsLineAndDoesNotChangeTheVocabulary() throws IOException {
+        Path f = write("""
+                1,l,Heat (2001),8.3,Crime|Drama,
+                2,l,Typo (2005),6.1,Dramma,
+                3,l,Fine (2006),7.0,Comedy,
+                4,l,Other (2007),7.0,Comedy|Cyberpunk,
+                """);
+        MovieGenreCsv.Catalogue c = MovieGenreCsv.read(f);
+        assertEquals(GenreVocabulary.STANDARD, c.vocabulary());
+        assertEquals(27, c.vocabulary().size());
+        assertEquals(2, c.movies().size());
+        assertEquals(2, c.report().count(ReadReport.Reason.UNKNOWN_GENRE));
+        assertEquals("line 3: genre is not one of the 27 known genres (\"Dramma\")", c.report().issues().get(0).toString());
+        assertEquals(5, c.report().issues().get(1).line());
+        assertTrue(c.report().summary(3).contains("\"Cyberpunk\""), c.report().summary(3));
+
+        MovieGenreCsv.Catalogue derived = MovieGenreCsv.read(f, CatalogueOptions.defaults().withGenresFromData(true));
+        assertEquals(4, derived.movies().size());
+        assertEquals(List.of("Comedy", "Crime", "Cyberpunk", "Drama", "Dramma"), derived.vocabulary().names());
     }
 
     @Test

@@ -30,7 +30,13 @@ public final class BackendMixin {
         this.backend = defaultBackend.name().toLowerCase(Locale.ROOT);
     }
 
+    /** Rejects out-of-range values before anything is opened. */
+    public void check() {
+        OptionRanges.check("--threads", threads, 0, 4096);
+    }
+
     public Backend open(PrintStream log) {
+        check();
         return BackendSelector.discover(log).open(BackendChoice.parse(backend), new BackendOptions(threads, device));
     }
 }

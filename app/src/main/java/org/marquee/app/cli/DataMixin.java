@@ -32,12 +32,24 @@ public final class DataMixin {
             description = "seed of the 60/20/20 train/validation/test split (default: ${DEFAULT-VALUE})")
     long splitSeed;
 
+    @Option(names = "--genres-from-data",
+            description = "label the model with every genre found in the catalogue instead of the 27 known ones (rows with"
+                    + " another genre are otherwise skipped and listed with their line numbers)")
+    boolean genresFromData;
+
     public boolean real() { return data != null; }
 
+    /** Rejects out-of-range values before any data is read. */
+    public void check() {
+        OptionRanges.check("--limit", limit, 0, Integer.MAX_VALUE);
+        OptionRanges.check("--synthetic", synthetic, 5, 1_000_000);
+    }
+
     public LoadedData load(int imageSize, PrintStream out) throws IOException {
+        check();
         DataLoader loader = new DataLoader(out);
         LoadedData d = real()
-                ? loader.real(data, posters, limit, imageSize, cache, splitSeed)
+                ? loader.real(data, posters, limit, imageSize, cache, splitSeed, genresFromData)
                 : loader.synthetic(synthetic, imageSize, splitSeed);
         out.printf("data: %s; train %,d, validation %,d, test %,d%n", d.description(), d.train().size(),
                 d.validation().size(), d.test().size());

@@ -60,8 +60,8 @@ public final class DevicesCommand implements Callable<Integer> {
 
     private int tune(List<OpenClDevices.Device> devices, PrintStream out) {
         GemmFamily forced = GemmFamily.parse(family);
-        if (imageSize < 22) throw new IllegalArgumentException("--image-size must be at least 22 (three 3x3 convolutions and 2x2 poolings), got " + imageSize);
-        if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        OptionRanges.imageSize("--image-size", imageSize);
+        OptionRanges.check("--batch", batch, 1, 65_536);
         OpenClDevices.Device d = OpenClDevices.select(devices, device);
         OpenClBackend.Options options = OpenClBackend.Options.fromSystemProperties().withFamily(forced).withTuning(true);
         try (OpenClBackend b = new OpenClBackend(d, options)) {

@@ -47,11 +47,13 @@ public final class DownloadCommand implements Callable<Integer> {
     double maxMegapixels;
 
     /** Failures listed one per line after the summary; the rest are only counted. */
-    private static final int LISTED_FAILURES = 20;
+    private static final int LISTED_FAILURES = 5;
 
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        OptionRanges.check("--limit", limit, 0, Integer.MAX_VALUE);
+        OptionRanges.check("--parallel", parallel, 1, 256);
         if (!(deadline > 0) || deadline > 86_400) throw new IllegalArgumentException("--deadline must be in (0, 86400] seconds, got " + deadline);
         if (minRate < 0) throw new IllegalArgumentException("--min-rate must be >= 0 bytes/s (0 = no minimum), got " + minRate);
         if (!(maxMegapixels > 0) || maxMegapixels > 1_000_000) {
@@ -68,11 +70,31 @@ public final class DownloadCommand implements Callable<Integer> {
         PosterDownloader downloader = new PosterDownloader(options, total -> Progress.start("downloading", total));
         DownloadReport report = downloader.downloadMovies(movies, posters);
         out.println(report.summary());
-        List<DownloadReport.Failed> failures = report.failures();
-        for (DownloadReport.Failed f : failures.subList(0, Math.min(LISTED_FAILURES, failures.size()))) {
-            out.printf("  imdbId %d %s: %s (%s)%n", f.imdbId(), f.url(), f.reason().description(), f.detail());
-        }
-        if (failures.size() > LISTED_FAILURES) out.printf("  ... and %,d more failures%n", failures.size() - LISTED_FAILURES);
+        if (report.failedCount() > 0) writeFailures(report.failures(), posters, out);
         return report.failedCount() == 0 ? 0 : 2;
+    }
+
+    /** File in the posters folder naming every poster that could not be fetched. */
+    static final String FAILURES = "download-failures.csv";
+
+    /** Names the first few failed posters on the console and all of them in {@link #FAILURES}. */
+    static void writeFailures(List<DownloadReport.Failed> failures, Path folder, PrintStream out) throws java.io.IOException {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("imdbId,reason,url,detail");
+        for (DownloadReport.Failed f : failures) {
+            lines.add(f.imdbId() + "," + f.reason().name() + "," + csv(f.url()) + "," + csv(f.detail()));
+        }
+        java.nio.file.Files.createDirectories(folder);
+        Path file = folder.resolve(FAILURES);
+        java.nio.file.Files.write(file, lines, java.nio.charset.StandardCharsets.UTF_8);
+        failures.stream().limit(LISTED_FAILURES)
+                .forEach(f -> out.printf("  failed: %d %s (%s) %s%n", f.imdbId(), f.reason().description(), f.detail(), f.url()));
+        if (failures.size() > LISTED_FAILURES) out.printf("  ... and %,d more%n", failures.size() - LISTED_FAILURES);
+        out.println("failed posters: " + file);
+    }
+
+    private static String csv(String s) {
+        if (s == null) return "";
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 }

@@ -41,6 +41,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionRanges.check("--batch-size", batchSize, 1, 65_536);
+        backendOptions.check();
+        dataOptions.check();
         Threshold.Request request = Threshold.parse(threshold);
         PrintStream out = System.out;
         try (Backend backend = backendOptions.open(out);

@@ -1,5 +1,6 @@
 package org.marquee.app.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Prints the most likely genres of one or more poster images (JPEG or PNG).")
+        description = {"Prints the most likely genres of one or more poster images (JPEG or PNG).",
+                "A poster that cannot be read is reported and the others still predicted; the exit code is then 1."})
 public final class PredictCommand implements Callable<Integer> {
     @Mixin BackendMixin backendOptions;
 
@@ -34,32 +36,58 @@ public final class PredictCommand implements Callable<Integer> {
     @Parameters(paramLabel = "POSTER", arity = "1..*", description = "poster image files")
     List<Path> posters;
 
-    /** One poster's top genres. */
-    record Prediction(Path file, List<String> genres, List<Double> probabilities) {}
+    /** One poster's top genres, or the reason it has none ({@code error} non-null, the lists empty). */
+    record Prediction(Path file, List<String> genres, List<Double> probabilities, String error) {
+        Prediction(Path file, List<String> genres, List<Double> probabilities) {
+            this(file, genres, probabilities, null);
+        }
+
+        static Prediction failed(Path file, String error) {
+            return new Prediction(file, List.of(), List.of(), error);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        OptionRanges.check("--top", top, 1, Integer.MAX_VALUE);
+        backendOptions.check();
         PrintStream log = json ? System.err : System.out;
+        List<Prediction> results = new ArrayList<>();
         try (Backend backend = backendOptions.open(log);
              LoadedModel loaded = LoadedModel.open(checkpoint, backend)) {
             List<String> names = loaded.checkpoint().genres();
-            int k = Math.min(Math.max(top, 1), names.size());
+            int k = Math.min(top, names.size());
             PosterImages images = new PosterImages(loaded.imageSize());
-            List<Prediction> results = new ArrayList<>();
             try (Tensor x = backend.allocate(1, 3, loaded.imageSize(), loaded.imageSize())) {   // (1, 3, S, S)
                 for (Path file : posters) {
-                    backend.upload(x, images.load(file));
+                    float[] pixels;
+                    try {
+                        pixels = images.load(file);
+                    } catch (IOException | RuntimeException e) {
+                        Prediction failed = Prediction.failed(file, e.getMessage() != null ? e.getMessage() : e.toString());
+                        results.add(failed);
+                        if (!json) System.err.println("error: " + file + ": " + failed.error());
+                        continue;
+                    }
+                    backend.upload(x, pixels);
                     double[] z = loaded.model().forward(x, false).toDoubles();
                     double[] p = new double[z.length];
                     for (int j = 0; j < z.length; j++) p[j] = 1 / (1 + Math.exp(-z[j]));
                     List<String> g = new ArrayList<>();
                     List<Double> q = new ArrayList<>();
                     for (int j : Baselines.topK(p, k)) { g.add(names.get(j)); q.add(p[j]); }
-                    results.add(new Prediction(file, g, q));
+                    Prediction r = new Prediction(file, g, q);
+                    results.add(r);
+                    if (!json) out.print(toText(List.of(r)));
                 }
             }
-            out.print(json ? toJson(results) : toText(results));
+            if (json) out.print(toJson(results));
+        }
+        long failed = results.stream().filter(r -> r.error() != null).count();
+        if (failed > 0) {
+            System.err.printf("error: %,d of %,d posters could not be read%n", failed, results.size());
+            return 1;
         }
         return 0;
     }
@@ -67,6 +95,7 @@ public final class PredictCommand implements Callable<Integer> {
     static String toText(List<Prediction> results) {
         StringBuilder sb = new StringBuilder();
         for (Prediction r : results) {
+            if (r.error() != null) continue;
             sb.append(r.file()).append(':');
             for (int i = 0; i < r.genres().size(); i++) {
                 sb.append(String.format(Locale.ROOT, "%s %s %.1f%%", i == 0 ? "" : ",", r.genres().get(i), 100 * r.probabilities().get(i)));
@@ -80,7 +109,12 @@ public final class PredictCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder("[\n");
         for (int n = 0; n < results.size(); n++) {
             Prediction r = results.get(n);
-            sb.append("  {\"file\": ").append(quote(r.file().toString())).append(", \"genres\": [");
+            sb.append("  {\"file\": ").append(quote(r.file().toString()));
+            if (r.error() != null) {
+                sb.append(", \"error\": ").append(quote(r.error())).append('}').append(n + 1 < results.size() ? ",\n" : "\n");
+                continue;
+            }
+            sb.append(", \"genres\": [");
             for (int i = 0; i < r.genres().size(); i++) {
                 sb.append(i == 0 ? "" : ", ").append("{\"genre\": ").append(quote(r.genres().get(i)))
                         .append(String.format(Locale.ROOT, ", \"probability\": %.4f}", r.probabilities().get(i)));

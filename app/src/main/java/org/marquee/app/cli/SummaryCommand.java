@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.marquee.app.PosterModel;
+import org.marquee.app.data.LeftOutReport;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
 import org.marquee.app.metrics.Baselines;
@@ -31,6 +32,8 @@ public final class SummaryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        OptionRanges.imageSize("--image-size", imageSize);
+        dataOptions.check();
         try (ReferenceBackend backend = new ReferenceBackend();
              Sequential model = PosterModel.build(backend, 0, imageSize, imageSize, PosterModel.GENRES)) {
             out.print(model.summary());
@@ -39,6 +42,7 @@ public final class SummaryCommand implements Callable<Integer> {
         if (!dataOptions.real()) return 0;
         try (LoadedData data = dataOptions.load(imageSize, out)) {
             Files.createDirectories(output);
+            LeftOutReport.write(data.leftOut(), output, out);
             TrainCommand.writeDatasetCharts(data, output);
             boolean[][] labels = Subset.labels(data.all());
             double[] prior = Baselines.prior(labels, data.genres().size());

@@ -9,6 +9,7 @@ import org.marquee.app.PosterModel;
 import org.marquee.app.checkpoint.Checkpoint;
 import org.marquee.app.checkpoint.CheckpointFile;
 import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.app.data.LeftOutReport;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
 import org.marquee.app.metrics.MetricsTable;
@@ -76,6 +77,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        checkOptions();
         TrainOptions options = new TrainOptions(epochs, batchSize, TrainOptions.adam(learningRate, clipNorm), seed, patience, output,
                 flip);
         Files.createDirectories(output);
@@ -83,12 +85,14 @@ public final class TrainCommand implements Callable<Integer> {
              Backend backend = backendOptions.open(out);
              Sequential model = PosterModel.build(backend, seed, imageSize, imageSize, data.genres().size());
              Adam adam = new Adam(backend, options.adam(), model.parameterCount())) {
+            LeftOutReport.write(data.leftOut(), output, out);
             out.println("model: " + ModelState.spec(model).headline());
             TrainingState state = TrainingState.initial(seed);
             EpochLog log = new EpochLog();
             if (resume) {
                 Path last = Trainer.lastCheckpoint(output);
                 Checkpoint c = resumable(last, data);
+                Trainer.checkBest(output, c, out);
                 ModelState.restore(c, model, adam);
                 state = c.training();
                 log = EpochLog.parse(state.log());
@@ -105,6 +109,18 @@ public final class TrainCommand implements Callable<Integer> {
                     + "filters.png, feature-maps.png" + (data.movies().isEmpty() ? "" : ", genres.png, years.png"));
         }
         return 0;
+    }
+
+    /** Every option's range, before any folder, data or backend is touched. */
+    void checkOptions() {
+        OptionRanges.check("--epochs", epochs, 1, 1_000_000);
+        OptionRanges.check("--batch-size", batchSize, 1, 65_536);
+        OptionRanges.check("--learning-rate", learningRate, false, 1.0);
+        OptionRanges.check("--clip-norm", clipNorm, true, 1e6);
+        OptionRanges.check("--patience", patience, 0, 1_000_000);
+        OptionRanges.imageSize("--image-size", imageSize);
+        backendOptions.check();
+        dataOptions.check();
     }
 
     /** The run's {@code last.ckpt}, checked to be of the same genres and seed as this run. */

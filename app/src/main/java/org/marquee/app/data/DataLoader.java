@@ -45,13 +45,19 @@ public final class DataLoader {
      */
     public LoadedData real(String csvOrFolder, Path posters, int limit, int imageSize, Path cacheFile, long splitSeed)
             throws IOException {
+        return real(csvOrFolder, posters, limit, imageSize, cacheFile, splitSeed, false);
+    }
+
+    /** As above; with {@code genresFromData} the labels are the data's genres instead of the 27 known ones. */
+    public LoadedData real(String csvOrFolder, Path posters, int limit, int imageSize, Path cacheFile, long splitSeed,
+                           boolean genresFromData) throws IOException {
         Path csv = resolveCsv(csvOrFolder);
         Path posterDir = posters != null ? posters : csv.toAbsolutePath().getParent().resolve(DataLocation.POSTERS);
         if (!Files.isDirectory(posterDir)) {
             throw new IllegalArgumentException("posters folder " + posterDir + " does not exist (set it with --posters,"
                     + " or fetch the posters with the download command)");
         }
-        MovieGenreCsv.Catalogue catalogue = MovieGenreCsv.read(csv, CatalogueOptions.defaults());
+        MovieGenreCsv.Catalogue catalogue = MovieGenreCsv.read(csv, CatalogueOptions.defaults().withGenresFromData(genresFromData));
         out.println("catalogue: " + catalogue.report().summary(3));
         List<MovieRecord> movies = catalogue.movies();
         if (limit > 0 && limit < movies.size()) movies = movies.subList(0, limit);

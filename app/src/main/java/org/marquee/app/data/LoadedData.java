@@ -18,6 +18,11 @@ public record LoadedData(PosterDataset all, Subset train, Subset validation, Sub
 
     public List<String> genres() { return all.genres().names(); }
 
+    /** The posters of the catalogue the cache could not hold, each with its reason (none for synthetic data). */
+    public List<org.marquee.dataset.PosterCache.Failure> leftOut() {
+        return resource instanceof org.marquee.dataset.PosterCache c ? c.failures() : List.of();
+    }
+
     @Override
     public void close() throws IOException {
         if (resource != null) resource.close();

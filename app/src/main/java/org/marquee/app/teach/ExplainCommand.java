@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.marquee.app.backend.BackendChoice;
 import org.marquee.app.cli.BackendMixin;
 import org.marquee.app.cli.CommandLines;
+import org.marquee.app.cli.OptionRanges;
 import org.marquee.app.report.FeatureMapImage;
 import org.marquee.engine.Backend;
 import picocli.CommandLine.Command;
@@ -73,6 +74,9 @@ public final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        OptionRanges.check("--synthetic", syntheticIndex, 0, Integer.MAX_VALUE);
+        OptionRanges.imageSize("--image-size", imageSize);
+        OptionRanges.check("--repeat", repeat, 1, 10_000);
         List<Path> written = new ArrayList<>();
         try (Backend backend = backendOptions.open(new PrintStream(OutputStream.nullOutputStream()));   // its own backend line is printed below
              ExplainModel explained = checkpoint != null ? ExplainModel.checkpoint(backend, checkpoint)

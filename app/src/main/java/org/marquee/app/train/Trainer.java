@@ -24,7 +24,10 @@ import org.marquee.engine.nn.Sequential;
  * keyed by the step counter (and, with {@code --flip}, each poster mirrored left-right or not by
  * the same kind of key); then it scores the validation set and writes
  * {@code epochs.csv}, {@code loss.png}, {@code f1.png}, {@code last.ckpt} and, when the validation
- * loss improved, {@code best.ckpt} to the output folder. Because the order, the masks and the
+ * loss improved, {@code best.ckpt} to the output folder. {@code best.ckpt} is written before
+ * {@code last.ckpt}, so a crash between the two never leaves a {@code last.ckpt} that names a best
+ * epoch whose {@code best.ckpt} is missing; {@link #checkBest} repairs or explains runs left
+ * inconsistent otherwise. Because the order, the masks and the
  * optimizer state are all functions of what the checkpoint holds, a run resumed from
  * {@code last.ckpt} continues exactly as if it had not stopped.
  */
@@ -39,6 +42,13 @@ public final class Trainer {
     private final PosterDataset validation;
     private final ProgressLine progress;
     private final PrintStream out;
+    private CheckpointWriter writer = CheckpointFile::write;
+
+    /** How a checkpoint reaches its file; tests replace it to stop the run between the writes. */
+    @FunctionalInterface
+    interface CheckpointWriter {
+        void write(org.marquee.app.checkpoint.Checkpoint checkpoint, Path file) throws IOException;
+    }
 
     public Trainer(Sequential model, Adam adam, TrainOptions options, PosterDataset train, PosterDataset validation,
                    ProgressLine progress, PrintStream out) {
@@ -51,6 +61,12 @@ public final class Trainer {
         this.validation = validation;
         this.progress = progress;
         this.out = out;
+    }
+
+    /** Replaces the checkpoint writer (for tests that stop the run part way through saving). */
+    Trainer withWriter(CheckpointWriter w) {
+        this.writer = w;
+        return this;
     }
 
     /** Trains from {@code state} up to {@code options.epochs()} (or an early stop) and returns the final state. */
@@ -115,8 +131,9 @@ public final class Trainer {
 
     private void save(TrainingState state, EpochLog log, boolean improved) throws IOException {
         var checkpoint = ModelState.snapshot(model, adam, train.genres().names(), state);
-        CheckpointFile.write(checkpoint, options.output().resolve(LAST));
-        if (improved) CheckpointFile.write(checkpoint, options.output().resolve(BEST));
+        // best first: last.ckpt then never names a best epoch that best.ckpt does not hold yet
+        if (improved) writer.write(checkpoint, options.output().resolve(BEST));
+        writer.write(checkpoint, options.output().resolve(LAST));
         log.write(options.output().resolve("epochs.csv"));
         TrainingCharts.write(log.rows(), options.output());
     }
@@ -142,4 +159,38 @@ public final class Trainer {
     }
 
     public static Path lastCheckpoint(Path output) { return output.resolve(LAST); }
+
+    /**
+     * Makes {@code best.ckpt} in {@code output} agree with {@code last}, the run's {@code last.ckpt},
+     * before a resume. A best.ckpt of the best epoch that {@code last} names is kept; one from a
+     * later epoch than {@code last} (the run stopped between the two writes) is kept too, as the
+     * resumed run redoes that epoch and writes it again. When it is missing, unreadable or of
+     * another epoch and {@code last} is itself the best epoch, it is rewritten from {@code last};
+     * otherwise the best model is lost and this says so instead of failing at the end of the run.
+     */
+    public static void checkBest(Path output, org.marquee.app.checkpoint.Checkpoint last, PrintStream out) throws IOException {
+        TrainingState t = last.training();
+        if (t.bestEpoch() == 0) return;
+        Path best = output.resolve(BEST);
+        String problem;
+        if (!Files.isRegularFile(best)) {
+            problem = "is missing";
+        } else {
+            try {
+                int epoch = CheckpointFile.read(best).training().epoch();
+                if (epoch == t.bestEpoch() || epoch > t.epoch()) return;
+                problem = "holds epoch " + epoch;
+            } catch (org.marquee.app.checkpoint.CheckpointException e) {
+                problem = "cannot be read (" + e.getMessage() + ")";
+            }
+        }
+        if (t.epoch() == t.bestEpoch()) {
+            CheckpointFile.write(last, best);
+            out.printf("repaired %s: it %s, but %s is epoch %d, the best; rewrote it from %s%n", best, problem, LAST, t.epoch(), LAST);
+            return;
+        }
+        throw new org.marquee.app.checkpoint.CheckpointException(best, LAST + " says epoch " + t.bestEpoch() + " is the best but "
+                + BEST + " " + problem + ", and " + LAST + " is epoch " + t.epoch() + ", so the best model cannot be rebuilt;"
+                + " start a new run in another output folder");
+    }
 }

@@ -196,7 +196,7 @@ class MainTest {
             assertEquals(2, run("download", "--data", csv.toString(), "--posters", posters.toString(),
                     "--deadline", "10", "--min-rate", "0", "--max-megapixels", "1"), err());
             assertTrue(out().contains("fetched 1") && out().contains("failed 1"), out());
-            assertTrue(out().contains("imdbId 2 http://127.0.0.1:99999/x.jpg") && out().contains("99999 out of range"), out());
+            assertTrue(out().contains("failed: 2 ") && out().contains("99999 out of range") && out().contains("http://127.0.0.1:99999/x.jpg"), out());
             assertTrue(Files.isRegularFile(posters.resolve("1.jpg")));
 
             assertTrue(run("download", "--data", csv.toString(), "--posters", posters.toString(), "--deadline", "0") != 0);

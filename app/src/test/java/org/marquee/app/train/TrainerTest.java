@@ -222,4 +222,70 @@ class TrainerTest {
             assertTrue(e.getMessage().contains("3x24x24") && e.getMessage().contains("3x26x26"), e.getMessage());
         }
     }
+
+    /** Stops the run at the {@code at}-th checkpoint write, as a crash there would. */
+    static final class Crash extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    @Test
+    void aCrashAtAnyCheckpointWriteLeavesAConsistentPairThatResumes() throws IOException {
+        Run straight = train(new ReferenceBackend(), options(2, dir.resolve("straight")), null);
+        int writes = 0;
+        for (EpochResult r : straight.log().rows()) writes += r.epoch() == straight.state().bestEpoch() || r.epoch() == 1 ? 2 : 1;
+        for (int at = 1; at <= writes; at++) {
+            Path run = dir.resolve("crash-" + at);
+            int[] count = {0};
+            int stopAt = at;
+            try {
+                trainWith(options(2, run), null, (c, file) -> {
+                    if (++count[0] == stopAt) throw new Crash();
+                    CheckpointFile.write(c, file);
+                });
+            } catch (Crash expected) {
+                // the process died here
+            }
+            Path last = run.resolve(Trainer.LAST);
+            if (Files.exists(last)) {
+                Checkpoint c = CheckpointFile.read(last);
+                Trainer.checkBest(run, c, out);
+                Checkpoint best = CheckpointFile.read(run.resolve(Trainer.BEST));
+                assertTrue(best.training().epoch() == c.training().bestEpoch() || best.training().epoch() > c.training().epoch(),
+                        "crash at write " + at + ": best.ckpt epoch " + best.training().epoch() + ", last.ckpt " + c.training());
+            }
+            Run resumed = train(new ReferenceBackend(), options(2, run), Files.exists(last) ? last : null);
+            assertArrayEquals(straight.weights(), resumed.weights(), "crash at write " + at);
+            Checkpoint best = CheckpointFile.read(run.resolve(Trainer.BEST));
+            assertEquals(straight.state().bestEpoch(), best.training().epoch(), "crash at write " + at);
+            assertEquals(best.training().epoch(), CheckpointFile.read(last).training().bestEpoch(), "crash at write " + at);
+        }
+    }
+
+    @Test
+    void aMissingBestCheckpointIsRebuiltFromLastOrExplained() throws IOException {
+        Path run = dir.resolve("old");
+        train(new ReferenceBackend(), options(1, run), null);
+        Files.delete(run.resolve(Trainer.BEST));   // as an older build could leave it: last.ckpt written, then killed
+        Checkpoint last = CheckpointFile.read(run.resolve(Trainer.LAST));
+        Trainer.checkBest(run, last, out);
+        assertEquals(1, CheckpointFile.read(run.resolve(Trainer.BEST)).training().epoch());
+        assertTrue(console.toString(StandardCharsets.UTF_8).contains("repaired"), console.toString(StandardCharsets.UTF_8));
+
+        TrainingState t = last.training();
+        Checkpoint later = new Checkpoint(last.model(), last.genres(), new TrainingState(t.seed(), 3, t.step(), t.bestValLoss(), 1,
+                2, t.log()), last.precision(), last.weights(), last.adamT(), last.adamM(), last.adamV());
+        Files.delete(run.resolve(Trainer.BEST));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.marquee.app.checkpoint.CheckpointException.class,
+                () -> Trainer.checkBest(run, later, out));
+        assertTrue(e.getMessage().contains("says epoch 1 is the best but best.ckpt is missing"), e.getMessage());
+    }
+
+    void trainWith(TrainOptions options, Path resumeFrom, Trainer.CheckpointWriter writer) throws IOException {
+        Backend backend = new ReferenceBackend();
+        try (Sequential model = PosterModel.build(backend, SEED, SIZE, SIZE, LABELS);
+             Adam adam = new Adam(backend, options.adam(), model.parameterCount())) {
+            ProgressLine progress = new ProgressLine(out, false, System::nanoTime);
+            new Trainer(model, adam, options, train, val, progress, out).withWriter(writer).run(TrainingState.initial(SEED), new EpochLog());
+        }
+    }
 }

@@ -1,0 +1,87 @@
+package org.marquee.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.marquee.app.Main;
+import org.marquee.app.PosterModel;
+import org.marquee.engine.reference.ReferenceBackend;
+
+/** Out-of-range options end in one message naming the option and its range, before any work is done. */
+class OptionRangesTest {
+    @TempDir Path dir;
+    PrintStream savedOut, savedErr;
+    ByteArrayOutputStream out, err;
+
+    @BeforeEach
+    void capture() {
+        savedOut = System.out;
+        savedErr = System.err;
+        out = new ByteArrayOutputStream();
+        err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    /** Runs the command, expects exit 1 with {@code message} on stderr, and nothing written to the output folder. */
+    void rejected(String message, String... args) {
+        out.reset();
+        err.reset();
+        assertEquals(1, Main.run(args), out.toString(StandardCharsets.UTF_8));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.startsWith("error: ") && e.contains(message), message + " in:\n" + e);
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains("data:"), "rejected before loading data");
+    }
+
+    @Test
+    void theSmallestImageSizeIsTheSmallestTheModelAccepts() {
+        try (ReferenceBackend b = new ReferenceBackend()) {
+            PosterModel.build(b, 1, PosterModel.MIN_IMAGE_SIZE, PosterModel.MIN_IMAGE_SIZE, 3).close();
+            int smaller = PosterModel.MIN_IMAGE_SIZE - 1;
+            assertThrows(RuntimeException.class, () -> PosterModel.build(b, 1, smaller, smaller, 3).close());
+        }
+    }
+
+    @Test
+    void trainOptions() {
+        String o = dir.resolve("run").toString();
+        rejected("--image-size must be at least 22 and at most 512 pixels, not 20", "train", "--backend", "reference", "--image-size", "20", "-o", o);
+        rejected("--image-size must be at least 22 and at most 512 pixels, not 4096", "train", "--image-size", "4096", "-o", o);
+        rejected("--epochs must be from 1 to 1000000, not 0", "train", "--epochs", "0", "-o", o);
+        rejected("--batch-size must be from 1 to 65536, not -3", "train", "--batch-size", "-3", "-o", o);
+        rejected("--learning-rate must be greater than 0", "train", "--lr", "-1e-3", "-o", o);
+        rejected("--learning-rate must be greater than 0", "train", "--lr", "NaN", "-o", o);
+        rejected("--clip-norm must be 0 or more", "train", "--clip-norm", "-1", "-o", o);
+        rejected("--patience must be from 0", "train", "--patience", "-1", "-o", o);
+        rejected("--threads must be from 0 to 4096, not -2", "train", "--threads", "-2", "-o", o);
+        rejected("--synthetic must be from 5 to 1000000, not 2", "train", "--synthetic", "2", "-o", o);
+        rejected("--limit must be at least 0, not -5", "train", "--limit", "-5", "-o", o);
+        assertFalse(Files.exists(dir.resolve("run")), "no output folder for a rejected command");
+    }
+
+    @Test
+    void otherCommands() {
+        rejected("--top must be at least 1, not -7", "predict", "--top", "-7", "x.png");
+        rejected("--batch-size must be from 1 to 65536, not 0", "evaluate", "--batch-size", "0");
+        rejected("--image-size must be at least 22", "summary", "--image-size", "10");
+        rejected("--parallel must be from 1 to 256, not 0", "download", "--data", "x.csv", "--posters", "p", "--parallel", "0");
+        rejected("--repeat must be from 1 to 10000, not 0", "explain", "--repeat", "0");
+    }
+}

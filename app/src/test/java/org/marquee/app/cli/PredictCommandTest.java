@@ -1,0 +1,88 @@
+package org.marquee.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.marquee.app.Main;
+import org.marquee.app.PosterModel;
+import org.marquee.app.checkpoint.CheckpointFile;
+import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.app.train.ModelState;
+import org.marquee.engine.nn.Sequential;
+import org.marquee.engine.reference.ReferenceBackend;
+
+/** One unreadable poster among many: every other poster still gets its result, and the exit code says one failed. */
+class PredictCommandTest {
+    @TempDir Path dir;
+    PrintStream savedOut, savedErr;
+    ByteArrayOutputStream out, err;
+    Path checkpoint;
+    List<String> args;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        savedOut = System.out;
+        savedErr = System.err;
+        out = new ByteArrayOutputStream();
+        err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        checkpoint = dir.resolve("m.ckpt");
+        try (ReferenceBackend b = new ReferenceBackend(); Sequential model = PosterModel.build(b, 3, 24, 24, 3)) {
+            CheckpointFile.write(ModelState.snapshot(model, null, List.of("Action", "Comedy", "Drama"), TrainingState.initial(3)),
+                    checkpoint);
+        }
+        args = new ArrayList<>(List.of("predict", "--backend", "reference", "-c", checkpoint.toString()));
+        for (int i = 0; i < 3; i++) {
+            Path poster = dir.resolve("p" + i + ".png");
+            BufferedImage img = new BufferedImage(30, 40, BufferedImage.TYPE_INT_RGB);
+            img.setRGB(i, i, 0x00FF00);
+            ImageIO.write(img, "png", poster.toFile());
+            args.add(poster.toString());
+        }
+        Path broken = dir.resolve("broken.jpg");
+        Files.writeString(broken, "not an image");
+        args.add(broken.toString());
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    @Test
+    void textReportsEveryGoodPosterAndNamesTheBadOne() {
+        assertEquals(1, Main.run(args.toArray(String[]::new)));
+        String text = out.toString(StandardCharsets.UTF_8);
+        for (int i = 0; i < 3; i++) assertTrue(text.contains("p" + i + ".png: "), text);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("error: " + dir.resolve("broken.jpg") + ": "), e);
+        assertTrue(e.contains("1 of 4 posters could not be read"), e);
+    }
+
+    @Test
+    void jsonHoldsEveryResultAndTheError() {
+        args.add(1, "--json");
+        assertEquals(1, Main.run(args.toArray(String[]::new)));
+        String json = out.toString(StandardCharsets.UTF_8).strip();
+        assertTrue(json.startsWith("[") && json.endsWith("]"), json);
+        assertEquals(3, json.split("\"genres\"").length - 1, json);
+        assertTrue(json.contains("broken.jpg\", \"error\": \""), json);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("1 of 4 posters could not be read"));
+    }
+}
