@@ -8,14 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.marquee.app.Main;
@@ -23,30 +19,10 @@ import org.marquee.app.train.EpochLog;
 import org.marquee.engine.BackendProvider;
 
 /** The command line end to end, on the reference backend with 24x24 synthetic posters. */
-class MainTest {
+class MainTest extends CapturedConsole {
     static final String[] TINY = {"--backend", "reference", "--synthetic", "40"};
     @TempDir Path dir;
-    PrintStream savedOut, savedErr;
-    ByteArrayOutputStream out, err;
 
-    @BeforeEach
-    void capture() {
-        savedOut = System.out;
-        savedErr = System.err;
-        out = new ByteArrayOutputStream();
-        err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
-
-    String out() { return out.toString(StandardCharsets.UTF_8); }
-    String err() { return err.toString(StandardCharsets.UTF_8); }
 
     int run(String... args) {
         out.reset();

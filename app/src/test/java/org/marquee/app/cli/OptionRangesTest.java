@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.marquee.app.Main;
@@ -19,26 +15,8 @@ import org.marquee.app.PosterModel;
 import org.marquee.engine.reference.ReferenceBackend;
 
 /** Out-of-range options end in one message naming the option and its range, before any work is done. */
-class OptionRangesTest {
+class OptionRangesTest extends CapturedConsole {
     @TempDir Path dir;
-    PrintStream savedOut, savedErr;
-    ByteArrayOutputStream out, err;
-
-    @BeforeEach
-    void capture() {
-        savedOut = System.out;
-        savedErr = System.err;
-        out = new ByteArrayOutputStream();
-        err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
 
     /** Runs the command, expects exit 1 with {@code message} on stderr, and nothing written to the output folder. */
     void rejected(String message, String... args) {
