@@ -20,6 +20,9 @@ public record LoadedModel(Checkpoint checkpoint, Sequential model) implements Au
         Sequential model = PosterModel.build(backend, c.training().seed(), spec.height(), spec.width(), spec.classes());
         try {
             ModelState.restore(c, model, null);
+        } catch (IllegalArgumentException e) {
+            model.close();
+            throw new org.marquee.app.checkpoint.CheckpointException(file, e.getMessage(), e);
         } catch (RuntimeException e) {
             model.close();
             throw e;

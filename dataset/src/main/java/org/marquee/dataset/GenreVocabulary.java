@@ -92,10 +92,7 @@ public final class GenreVocabulary {
     }
 
     public void save(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, names, StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeLines(file, names);
     }
 
     public static GenreVocabulary load(Path file) throws IOException {

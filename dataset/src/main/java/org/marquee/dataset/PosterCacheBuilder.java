@@ -131,6 +131,8 @@ public final class PosterCacheBuilder {
             out.force(true);
             bar.done();
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw e instanceof AtomicFiles.WriteFailedException ? e : new AtomicFiles.WriteFailedException(file, e);
         } finally {
             Files.deleteIfExists(tmp);
         }

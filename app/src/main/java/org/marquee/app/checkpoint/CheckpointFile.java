@@ -1,93 +1,101 @@
 package org.marquee.app.checkpoint;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
+import org.marquee.dataset.AtomicFiles;
 
 /**
- * Reads and writes {@link Checkpoint}s in Marquee's binary format, version 1. Big-endian
- * ({@link DataOutputStream}); strings are an int byte count followed by UTF-8.
+ * Reads and writes {@link Checkpoint}s in Marquee's binary format, version 2; version 1 files are
+ * still read (without run settings or extra arrays). Big-endian ({@link DataOutputStream});
+ * strings are an int byte count followed by UTF-8.
  *
  * <pre>
  *   8 bytes  magic "MRQCKPT" + 0x1A
- *   int      format version (1)
+ *   int      format version (2; 1 lacks the two sections marked v2)
  *   model    string architecture, int channels, height, width, classes, long parameters, string layers
  *   genres   int count, then count strings (label order of the outputs)
  *   training long seed, int epoch, long step, double best val loss, int best epoch, int stale epochs, string log
+ *   run      (v2) int count, then count pairs of strings: option, value
  *   arrays   byte element size (4 = float32, 8 = float64), long count P,
  *            P weights, byte has-optimizer (0/1), and if 1: long Adam t, P values of m, P values of v
+ *   extras   (v2) int count, then for each: string name, byte element size, long length, the values
  *   long     CRC32 of every byte above
  * </pre>
  *
- * Writes go to a temporary file beside the target, which is renamed over it only when complete.
+ * Writes go to a temporary file beside the target, which is renamed over it only when complete; a
+ * write that fails (a full disk) names the file and leaves the previous one in place.
  */
 public final class CheckpointFile {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The oldest format version this build still reads. */
+    public static final int OLDEST_READABLE = 1;
     static final byte[] MAGIC = {'M', 'R', 'Q', 'C', 'K', 'P', 'T', 0x1A};
     private static final int MAX_STRING_BYTES = 64 << 20;
     private static final int MAX_GENRES = 100_000;
+    private static final int MAX_SETTINGS = 100_000;
+    private static final int MAX_EXTRAS = 10_000;
     private static final int CHUNK = 1 << 16;   // elements per bulk write/read
 
     private CheckpointFile() {}
 
+    /**
+     * Writes {@code c} to {@code file} atomically; a failed write (a full disk) throws an
+     * {@link AtomicFiles.WriteFailedException} naming the file and leaves the old file in place.
+     */
     public static void write(Checkpoint c, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32());
-                DataOutputStream out = new DataOutputStream(checked);
-                out.write(MAGIC);
-                out.writeInt(VERSION);
-                ModelSpec m = c.model();
-                writeString(out, m.architecture());
-                out.writeInt(m.channels()); out.writeInt(m.height()); out.writeInt(m.width()); out.writeInt(m.classes());
-                out.writeLong(m.parameterCount());
-                writeString(out, m.layers());
-                out.writeInt(c.genres().size());
-                for (String g : c.genres()) writeString(out, g);
-                TrainingState t = c.training();
-                out.writeLong(t.seed()); out.writeInt(t.epoch()); out.writeLong(t.step());
-                out.writeDouble(t.bestValLoss()); out.writeInt(t.bestEpoch()); out.writeInt(t.staleEpochs());
-                writeString(out, t.log());
-                out.writeByte(c.precision().bytes);
-                out.writeLong(c.weights().length);
-                writeArray(out, c.weights(), c.precision());
-                out.writeBoolean(c.hasOptimizerState());
-                if (c.hasOptimizerState()) {
-                    out.writeLong(c.adamT());
-                    writeArray(out, c.adamM(), c.precision());
-                    writeArray(out, c.adamV(), c.precision());
-                }
-                out.flush();
-                new DataOutputStream(raw).writeLong(checked.getChecksum().getValue());
+        AtomicFiles.write(file, raw -> {
+            CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32());
+            DataOutputStream out = new DataOutputStream(checked);
+            out.write(MAGIC);
+            out.writeInt(VERSION);
+            ModelSpec m = c.model();
+            writeString(out, m.architecture());
+            out.writeInt(m.channels()); out.writeInt(m.height()); out.writeInt(m.width()); out.writeInt(m.classes());
+            out.writeLong(m.parameterCount());
+            writeString(out, m.layers());
+            out.writeInt(c.genres().size());
+            for (String g : c.genres()) writeString(out, g);
+            TrainingState t = c.training();
+            out.writeLong(t.seed()); out.writeInt(t.epoch()); out.writeLong(t.step());
+            out.writeDouble(t.bestValLoss()); out.writeInt(t.bestEpoch()); out.writeInt(t.staleEpochs());
+            writeString(out, t.log());
+            out.writeInt(c.run().values().size());
+            for (var e : c.run().values().entrySet()) {
+                writeString(out, e.getKey());
+                writeString(out, e.getValue());
             }
-            readableByAll(tmp);   // temporary files are created owner-only
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            out.writeByte(c.precision().bytes);
+            out.writeLong(c.weights().length);
+            writeArray(out, c.weights(), c.precision());
+            out.writeBoolean(c.hasOptimizerState());
+            if (c.hasOptimizerState()) {
+                out.writeLong(c.adamT());
+                writeArray(out, c.adamM(), c.precision());
+                writeArray(out, c.adamV(), c.precision());
             }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            out.writeInt(c.extras().size());
+            for (NamedArray a : c.extras()) {
+                writeString(out, a.name());
+                out.writeByte(a.precision().bytes);
+                out.writeLong(a.values().length);
+                writeArray(out, a.values(), a.precision());
+            }
+            out.flush();
+            new DataOutputStream(raw).writeLong(checked.getChecksum().getValue());
+        });
     }
 
     public static Checkpoint read(Path file) throws IOException {
@@ -103,8 +111,9 @@ public final class CheckpointFile {
                 throw new CheckpointException(file, "not a Marquee checkpoint (the file does not start with \"MRQCKPT\")");
             }
             int version = r.readInt("format version");
-            if (version != VERSION) {
-                throw new CheckpointException(file, "format version " + version + " is not supported (this build reads version " + VERSION + ")");
+            if (version < OLDEST_READABLE || version > VERSION) {
+                throw new CheckpointException(file, "format version " + version + " is not supported (this build reads versions "
+                        + OLDEST_READABLE + " to " + VERSION + ")");
             }
             ModelSpec model;
             try {
@@ -124,9 +133,20 @@ public final class CheckpointFile {
             } catch (IllegalArgumentException e) {
                 throw new CheckpointException(file, "corrupted training state: " + e.getMessage(), e);
             }
-            int code = r.readByte("element size");
-            Checkpoint.Precision precision = Checkpoint.Precision.ofCode(code);
-            if (precision == null) throw new CheckpointException(file, "corrupted: element size " + code + " (expected 4 or 8)");
+            RunSettings run = RunSettings.NONE;
+            if (version >= 2) {
+                int settings = r.readInt("run setting count");
+                if (settings < 0 || settings > MAX_SETTINGS) throw new CheckpointException(file, "corrupted: run setting count " + settings);
+                var values = new java.util.LinkedHashMap<String, String>();
+                for (int i = 0; i < settings; i++) {
+                    String key = r.readString("run setting " + i);
+                    if (key.isBlank() || values.put(key, r.readString("run setting " + key)) != null) {
+                        throw new CheckpointException(file, "corrupted: run setting " + i + " has an empty or repeated name '" + key + "'");
+                    }
+                }
+                run = new RunSettings(values);
+            }
+            Checkpoint.Precision precision = r.readPrecision("element size");
             long count = r.readLong("parameter count");
             if (count != model.parameterCount()) {
                 throw new CheckpointException(file, "corrupted: " + count + " stored weights but the model has " + model.parameterCount());
@@ -144,6 +164,25 @@ public final class CheckpointFile {
                 m = r.readArray(count, precision, "Adam m");
                 v = r.readArray(count, precision, "Adam v");
             }
+            List<NamedArray> extras = new ArrayList<>();
+            if (version >= 2) {
+                int n = r.readInt("extra array count");
+                if (n < 0 || n > MAX_EXTRAS) throw new CheckpointException(file, "corrupted: extra array count " + n);
+                var names = new java.util.HashSet<String>();
+                for (int i = 0; i < n; i++) {
+                    String name = r.readString("extra array " + i);
+                    if (name.isBlank() || !names.add(name)) {
+                        throw new CheckpointException(file, "corrupted: extra array " + i + " has an empty or repeated name '" + name + "'");
+                    }
+                    Checkpoint.Precision p = r.readPrecision("element size of " + name);
+                    long len = r.readLong("length of " + name);
+                    if (len < 0 || len > Integer.MAX_VALUE - 8 || len * p.bytes > length) {
+                        throw new CheckpointException(file, "corrupted: array " + name + " has length " + len
+                                + " but the file has " + length + " bytes");
+                    }
+                    extras.add(new NamedArray(name, p, r.readArray(len, p, name)));
+                }
+            }
             long expected = checked.getChecksum().getValue();
             long stored = r.readTrailer(raw);
             if (stored != expected) {
@@ -151,7 +190,7 @@ public final class CheckpointFile {
             }
             if (raw.read() != -1) throw new CheckpointException(file, "corrupted: unexpected bytes after the checksum");
             try {
-                return new Checkpoint(model, genres, training, precision, weights, adamT, m, v);
+                return new Checkpoint(model, genres, training, precision, weights, adamT, m, v, run, extras);
             } catch (IllegalArgumentException e) {
                 throw new CheckpointException(file, "inconsistent: " + e.getMessage(), e);
             }
@@ -183,6 +222,13 @@ public final class CheckpointFile {
         double readDouble(String what) throws IOException { try { return in.readDouble(); } catch (EOFException e) { throw truncated(what, e); } }
         int readByte(String what) throws IOException { try { return in.readUnsignedByte(); } catch (EOFException e) { throw truncated(what, e); } }
 
+        Checkpoint.Precision readPrecision(String what) throws IOException {
+            int code = readByte(what);
+            Checkpoint.Precision p = Checkpoint.Precision.ofCode(code);
+            if (p == null) throw new CheckpointException(file, "corrupted: " + what + " " + code + " (expected 4 or 8)");
+            return p;
+        }
+
         String readString(String what) throws IOException {
             int n = readInt(what);
             if (n < 0 || n > MAX_STRING_BYTES || n > length) throw new CheckpointException(file, "corrupted: " + what + " has length " + n);
@@ -210,12 +256,6 @@ public final class CheckpointFile {
 
         CheckpointException truncated(String what, Throwable cause) {
             return new CheckpointException(file, "truncated: the file (" + length + " bytes) ends while reading " + what, cause);
-        }
-    }
-
-    private static void readableByAll(Path file) throws IOException {
-        if (Files.getFileStore(file).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 }

@@ -3,6 +3,7 @@ package org.marquee.app.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import org.marquee.app.checkpoint.RunSettings;
 import org.marquee.app.data.DataLoader;
 import org.marquee.app.data.LoadedData;
 import picocli.CommandLine.Option;
@@ -43,6 +44,38 @@ public final class DataMixin {
     public void check() {
         OptionRanges.check("--limit", limit, 0, Integer.MAX_VALUE);
         OptionRanges.check("--synthetic", synthetic, 5, 1_000_000);
+    }
+
+    /**
+     * The data settings that define a run on {@code d}: the kind of data and the options that
+     * choose its posters and split, and a fingerprint of the posters themselves (their ids in
+     * order and the genre vocabulary), so that the same files moved elsewhere still match while
+     * an edited catalogue does not. Paths are kept as notes.
+     */
+    public RunSettings settings(LoadedData d) {
+        RunSettings.Builder b = RunSettings.builder().put("data", real() ? "real" : "synthetic");
+        if (real()) {
+            b.put("--limit", limit).put("--genres-from-data", genresFromData).note("--data", data);
+            if (posters != null) b.note("--posters", posters);
+            if (cache != null) b.note("--cache", cache);
+        } else {
+            b.put("--synthetic", synthetic);
+        }
+        return b.put("--split-seed", splitSeed).put("posters", fingerprint(d)).note("description", d.description()).build();
+    }
+
+    /** "9,184 posters, 27 genres, sha-256 1a2b3c4d5e6f7a8b" of the posters' ids in order and the genre names. */
+    static String fingerprint(LoadedData d) {
+        try {
+            var sha = java.security.MessageDigest.getInstance("SHA-256");
+            var buf = java.nio.ByteBuffer.allocate(8);
+            for (long id : d.all().ids()) sha.update(buf.clear().putLong(id).array());
+            sha.update(String.join("\n", d.genres()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return String.format(java.util.Locale.ROOT, "%,d posters, %d genres, sha-256 %s", d.all().size(), d.genres().size(),
+                    java.util.HexFormat.of().formatHex(sha.digest(), 0, 8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
     }
 
     public LoadedData load(int imageSize, PrintStream out) throws IOException {

@@ -84,9 +84,8 @@ public final class DownloadCommand implements Callable<Integer> {
         for (DownloadReport.Failed f : failures) {
             lines.add(f.imdbId() + "," + f.reason().name() + "," + csv(f.url()) + "," + csv(f.detail()));
         }
-        java.nio.file.Files.createDirectories(folder);
         Path file = folder.resolve(FAILURES);
-        java.nio.file.Files.write(file, lines, java.nio.charset.StandardCharsets.UTF_8);
+        org.marquee.dataset.AtomicFiles.writeLines(file, lines);
         failures.stream().limit(LISTED_FAILURES)
                 .forEach(f -> out.printf("  failed: %d %s (%s) %s%n", f.imdbId(), f.reason().description(), f.detail(), f.url()));
         if (failures.size() > LISTED_FAILURES) out.printf("  ... and %,d more%n", failures.size() - LISTED_FAILURES);

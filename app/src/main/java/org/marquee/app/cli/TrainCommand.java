@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.marquee.app.PosterModel;
 import org.marquee.app.checkpoint.Checkpoint;
+import java.util.List;
 import org.marquee.app.checkpoint.CheckpointFile;
+import org.marquee.app.checkpoint.NamedArray;
+import org.marquee.app.checkpoint.RunSettings;
 import org.marquee.app.checkpoint.TrainingState;
 import org.marquee.app.data.LeftOutReport;
 import org.marquee.app.data.LoadedData;
@@ -70,6 +73,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in the output folder from its last.ckpt")
     boolean resume;
 
+    @Option(names = "--allow-change", paramLabel = "OPTION", split = ",",
+            description = "with --resume: options that may differ from those the run was started with, named without"
+                    + " their dashes (for example learning-rate,batch-size); any other change is refused. --epochs and"
+                    + " --patience may always change")
+    java.util.List<String> allowChange = new java.util.ArrayList<>();
+
     @Option(names = "--flip", description = "mirror each training poster left-right with probability 1/2, drawn from the seed "
             + "and the step (augmentation; validation and test posters are never flipped)")
     boolean flip;
@@ -89,18 +98,24 @@ public final class TrainCommand implements Callable<Integer> {
             out.println("model: " + ModelState.spec(model).headline());
             TrainingState state = TrainingState.initial(seed);
             EpochLog log = new EpochLog();
+            RunSettings run = runSettings(data);
             if (resume) {
                 Path last = Trainer.lastCheckpoint(output);
-                Checkpoint c = resumable(last, data);
+                Checkpoint c = resumable(last, data, run, out);
                 Trainer.checkBest(output, c, out);
-                ModelState.restore(c, model, adam);
+                try {
+                    ModelState.restore(c, model, adam);
+                } catch (IllegalArgumentException e) {
+                    throw new org.marquee.app.checkpoint.CheckpointException(last, e.getMessage(), e);
+                }
                 state = c.training();
                 log = EpochLog.parse(state.log());
                 out.printf("resuming from %s after epoch %d (step %d)%n", last, state.epoch(), state.step());
             }
             boolean[][] trainLabels = Subset.labels(data.train());
             if (state.epoch() == 0) reportUntrained(model, data, trainLabels, out);
-            new Trainer(model, adam, options, data.train(), data.validation(), ProgressLine.forConsole(), out).run(state, log);
+            new Trainer(model, adam, options, data.train(), data.validation(), ProgressLine.forConsole(), out)
+                    .recording(run, List.of(trainIds(data))).run(state, log);
             reportTest(model, data, trainLabels, out);
             float[] poster = new float[data.test().pixelsPerImage()];
             data.test().fillBatch(new int[] {0}, poster, new float[data.genres().size()]);
@@ -123,13 +138,70 @@ public final class TrainCommand implements Callable<Integer> {
         dataOptions.check();
     }
 
-    /** The run's {@code last.ckpt}, checked to be of the same genres and seed as this run. */
-    private Checkpoint resumable(Path last, LoadedData data) throws IOException {
+    /** Options that may change on resume without being named: the run's length and its early stopping. */
+    static final java.util.Set<String> ALWAYS_CHANGEABLE = java.util.Set.of("--epochs", "--patience");
+
+    /** The name of the extra checkpoint array that holds the training posters' ids. */
+    public static final String TRAIN_IDS = "train-ids";
+
+    /** Everything that defines this run, as recorded in its checkpoints and compared on resume. */
+    RunSettings runSettings(LoadedData data) {
+        return RunSettings.builder()
+                .put("--seed", seed).put("--image-size", imageSize).put("--batch-size", batchSize)
+                .put("--learning-rate", learningRate).put("--clip-norm", clipNorm).put("--flip", flip)
+                .put("--epochs", epochs).put("--patience", patience)
+                .build().with(dataOptions.settings(data));
+    }
+
+    /** The option names given to --allow-change, each with its leading dashes. */
+    private List<String> allowed() {
+        return allowChange.stream().map(k -> k.startsWith("--") ? k : "--" + k).toList();
+    }
+
+    /** The training posters' ids, in float64 (exact for every id below 2^53). */
+    static NamedArray trainIds(LoadedData data) {
+        double[] ids = new double[data.train().size()];
+        for (int i = 0; i < ids.length; i++) ids[i] = data.train().id(i);
+        return new NamedArray(TRAIN_IDS, Checkpoint.Precision.FLOAT64, ids);
+    }
+
+    /**
+     * The run's {@code last.ckpt}, checked to be the same experiment: same genres, and every
+     * recorded setting equal to this run's, except {@link #ALWAYS_CHANGEABLE} and those named by
+     * {@code --allow-change}. A format 1 checkpoint records no settings; only its seed is checked.
+     */
+    private Checkpoint resumable(Path last, LoadedData data, RunSettings now, PrintStream out) throws IOException {
         Checkpoint c = CheckpointFile.read(last);
         if (!c.genres().equals(data.genres())) throw new IllegalArgumentException(last + " was trained on other genres: " + c.genres());
         if (c.training().seed() != seed) {
             throw new IllegalArgumentException(last + " was trained with --seed " + c.training().seed() + ", not " + seed
                     + "; resume with the same seed");
+        }
+        if (c.run().isEmpty()) {
+            out.println("note: " + last + " does not record the options of its run (an older format); only its seed and genres"
+                    + " were checked");
+            return c;
+        }
+        var mayChange = new java.util.HashSet<>(ALWAYS_CHANGEABLE);
+        for (String k : allowed()) {
+            if (c.run().get(k).isEmpty() && now.get(k).isEmpty()) {
+                throw new IllegalArgumentException("--allow-change names " + k + ", which is not an option this run records: "
+                        + now.values().keySet().stream().filter(n -> n.startsWith("--")).collect(java.util.stream.Collectors.joining(", ")));
+            }
+            mayChange.add(k);
+        }
+        var differences = c.run().differences(now, mayChange);
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("--resume would change the run in " + output + ": "
+                    + differences.stream().map(Object::toString).collect(java.util.stream.Collectors.joining("; "))
+                    + ". Resume with the recorded values, or name what may change with --allow-change "
+                    + differences.stream().map(RunSettings.Difference::key).filter(k -> k.startsWith("--"))
+                            .map(k -> k.substring(2)).collect(java.util.stream.Collectors.joining(","))
+                    + " (changing the data or its split mixes validation posters into training; start a new run instead)");
+        }
+        for (String k : allowed()) {
+            c.run().get(k).filter(v -> !v.equals(now.get(k).orElse(null)))
+                    .ifPresent(v -> out.printf("note: %s changes from %s to %s (allowed)%n", k, v, now.get(k).orElse("unset")));
         }
         return c;
     }

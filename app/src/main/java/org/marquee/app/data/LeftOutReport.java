@@ -2,8 +2,6 @@ package org.marquee.app.data;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +27,8 @@ public final class LeftOutReport {
         for (PosterCache.Failure f : leftOut) {
             lines.add(f.imdbId() + "," + f.reason().name() + "," + f.reason().description());
         }
-        Files.createDirectories(output);
         Path file = output.resolve(FILE);
-        Files.write(file, lines, StandardCharsets.UTF_8);
+        org.marquee.dataset.AtomicFiles.writeLines(file, lines);
         StringBuilder s = new StringBuilder("left out:");
         for (int i = 0; i < Math.min(SHOWN, leftOut.size()); i++) {
             PosterCache.Failure f = leftOut.get(i);

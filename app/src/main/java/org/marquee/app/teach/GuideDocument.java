@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -202,9 +201,7 @@ public final class GuideDocument {
             List<String> found = new ArrayList<>();
             String text = doc.render(figures, found);
             if (write) {
-                Path tmp = Files.createTempFile(chapter.toAbsolutePath().getParent(), chapter.getFileName().toString(), ".tmp");
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                Files.move(tmp, chapter, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                org.marquee.dataset.AtomicFiles.writeString(chapter, text);
                 System.out.println((found.isEmpty() ? "unchanged " : "rewrote   ") + chapter);
             } else {
                 found.addAll(doc.checkLinks());

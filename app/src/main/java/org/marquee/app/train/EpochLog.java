@@ -1,10 +1,7 @@
 package org.marquee.app.train;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,8 +35,6 @@ public final class EpochLog {
 
     /** Writes the CSV to {@code file} through a temporary file. */
     public void write(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, toCsv(), StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        org.marquee.dataset.AtomicFiles.writeString(file, toCsv());
     }
 }

@@ -5,10 +5,13 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.marquee.app.checkpoint.Checkpoint;
 import org.marquee.app.checkpoint.ModelSpec;
+import org.marquee.app.checkpoint.NamedArray;
+import org.marquee.app.checkpoint.RunSettings;
 import org.marquee.app.checkpoint.TrainingState;
 import org.marquee.engine.Precision;
 import org.marquee.engine.nn.Adam;
 import org.marquee.engine.nn.Layer;
+import org.marquee.engine.nn.Parameter;
 import org.marquee.engine.nn.Sequential;
 
 /** Moves a model's parameters and Adam's state to and from {@link Checkpoint}s. */
@@ -34,20 +37,33 @@ public final class ModelState {
      * precision: 8-byte doubles from a float64 backend, 4-byte floats otherwise; both are exact.
      */
     public static Checkpoint snapshot(Sequential model, Adam adam, List<String> genres, TrainingState training) {
+        return snapshot(model, adam, genres, training, RunSettings.NONE, List.of());
+    }
+
+    /** As above, recording the run's settings and extra arrays. */
+    public static Checkpoint snapshot(Sequential model, Adam adam, List<String> genres, TrainingState training,
+                                      RunSettings run, List<NamedArray> extras) {
         Checkpoint.Precision p = model.backend().precision() == Precision.FLOAT64
                 ? Checkpoint.Precision.FLOAT64 : Checkpoint.Precision.FLOAT32;
         double[] w = model.parameters().toDoubles();
-        if (adam == null) return new Checkpoint(spec(model), genres, training, p, w, 0, null, null);
-        return new Checkpoint(spec(model), genres, training, p, w, adam.iterations(), adam.m().toDoubles(), adam.v().toDoubles());
+        if (adam == null) return new Checkpoint(spec(model), genres, training, p, w, 0, null, null, run, extras);
+        return new Checkpoint(spec(model), genres, training, p, w, adam.iterations(), adam.m().toDoubles(), adam.v().toDoubles(),
+                run, extras);
     }
 
-    /** Loads the checkpoint's parameters into {@code model} (and Adam's state into {@code adam}, if given). */
+    /**
+     * Loads the checkpoint's parameters into {@code model} (and Adam's state into {@code adam}, if
+     * given). A checkpoint holding a NaN or infinity is refused, naming the tensor that holds it.
+     */
     public static void restore(Checkpoint c, Sequential model, Adam adam) {
         ModelSpec mine = spec(model);
         if (!mine.equals(c.model())) {
             throw new IllegalArgumentException("the checkpoint holds " + c.model().headline() + " but the model is " + mine.headline()
                     + (mine.parameterCount() == c.model().parameterCount() ? " (layers differ)" : ""));
         }
+        nonFinite(c, model).ifPresent(where -> {
+            throw new IllegalArgumentException("the checkpoint is unusable: " + where);
+        });
         model.backend().upload(model.parameters(), c.weights());
         if (adam != null) {
             if (!c.hasOptimizerState()) throw new IllegalArgumentException("the checkpoint has no optimizer state to resume from");
@@ -56,5 +72,26 @@ public final class ModelState {
             adam.setIterations(c.adamT());
         }
         model.setStep(c.training().step());
+    }
+
+    /**
+     * Where the checkpoint holds a value that is not finite, in words that name the tensor
+     * ({@code "conv2d_1/kernel[17] is NaN (weights)"}), or empty when every value is finite.
+     */
+    public static java.util.Optional<String> nonFinite(Checkpoint c, Sequential model) {
+        return c.firstNonFinite().map(f -> {
+            String where = f.array() + "[" + f.index() + "]";
+            if (f.inParameterLayout()) {
+                long base = model.parameters().offset();
+                for (Parameter p : model.namedParameters()) {
+                    long start = p.value().offset() - base;
+                    if (f.index() >= start && f.index() < start + p.value().size()) {
+                        where = p.name() + "[" + (f.index() - start) + "] (" + f.array() + ")";
+                        break;
+                    }
+                }
+            }
+            return where + " is " + f.value();
+        });
     }
 }

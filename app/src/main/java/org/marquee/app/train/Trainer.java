@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.List;
 import org.marquee.app.checkpoint.CheckpointFile;
+import org.marquee.app.checkpoint.NamedArray;
+import org.marquee.app.checkpoint.RunSettings;
 import org.marquee.app.checkpoint.TrainingState;
 import org.marquee.app.metrics.MetricsReport;
 import org.marquee.app.report.TrainingCharts;
@@ -27,7 +30,8 @@ import org.marquee.engine.nn.Sequential;
  * loss improved, {@code best.ckpt} to the output folder. {@code best.ckpt} is written before
  * {@code last.ckpt}, so a crash between the two never leaves a {@code last.ckpt} that names a best
  * epoch whose {@code best.ckpt} is missing; {@link #checkBest} repairs or explains runs left
- * inconsistent otherwise. Because the order, the masks and the
+ * inconsistent otherwise. A run that diverges (a loss or a parameter that is not finite) stops
+ * before it writes anything, so the checkpoints of the last good epoch stay. Because the order, the masks and the
  * optimizer state are all functions of what the checkpoint holds, a run resumed from
  * {@code last.ckpt} continues exactly as if it had not stopped.
  */
@@ -43,6 +47,8 @@ public final class Trainer {
     private final ProgressLine progress;
     private final PrintStream out;
     private CheckpointWriter writer = CheckpointFile::write;
+    private RunSettings run = RunSettings.NONE;
+    private List<NamedArray> extras = List.of();
 
     /** How a checkpoint reaches its file; tests replace it to stop the run between the writes. */
     @FunctionalInterface
@@ -61,6 +67,13 @@ public final class Trainer {
         this.validation = validation;
         this.progress = progress;
         this.out = out;
+    }
+
+    /** Records {@code run} and {@code extras} in every checkpoint this trainer writes. */
+    public Trainer recording(RunSettings run, List<NamedArray> extras) {
+        this.run = run;
+        this.extras = List.copyOf(extras);
+        return this;
     }
 
     /** Replaces the checkpoint writer (for tests that stop the run part way through saving). */
@@ -95,10 +108,7 @@ public final class Trainer {
                     model.setStep(step);
                     Tensor logits = model.forward(loader.images(), true);
                     double loss = Loss.sigmoidCrossEntropy(backend, logits, loader.targets(), grad);
-                    if (!Double.isFinite(loss)) {
-                        throw new IllegalStateException("training loss became " + loss + " at epoch " + epoch + ", step " + step
-                                + " (try a lower learning rate or a clip norm)");
-                    }
+                    if (!Double.isFinite(loss)) throw diverged(epoch, "the training loss became " + loss + " at step " + step);
                     model.zeroGradients();
                     model.backward(grad);
                     adam.step(model.parameters(), model.gradients());
@@ -111,6 +121,9 @@ public final class Trainer {
                 progress.end();
 
                 Predictions val = evaluator.run(validation);
+                if (!Double.isFinite(val.loss())) {
+                    throw diverged(epoch, "the validation loss is " + val.loss());
+                }
                 MetricsReport m = val.metrics(validation.genres().names());
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 EpochResult r = new EpochResult(epoch, lossSum / steps, val.loss(), m.accuracy(), m.hammingLoss(), m.oneError(),
@@ -130,12 +143,21 @@ public final class Trainer {
     }
 
     private void save(TrainingState state, EpochLog log, boolean improved) throws IOException {
-        var checkpoint = ModelState.snapshot(model, adam, train.genres().names(), state);
+        var checkpoint = ModelState.snapshot(model, adam, train.genres().names(), state, run, extras);
+        var bad = ModelState.nonFinite(checkpoint, model);
+        if (bad.isPresent()) throw diverged(state.epoch(), bad.get());
         // best first: last.ckpt then never names a best epoch that best.ckpt does not hold yet
         if (improved) writer.write(checkpoint, options.output().resolve(BEST));
         writer.write(checkpoint, options.output().resolve(LAST));
         log.write(options.output().resolve("epochs.csv"));
         TrainingCharts.write(log.rows(), options.output());
+    }
+
+    /** Training went numerically wrong; the checkpoints on disk are those of the epoch before. */
+    private IllegalStateException diverged(int epoch, String what) {
+        return new IllegalStateException("training diverged in epoch " + epoch + ": " + what + "; " + LAST + " and " + BEST
+                + " in " + options.output() + " were left as they were after epoch " + (epoch - 1)
+                + " (try a lower learning rate or a clip norm)");
     }
 
     /** Row i of the batch at {@code step} is mirrored when bit 0 of a hash of (seed, step, i) is set. */

@@ -33,9 +33,13 @@ class CheckpointFileTest {
         }
         ModelSpec spec = new ModelSpec("poster-cnn", 3, 8, 8, 3, p, "conv2d_1 Conv2D [4, 6, 6] 112\ndense_1 Dense [3] 888");
         TrainingState t = new TrainingState(42, 3, 96, 0.25, 2, 1, "epoch,train_loss\n1,0.6\n2,0.5\n3,0.45\n");
-        return optimizer
+        Checkpoint c = optimizer
                 ? new Checkpoint(spec, List.of("Drama", "Comédie", "Sci-Fi"), t, precision, w, 96, m, v)
                 : new Checkpoint(spec, List.of("Drama", "Comédie", "Sci-Fi"), t, precision, w, 0, null, null);
+        RunSettings run = RunSettings.builder().put("--seed", 42).put("--learning-rate", 5e-4).put("data", "synthetic")
+                .note("description", "1,000 synthetic posters, 8x8").build();
+        return c.with(run, List.of(new NamedArray("train-ids", Checkpoint.Precision.FLOAT64, new double[] {15_000_001, 2, 114_709}),
+                new NamedArray("input-mean", Checkpoint.Precision.FLOAT32, new double[] {0.5, 0.25, 0.125})));
     }
 
     @Test
@@ -52,6 +56,14 @@ class CheckpointFileTest {
                 assertEquals(precision, r.precision());
                 assertArrayEquals(c.weights(), r.weights());
                 assertEquals(c.adamT(), r.adamT());
+                assertEquals(c.run(), r.run());
+                assertEquals(List.of("--seed", "--learning-rate", "data", "note:description"), List.copyOf(r.run().values().keySet()));
+                assertEquals(c.extras().size(), r.extras().size());
+                for (NamedArray a : c.extras()) {
+                    NamedArray b = r.extra(a.name()).orElseThrow();
+                    assertEquals(a.precision(), b.precision());
+                    assertArrayEquals(a.values(), b.values());
+                }
                 if (optimizer) {
                     assertArrayEquals(c.adamM(), r.adamM());
                     assertArrayEquals(c.adamV(), r.adamV());
@@ -127,6 +139,64 @@ class CheckpointFileTest {
         assertThrows(CheckpointException.class, () -> CheckpointFile.read(text));
         CheckpointException missing = assertThrows(CheckpointException.class, () -> CheckpointFile.read(dir.resolve("nope.ckpt")));
         assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
+    }
+
+    /** format-1.ckpt was written by the format 1 writer: weights, Adam state, no run settings, no extras. */
+    @Test
+    void readsFormat1Files() throws Exception {
+        Path old = Path.of(getClass().getResource("/checkpoints/format-1.ckpt").toURI());
+        Checkpoint c = CheckpointFile.read(old);
+        assertEquals("poster-cnn 3x2x2 -> 3 (5 parameters)", c.model().headline());
+        assertEquals(List.of("Action", "Comedy", "Drama"), c.genres());
+        assertEquals(new TrainingState(42, 2, 8, 0.625, 1, 1, "epoch,train_loss\n1,0.7\n2,0.6\n"), c.training());
+        assertArrayEquals(new double[] {0.5, -0.25, 1.5, 0, 2}, c.weights());
+        assertEquals(8, c.adamT());
+        assertArrayEquals(new double[] {0.125, 0.25, -0.5, 0, 1}, c.adamM());
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5}, c.adamV());
+        assertTrue(c.run().isEmpty());
+        assertTrue(c.extras().isEmpty());
+        Path again = dir.resolve("again.ckpt");   // rewritten in the current format, it reads back the same
+        CheckpointFile.write(c, again);
+        assertEquals(CheckpointFile.VERSION, java.nio.ByteBuffer.wrap(Files.readAllBytes(again), 8, 4).getInt());
+        Checkpoint r = CheckpointFile.read(again);
+        assertEquals(c.training(), r.training());
+        assertArrayEquals(c.adamV(), r.adamV());
+    }
+
+    @Test
+    void rejectsAForgedExtraArrayLengthWithoutAllocatingIt() throws IOException {
+        Path f = dir.resolve("model.ckpt");
+        CheckpointFile.write(sample(Checkpoint.Precision.FLOAT32, false), f);
+        byte[] bytes = Files.readAllBytes(f);
+        // the last extra array is "input-mean": name, element size 4, length 3, 12 bytes of values, then the 8-byte CRC
+        int lengthAt = bytes.length - 8 - 12 - 8;
+        assertEquals(3, java.nio.ByteBuffer.wrap(bytes, lengthAt, 8).getLong());
+        java.nio.ByteBuffer.wrap(bytes, lengthAt, 8).putLong(Long.MAX_VALUE / 2);
+        Files.write(f, bytes);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(f));
+        assertTrue(e.getMessage().contains("array input-mean has length"), e.getMessage());
+    }
+
+    @Test
+    void aFailedWriteNamesTheFileAndKeepsThePreviousOne() throws IOException {
+        try (var fs = com.google.common.jimfs.Jimfs.newFileSystem(com.google.common.jimfs.Configuration.unix().toBuilder()
+                .setMaxSize(16 * 1024).setBlockSize(1024).build())) {
+            Path runs = fs.getPath("/runs");
+            Path f = runs.resolve("last.ckpt");
+            Checkpoint small = sample(Checkpoint.Precision.FLOAT32, false);
+            CheckpointFile.write(small, f);
+            long before = Files.size(f);
+            org.marquee.dataset.AtomicFiles.WriteFailedException e = assertThrows(
+                    org.marquee.dataset.AtomicFiles.WriteFailedException.class,
+                    () -> CheckpointFile.write(sample(Checkpoint.Precision.FLOAT64, true), f));   // 24 KB do not fit beside the 4 KB file
+            assertTrue(e.getMessage().startsWith("could not write /runs/last.ckpt: "), e.getMessage());
+            assertEquals(f, e.file());
+            assertEquals(before, Files.size(f));
+            assertArrayEquals(small.weights(), CheckpointFile.read(f).weights());
+            try (Stream<Path> files = Files.list(runs)) {
+                assertEquals(List.of(f), files.toList(), "no temporary file is left behind");
+            }
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.marquee.app.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -86,6 +87,37 @@ class MainTest extends CapturedConsole {
         assertEquals(3, json.split("\"genre\"").length - 1, json);
         assertEquals(0, run("predict", "--backend", "reference", "--top", "2", "-c", o.resolve("best.ckpt").toString(), poster.toString()));
         assertTrue(out().contains(poster + ": ") && out().contains("%"), out());
+    }
+
+    @Test
+    void resumeRefusesToChangeTheExperimentUnlessTold() throws IOException {
+        Path o = dir.resolve("run");
+        String[] base = concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "-o", o.toString()));
+        String[] train = concat(base, "--lr", "3e-3");
+        assertEquals(0, run(concat(train, "--epochs", "1")), err());
+        var recorded = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"));
+        assertEquals("2017", recorded.run().get("--split-seed").orElseThrow());
+        assertEquals("0.003", recorded.run().get("--learning-rate").orElseThrow());
+        assertEquals("40", recorded.run().get("--synthetic").orElseThrow());
+        assertEquals(24, recorded.extra(TrainCommand.TRAIN_IDS).orElseThrow().values().length, "60% of 40 posters");
+        byte[] before = Files.readAllBytes(o.resolve("last.ckpt"));
+
+        assertEquals(1, run(concat(train, "--epochs", "2", "--resume", "--split-seed", "7")));
+        assertTrue(err().contains("--split-seed was 2017, now 7") && err().contains("--allow-change split-seed"), err());
+        assertEquals(1, run(concat(concat(new String[] {"train"}, "--backend", "reference", "--synthetic", "50", "--image-size", "24",
+                "--batch-size", "8", "--lr", "3e-3", "-o", o.toString()), "--epochs", "2", "--resume")));
+        assertTrue(err().contains("--synthetic was 40, now 50") && err().contains("posters was 40 posters"), err());
+        assertEquals(1, run(concat(train, "--epochs", "2", "--resume", "--flip", "--clip-norm", "0.5")));
+        assertTrue(err().contains("--clip-norm was 1.0, now 0.5") && err().contains("--flip was false, now true"), err());
+        assertArrayEquals(before, Files.readAllBytes(o.resolve("last.ckpt")), "a refused resume writes nothing");
+
+        String[] lower = concat(base, "--epochs", "2", "--resume", "--lr", "1e-3");
+        assertEquals(1, run(lower));
+        assertTrue(err().contains("--learning-rate was 0.003, now 0.001"), err());
+        assertEquals(0, run(concat(lower, "--allow-change", "learning-rate")), err());
+        assertTrue(out().contains("--learning-rate changes from 0.003 to 0.001 (allowed)") && out().contains("after epoch 1"), out());
+        assertEquals(1, run(concat(train, "--epochs", "3", "--resume", "--allow-change", "learning-rat")));
+        assertTrue(err().contains("--allow-change names --learning-rat, which is not an option this run records: --seed, "), err());
     }
 
     @Test

@@ -280,6 +280,50 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("says epoch 1 is the best but best.ckpt is missing"), e.getMessage());
     }
 
+    @Test
+    void aDivergingRunStopsBeforeItOverwritesTheLastGoodCheckpoint() throws IOException {
+        Path run = dir.resolve("diverging");
+        train(new ReferenceBackend(), options(1, run), null);
+        byte[] last = Files.readAllBytes(run.resolve(Trainer.LAST));
+        byte[] best = Files.readAllBytes(run.resolve(Trainer.BEST));
+        byte[] csv = Files.readAllBytes(run.resolve("epochs.csv"));
+        // one step per epoch at an absurd learning rate: the step's loss is finite, the weights it leaves are not usable
+        TrainOptions wild = new TrainOptions(2, train.size(), TrainOptions.adam(1e200, 0), SEED, 0, run);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> train(new ReferenceBackend(), wild, run.resolve(Trainer.LAST)));
+        assertTrue(e.getMessage().contains("diverged in epoch 2") && e.getMessage().contains("after epoch 1"), e.getMessage());
+        assertArrayEquals(last, Files.readAllBytes(run.resolve(Trainer.LAST)));
+        assertArrayEquals(best, Files.readAllBytes(run.resolve(Trainer.BEST)));
+        assertArrayEquals(csv, Files.readAllBytes(run.resolve("epochs.csv")));
+    }
+
+    @Test
+    void aCheckpointHoldingNaNOrInfinityIsRefusedNamingTheTensor() throws IOException {
+        Path run = dir.resolve("poisoned");
+        train(new ReferenceBackend(), options(1, run), null);
+        Checkpoint c = CheckpointFile.read(run.resolve(Trainer.LAST));
+        try (Sequential model = PosterModel.build(new ReferenceBackend(), SEED, SIZE, SIZE, LABELS);
+             Adam adam = new Adam(model.backend(), options(1, run).adam(), model.parameterCount())) {
+            List<org.marquee.engine.nn.Parameter> params = model.namedParameters();
+            org.marquee.engine.nn.Parameter third = params.get(2);
+            long at = third.value().offset() - model.parameters().offset() + 5;
+            double[] w = c.weights().clone();
+            w[(int) at] = Double.NaN;
+            Checkpoint badWeights = new Checkpoint(c.model(), c.genres(), c.training(), c.precision(), w, c.adamT(), c.adamM(), c.adamV());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelState.restore(badWeights, model, null));
+            assertTrue(e.getMessage().contains(third.name() + "[5] (weights) is NaN"), e.getMessage());
+
+            org.marquee.engine.nn.Parameter lastBias = params.get(params.size() - 1);
+            double[] v = c.adamV().clone();
+            v[(int) (lastBias.value().offset() - model.parameters().offset())] = Double.POSITIVE_INFINITY;
+            Checkpoint badAdam = new Checkpoint(c.model(), c.genres(), c.training(), c.precision(), c.weights(), c.adamT(), c.adamM(), v);
+            e = assertThrows(IllegalArgumentException.class, () -> ModelState.restore(badAdam, model, adam));
+            assertTrue(e.getMessage().contains(lastBias.name() + "[0] (Adam v) is Infinity"), e.getMessage());
+
+            ModelState.restore(c, model, adam);   // the untouched checkpoint loads
+        }
+    }
+
     void trainWith(TrainOptions options, Path resumeFrom, Trainer.CheckpointWriter writer) throws IOException {
         Backend backend = new ReferenceBackend();
         try (Sequential model = PosterModel.build(backend, SEED, SIZE, SIZE, LABELS);
