@@ -34,7 +34,8 @@ public final class AtomicFiles {
         private final transient Path file;
 
         public WriteFailedException(Path file, IOException cause) {
-            super("could not write " + file + ": " + reason(cause) + " (" + file.getFileName() + " was left as it was)", cause);
+            super("could not write " + file + ": " + reason(cause) + " (an earlier " + file.getFileName() + ", if any, is unchanged)",
+                    cause);
             this.file = file;
         }
 

@@ -128,7 +128,9 @@ public final class PosterDownloader {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("poster download interrupted");
         } catch (java.util.concurrent.ExecutionException e) {
-            // fetchOne turns every failure into the poster's own; this is a bug in the downloader itself
+            // a poster that cannot be written (a full disk) stops the run: every other poster would fail the same way
+            if (e.getCause() instanceof LocalWriteFailure w) throw w.failure;
+            // fetchOne turns every other failure into the poster's own; this is a bug in the downloader itself
             throw new IOException("poster download failed: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();
@@ -161,6 +163,8 @@ public final class PosterDownloader {
             throws InterruptedException {
         try {
             fetchOrKeep(job, folder, report, watchdog);
+        } catch (LocalWriteFailure e) {
+            throw e;
         } catch (RuntimeException | Error e) {
             report.failed(new DownloadReport.Failed(job.imdbId(), job.url(), DownloadReport.Failure.UNEXPECTED,
                     String.valueOf(e)));
@@ -267,6 +271,8 @@ public final class PosterDownloader {
                     throw new Attempt(DownloadReport.Failure.TIMEOUT, e.getMessage() + " (" + uri + ")");
                 }
                 throw new Attempt(DownloadReport.Failure.IO_ERROR, e + " (" + uri + ")");
+            } catch (LocalWriteFailure e) {
+                throw e;
             } catch (IllegalArgumentException e) {
                 // the URL passed checkedUri but java.net refuses it when connecting
                 throw new Attempt(DownloadReport.Failure.BAD_URL, e.getMessage() + " (" + uri + ")");
@@ -290,9 +296,34 @@ public final class PosterDownloader {
         throw new Attempt(DownloadReport.Failure.TOO_MANY_REDIRECTS, "more than " + options.maxRedirects() + " redirects");
     }
 
+    /** This machine could not write {@code failure.file()}; unlike a server's fault it ends the whole run. */
+    private static final class LocalWriteFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient AtomicFiles.WriteFailedException failure;
+
+        LocalWriteFailure(AtomicFiles.WriteFailedException failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+        }
+    }
+
+    @FunctionalInterface
+    private interface LocalWrite<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs a write to the posters folder, turning its failure into a {@link LocalWriteFailure} that names {@code target}. */
+    private static <T> T local(Path target, LocalWrite<T> write) {
+        try {
+            return write.run();
+        } catch (IOException e) {
+            throw new LocalWriteFailure(new AtomicFiles.WriteFailedException(target, e));
+        }
+    }
+
     private void save(HttpURLConnection c, long length, Path folder, Path target, long deadline, AtomicBoolean expired)
             throws IOException, Attempt {
-        Path tmp = Files.createTempFile(folder, "." + target.getFileName() + ".", ".part");
+        Path tmp = local(target, () -> Files.createTempFile(folder, "." + target.getFileName() + ".", ".part"));
         try {
             long total = 0;
             byte[] head = new byte[8];
@@ -308,7 +339,11 @@ public final class PosterDownloader {
                     int copy = Math.min(n, head.length - headLength);
                     System.arraycopy(buffer, 0, head, headLength, copy);
                     headLength += copy;
-                    out.write(buffer, 0, n);
+                    int count = n;
+                    local(target, () -> {
+                        out.write(buffer, 0, count);
+                        return null;
+                    });
                     long now = System.nanoTime();
                     if (now - deadline >= 0) {
                         throw new Attempt(DownloadReport.Failure.TOO_SLOW, "deadline of " + options.deadline()
@@ -339,7 +374,7 @@ public final class PosterDownloader {
                 throw new Attempt(DownloadReport.Failure.TRUNCATED, "JPEG without end-of-image marker, " + total + " bytes");
             }
             checkDecodes(tmp, total);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            local(target, () -> Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -3,6 +3,7 @@ package org.marquee.dataset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -344,6 +345,20 @@ class PosterDownloaderTest {
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertEquals(DownloadReport.Failure.TOO_SLOW, failureOf(r, 53), r.summary() + r.failures());
             assertTrue(seconds < 5, "took " + seconds + " s");
+        }
+    }
+
+    @Test
+    void aFullDiskStopsTheRunNamingThePosterFile() throws IOException {
+        try (var fs = com.google.common.jimfs.Jimfs.newFileSystem(com.google.common.jimfs.Configuration.unix().toBuilder()
+                .setBlockSize(256).setMaxSize(jpeg.length / 2).build())) {
+            Path folder = fs.getPath("/posters");
+            AtomicFiles.WriteFailedException e = assertThrows(AtomicFiles.WriteFailedException.class,
+                    () -> downloader(1).download(List.of(new PosterDownloader.Job(61, base + "/ok.jpg")), folder));
+            assertTrue(e.getMessage().startsWith("could not write /posters/61.jpg: "), e.getMessage());
+            try (var left = Files.list(folder)) {
+                assertEquals(List.of(), left.toList(), "no part file is left behind");
+            }
         }
     }
 }
