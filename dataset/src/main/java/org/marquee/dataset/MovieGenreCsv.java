@@ -90,6 +90,13 @@ public final class MovieGenreCsv {
                 throw encodingError(csv, options, lastEnd, e.getCause());
             }
             throw new IOException(csv + " near line " + (lastEnd + 1) + ": not valid CSV: " + e.getCause().getMessage(), e);
+        } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).startsWith(csv.toString())) throw e;   // already names the file
+            throw new IOException(csv + " near line " + (lastEnd + 1) + ": not valid CSV: " + e.getMessage(), e);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // commons-csv's own checks: a header with an empty or repeated name, a record it cannot split
+            throw new IOException(csv + (lastEnd <= 1 ? " line 1: unusable header: " : " near line " + (lastEnd + 1) + ": not valid CSV: ")
+                    + e.getMessage(), e);
         }
         return new Catalogue(movies, report, options.genresFromData() ? GenreVocabulary.of(movies) : GenreVocabulary.STANDARD);
     }

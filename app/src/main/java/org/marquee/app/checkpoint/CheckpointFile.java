@@ -151,7 +151,7 @@ public final class CheckpointFile {
             if (count != model.parameterCount()) {
                 throw new CheckpointException(file, "corrupted: " + count + " stored weights but the model has " + model.parameterCount());
             }
-            if (count * precision.bytes > length) {
+            if (count > length / precision.bytes || count > Integer.MAX_VALUE - 8) {
                 throw new CheckpointException(file, "truncated: " + count + " weights need " + count * precision.bytes
                         + " bytes but the file has " + length);
             }
