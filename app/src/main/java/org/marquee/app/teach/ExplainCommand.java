@@ -77,6 +77,7 @@ public final class ExplainCommand implements Callable<Integer> {
         OptionRanges.check("--synthetic", syntheticIndex, 0, Integer.MAX_VALUE);
         OptionRanges.imageSize("--image-size", imageSize);
         OptionRanges.check("--repeat", repeat, 1, 10_000);
+        backendOptions.check();
         List<Path> written = new ArrayList<>();
         try (Backend backend = backendOptions.open(new PrintStream(OutputStream.nullOutputStream()));   // its own backend line is printed below
              ExplainModel explained = checkpoint != null ? ExplainModel.checkpoint(backend, checkpoint)
