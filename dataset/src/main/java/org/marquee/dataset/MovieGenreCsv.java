@@ -27,7 +27,7 @@ import org.apache.commons.csv.CSVRecord;
  * Reads the Kaggle MovieGenre.csv (imdbId, Imdb Link, Title, IMDB Score, Genre, Poster) into
  * {@link MovieRecord}s, applying the seed's rules: year from the title's "(YYYY)", movies from a
  * minimum year on, rows without genre and repeated imdbIds dropped. Missing score or poster URL
- * is normal and kept. Genres must be among the 27 of {@link GenreVocabulary#STANDARD} unless
+ * is normal and kept (the score as null); a score that is not a number from 0 to 10 makes the row malformed. Genres must be among the 27 of {@link GenreVocabulary#STANDARD} unless
  * {@link CatalogueOptions#genresFromData()} asks for the data's own. A malformed row is skipped and listed in the {@link ReadReport} with its
  * line number; a wrong header, an unreadable file or a wrong encoding is an exception.
  */
@@ -153,7 +153,7 @@ public final class MovieGenreCsv {
             } catch (NumberFormatException e) {
                 score = Double.NaN;
             }
-            if (score.isNaN() || score.isInfinite()) {
+            if (score.isNaN() || score < 0 || score > 10) {   // IMDb scores run from 1 to 10
                 report.drop(line, ReadReport.Reason.BAD_SCORE, "\"" + scoreText + "\"");
                 return null;
             }

@@ -20,7 +20,7 @@ public final class ReadReport {
         NO_YEAR_IN_TITLE("title has no \"(YYYY)\" year", true),
         WRONG_FIELD_COUNT("wrong number of fields", true),
         BAD_IMDB_ID("imdbId is not a positive integer", true),
-        BAD_SCORE("IMDB Score is not a number", true),
+        BAD_SCORE("IMDB Score is not a number from 0 to 10", true),
         BAD_GENRE("Genre list is malformed", true),
         UNKNOWN_GENRE("genre is not one of the 27 known genres", true),
         EMPTY_TITLE("empty Title", true);

@@ -174,4 +174,25 @@ class MovieGenreCsvTest {
         IOException e = assertThrows(IOException.class, () -> MovieGenreCsv.read(f));
         assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
     }
+
+    @Test
+    void aScoreOutsideZeroToTenIsSkippedWithItsLineAndAnEmptyOneIsMissing() throws IOException {
+        Path f = write("""
+                1,l,Fine (2001),10,Drama,
+                2,l,Percent (2002),85,Drama,
+                3,l,Negative (2003),-1.5,Drama,
+                4,l,Missing (2004), ,Drama,
+                5,l,Infinite (2005),Infinity,Drama,
+                6,l,Low (2006),0.0,Drama,
+                """);
+        MovieGenreCsv.Catalogue c = MovieGenreCsv.read(f);
+        assertEquals(List.of(10.0, 0.0), c.movies().stream().map(MovieRecord::score).filter(java.util.Objects::nonNull).toList());
+        assertEquals(List.of("Fine (2001)", "Missing (2004)", "Low (2006)"), c.movies().stream().map(MovieRecord::title).toList());
+        assertNull(c.movies().get(1).score());
+        assertEquals(3, c.report().count(ReadReport.Reason.BAD_SCORE));
+        assertEquals(List.of("line 3: IMDB Score is not a number from 0 to 10 (\"85\")",
+                        "line 4: IMDB Score is not a number from 0 to 10 (\"-1.5\")",
+                        "line 6: IMDB Score is not a number from 0 to 10 (\"Infinity\")"),
+                c.report().issues().stream().map(ReadReport.Issue::toString).toList());
+    }
 }

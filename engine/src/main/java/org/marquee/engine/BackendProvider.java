@@ -29,8 +29,24 @@ public interface BackendProvider {
      */
     int priority();
 
-    /** Creates the backend. {@code device} selects a device by index or name where that applies (may be null). */
+    /**
+     * Creates the backend. {@code device} selects a device by index or name where that applies (may be null).
+     * Where this provider cannot run here, it throws an {@link IllegalStateException} naming the
+     * probe's reason ({@link #requireAvailable}) rather than failing deeper with a linkage error.
+     */
     Backend create(BackendOptions options);
+
+    /**
+     * Probes {@code provider} and returns what it found, or throws an {@link IllegalStateException}
+     * "backend 'NAME' is not available here: REASON". {@link #create} implementations call it first.
+     */
+    static Availability requireAvailable(BackendProvider provider) {
+        Availability a = provider.probe();
+        if (!a.available()) {
+            throw new IllegalStateException("backend '" + provider.name() + "' is not available here: " + a.reason());
+        }
+        return a;
+    }
 
     /**
      * The result of a probe: usable or not, what it found (or why not), and the kind of device it

@@ -11,7 +11,17 @@ public enum BackendChoice {
 
     /** Parses "auto", "cpu", "opencl" or "reference", case-insensitively. */
     public static BackendChoice parse(String s) {
-        for (BackendChoice c : values()) if (c.name().equalsIgnoreCase(s.trim())) return c;
-        throw new IllegalArgumentException("unknown backend '" + s + "': expected auto, cpu, opencl or reference");
+        if (s != null) for (BackendChoice c : values()) if (c.name().equalsIgnoreCase(s.trim())) return c;
+        throw new IllegalArgumentException("unknown backend '" + s + "': expected " + known());
+    }
+
+    /** The names {@link #parse} accepts, as a sentence: "auto, cpu, opencl or reference". */
+    public static String known() {
+        StringBuilder sb = new StringBuilder();
+        BackendChoice[] all = values();
+        for (int i = 0; i < all.length; i++) {
+            sb.append(i == 0 ? "" : i == all.length - 1 ? " or " : ", ").append(all[i].name().toLowerCase(Locale.ROOT));
+        }
+        return sb.toString();
     }
 }

@@ -14,8 +14,8 @@ import org.marquee.engine.BackendProvider.BackendOptions;
  * Turns a {@link BackendChoice} into a backend from the providers found on the class path.
  * {@code auto} probes every provider and takes a usable one on a GPU or accelerator over one on
  * the host CPU, and among those of the same kind the highest {@link BackendProvider#priority()};
- * it says once which it took and why. An explicit choice that cannot run is an error naming the
- * reason.
+ * it says which it took and why, and why it passed over each of the others. An explicit choice
+ * that cannot run is an error naming the reason.
  */
 public final class BackendSelector {
     private final List<BackendProvider> providers;
@@ -45,15 +45,15 @@ public final class BackendSelector {
         String name() { return provider.name(); }
     }
 
-    /** The provider {@code choice} resolves to, printing the reason when the choice was automatic. */
+    /**
+     * The provider {@code choice} resolves to. When the choice was automatic it prints which it took
+     * and why, then one line per provider it passed over with the reason.
+     */
     public BackendProvider choose(BackendChoice choice) {
         if (choice != BackendChoice.AUTO) {
             BackendProvider p = find(choice.providerName()).orElseThrow(() -> new IllegalStateException(
                     "backend '" + choice.providerName() + "' is not on the class path (found: " + names() + ")"));
-            Availability a = p.probe();
-            if (!a.available()) {
-                throw new IllegalStateException("backend '" + p.name() + "' is not available here: " + a.reason());
-            }
+            BackendProvider.requireAvailable(p);
             return p;
         }
         List<Probed> probed = new ArrayList<>();
@@ -65,28 +65,31 @@ public final class BackendSelector {
             throw new IllegalStateException("no usable backend (" + (why.isEmpty() ? "found: none" : String.join("; ", why)) + ")");
         }
         Probed chosen = best.get();
-        log.println("auto backend: " + chosen.name() + " (" + why(chosen, probed) + ")");
+        Availability a = chosen.availability();
+        log.println("auto backend: " + chosen.name() + " (" + (chosen.dedicated() ? a.reason() + ", " + a.kind().withArticle()
+                : a.reason() + "; no usable backend here offers a GPU or accelerator") + ")");
+        for (Probed p : probed) {
+            if (p != chosen) log.println("  passed over " + p.name() + ": " + passedOver(p, chosen));
+        }
         return chosen.provider();
     }
 
-    /**
-     * Why {@code chosen} won: on a GPU or accelerator, what its probe found; on the CPU, why each
-     * other provider that is not a fallback (priority 0) was passed over.
-     */
-    private static String why(Probed chosen, List<Probed> probed) {
-        Availability a = chosen.availability();
-        if (chosen.dedicated()) return a.reason() + ", " + a.kind().withArticle();
-        List<String> notes = new ArrayList<>();
-        for (Probed p : probed) {
-            if (p == chosen || p.provider().priority() == 0) continue;
-            if (!p.usable()) {
-                notes.add(p.name() + " unavailable: " + p.availability().reason());
-            } else {
-                notes.add(p.name() + " offers only CPU devices here, where " + chosen.name() + " is faster; --backend "
-                        + p.name() + " uses it anyway");
-            }
+    /** Why automatic selection did not take {@code p}, which lost to {@code chosen}. */
+    private static String passedOver(Probed p, Probed chosen) {
+        Availability a = p.availability();
+        if (!p.usable()) return "unavailable (" + a.reason() + ")";
+        String anyway = "; --backend " + p.name() + " uses it anyway";
+        if (p.provider().priority() == 0) {
+            return "a fallback (" + a.reason() + "), taken only when nothing else is usable" + anyway;
         }
-        return notes.isEmpty() ? a.reason() + "; no backend on the class path offers a GPU or accelerator" : String.join("; ", notes);
+        if (chosen.dedicated() && !p.dedicated()) {
+            return "runs on the host CPU (" + a.reason() + "), and " + chosen.name() + " runs on "
+                    + chosen.availability().kind().withArticle() + anyway;
+        }
+        if (!p.dedicated() && a.kind() == chosen.availability().kind()) {
+            return "offers only CPU devices here (" + a.reason() + "), where " + chosen.name() + " is faster" + anyway;
+        }
+        return "usable (" + a.reason() + ", " + a.kind().withArticle() + ") but " + chosen.name() + " ranks higher" + anyway;
     }
 
     private Optional<BackendProvider> find(String name) {

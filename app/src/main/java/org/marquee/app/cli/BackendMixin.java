@@ -30,13 +30,26 @@ public final class BackendMixin {
         this.backend = defaultBackend.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Rejects out-of-range values before anything is opened. */
+    /**
+     * Rejects an unknown --backend name (listing the known ones) and out-of-range values, before
+     * anything is opened or loaded. Whether the named backend can run here is found out by {@link #open}.
+     */
     public void check() {
+        choice();
         OptionRanges.check("--threads", threads, 0, 4096);
+    }
+
+    /** The --backend value as a choice; an unknown name is an {@link IllegalArgumentException} naming the known ones. */
+    public BackendChoice choice() {
+        try {
+            return BackendChoice.parse(backend);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--backend: " + e.getMessage(), e);
+        }
     }
 
     public Backend open(PrintStream log) {
         check();
-        return BackendSelector.discover(log).open(BackendChoice.parse(backend), new BackendOptions(threads, device));
+        return BackendSelector.discover(log).open(choice(), new BackendOptions(threads, device));
     }
 }

@@ -23,8 +23,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin BackendMixin backendOptions;
     @Mixin DataMixin dataOptions;
 
-    @Option(names = {"-c", "--checkpoint"}, paramLabel = "FILE", defaultValue = "runs/train/best.ckpt",
-            description = "checkpoint to evaluate (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-c", "--checkpoint"}, paramLabel = "FILE",
+            description = "checkpoint to evaluate (default: " + CheckpointLocator.DEFAULT_DESCRIPTION + ")")
     Path checkpoint;
 
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
@@ -45,6 +45,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         backendOptions.check();
         dataOptions.check();
         Threshold.Request request = Threshold.parse(threshold);
+        Path checkpoint = CheckpointLocator.orLatest(this.checkpoint);
         PrintStream out = System.out;
         try (Backend backend = backendOptions.open(out);
              LoadedModel loaded = LoadedModel.open(checkpoint, backend);

@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
 public final class PredictCommand implements Callable<Integer> {
     @Mixin BackendMixin backendOptions;
 
-    @Option(names = {"-c", "--checkpoint"}, paramLabel = "FILE", defaultValue = "runs/train/best.ckpt",
-            description = "checkpoint to predict with (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-c", "--checkpoint"}, paramLabel = "FILE",
+            description = "checkpoint to predict with (default: " + CheckpointLocator.DEFAULT_DESCRIPTION + ")")
     Path checkpoint;
 
     @Option(names = "--top", paramLabel = "K", defaultValue = "3", description = "genres to show per poster (default: ${DEFAULT-VALUE})")
@@ -53,6 +53,7 @@ public final class PredictCommand implements Callable<Integer> {
         OptionRanges.check("--top", top, 1, Integer.MAX_VALUE);
         backendOptions.check();
         PrintStream log = json ? System.err : System.out;
+        Path checkpoint = CheckpointLocator.orLatest(this.checkpoint);
         List<Prediction> results = new ArrayList<>();
         try (Backend backend = backendOptions.open(log);
              LoadedModel loaded = LoadedModel.open(checkpoint, backend)) {

@@ -10,6 +10,7 @@ import org.marquee.app.data.LeftOutReport;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
 import org.marquee.app.metrics.Baselines;
+import org.marquee.app.report.ScoreDistribution;
 import org.marquee.engine.nn.Sequential;
 import org.marquee.engine.reference.ReferenceBackend;
 import picocli.CommandLine.Command;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "summary", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Prints the model's layer table and, with --data, the data set's genre statistics.",
-                "With --data it also draws genres.png and years.png into the output folder."})
+                "With --data it also prints the IMDb score's distribution by release year and draws genres.png, years.png"
+                        + " and scores.png into the output folder."})
 public final class SummaryCommand implements Callable<Integer> {
     @Mixin DataMixin dataOptions;
 
@@ -50,7 +52,8 @@ public final class SummaryCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%d genres, %.2f per poster on average:%n", data.genres().size(),
                     java.util.Arrays.stream(labels).mapToInt(r -> { int c = 0; for (boolean b : r) if (b) c++; return c; }).average().orElse(0));
             for (int j : order) out.printf(Locale.ROOT, "  %-12s %6.2f%%%n", data.genres().get(j), 100 * prior[j]);
-            out.println("wrote " + output.resolve("genres.png") + " and " + output.resolve("years.png"));
+            out.print(ScoreDistribution.of(data.movies()).table());
+            out.println("wrote " + output.resolve("genres.png") + ", " + output.resolve("years.png") + " and " + output.resolve("scores.png"));
         }
         return 0;
     }

@@ -121,7 +121,7 @@ public final class TrainCommand implements Callable<Integer> {
             data.test().fillBatch(new int[] {0}, poster, new float[data.genres().size()]);
             FirstLayerReport.write(model, poster, output);
             out.println("wrote " + output.toAbsolutePath() + ": best.ckpt, last.ckpt, epochs.csv, loss.png, f1.png, "
-                    + "filters.png, feature-maps.png" + (data.movies().isEmpty() ? "" : ", genres.png, years.png"));
+                    + "filters.png, feature-maps.png" + (data.movies().isEmpty() ? "" : ", genres.png, years.png, scores.png"));
         }
         return 0;
     }
@@ -239,5 +239,6 @@ public final class TrainCommand implements Callable<Integer> {
         });
         DatasetCharts.genres(perGenre, output.resolve("genres.png"));
         DatasetCharts.years(perYear, output.resolve("years.png"));
+        System.out.println(DatasetCharts.scores(data.movies(), output.resolve("scores.png")).summary() + " (scores.png)");
     }
 }

@@ -26,10 +26,9 @@ import picocli.CommandLine.Spec;
  * convolution's feature maps are written as a PNG.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs one poster through the poster model and prints, layer by layer, the",
-                "output shape, parameter count, value statistics and time; writes each",
-                "convolution's feature maps as PNG. Without --poster it uses a built-in",
-                "synthetic poster; without --checkpoint the model is untrained, from --seed."})
+        description = {"Runs one poster through the poster model and prints each layer's output shape, parameters, values and time.",
+                "Writes each convolution's feature maps as PNG. Without --poster it uses a built-in synthetic poster;"
+                        + " without --checkpoint the model is untrained, from --seed."})
 public final class ExplainCommand implements Callable<Integer> {
     /** --backend, --device and --threads as for train, but reference by default: float64, the readable loops. */
     @Mixin BackendMixin backendOptions = new BackendMixin(BackendChoice.REFERENCE);
@@ -77,6 +76,7 @@ public final class ExplainCommand implements Callable<Integer> {
         OptionRanges.check("--synthetic", syntheticIndex, 0, Integer.MAX_VALUE);
         OptionRanges.imageSize("--image-size", imageSize);
         OptionRanges.check("--repeat", repeat, 1, 10_000);
+        backendOptions.check();
         List<Path> written = new ArrayList<>();
         try (Backend backend = backendOptions.open(new PrintStream(OutputStream.nullOutputStream()));   // its own backend line is printed below
              ExplainModel explained = checkpoint != null ? ExplainModel.checkpoint(backend, checkpoint)

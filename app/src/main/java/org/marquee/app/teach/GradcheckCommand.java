@@ -22,9 +22,8 @@ import picocli.CommandLine.Spec;
  * Exit code 0 when every entry passes, 1 otherwise.
  */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Checks a layer's backward pass against central differences (float64,",
-                "reference backend) and prints analytic against numeric gradients with their",
-                "relative errors, then PASS or FAIL (exit code 0 or 1)."})
+        description = {"Checks a layer's backward pass against central differences on the float64 reference backend.",
+                "Prints analytic against numeric gradients with their relative errors, then PASS or FAIL (exit code 0 or 1)."})
 public final class GradcheckCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET", defaultValue = "cnn",
             description = "conv, dense, pool, dropout, relu or cnn (default: ${DEFAULT-VALUE})")

@@ -36,17 +36,23 @@ class BackendSelectorTest {
     void autoPrefersAGpuWhateverTheOrderAndPriority() {
         Fake cl = opencl(Availability.yes("NVIDIA H200", DeviceKind.GPU));
         assertSame(cl, new BackendSelector(List.of(cpu(), reference(), cl), log).choose(BackendChoice.AUTO));
-        assertEquals("auto backend: opencl (NVIDIA H200, a GPU)", log().strip());
+        assertEquals(List.of("auto backend: opencl (NVIDIA H200, a GPU)",
+                "  passed over cpu: runs on the host CPU (2 threads), and opencl runs on a GPU; --backend cpu uses it anyway",
+                "  passed over reference: a fallback (float64), taken only when nothing else is usable; --backend reference uses it anyway"),
+                log().lines().toList());
         Fake accelerator = opencl(Availability.yes("an FPGA board", DeviceKind.ACCELERATOR));
         assertSame(accelerator, new BackendSelector(List.of(accelerator, cpu()), log).choose(BackendChoice.AUTO));
     }
 
     @Test
-    void autoFallsBackToCpuAndSaysWhyOnce() {
+    void autoFallsBackToCpuAndExplainsEachBackendItPassedOver() {
         Fake cl = opencl(Availability.no("no OpenCL platform found"));
         Fake cpu = cpu();
         assertSame(cpu, new BackendSelector(List.of(cl, reference(), cpu), log).choose(BackendChoice.AUTO));
-        assertEquals("auto backend: cpu (opencl unavailable: no OpenCL platform found)", log().strip());
+        assertEquals(List.of("auto backend: cpu (2 threads; no usable backend here offers a GPU or accelerator)",
+                "  passed over opencl: unavailable (no OpenCL platform found)",
+                "  passed over reference: a fallback (float64), taken only when nothing else is usable; --backend reference uses it anyway"),
+                log().lines().toList());
     }
 
     @Test
@@ -54,7 +60,8 @@ class BackendSelectorTest {
         Fake cl = opencl(Availability.yes("PoCL on the host CPU", DeviceKind.CPU));
         Fake cpu = cpu();
         assertSame(cpu, new BackendSelector(List.of(cl, cpu), log).choose(BackendChoice.AUTO));
-        assertTrue(log().contains("opencl offers only CPU devices here, where cpu is faster"), log());
+        assertTrue(log().contains("  passed over opencl: offers only CPU devices here (PoCL on the host CPU), where cpu is faster;"
+                + " --backend opencl uses it anyway\n"), log());
         assertSame(cl, new BackendSelector(List.of(cl, cpu), log).choose(BackendChoice.OPENCL));
         assertSame(cl, new BackendSelector(List.of(cl, reference()), log).choose(BackendChoice.AUTO),
                 "no cpu backend: OpenCL on the CPU beats the fallback");
@@ -64,7 +71,8 @@ class BackendSelectorTest {
     void theFallbackIsTakenOnlyWhenNothingElseIsUsable() {
         Fake ref = reference();
         assertSame(ref, new BackendSelector(List.of(ref, opencl(Availability.no("no driver"))), log).choose(BackendChoice.AUTO));
-        assertEquals("auto backend: reference (opencl unavailable: no driver)", log().strip());
+        assertEquals(List.of("auto backend: reference (float64; no usable backend here offers a GPU or accelerator)",
+                "  passed over opencl: unavailable (no driver)"), log().lines().toList());
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new BackendSelector(List.of(opencl(Availability.no("no driver"))), log).choose(BackendChoice.AUTO));
         assertEquals("no usable backend (opencl: no driver)", e.getMessage());
@@ -74,7 +82,24 @@ class BackendSelectorTest {
     void autoWithoutOpenClOnTheClassPath() {
         Fake cpu = cpu();
         assertSame(cpu, new BackendSelector(List.of(cpu), log).choose(BackendChoice.AUTO));
-        assertTrue(log().contains("no backend on the class path offers a GPU or accelerator"), log());
+        assertEquals("auto backend: cpu (2 threads; no usable backend here offers a GPU or accelerator)", log().strip());
+    }
+
+    @Test
+    void aCpuBackendWithoutTheVectorModuleIsNamedWithItsReason() {
+        Fake cpu = new Fake("cpu", 100, Availability.no("jdk.incubator.vector not loaded; run java with --add-modules jdk.incubator.vector"));
+        assertEquals("reference", new BackendSelector(List.of(cpu, reference()), log).choose(BackendChoice.AUTO).name());
+        assertTrue(log().contains("\n  passed over cpu: unavailable (jdk.incubator.vector not loaded; run java with --add-modules"
+                + " jdk.incubator.vector)\n"), log());
+    }
+
+    @Test
+    void twoDedicatedDevicesTheLowerPriorityIsPassedOverWithItsKind() {
+        Fake gpu = opencl(Availability.yes("NVIDIA H200", DeviceKind.GPU));
+        Fake other = new Fake("other", 10, Availability.yes("an FPGA board", DeviceKind.ACCELERATOR));
+        assertSame(gpu, new BackendSelector(List.of(other, gpu), log).choose(BackendChoice.AUTO));
+        assertTrue(log().contains("  passed over other: usable (an FPGA board, an accelerator) but opencl ranks higher;"
+                + " --backend other uses it anyway"), log());
     }
 
     @Test

@@ -62,4 +62,17 @@ class OptionRangesTest extends CapturedConsole {
         rejected("--parallel must be from 1 to 256, not 0", "download", "--data", "x.csv", "--posters", "p", "--parallel", "0");
         rejected("--repeat must be from 1 to 10000, not 0", "explain", "--repeat", "0");
     }
+
+    @Test
+    void anUnknownBackendIsRejectedByEveryCommandBeforeAnythingIsBuilt() {
+        String o = dir.resolve("run").toString();
+        String known = "unknown backend 'gpu': expected auto, cpu, opencl or reference";
+        rejected("--backend: " + known, "train", "--backend", "gpu", "-o", o);
+        rejected("--backend: " + known, "evaluate", "--backend", "gpu", "-c", dir.resolve("missing.ckpt").toString());
+        rejected("--backend: " + known, "predict", "--backend", "gpu", "-c", dir.resolve("missing.ckpt").toString(), "x.png");
+        rejected("--backend: " + known, "explain", "--backend", "gpu", "-o", o);
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains("backend"), "no backend chosen or opened");
+        assertFalse(Files.exists(dir.resolve("run")), "no output folder for a rejected command");
+        rejected("--backend: unknown backend 'CUDA'", "train", "--backend", "CUDA", "-o", o);
+    }
 }

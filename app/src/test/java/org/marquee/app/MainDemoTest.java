@@ -1,0 +1,28 @@
+package org.marquee.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MainDemoTest {
+    String after(String option) {
+        List<String> args = List.of(Main.DEMO);
+        int i = args.indexOf(option);
+        return i < 0 ? null : args.get(i + 1);
+    }
+
+    @Test
+    void theClosingHintsDescribeTheDataAndFolderTheDemoTrainsOn() {
+        assertEquals("train", Main.DEMO[0]);
+        assertEquals(Integer.toString(Main.DEMO_POSTERS), after("--synthetic"));
+        assertEquals(Main.DEMO_OUTPUT.toString(), after("--output"));
+        assertFalse(List.of(Main.DEMO).contains("--split-seed"), "the hints assume the default split seed");
+        assertFalse(List.of(Main.DEMO).contains("--image-size"), "the hints assume the default image size");
+        assertEquals(List.of("evaluate --synthetic 600 -c runs/demo/best.ckpt",
+                        "predict -c runs/demo/best.ckpt runs/demo/poster.png",
+                        "explain --checkpoint runs/demo/best.ckpt --poster runs/demo/poster.png"),
+                DemoNextSteps.commands(Main.DEMO_POSTERS, Main.DEMO_OUTPUT));
+    }
+}
