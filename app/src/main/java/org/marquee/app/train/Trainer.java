@@ -114,15 +114,15 @@ public final class Trainer {
                 MetricsReport m = val.metrics(validation.genres().names());
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 EpochResult r = new EpochResult(epoch, lossSum / steps, val.loss(), m.accuracy(), m.hammingLoss(), m.oneError(),
-                        m.coverage(), m.microF1(), m.macroF1(), m.meanAuc(), seconds, steps * (double) batch / trainSeconds);
+                        m.coverage(), m.microF1(), m.macroF1(), m.meanAuc(), m.meanAveragePrecision(), seconds, steps * (double) batch / trainSeconds);
                 log.add(r);
                 boolean improved = val.loss() < state.bestValLoss();
                 state = new TrainingState(options.seed(), epoch, step,
                         improved ? val.loss() : state.bestValLoss(), improved ? epoch : state.bestEpoch(),
                         improved ? 0 : state.staleEpochs() + 1, log.toCsv());
                 out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  val loss %.4f  micro-F1 %.4f  macro-F1 %.4f  one-error %.4f"
-                                + "  %.1f s (%.1f img/s)%s%n", epoch, options.epochs(), r.trainLoss(), r.valLoss(), r.valMicroF1(),
-                        r.valMacroF1(), r.valOneError(), seconds, r.imagesPerSecond(), improved ? "  * best" : "");
+                                + "  mAP %.4f  %.1f s (%.1f img/s)%s%n", epoch, options.epochs(), r.trainLoss(), r.valLoss(), r.valMicroF1(),
+                        r.valMacroF1(), r.valOneError(), r.valMap(), seconds, r.imagesPerSecond(), improved ? "  * best" : "");
                 save(state, log, improved);
             }
         }
