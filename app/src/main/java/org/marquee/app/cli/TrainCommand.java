@@ -16,9 +16,12 @@ import org.marquee.app.metrics.MetricsTable;
 import org.marquee.app.metrics.Threshold;
 import org.marquee.app.report.DatasetCharts;
 import org.marquee.app.report.FirstLayerReport;
+import org.marquee.app.train.Augmentation;
 import org.marquee.app.train.EpochLog;
 import org.marquee.app.train.Evaluator;
+import org.marquee.app.train.LearningRateSchedule;
 import org.marquee.app.train.ModelState;
+import org.marquee.app.train.OutputBias;
 import org.marquee.app.train.Predictions;
 import org.marquee.app.train.ProgressLine;
 import org.marquee.app.train.TrainOptions;
@@ -74,17 +77,39 @@ public final class TrainCommand implements Callable<Integer> {
             + "and the step (augmentation; validation and test posters are never flipped)")
     boolean flip;
 
+    @Option(names = "--augment", paramLabel = "LIST", defaultValue = "none",
+            description = "augment training posters: none, real (all of them) or a list of crop, shift, color, flip; drawn from the seed "
+                    + "and the step (default: ${DEFAULT-VALUE})")
+    String augment;
+
+    @Option(names = "--schedule", paramLabel = "constant|cosine", defaultValue = "constant",
+            description = "learning-rate schedule: constant, or cosine from --lr down to 1% of it at the last step (default: ${DEFAULT-VALUE})")
+    String schedule;
+
+    @Option(names = "--warmup-epochs", paramLabel = "N", defaultValue = "0",
+            description = "with --schedule cosine: raise the learning rate linearly over the first N epochs (default: ${DEFAULT-VALUE})")
+    int warmupEpochs;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0",
+            description = "AdamW: shrink the kernels (not biases) by lr x WD each step, 0 = off (default: ${DEFAULT-VALUE})")
+    double weightDecay;
+
+    @Option(names = "--bias-init", paramLabel = "zero|log-odds", defaultValue = "zero",
+            description = "output biases of a new run: zero, or the log-odds of each genre's training frequency (default: ${DEFAULT-VALUE})")
+    String biasInit;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
         checkOptions();
-        TrainOptions options = new TrainOptions(epochs, batchSize, TrainOptions.adam(learningRate, clipNorm), seed, patience, output,
-                flip);
+        TrainOptions options = new TrainOptions(epochs, batchSize,
+                TrainOptions.adam(learningRate, clipNorm).withWeightDecay(weightDecay), seed, patience, output, flip,
+                Augmentation.parse(augment), plan());
         Files.createDirectories(output);
         try (LoadedData data = dataOptions.load(imageSize, out);
              Backend backend = backendOptions.open(out);
              Sequential model = PosterModel.build(backend, seed, imageSize, imageSize, data.genres().size());
-             Adam adam = new Adam(backend, options.adam(), model.parameterCount())) {
+             Adam adam = Adam.forModel(model, options.adam())) {
             LeftOutReport.write(data.leftOut(), output, out);
             out.println("model: " + ModelState.spec(model).headline());
             TrainingState state = TrainingState.initial(seed);
@@ -99,6 +124,8 @@ public final class TrainCommand implements Callable<Integer> {
                 out.printf("resuming from %s after epoch %d (step %d)%n", last, state.epoch(), state.step());
             }
             boolean[][] trainLabels = Subset.labels(data.train());
+            if (!resume && logOddsBias()) OutputBias.initLogOdds(model, trainLabels);
+            printRecipe(options, out);
             if (state.epoch() == 0) reportUntrained(model, data, trainLabels, out);
             new Trainer(model, adam, options, data.train(), data.validation(), ProgressLine.forConsole(), out).run(state, log);
             reportTest(model, data, trainLabels, out);
@@ -119,8 +146,41 @@ public final class TrainCommand implements Callable<Integer> {
         OptionRanges.check("--clip-norm", clipNorm, true, 1e6);
         OptionRanges.check("--patience", patience, 0, 1_000_000);
         OptionRanges.imageSize("--image-size", imageSize);
+        OptionRanges.check("--warmup-epochs", warmupEpochs, 0, 1_000_000);
+        OptionRanges.check("--weight-decay", weightDecay, true, 1.0);
+        if (learningRate * weightDecay >= 1) {
+            throw new IllegalArgumentException("--learning-rate x --weight-decay must be below 1, not " + learningRate * weightDecay);
+        }
+        Augmentation.parse(augment);
+        LearningRateSchedule.Plan plan = plan();
+        if (plan.shape() == LearningRateSchedule.Shape.COSINE && warmupEpochs >= epochs) {
+            throw new IllegalArgumentException("--warmup-epochs must be fewer than --epochs (" + epochs + "), not " + warmupEpochs);
+        }
+        logOddsBias();
         backendOptions.check();
         dataOptions.check();
+    }
+
+    private LearningRateSchedule.Plan plan() {
+        return new LearningRateSchedule.Plan(LearningRateSchedule.Plan.shape(schedule), warmupEpochs);
+    }
+
+    private boolean logOddsBias() {
+        return switch (biasInit) {
+            case "zero" -> false;
+            case "log-odds" -> true;
+            default -> throw new IllegalArgumentException("--bias-init must be zero or log-odds, not '" + biasInit + "'");
+        };
+    }
+
+    /** One line naming what differs from plain training, when anything does. */
+    private void printRecipe(TrainOptions options, PrintStream out) {
+        var parts = new java.util.ArrayList<String>();
+        if (!options.augmentation().isNone()) parts.add("augment " + options.augmentation().describe());
+        if (options.schedule().shape() != LearningRateSchedule.Shape.CONSTANT) parts.add("schedule " + options.schedule().describe());
+        if (weightDecay > 0) parts.add("weight decay " + weightDecay + " on kernels");
+        if (logOddsBias()) parts.add(resume ? "output biases from the checkpoint" : "output biases at the genres' log-odds");
+        if (!parts.isEmpty()) out.println("training: " + String.join("; ", parts));
     }
 
     /** The run's {@code last.ckpt}, checked to be of the same genres and seed as this run. */
