@@ -2,19 +2,35 @@ package org.marquee.engine;
 
 /**
  * Adam hyper-parameters; {@link #keras()} gives Keras' defaults (lr 1e-3, beta1 0.9, beta2 0.999,
- * epsilon 1e-7). {@code clipNorm} &gt; 0 rescales the gradient when its global L2 norm exceeds it.
+ * epsilon 1e-7, no weight decay). {@code clipNorm} &gt; 0 rescales the gradient when its global L2
+ * norm exceeds it. {@code weightDecay} &gt; 0 turns Adam into AdamW: before each Adam update every
+ * kernel weight shrinks as {@code w -= lr · weightDecay · w}, decoupled from the gradient and its
+ * moments (Loshchilov and Hutter); 0, the default, is plain Adam. {@code lr · weightDecay} must stay
+ * below 1, or the decay would flip the weights' sign.
  */
-public record AdamConfig(double learningRate, double beta1, double beta2, double epsilon, double clipNorm) {
+public record AdamConfig(double learningRate, double beta1, double beta2, double epsilon, double clipNorm, double weightDecay) {
     public AdamConfig {
         if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be positive: " + learningRate);
         if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0, 1): " + beta1);
         if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta2 must be in [0, 1): " + beta2);
         if (!(epsilon > 0)) throw new IllegalArgumentException("epsilon must be positive: " + epsilon);
         if (!(clipNorm >= 0)) throw new IllegalArgumentException("clip norm must be >= 0 (0 = off): " + clipNorm);
+        if (!(weightDecay >= 0) || weightDecay == Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("weight decay must be >= 0 and finite (0 = off): " + weightDecay);
+        }
+        if (weightDecay > 0 && !(learningRate * weightDecay < 1)) {
+            throw new IllegalArgumentException("learning rate x weight decay must be below 1, not " + learningRate + " x " + weightDecay);
+        }
     }
 
-    public static AdamConfig keras() { return new AdamConfig(1e-3, 0.9, 0.999, 1e-7, 0); }
+    /** Without weight decay: plain Adam. */
+    public AdamConfig(double learningRate, double beta1, double beta2, double epsilon, double clipNorm) {
+        this(learningRate, beta1, beta2, epsilon, clipNorm, 0);
+    }
 
-    public AdamConfig withLearningRate(double lr) { return new AdamConfig(lr, beta1, beta2, epsilon, clipNorm); }
-    public AdamConfig withClipNorm(double clip) { return new AdamConfig(learningRate, beta1, beta2, epsilon, clip); }
+    public static AdamConfig keras() { return new AdamConfig(1e-3, 0.9, 0.999, 1e-7, 0, 0); }
+
+    public AdamConfig withLearningRate(double lr) { return new AdamConfig(lr, beta1, beta2, epsilon, clipNorm, weightDecay); }
+    public AdamConfig withClipNorm(double clip) { return new AdamConfig(learningRate, beta1, beta2, epsilon, clip, weightDecay); }
+    public AdamConfig withWeightDecay(double wd) { return new AdamConfig(learningRate, beta1, beta2, epsilon, clipNorm, wd); }
 }

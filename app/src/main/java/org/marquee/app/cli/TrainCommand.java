@@ -19,9 +19,12 @@ import org.marquee.app.metrics.MetricsTable;
 import org.marquee.app.metrics.Threshold;
 import org.marquee.app.report.DatasetCharts;
 import org.marquee.app.report.FirstLayerReport;
+import org.marquee.app.train.Augmentation;
 import org.marquee.app.train.EpochLog;
 import org.marquee.app.train.Evaluator;
+import org.marquee.app.train.LearningRateSchedule;
 import org.marquee.app.train.ModelState;
+import org.marquee.app.train.OutputBias;
 import org.marquee.app.train.Predictions;
 import org.marquee.app.train.ProgressLine;
 import org.marquee.app.train.TrainOptions;
@@ -75,30 +78,52 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--allow-change", paramLabel = "OPTION", split = ",",
             description = "with --resume: options that may differ from those the run was started with, named without"
-                    + " their dashes (for example learning-rate,batch-size); any other change is refused. --epochs and"
-                    + " --patience may always change")
+                    + " their dashes (for example learning-rate,batch-size); any other change is refused. --patience may"
+                    + " always change, and --epochs too unless the schedule is cosine")
     java.util.List<String> allowChange = new java.util.ArrayList<>();
 
     @Option(names = "--flip", description = "mirror each training poster left-right with probability 1/2, drawn from the seed "
             + "and the step (augmentation; validation and test posters are never flipped)")
     boolean flip;
 
+    @Option(names = "--augment", paramLabel = "LIST", defaultValue = "none",
+            description = "augment training posters: none, real (all of them) or a list of crop, shift, color, flip; drawn from the seed "
+                    + "and the step (default: ${DEFAULT-VALUE})")
+    String augment;
+
+    @Option(names = "--schedule", paramLabel = "constant|cosine", defaultValue = "constant",
+            description = "learning-rate schedule: constant, or cosine from --lr down to 1% of it at the last step (default: ${DEFAULT-VALUE})")
+    String schedule;
+
+    @Option(names = "--warmup-epochs", paramLabel = "N", defaultValue = "0",
+            description = "with --schedule cosine: raise the learning rate linearly over the first N epochs (default: ${DEFAULT-VALUE})")
+    int warmupEpochs;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0",
+            description = "AdamW: shrink the kernels (not biases) by lr x WD each step, 0 = off (default: ${DEFAULT-VALUE})")
+    double weightDecay;
+
+    @Option(names = "--bias-init", paramLabel = "zero|log-odds", defaultValue = "zero",
+            description = "output biases of a new run: zero, or the log-odds of each genre's training frequency (default: ${DEFAULT-VALUE})")
+    String biasInit;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
         checkOptions();
-        TrainOptions options = new TrainOptions(epochs, batchSize, TrainOptions.adam(learningRate, clipNorm), seed, patience, output,
-                flip);
+        TrainOptions options = new TrainOptions(epochs, batchSize,
+                TrainOptions.adam(learningRate, clipNorm).withWeightDecay(weightDecay), seed, patience, output, flip,
+                Augmentation.parse(augment), plan());
         Files.createDirectories(output);
         try (LoadedData data = dataOptions.load(imageSize, out);
              Backend backend = backendOptions.open(out);
              Sequential model = PosterModel.build(backend, seed, imageSize, imageSize, data.genres().size());
-             Adam adam = new Adam(backend, options.adam(), model.parameterCount())) {
+             Adam adam = Adam.forModel(model, options.adam())) {
             LeftOutReport.write(data.leftOut(), output, out);
             out.println("model: " + ModelState.spec(model).headline());
             TrainingState state = TrainingState.initial(seed);
             EpochLog log = new EpochLog();
-            RunSettings run = runSettings(data);
+            RunSettings run = runSettings(data, options);
             if (resume) {
                 Path last = Trainer.lastCheckpoint(output);
                 Checkpoint c = resumable(last, data, run, out);
@@ -113,6 +138,8 @@ public final class TrainCommand implements Callable<Integer> {
                 out.printf("resuming from %s after epoch %d (step %d)%n", last, state.epoch(), state.step());
             }
             boolean[][] trainLabels = Subset.labels(data.train());
+            if (!resume && logOddsBias()) OutputBias.initLogOdds(model, trainLabels);
+            printRecipe(options, out);
             if (state.epoch() == 0) reportUntrained(model, data, trainLabels, out);
             new Trainer(model, adam, options, data.train(), data.validation(), ProgressLine.forConsole(), out)
                     .recording(run, List.of(trainIds(data))).run(state, log);
@@ -134,21 +161,61 @@ public final class TrainCommand implements Callable<Integer> {
         OptionRanges.check("--clip-norm", clipNorm, true, 1e6);
         OptionRanges.check("--patience", patience, 0, 1_000_000);
         OptionRanges.imageSize("--image-size", imageSize);
+        OptionRanges.check("--warmup-epochs", warmupEpochs, 0, 1_000_000);
+        OptionRanges.check("--weight-decay", weightDecay, true, 1.0);
+        if (learningRate * weightDecay >= 1) {
+            throw new IllegalArgumentException("--learning-rate x --weight-decay must be below 1, not " + learningRate * weightDecay);
+        }
+        Augmentation.parse(augment);
+        LearningRateSchedule.Plan plan = plan();
+        if (plan.shape() == LearningRateSchedule.Shape.COSINE && warmupEpochs >= epochs) {
+            throw new IllegalArgumentException("--warmup-epochs must be fewer than --epochs (" + epochs + "), not " + warmupEpochs);
+        }
+        logOddsBias();
         backendOptions.check();
         dataOptions.check();
     }
 
-    /** Options that may change on resume without being named: the run's length and its early stopping. */
-    static final java.util.Set<String> ALWAYS_CHANGEABLE = java.util.Set.of("--epochs", "--patience");
+    private LearningRateSchedule.Plan plan() {
+        return new LearningRateSchedule.Plan(LearningRateSchedule.Plan.shape(schedule), warmupEpochs);
+    }
+
+    private boolean logOddsBias() {
+        return switch (biasInit) {
+            case "zero" -> false;
+            case "log-odds" -> true;
+            default -> throw new IllegalArgumentException("--bias-init must be zero or log-odds, not '" + biasInit + "'");
+        };
+    }
+
+    /** One line naming what differs from plain training, when anything does. */
+    private void printRecipe(TrainOptions options, PrintStream out) {
+        var parts = new java.util.ArrayList<String>();
+        if (!options.augmentation().isNone()) parts.add("augment " + options.augmentation().describe());
+        if (options.schedule().shape() != LearningRateSchedule.Shape.CONSTANT) parts.add("schedule " + options.schedule().describe());
+        if (weightDecay > 0) parts.add("weight decay " + weightDecay + " on kernels");
+        if (logOddsBias()) parts.add(resume ? "output biases from the checkpoint" : "output biases at the genres' log-odds");
+        if (!parts.isEmpty()) out.println("training: " + String.join("; ", parts));
+    }
+
+    /**
+     * Options that may change on resume without being named: early stopping, and the run's length
+     * while the learning rate is constant (a cosine schedule's length is part of the experiment).
+     */
+    java.util.Set<String> alwaysChangeable() {
+        return "constant".equals(schedule) ? java.util.Set.of("--epochs", "--patience") : java.util.Set.of("--patience");
+    }
 
     /** The name of the extra checkpoint array that holds the training posters' ids. */
     public static final String TRAIN_IDS = "train-ids";
 
     /** Everything that defines this run, as recorded in its checkpoints and compared on resume. */
-    RunSettings runSettings(LoadedData data) {
+    RunSettings runSettings(LoadedData data, TrainOptions options) {
         return RunSettings.builder()
                 .put("--seed", seed).put("--image-size", imageSize).put("--batch-size", batchSize)
-                .put("--learning-rate", learningRate).put("--clip-norm", clipNorm).put("--flip", flip)
+                .put("--learning-rate", learningRate).put("--clip-norm", clipNorm).put("--weight-decay", weightDecay)
+                .put("--augment", options.augmentation().describe())   // --flip is --augment flip
+                .put("--schedule", schedule).put("--warmup-epochs", warmupEpochs).put("--bias-init", biasInit)
                 .put("--epochs", epochs).put("--patience", patience)
                 .build().with(dataOptions.settings(data));
     }
@@ -167,7 +234,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /**
      * The run's {@code last.ckpt}, checked to be the same experiment: same genres, and every
-     * recorded setting equal to this run's, except {@link #ALWAYS_CHANGEABLE} and those named by
+     * recorded setting equal to this run's, except {@link #alwaysChangeable} and those named by
      * {@code --allow-change}. A format 1 checkpoint records no settings; only its seed is checked.
      */
     private Checkpoint resumable(Path last, LoadedData data, RunSettings now, PrintStream out) throws IOException {
@@ -182,7 +249,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + " were checked");
             return c;
         }
-        var mayChange = new java.util.HashSet<>(ALWAYS_CHANGEABLE);
+        var mayChange = new java.util.HashSet<>(alwaysChangeable());
         for (String k : allowed()) {
             if (c.run().get(k).isEmpty() && now.get(k).isEmpty()) {
                 throw new IllegalArgumentException("--allow-change names " + k + ", which is not an option this run records: "

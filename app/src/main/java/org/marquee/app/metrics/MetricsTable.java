@@ -13,28 +13,32 @@ public final class MetricsTable {
     public static String compare(List<String> names, List<MetricsReport> reports) {
         StringBuilder sb = new StringBuilder();
         int w = Math.max(10, names.stream().mapToInt(String::length).max().orElse(10));
-        sb.append(String.format(Locale.ROOT, "%-" + w + "s  %8s  %8s  %9s  %8s  %8s  %8s  %8s%n", "", "accuracy", "hamming",
-                "one-error", "coverage", "micro-F1", "macro-F1", "mean AUC"));
+        sb.append(String.format(Locale.ROOT, "%-" + w + "s  %8s  %8s  %9s  %8s  %8s  %8s  %8s  %8s%n", "", "accuracy", "hamming",
+                "one-error", "coverage", "micro-F1", "macro-F1", "mean AUC", "mAP"));
         for (int i = 0; i < names.size(); i++) {
             MetricsReport r = reports.get(i);
-            sb.append(String.format(Locale.ROOT, "%-" + w + "s  %8.4f  %8.4f  %9s  %8s  %8.4f  %8.4f  %8s%n", names.get(i),
+            sb.append(String.format(Locale.ROOT, "%-" + w + "s  %8.4f  %8.4f  %9s  %8s  %8.4f  %8.4f  %8s  %8s%n", names.get(i),
                     r.accuracy(), r.hammingLoss(), MetricsReport.fmt(r.oneError()), MetricsReport.fmt(r.coverage()),
-                    r.microF1(), r.macroF1(), MetricsReport.fmt(r.meanAuc())));
+                    r.microF1(), r.macroF1(), MetricsReport.fmt(r.meanAuc()), MetricsReport.fmt(r.meanAveragePrecision())));
         }
         return sb.toString();
     }
 
-    /** Per-genre rows sorted by support, largest first. */
+    /** Per-genre rows sorted by support, largest first; AP is the genre's average precision. */
     public static String perGenre(MetricsReport r) {
         List<GenreScore> rows = new ArrayList<>(r.genres());
         rows.sort(Comparator.comparingInt(GenreScore::support).reversed().thenComparing(GenreScore::genre));
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-12s  %9s  %6s  %6s  %6s  %6s%n",
-                "genre", "precision", "recall", "F1", "AUC", "support"));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-12s  %9s  %6s  %6s  %6s  %6s  %6s%n",
+                "genre", "precision", "recall", "F1", "AUC", "AP", "support"));
         for (GenreScore g : rows) {
-            sb.append(String.format(Locale.ROOT, "%-12s  %9.3f  %6.3f  %6.3f  %6s  %6d%n", g.genre(), g.precision(), g.recall(),
-                    g.f1(), Double.isNaN(g.auc()) ? "-" : String.format(Locale.ROOT, "%.3f", g.auc()), g.support()));
+            sb.append(String.format(Locale.ROOT, "%-12s  %9.3f  %6.3f  %6.3f  %6s  %6s  %6d%n", g.genre(), g.precision(), g.recall(),
+                    g.f1(), threeDigits(g.auc()), threeDigits(g.averagePrecision()), g.support()));
         }
         return sb.toString();
+    }
+
+    private static String threeDigits(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
     }
 
     /** The model and both baselines on the same examples; the prior comes from the training labels. */

@@ -24,7 +24,7 @@ public final class MultiLabelMetrics {
 
     /**
      * Metrics for given decisions; {@code scores} may be null, in which case the ranking metrics
-     * (one-error, coverage, AUC) are NaN.
+     * (one-error, coverage, AUC, average precision) are NaN.
      */
     public static MetricsReport evaluate(double[][] scores, boolean[][] decided, boolean[][] truth, List<String> labels) {
         int n = truth.length;
@@ -49,23 +49,26 @@ public final class MultiLabelMetrics {
 
         List<GenreScore> genres = new ArrayList<>(l);
         long sumTp = 0, sumFp = 0, sumFn = 0;
-        double macroSum = 0, aucSum = 0;
-        int macroCount = 0, aucCount = 0;
+        double macroSum = 0, aucSum = 0, apSum = 0;
+        int macroCount = 0, aucCount = 0, apCount = 0;
         for (int j = 0; j < l; j++) {
             double auc = scores == null ? Double.NaN : RankingMetrics.rocAuc(scores, truth, j);
-            GenreScore g = new GenreScore(labels.get(j), tp[j], fp[j], fn[j], tp[j] + fn[j], auc);
+            double ap = scores == null ? Double.NaN : RankingMetrics.averagePrecision(scores, truth, j);
+            GenreScore g = new GenreScore(labels.get(j), tp[j], fp[j], fn[j], tp[j] + fn[j], auc, ap);
             genres.add(g);
             sumTp += tp[j]; sumFp += fp[j]; sumFn += fn[j];
             if (g.support() > 0) { macroSum += g.f1(); macroCount++; }
             if (!Double.isNaN(auc)) { aucSum += auc; aucCount++; }
+            if (!Double.isNaN(ap)) { apSum += ap; apCount++; }
         }
         double microDen = 2.0 * sumTp + sumFp + sumFn;
         double microF1 = microDen == 0 ? 0 : 2.0 * sumTp / microDen;
         double macroF1 = macroCount == 0 ? 0 : macroSum / macroCount;
         double meanAuc = aucCount == 0 ? Double.NaN : aucSum / aucCount;
+        double map = apCount == 0 ? Double.NaN : apSum / apCount;
         double oneError = scores == null ? Double.NaN : RankingMetrics.oneError(scores, truth);
         double coverage = scores == null ? Double.NaN : RankingMetrics.coverage(scores, truth);
-        return new MetricsReport(n, accuracy, 1 - accuracy, oneError, coverage, microF1, macroF1, meanAuc, genres);
+        return new MetricsReport(n, accuracy, 1 - accuracy, oneError, coverage, microF1, macroF1, meanAuc, map, genres);
     }
 
     private static void check(boolean[][] m, int n, int l, String what) {

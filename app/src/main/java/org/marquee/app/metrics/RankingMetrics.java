@@ -69,6 +69,41 @@ final class RankingMetrics {
         return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
     }
 
+    /**
+     * Average precision of label {@code j}, as scikit-learn's average_precision_score: the examples
+     * are ranked by score, highest first, and each distinct score is a threshold n; with P_n and R_n
+     * the precision and recall of deciding "score &gt;= threshold n",
+     * <pre>
+     *   AP = Σ_n (R_n - R_{n-1}) · P_n          R_0 = 0
+     * </pre>
+     * which, without ties, is the mean over the positive examples of the precision at the rank of
+     * each. Tied scores are one threshold (no interpolation). NaN when the label has no positive
+     * example, where recall is undefined.
+     */
+    static double averagePrecision(double[][] scores, boolean[][] truth, int j) {
+        int n = scores.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> scores[i][j]).reversed());
+        long positives = 0;
+        for (boolean[] row : truth) if (row[j]) positives++;
+        if (positives == 0) return Double.NaN;
+        long tp = 0, seen = 0;
+        double ap = 0, previousRecall = 0;
+        int start = 0;
+        while (start < n) {
+            int end = start;
+            while (end + 1 < n && scores[order[end + 1]][j] == scores[order[start]][j]) end++;
+            for (int k = start; k <= end; k++) if (truth[order[k]][j]) tp++;
+            seen += end - start + 1;
+            double recall = (double) tp / positives;
+            ap += (recall - previousRecall) * tp / seen;
+            previousRecall = recall;
+            start = end + 1;
+        }
+        return ap;
+    }
+
     private static boolean any(boolean[] row) {
         for (boolean b : row) if (b) return true;
         return false;

@@ -38,20 +38,21 @@ final class BatchLoader implements AutoCloseable {
 
     /** Loads {@code order[from .. from+count)} (count &lt;= batch size); returns the number of real rows. */
     int load(int[] order, int from, int count) {
-        return load(order, from, count, null);
+        return load(order, from, count, null, 0);
     }
 
     /**
-     * As {@link #load(int[], int, int)}, mirroring left-right each row i for which
-     * {@code flips.test(i)} holds (null: none) before the upload.
+     * As {@link #load(int[], int, int)}, passing each row i of the batch through
+     * {@code augmenter} keyed by (step, i) before the upload (null: none). Only training batches
+     * are augmented.
      */
-    int load(int[] order, int from, int count, java.util.function.IntPredicate flips) {
+    int load(int[] order, int from, int count, Augmenter augmenter, long step) {
         if (count < 1 || count > batch) throw new IllegalArgumentException("batch of " + count + " rows, capacity " + batch);
         for (int i = 0; i < batch; i++) indices[i] = order[from + Math.min(i, count - 1)];
         data.fillBatch(indices, pixels, labels);
-        if (flips != null) {
-            int s = data.imageSize();
-            for (int i = 0; i < batch; i++) if (flips.test(i)) mirror(pixels, i * 3 * s * s, 3 * s, s);
+        if (augmenter != null) {
+            int per = data.pixelsPerImage();
+            for (int i = 0; i < batch; i++) augmenter.apply(pixels, i * per, step, i);
         }
         backend.upload(x, pixels);
         backend.upload(y, labels);

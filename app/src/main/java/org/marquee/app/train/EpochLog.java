@@ -23,13 +23,19 @@ public final class EpochLog {
         return sb.toString();
     }
 
-    /** Restores a log from {@link #toCsv()} text (as stored in a checkpoint); empty text gives an empty log. */
+    /**
+     * Restores a log from {@link #toCsv()} text (as stored in a checkpoint); empty text gives an
+     * empty log. Logs written before the {@code val_map} column are read too, with mAP NaN.
+     */
     public static EpochLog parse(String csv) {
         EpochLog log = new EpochLog();
         String[] lines = csv.strip().split("\n");
         if (csv.isBlank()) return log;
-        if (!lines[0].equals(EpochResult.HEADER)) throw new IllegalArgumentException("epoch log: unexpected header: " + lines[0]);
-        for (int i = 1; i < lines.length; i++) log.add(EpochResult.parse(lines[i], i));
+        boolean withMap = lines[0].equals(EpochResult.HEADER);
+        if (!withMap && !lines[0].equals(EpochResult.HEADER_WITHOUT_MAP)) {
+            throw new IllegalArgumentException("epoch log: unexpected header: " + lines[0]);
+        }
+        for (int i = 1; i < lines.length; i++) log.add(EpochResult.parse(lines[i], i, withMap));
         return log;
     }
 

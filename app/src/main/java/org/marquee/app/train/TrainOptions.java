@@ -4,14 +4,22 @@ import java.nio.file.Path;
 import org.marquee.engine.AdamConfig;
 
 /**
- * How to train: epochs, batch size, Adam (learning rate, clip norm), the seed that fixes
- * initialisation, shuffling, dropout and flips, early-stopping patience (0 = off), the output
- * folder, and whether training posters are mirrored left-right at random ({@code flip}).
+ * How to train: epochs, batch size, Adam (learning rate, clip norm, weight decay), the seed that
+ * fixes initialisation, shuffling, dropout and augmentation, early-stopping patience (0 = off),
+ * the output folder, whether training posters are mirrored left-right at random ({@code flip}),
+ * the other augmentations and the learning-rate schedule. {@code flip} and
+ * {@code augmentation.flip()} are kept equal: either one switches the flip on.
  */
-public record TrainOptions(int epochs, int batchSize, AdamConfig adam, long seed, int patience, Path output, boolean flip) {
+public record TrainOptions(int epochs, int batchSize, AdamConfig adam, long seed, int patience, Path output, boolean flip,
+                           Augmentation augmentation, LearningRateSchedule.Plan schedule) {
     /** Without flips. */
     public TrainOptions(int epochs, int batchSize, AdamConfig adam, long seed, int patience, Path output) {
         this(epochs, batchSize, adam, seed, patience, output, false);
+    }
+
+    /** Without augmentation other than the flip, at a constant learning rate. */
+    public TrainOptions(int epochs, int batchSize, AdamConfig adam, long seed, int patience, Path output, boolean flip) {
+        this(epochs, batchSize, adam, seed, patience, output, flip, Augmentation.none(), LearningRateSchedule.Plan.constant());
     }
 
     public TrainOptions {
@@ -20,6 +28,13 @@ public record TrainOptions(int epochs, int batchSize, AdamConfig adam, long seed
         if (patience < 0) throw new IllegalArgumentException("patience must be >= 0 (0 = no early stopping): " + patience);
         if (adam == null) throw new IllegalArgumentException("Adam configuration is required");
         if (output == null) throw new IllegalArgumentException("output folder is required");
+        if (augmentation == null) throw new IllegalArgumentException("augmentation is required (Augmentation.none() for none)");
+        if (schedule == null) throw new IllegalArgumentException("schedule is required (Plan.constant() for none)");
+        if (schedule.shape() == LearningRateSchedule.Shape.COSINE && schedule.warmupEpochs() >= epochs) {
+            throw new IllegalArgumentException("--warmup-epochs (" + schedule.warmupEpochs() + ") must be fewer than --epochs (" + epochs + ")");
+        }
+        flip = flip || augmentation.flip();
+        augmentation = augmentation.withFlip(flip);
     }
 
     /** Keras' Adam (beta1 0.9, beta2 0.999, epsilon 1e-7) with the given learning rate and clip norm. */

@@ -24,8 +24,9 @@ import org.marquee.engine.nn.Sequential;
 /**
  * The training loop. Each epoch visits the training set in an order drawn from (seed, epoch)
  * alone, in full batches (a trailing partial batch is left out that epoch), with dropout masks
- * keyed by the step counter (and, with {@code --flip}, each poster mirrored left-right or not by
- * the same kind of key); then it scores the validation set and writes
+ * keyed by the step counter (and, with {@code --flip} or {@code --augment}, each poster mirrored,
+ * cropped, shifted or recoloured by the same kind of key, see {@link Augmenter}) and the learning
+ * rate of each step from {@link LearningRateSchedule}; then it scores the validation set and writes
  * {@code epochs.csv}, {@code loss.png}, {@code f1.png}, {@code last.ckpt} and, when the validation
  * loss improved, {@code best.ckpt} to the output folder. {@code best.ckpt} is written before
  * {@code last.ckpt}, so a crash between the two never leaves a {@code last.ckpt} that names a best
@@ -89,6 +90,9 @@ public final class Trainer {
         int batch = Math.min(options.batchSize(), train.size());
         int steps = train.size() / batch;
         Evaluator evaluator = new Evaluator(model, batch);
+        Augmenter augmenter = options.augmentation().isNone() ? null
+                : new Augmenter(options.augmentation(), options.seed(), train.imageSize());
+        LearningRateSchedule schedule = options.schedule().forRun(options.adam().learningRate(), steps, options.epochs());
         try (BatchLoader loader = new BatchLoader(train, backend, batch);
              Tensor grad = backend.allocate(batch, train.genres().size())) {   // (N, G) dL/dlogits
             while (state.epoch() < options.epochs()) {
@@ -104,13 +108,14 @@ public final class Trainer {
                 double lossSum = 0;
                 progress.begin(String.format(Locale.ROOT, "epoch %d/%d", epoch, options.epochs()), steps);
                 for (int s = 0; s < steps; s++) {
-                    loader.load(order, s * batch, batch, options.flip() ? flips(options.seed(), step) : null);
+                    loader.load(order, s * batch, batch, augmenter, step);
                     model.setStep(step);
                     Tensor logits = model.forward(loader.images(), true);
                     double loss = Loss.sigmoidCrossEntropy(backend, logits, loader.targets(), grad);
                     if (!Double.isFinite(loss)) throw diverged(epoch, "the training loss became " + loss + " at step " + step);
                     model.zeroGradients();
                     model.backward(grad);
+                    adam.setLearningRate(schedule.at(step));
                     adam.step(model.parameters(), model.gradients());
                     step++;
                     lossSum += loss;
@@ -127,15 +132,15 @@ public final class Trainer {
                 MetricsReport m = val.metrics(validation.genres().names());
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 EpochResult r = new EpochResult(epoch, lossSum / steps, val.loss(), m.accuracy(), m.hammingLoss(), m.oneError(),
-                        m.coverage(), m.microF1(), m.macroF1(), m.meanAuc(), seconds, steps * (double) batch / trainSeconds);
+                        m.coverage(), m.microF1(), m.macroF1(), m.meanAuc(), m.meanAveragePrecision(), seconds, steps * (double) batch / trainSeconds);
                 log.add(r);
                 boolean improved = val.loss() < state.bestValLoss();
                 state = new TrainingState(options.seed(), epoch, step,
                         improved ? val.loss() : state.bestValLoss(), improved ? epoch : state.bestEpoch(),
                         improved ? 0 : state.staleEpochs() + 1, log.toCsv());
                 out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  val loss %.4f  micro-F1 %.4f  macro-F1 %.4f  one-error %.4f"
-                                + "  %.1f s (%.1f img/s)%s%n", epoch, options.epochs(), r.trainLoss(), r.valLoss(), r.valMicroF1(),
-                        r.valMacroF1(), r.valOneError(), seconds, r.imagesPerSecond(), improved ? "  * best" : "");
+                                + "  mAP %.4f  %.1f s (%.1f img/s)%s%n", epoch, options.epochs(), r.trainLoss(), r.valLoss(), r.valMicroF1(),
+                        r.valMacroF1(), r.valOneError(), r.valMap(), seconds, r.imagesPerSecond(), improved ? "  * best" : "");
                 save(state, log, improved);
             }
         }
@@ -166,7 +171,7 @@ public final class Trainer {
         return i -> (DropoutHash.mix(key, step, i) & 1) != 0;
     }
 
-    private static final long FLIP_SALT = 0x666C6970L;   // "flip": keeps flips apart from dropout masks
+    static final long FLIP_SALT = 0x666C6970L;   // "flip": keeps flips apart from dropout masks
 
     /** The visiting order of epoch {@code epoch}: a Fisher-Yates shuffle seeded by (seed, epoch) alone. */
     public static int[] permutation(int n, long seed, int epoch) {

@@ -108,7 +108,7 @@ class MainTest extends CapturedConsole {
                 "--batch-size", "8", "--lr", "3e-3", "-o", o.toString()), "--epochs", "2", "--resume")));
         assertTrue(err().contains("--synthetic was 40, now 50") && err().contains("posters was 40 posters"), err());
         assertEquals(1, run(concat(train, "--epochs", "2", "--resume", "--flip", "--clip-norm", "0.5")));
-        assertTrue(err().contains("--clip-norm was 1.0, now 0.5") && err().contains("--flip was false, now true"), err());
+        assertTrue(err().contains("--clip-norm was 1.0, now 0.5") && err().contains("--augment was none, now flip"), err());
         assertArrayEquals(before, Files.readAllBytes(o.resolve("last.ckpt")), "a refused resume writes nothing");
 
         String[] lower = concat(base, "--epochs", "2", "--resume", "--lr", "1e-3");

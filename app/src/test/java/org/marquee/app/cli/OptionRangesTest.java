@@ -55,6 +55,22 @@ class OptionRangesTest extends CapturedConsole {
     }
 
     @Test
+    void trainingRecipeOptions() {
+        String o = dir.resolve("run").toString();
+        rejected("--weight-decay must be 0 or more and at most 1.0, not -0.1", "train", "--weight-decay", "-0.1", "-o", o);
+        rejected("--learning-rate x --weight-decay must be below 1", "train", "--lr", "1", "--weight-decay", "1", "-o", o);
+        rejected("--warmup-epochs must be from 0 to 1000000, not -1", "train", "--warmup-epochs", "-1", "-o", o);
+        rejected("--warmup-epochs needs --schedule cosine", "train", "--warmup-epochs", "1", "-o", o);
+        rejected("--warmup-epochs must be fewer than --epochs (2), not 2", "train", "--schedule", "cosine", "--epochs", "2",
+                "--warmup-epochs", "2", "-o", o);
+        rejected("--schedule must be constant or cosine, not 'linear'", "train", "--schedule", "linear", "-o", o);
+        rejected("--augment must be none, real or a comma-separated list of crop, shift, color and flip", "train", "--augment", "crop,hue",
+                "-o", o);
+        rejected("--bias-init must be zero or log-odds, not 'prior'", "train", "--bias-init", "prior", "-o", o);
+        assertFalse(Files.exists(dir.resolve("run")), "no output folder for a rejected command");
+    }
+
+    @Test
     void otherCommands() {
         rejected("--top must be at least 1, not -7", "predict", "--top", "-7", "x.png");
         rejected("--batch-size must be from 1 to 65536, not 0", "evaluate", "--batch-size", "0");

@@ -54,6 +54,48 @@ class MultiLabelMetricsTest {
     }
 
     @Test
+    void meanAveragePrecisionOfTheHandComputedExample() {
+        MetricsReport r = MultiLabelMetrics.evaluate(SCORES, TRUTH, LABELS, 0.5);
+        // A ranked .9(+) .7 .6 .3(+): precision 1/1 at the first positive, 2/4 at the second -> 0.75
+        assertEquals(0.75, r.genres().get(0).averagePrecision(), EPS);
+        // B ranked .6(+) .55(+) .5 .1 and C ranked .65(+) .4(+) .2 .1: both positives first -> 1
+        assertEquals(1.0, r.genres().get(1).averagePrecision(), EPS);
+        assertEquals(1.0, r.genres().get(2).averagePrecision(), EPS);
+        assertEquals((0.75 + 1 + 1) / 3, r.meanAveragePrecision(), EPS);
+        assertTrue(r.headline().endsWith("mAP 0.9167"), r.headline());
+    }
+
+    @Test
+    void averagePrecisionTreatsTiesAsOneThresholdAndMapSkipsGenresWithoutPositives() {
+        //                    x     y     z
+        double[][] s = {{0.5, 0.9, 0.1},
+                        {0.5, 0.2, 0.9},
+                        {0.2, 0.4, 0.3}};
+        boolean[][] t = {{true, false, false},
+                         {false, false, true},
+                         {true, false, false}};
+        MetricsReport r = MultiLabelMetrics.evaluate(s, t, List.of("x", "y", "z"), 0.5);
+        // x: at 0.5 (the tie) P 1/2, R 1/2; at 0.2 P 2/3, R 1 -> 1/2 * 1/2 + 1/2 * 2/3 = 7/12
+        assertEquals(7.0 / 12, r.genres().get(0).averagePrecision(), EPS);
+        assertTrue(Double.isNaN(r.genres().get(1).averagePrecision()), "no positives: AP undefined");
+        assertEquals(1.0, r.genres().get(2).averagePrecision(), EPS);
+        assertEquals((7.0 / 12 + 1) / 2, r.meanAveragePrecision(), EPS, "the mean over x and z only");
+        boolean[][] none = new boolean[3][3];
+        assertTrue(Double.isNaN(MultiLabelMetrics.evaluate(s, none, List.of("x", "y", "z"), 0.5).meanAveragePrecision()));
+    }
+
+    @Test
+    void tablesShowMapBesideTheOtherMetrics() {
+        MetricsReport r = MultiLabelMetrics.evaluate(SCORES, TRUTH, LABELS, 0.5);
+        String table = MetricsTable.compare(List.of("model"), List.of(r));
+        assertTrue(table.lines().findFirst().orElseThrow().endsWith("mean AUC       mAP"), table);
+        assertTrue(table.contains("0.8333    0.9167"), table);    // mean AUC, then mAP
+        String perGenre = MetricsTable.perGenre(r);
+        assertTrue(perGenre.startsWith("genre") && perGenre.contains("     AP  support"), perGenre);
+        assertTrue(perGenre.contains("0.500   0.750"), perGenre);  // A: AUC, then AP
+    }
+
+    @Test
     void thresholdIsInclusive() {
         double[][] s = {{0.5, 0.49}};
         boolean[][] t = {{true, true}};
@@ -90,6 +132,7 @@ class MultiLabelMetricsTest {
         assertEquals(0.0, r.macroF1(), EPS);
         assertTrue(Double.isNaN(r.oneError()));
         assertTrue(Double.isNaN(r.coverage()));
+        assertTrue(Double.isNaN(r.meanAveragePrecision()), "no scores, no ranking");
     }
 
     @Test
@@ -100,6 +143,7 @@ class MultiLabelMetricsTest {
         assertEquals(0.5, r.oneError(), EPS);               // e1 and e3 lack A
         assertEquals(9.0 / 4, r.coverage(), EPS);           // ranks 2, 3, 1, 3
         assertEquals(0.5, r.meanAuc(), EPS);                // constant scores
+        assertEquals(0.5, r.meanAveragePrecision(), EPS);   // constant scores: AP = each label's frequency, 2/4
         assertEquals(6.0 / 12, r.accuracy(), EPS);
     }
 

@@ -1,5 +1,6 @@
 package org.marquee.engine.nn;
 
+import java.util.List;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Backend;
 import org.marquee.engine.Tensor;
@@ -14,22 +15,74 @@ import org.marquee.engine.Tensor;
  *   t += 1;  m = β1·m + (1-β1)·scale·g;  v = β2·v + (1-β2)·(scale·g)²
  *   p -= lr · sqrt(1-β2^t) / (1-β1^t) · m / (sqrt(v) + ε)       (Keras' form)
  * </pre>
+ *
+ * <p><b>Weight decay (AdamW).</b> With {@link AdamConfig#weightDecay()} wd &gt; 0, each step first
+ * shrinks every decayed tensor (the kernels of Conv2d and Dense layers, never biases):
+ * <pre>
+ *   w = (1 - lr·wd) · w                      then the Adam update above
+ * </pre>
+ * as PyTorch's AdamW orders it; the decay never enters m or v, so it is not rescaled by
+ * 1/sqrt(v) as an L2 term added to the gradient would be. It runs as one backend
+ * {@link Backend#multiply} per kernel against a tensor filled with (1 - lr·wd), instead of
+ * inside the fused {@link Backend#adamStep}: that keeps the reference, CPU and OpenCL Adam
+ * kernels (and their conformance tests) unchanged, and with wd = 0 nothing extra runs at all, so
+ * plain Adam stays bit-identical. The cost is one more pass over the kernels per step and a
+ * factor tensor the size of the largest kernel.
+ *
+ * <p>The learning rate may change between steps ({@link #setLearningRate}), e.g. from a schedule;
+ * the decay uses the learning rate of its own step.
  */
 public final class Adam implements AutoCloseable {
     private final Backend backend;
-    private final AdamConfig config;
+    private AdamConfig config;
     private final Tensor m;    // (P) first moment
     private final Tensor v;    // (P) second moment
+    private final List<Tensor> decayed;     // views into the parameter block that weight decay shrinks
+    private final Tensor[] factors;         // per decayed tensor: a view of factor of its shape
+    private final Tensor factor;            // (largest decayed tensor), every element 1 - lr·wd; null without decay
+    private double filledWith = Double.NaN; // the value factor holds now
     private long iterations;
 
+    /** Plain Adam (the config's weight decay must be 0: without the kernels there is nothing to decay). */
     public Adam(Backend backend, AdamConfig config, long parameterCount) {
-        if (backend == null || config == null) throw new IllegalArgumentException("backend and config are required");
+        this(backend, config, parameterCount, List.of());
+    }
+
+    /**
+     * Adam whose weight decay, if any, applies to {@code decayed}: views into the parameter block
+     * that {@link #step} will be given, normally {@link #kernels} of the model's parameters.
+     */
+    public Adam(Backend backend, AdamConfig config, long parameterCount, List<Tensor> decayed) {
+        if (backend == null || config == null || decayed == null) throw new IllegalArgumentException("backend, config and decayed tensors are required");
         if (parameterCount <= 0) throw new IllegalArgumentException("parameter count must be positive: " + parameterCount);
+        if (config.weightDecay() > 0 && decayed.isEmpty()) {
+            throw new IllegalArgumentException("weight decay " + config.weightDecay() + " needs the tensors to decay;"
+                    + " build Adam with forModel or pass the kernels");
+        }
         this.backend = backend;
         this.config = config;
+        this.decayed = List.copyOf(decayed);
         int p = Math.toIntExact(parameterCount);
         this.m = backend.allocate(p);
         this.v = backend.allocate(p);
+        if (config.weightDecay() > 0) {
+            int largest = this.decayed.stream().mapToInt(Tensor::intSize).max().orElseThrow();
+            this.factor = backend.allocate(largest);
+            this.factors = this.decayed.stream().map(t -> factor.view(0, t.shape())).toArray(Tensor[]::new);
+        } else {
+            this.factor = null;
+            this.factors = new Tensor[0];
+        }
+    }
+
+    /** Adam for {@code model}'s parameters, decaying (when the config asks for it) its kernels only. */
+    public static Adam forModel(Sequential model, AdamConfig config) {
+        return new Adam(model.backend(), config, model.parameterCount(), kernels(model.namedParameters()));
+    }
+
+    /** The kernels (Conv2d and Dense weights, named ".../kernel") among {@code parameters}; biases are left out. */
+    public static List<Tensor> kernels(List<Parameter> parameters) {
+        return parameters.stream().filter(p -> p.name().endsWith("/kernel")).map(Parameter::value).toList();
     }
 
     /** One update of {@code params} from {@code grads}; returns the gradient's global norm before clipping. */
@@ -42,8 +95,30 @@ public final class Adam implements AutoCloseable {
         double scale = 1;
         if (config.clipNorm() > 0 && norm > config.clipNorm()) scale = config.clipNorm() / norm;
         iterations++;
+        if (factor != null) decay(params);
         backend.adamStep(params, grads, m, v, config, iterations, scale);
         return norm;
+    }
+
+    /** w = (1 - lr·wd) · w for every decayed tensor. */
+    private void decay(Tensor params) {
+        double f = 1 - config.learningRate() * config.weightDecay();
+        if (f != filledWith) {
+            backend.fill(factor, f);
+            filledWith = f;
+        }
+        for (int i = 0; i < factors.length; i++) {
+            Tensor w = decayed.get(i);
+            if (w.storage() != params.storage()) {
+                throw new IllegalArgumentException("decayed tensor " + w + " is not a view of the parameters " + params);
+            }
+            backend.multiply(w, factors[i], w);
+        }
+    }
+
+    /** Sets the learning rate of the following steps (the other hyper-parameters stay). */
+    public void setLearningRate(double learningRate) {
+        if (learningRate != config.learningRate()) config = config.withLearningRate(learningRate);
     }
 
     /** Steps taken so far (t of the last step). */
@@ -63,5 +138,6 @@ public final class Adam implements AutoCloseable {
     public void close() {
         m.close();
         v.close();
+        if (factor != null) factor.close();
     }
 }

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Backend;
 import org.marquee.engine.Tensor;
+import org.marquee.engine.cpu.CpuBackend;
 import org.marquee.engine.reference.ReferenceBackend;
 
 class AdamTest {
@@ -62,5 +64,88 @@ class AdamTest {
         assertEquals(expected, p.toDoubles()[0], 1e-15);
         assertEquals(-lr * mHat / Math.sqrt(vHat), p.toDoubles()[0], 1e-8);
         assertThrows(IllegalArgumentException.class, () -> adam.step(of(1, 2), of(1, 2)));
+    }
+
+    private static Sequential smallCnn(Backend backend) {
+        return Sequential.builder(backend, 3, 8, 8).convBlock(4, 3).flatten().dense(5).relu().dense(3).build(7);
+    }
+
+    @Test
+    void weightDecayShrinksKernelsByOneMinusLrTimesDecayPerStepAndLeavesBiases() {
+        AdamConfig config = AdamConfig.keras().withLearningRate(0.01).withWeightDecay(0.5);
+        try (Sequential model = smallCnn(ref); Adam adam = Adam.forModel(model, config)) {
+            List<Parameter> params = model.namedParameters();
+            for (Parameter p : params) if (p.name().endsWith("/bias")) ref.fill(p.value(), 0.25);
+            double[][] before = params.stream().map(p -> p.value().toDoubles()).toArray(double[][]::new);
+            model.zeroGradients();
+            for (int step = 0; step < 3; step++) adam.step(model.parameters(), model.gradients());
+            double shrink = Math.pow(1 - 0.01 * 0.5, 3);
+            int kernels = 0;
+            for (int i = 0; i < params.size(); i++) {
+                double[] after = params.get(i).value().toDoubles();
+                if (params.get(i).name().endsWith("/kernel")) {
+                    kernels++;
+                    for (int j = 0; j < after.length; j++) assertEquals(before[i][j] * shrink, after[j], 1e-15, params.get(i).name());
+                } else {
+                    assertArrayEquals(before[i], after, 0.0, params.get(i).name() + ": biases are not decayed");
+                }
+            }
+            assertEquals(3, kernels, "conv, dense and dense kernels");
+        }
+    }
+
+    @Test
+    void weightDecayFollowsTheLearningRateOfEachStep() {
+        AdamConfig config = AdamConfig.keras().withLearningRate(0.01).withWeightDecay(0.5);
+        Tensor p = of(2, 3);
+        Adam adam = new Adam(ref, config, 2, List.of(p.view(0, 1)));
+        adam.step(p, of(0, 0));
+        adam.setLearningRate(0.1);
+        assertEquals(0.1, adam.config().learningRate());
+        adam.step(p, of(0, 0));
+        assertArrayEquals(new double[] {2 * (1 - 0.005) * (1 - 0.05), 3}, p.toDoubles(), 1e-15, "only the first entry is decayed");
+    }
+
+    @Test
+    void zeroWeightDecayIsPlainAdamBitForBit() {
+        assertEquals(AdamConfig.keras(), new AdamConfig(1e-3, 0.9, 0.999, 1e-7, 0), "the default has no weight decay");
+        AdamConfig config = AdamConfig.keras().withLearningRate(0.01).withClipNorm(1);
+        try (CpuBackend cpu = new CpuBackend(1);
+             Sequential a = smallCnn(cpu); Sequential b = smallCnn(cpu);
+             Adam plain = new Adam(cpu, config, a.parameterCount());
+             Adam withKernels = Adam.forModel(b, config.withWeightDecay(0))) {
+            for (int step = 0; step < 3; step++) {
+                float[] g = new float[(int) a.parameterCount()];
+                for (int i = 0; i < g.length; i++) g[i] = (float) Math.sin(i * 0.37 + step);
+                cpu.upload(a.gradients(), g);
+                cpu.upload(b.gradients(), g);
+                plain.step(a.parameters(), a.gradients());
+                withKernels.step(b.parameters(), b.gradients());
+            }
+            assertArrayEquals(a.parameters().toFloats(), b.parameters().toFloats());
+        }
+    }
+
+    @Test
+    void aChangedLearningRateSetsTheNextStepsSize() {
+        Adam adam = new Adam(ref, AdamConfig.keras(), 1);
+        adam.setLearningRate(0.05);
+        Tensor p = of(1);
+        adam.step(p, of(3));
+        assertEquals(1 - 0.05, p.toDoubles()[0], 1e-7);   // first step moves by lr (ε aside)
+        assertThrows(IllegalArgumentException.class, () -> adam.setLearningRate(0));
+    }
+
+    @Test
+    void weightDecayIsValidated() {
+        assertThrows(IllegalArgumentException.class, () -> AdamConfig.keras().withWeightDecay(-0.1));
+        assertThrows(IllegalArgumentException.class, () -> AdamConfig.keras().withWeightDecay(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> AdamConfig.keras().withLearningRate(0.5).withWeightDecay(2),
+                "lr x wd = 1 would zero the weights");
+        AdamConfig decaying = AdamConfig.keras().withWeightDecay(0.1);
+        assertThrows(IllegalArgumentException.class, () -> new Adam(ref, decaying, 3), "nothing to decay");
+        Tensor params = of(1, 2, 3);
+        Adam adam = new Adam(ref, decaying, 3, List.of(of(1)));
+        assertThrows(IllegalArgumentException.class, () -> adam.step(params, of(0, 0, 0)), "not a view of the parameters");
     }
 }
