@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import org.marquee.app.checkpoint.RunSettings;
 import org.marquee.app.data.DataLoader;
 import org.marquee.app.data.LoadedData;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Where the posters come from: synthetic by default, or the real catalogue with --data. */
 public final class DataMixin {
@@ -38,7 +40,60 @@ public final class DataMixin {
                     + " another genre are otherwise skipped and listed with their line numbers)")
     boolean genresFromData;
 
+    @Spec(Spec.Target.MIXEE) CommandSpec command;
+
     public boolean real() { return data != null; }
+
+    /** Whether the option was on the command line (not only its default). */
+    boolean given(String option) {
+        var parsed = command == null || command.commandLine() == null ? null : command.commandLine().getParseResult();
+        return parsed != null && parsed.hasMatchedOption(option);
+    }
+
+    /**
+     * Takes every data option that was not given on the command line from the settings a
+     * checkpoint recorded (format 2), so that a command scores the same posters, split the same
+     * way, as the run that trained it. Returns what was taken, in words, or an empty string when
+     * nothing was recorded or everything was given.
+     */
+    public String adopt(RunSettings recorded) {
+        var taken = new java.util.ArrayList<String>();
+        String kind = recorded.get("data").orElse(null);
+        if (kind == null) return "";
+        if (!given("--data")) {
+            if (kind.equals("real")) {
+                data = recorded.get(RunSettings.NOTE_PREFIX + "--data").orElse(null);
+                if (data != null) taken.add("--data " + data);
+                if (!given("--posters")) recorded.get(RunSettings.NOTE_PREFIX + "--posters").ifPresent(p -> {
+                    posters = Path.of(p);
+                    taken.add("--posters " + p);
+                });
+                if (!given("--cache")) recorded.get(RunSettings.NOTE_PREFIX + "--cache").ifPresent(c -> {
+                    cache = Path.of(c);
+                    taken.add("--cache " + c);
+                });
+            } else if (data == null) {
+                taken.add("synthetic posters");
+            }
+        }
+        if (!given("--limit") && real()) recorded.get("--limit").ifPresent(v -> {
+            limit = Integer.parseInt(v);
+            taken.add("--limit " + v);
+        });
+        if (!given("--genres-from-data") && real()) recorded.get("--genres-from-data").ifPresent(v -> {
+            genresFromData = Boolean.parseBoolean(v);
+            if (genresFromData) taken.add("--genres-from-data");
+        });
+        if (!given("--synthetic") && !real()) recorded.get("--synthetic").ifPresent(v -> {
+            synthetic = Integer.parseInt(v);
+            taken.add("--synthetic " + v);
+        });
+        if (!given("--split-seed")) recorded.get("--split-seed").ifPresent(v -> {
+            splitSeed = Long.parseLong(v);
+            taken.add("--split-seed " + v);
+        });
+        return String.join(" ", taken);
+    }
 
     /** Rejects out-of-range values before any data is read. */
     public void check() {

@@ -49,7 +49,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintStream out = System.out;
         try (Backend backend = backendOptions.open(out);
              LoadedModel loaded = LoadedModel.open(checkpoint, backend);
-             LoadedData data = dataOptions.load(loaded.imageSize(), out)) {
+             LoadedData data = loadData(loaded, checkpoint, out)) {
             if (!loaded.checkpoint().genres().equals(data.genres())) {
                 throw new IllegalArgumentException(checkpoint + " predicts " + loaded.checkpoint().genres() + " but the data has " + data.genres());
             }
@@ -60,6 +60,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 case validation -> data.validation();
                 case test -> data.test();
             };
+            if (split != Split.train) checkNoTrainingPosters(loaded.checkpoint(), checkpoint, data, part, out);
             long t0 = System.nanoTime();
             Predictions p = new Evaluator(loaded.model(), batchSize).run(part);
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -79,5 +80,43 @@ public final class EvaluateCommand implements Callable<Integer> {
             out.print(report.perGenre());
         }
         return 0;
+    }
+
+    /** The data, set up as the checkpoint recorded for every data option not given here. */
+    private LoadedData loadData(LoadedModel loaded, Path checkpoint, PrintStream out) throws java.io.IOException {
+        String taken = dataOptions.adopt(loaded.checkpoint().run());
+        if (!taken.isEmpty()) out.println("data setup from " + checkpoint + ": " + taken);
+        return dataOptions.load(loaded.imageSize(), out);
+    }
+
+    /**
+     * Refuses to score a split holding posters the checkpoint was trained on (its recorded
+     * training ids), naming the data options that differ from the training run's.
+     */
+    private void checkNoTrainingPosters(org.marquee.app.checkpoint.Checkpoint c, Path checkpoint, LoadedData data, Subset part,
+                                        PrintStream out) {
+        var trained = c.extra(TrainCommand.TRAIN_IDS);
+        if (trained.isEmpty()) {
+            out.println("note: " + checkpoint + " does not record its training posters (an older format); the scores are"
+                    + " only unbiased if the data options are those of the training run");
+            return;
+        }
+        var ids = new java.util.HashSet<Long>();
+        for (double id : trained.get().values()) ids.add((long) id);
+        long shared = 0, example = -1;
+        for (int i = 0; i < part.size(); i++) {
+            if (ids.contains(part.id(i))) {
+                if (shared++ == 0) example = part.id(i);
+            }
+        }
+        if (shared == 0) return;
+        var differences = c.run().differences(dataOptions.settings(data), java.util.Set.of()).stream()
+                .filter(d -> d.key().startsWith("--") || d.key().equals("data") || d.key().equals("posters"))
+                .map(Object::toString).collect(java.util.stream.Collectors.joining("; "));
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+                "%,d of the %,d %s posters (id %d, ...) were training posters of %s, so its scores would flatter it; %s."
+                        + " Leave out the data options to use the checkpoint's setup", shared, part.size(), split, example, checkpoint,
+                differences.isEmpty() ? "the data setup is the one it recorded" : "the data setup differs from the training run's: "
+                        + differences));
     }
 }

@@ -121,6 +121,26 @@ class MainTest extends CapturedConsole {
     }
 
     @Test
+    void evaluateUsesTheTrainingRunsDataAndRefusesToScoreTrainingPosters() throws IOException {
+        Path o = dir.resolve("run");
+        assertEquals(0, run("train", "--backend", "reference", "--synthetic", "40", "--split-seed", "5", "--image-size", "24",
+                "--batch-size", "8", "--epochs", "1", "-o", o.toString()), err());
+        String ckpt = o.resolve("best.ckpt").toString();
+
+        assertEquals(0, run("evaluate", "--backend", "reference", "-c", ckpt), err());
+        assertTrue(out().contains("data setup from " + ckpt + ": synthetic posters --synthetic 40 --split-seed 5"), out());
+        assertTrue(out().contains("test split: 8 posters"), out());
+
+        assertEquals(1, run("evaluate", "--backend", "reference", "-c", ckpt, "--split-seed", "6"));
+        assertTrue(err().contains("of the 8 test posters") && err().contains("were training posters of " + ckpt)
+                && err().contains("--split-seed was 5, now 6"), err());
+        assertEquals(1, run("evaluate", "--backend", "reference", "-c", ckpt, "--synthetic", "1000", "--split", "validation"));
+        assertTrue(err().contains("validation posters") && err().contains("--synthetic was 40, now 1000"), err());
+        assertEquals(0, run("evaluate", "--backend", "reference", "-c", ckpt, "--split", "train"), err());
+        assertTrue(out().contains("train split: 24 posters"), out());
+    }
+
+    @Test
     void badCheckpointIsAClearError() throws IOException {
         Path bad = dir.resolve("bad.ckpt");
         Files.writeString(bad, "definitely not a checkpoint");
