@@ -15,17 +15,20 @@ import org.marquee.app.report.PosterPng;
  * predict that poster's genres and explain the model on it.
  */
 public final class DemoNextSteps {
-    /** How the README runs every command: from the repository root, through Maven. */
-    static final String LAUNCH = "mvn -B -q -pl app -am test-compile exec:java -Dexec.args=";
+    /** How every command runs from the repository root: the launcher (it builds its jar on first use). */
+    static final String LAUNCH = "./marquee ";
     public static final String POSTER = "poster.png";
 
     private DemoNextSteps() {}
 
-    /** The command lines (as -Dexec.args takes them) that continue from a run trained on {@code synthetic} synthetic posters. */
-    public static List<String> commands(int synthetic, Path output) {
+    /**
+     * The command lines that continue from a run: evaluate needs no data options, as it takes the
+     * data setup (here the synthetic posters and their split) that the checkpoint recorded.
+     */
+    public static List<String> commands(Path output) {
         String checkpoint = output.resolve("best.ckpt").toString();
         String poster = output.resolve(POSTER).toString();
-        return List.of("evaluate --synthetic " + synthetic + " -c " + checkpoint,
+        return List.of("evaluate -c " + checkpoint,
                 "predict -c " + checkpoint + " " + poster,
                 "explain --checkpoint " + checkpoint + " --poster " + poster);
     }
@@ -48,10 +51,10 @@ public final class DemoNextSteps {
                 + String.join(", ", genres) + ").");
         List<String> what = List.of("score the checkpoint on the demo's test split:", "predict that poster's genres:",
                 "explain the trained model layer by layer on it:");
-        List<String> commands = commands(synthetic, output);
+        List<String> commands = commands(output);
         for (int i = 0; i < commands.size(); i++) {
             out.println("  " + what.get(i));
-            out.println("    " + LAUNCH + "\"" + commands.get(i) + "\"");
+            out.println("    " + LAUNCH + commands.get(i));
         }
     }
 }

@@ -20,9 +20,9 @@ class MainDemoTest {
         assertEquals(Main.DEMO_OUTPUT.toString(), after("--output"));
         assertFalse(List.of(Main.DEMO).contains("--split-seed"), "the hints assume the default split seed");
         assertFalse(List.of(Main.DEMO).contains("--image-size"), "the hints assume the default image size");
-        assertEquals(List.of("evaluate --synthetic 600 -c runs/demo/best.ckpt",
+        assertEquals(List.of("evaluate -c runs/demo/best.ckpt",
                         "predict -c runs/demo/best.ckpt runs/demo/poster.png",
                         "explain --checkpoint runs/demo/best.ckpt --poster runs/demo/poster.png"),
-                DemoNextSteps.commands(Main.DEMO_POSTERS, Main.DEMO_OUTPUT));
+                DemoNextSteps.commands(Main.DEMO_OUTPUT));
     }
 }
