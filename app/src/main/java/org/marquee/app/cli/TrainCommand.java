@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.marquee.app.PosterModel;
 import org.marquee.app.checkpoint.Checkpoint;
@@ -15,8 +16,8 @@ import org.marquee.app.checkpoint.TrainingState;
 import org.marquee.app.data.LeftOutReport;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
+import org.marquee.app.metrics.DecisionRule;
 import org.marquee.app.metrics.MetricsTable;
-import org.marquee.app.metrics.Threshold;
 import org.marquee.app.report.DatasetCharts;
 import org.marquee.app.report.FirstLayerReport;
 import org.marquee.app.train.Augmentation;
@@ -283,17 +284,21 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Loads the best checkpoint into {@code model} and reports it on the test split, at 0.5 and at
-     * the threshold tuned on the validation split, as {@code evaluate --threshold tuned} does.
+     * Loads the best checkpoint into {@code model}, tunes the {@link DecisionRule} on the validation
+     * split with it and stores the rule in {@code best.ckpt}, then reports the model on the test
+     * split at 0.5 and with the rule, as {@code evaluate} does by default.
      */
     private void reportTest(Sequential model, LoadedData data, boolean[][] trainLabels, PrintStream out) throws IOException {
         Path best = output.resolve(Trainer.BEST);
-        ModelState.restore(CheckpointFile.read(best), model, null);
-        Threshold.Tuned tuned = EvaluationReport.tune(new Evaluator(model, batchSize).run(data.validation()));
+        Checkpoint c = CheckpointFile.read(best);
+        ModelState.restore(c, model, null);
+        DecisionRule rule = EvaluationReport.tuneRule(new Evaluator(model, batchSize).run(data.validation()));
+        CheckpointFile.write(rule.storeIn(c), best);
+        out.printf(Locale.ROOT, "decision rule tuned on the validation split (%,d posters), stored in %s: %s%n",
+                data.validation().size(), best.getFileName(), rule.describe(data.genres()));
         Predictions test = new Evaluator(model, batchSize).run(data.test());
-        out.printf("test set (%,d posters), best checkpoint %s; threshold %s chosen on the validation split:%n",
-                data.test().size(), best, tuned.label());
-        out.print(new EvaluationReport(test, tuned, data.genres(), trainLabels).table());
+        out.printf("test set (%,d posters), best checkpoint %s:%n", data.test().size(), best);
+        out.print(new EvaluationReport(test, rule, data.genres(), trainLabels).table());
     }
 
     static void writeDatasetCharts(LoadedData data, Path output) throws IOException {

@@ -63,17 +63,30 @@ class MainTest extends CapturedConsole {
         assertEquals(0, run(concat(concat(new String[] {"train"}, train), "--epochs", "2", "--resume")), err());
         assertTrue(out().contains("resuming from") && out().contains("after epoch 1"), out());
         String trained = out();
-        String testTable = trained.substring(trained.indexOf("chosen on the validation split:") + 32, trained.indexOf("wrote "));
-        assertTrue(testTable.contains("model, threshold 0.50") && testTable.contains("predict nothing"), trained);
+        String testTable = trained.substring(trained.indexOf("best.ckpt:\n", trained.indexOf("test set (")) + 11, trained.indexOf("wrote "));
+        assertTrue(testTable.contains("model, threshold 0.50") && testTable.contains("model, decision rule")
+                && testTable.contains("predict nothing"), trained);
+        String ruleLine = trained.lines().filter(l -> l.startsWith("decision rule tuned on the validation split")).findFirst().orElseThrow();
+        assertTrue(org.marquee.app.metrics.DecisionRule.from(org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("best.ckpt")))
+                .isPresent(), "train stores the rule in best.ckpt");
         assertEquals(2, EpochLog.parse(Files.readString(o.resolve("epochs.csv"))).rows().size());
 
         assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString()))), err());
         assertTrue(out().contains("test split: 8 posters") && out().contains("support"), out());
+        assertTrue(out().contains("decision rule from the checkpoint: " + ruleLine.substring(ruleLine.indexOf("best.ckpt: ") + 11)), out());
+        assertTrue(out().contains(testTable + "\n"), "train's test report, as evaluate prints it:\n" + testTable
+                + "\nevaluate:\n" + out());
+        var withRule = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("best.ckpt"));
+        Path older = dir.resolve("older.ckpt");
+        org.marquee.app.checkpoint.CheckpointFile.write(withRule.with(withRule.run(), withRule.extras().stream()
+                .filter(a -> !a.name().startsWith("decision-")).toList()), older);
+        assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", older.toString()))), err());
+        assertTrue(out().contains("the checkpoint stores no decision rule (an older checkpoint); tuned one on the validation split (8 posters): "
+                + ruleLine.substring(ruleLine.indexOf("best.ckpt: ") + 11)), "the same rule, tuned again:\n" + out());
         assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString(), "--threshold", "tuned"))),
                 err());
-        assertTrue(out().contains("model, threshold 0.50") && out().contains("on the validation split"), out());
-        assertTrue(out().contains("(8 posters)\n" + testTable + "\n"), "train's test report, as evaluate prints it:\n" + testTable
-                + "\nevaluate:\n" + out());
+        assertTrue(out().contains("model, threshold 0.50") && out().contains("on the validation split")
+                && !out().contains("decision rule"), out());
         assertEquals(1, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString(), "--threshold", "1.5"))));
         assertTrue(err().contains("threshold must be between 0 and 1"), err());
 
@@ -85,8 +98,10 @@ class MainTest extends CapturedConsole {
         String json = out().strip();
         assertTrue(json.startsWith("[") && json.endsWith("]"), json);
         assertEquals(3, json.split("\"genre\"").length - 1, json);
+        assertTrue(json.contains("\"decided\": [\""), "the stored rule decides at least the top genre: " + json);
+        assertTrue(err().contains("decided by the checkpoint's decision rule: top 1 genre always"), err());
         assertEquals(0, run("predict", "--backend", "reference", "--top", "2", "-c", o.resolve("best.ckpt").toString(), poster.toString()));
-        assertTrue(out().contains(poster + ": ") && out().contains("%"), out());
+        assertTrue(out().contains(poster + ": ") && out().contains("% *"), out());
     }
 
     @Test
