@@ -28,6 +28,7 @@ import org.marquee.app.train.ModelState;
 import org.marquee.app.train.OutputBias;
 import org.marquee.app.train.Predictions;
 import org.marquee.app.train.ProgressLine;
+import org.marquee.app.train.Selection;
 import org.marquee.app.train.TrainOptions;
 import org.marquee.app.train.Trainer;
 import org.marquee.engine.Backend;
@@ -63,7 +64,7 @@ public final class TrainCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--patience", paramLabel = "N", defaultValue = "0",
-            description = "stop after N epochs without a lower validation loss, 0 = never (default: ${DEFAULT-VALUE})")
+            description = "stop after N epochs without an improvement of the --select metric, 0 = never (default: ${DEFAULT-VALUE})")
     int patience;
 
     @Option(names = "--image-size", paramLabel = "PX", defaultValue = "224",
@@ -108,13 +109,22 @@ public final class TrainCommand implements Callable<Integer> {
             description = "output biases of a new run: zero, or the log-odds of each genre's training frequency (default: ${DEFAULT-VALUE})")
     String biasInit;
 
+    @Option(names = "--select", paramLabel = "loss|micro-f1|map",
+            description = {"validation metric that picks best.ckpt and drives --patience: loss (lowest), micro-f1 (of the decision rule"
+                    + " tuned on validation at that epoch, highest) or map (highest) (default: micro-f1; a resumed run that recorded"
+                    + " none selects by loss)"})
+    String select;
+
+    /** The metric a new run selects by when {@code --select} is not given. */
+    static final Selection DEFAULT_SELECTION = Selection.MICRO_F1;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
         checkOptions();
         TrainOptions options = new TrainOptions(epochs, batchSize,
                 TrainOptions.adam(learningRate, clipNorm).withWeightDecay(weightDecay), seed, patience, output, flip,
-                Augmentation.parse(augment), plan());
+                Augmentation.parse(augment), plan()).withSelection(select == null ? DEFAULT_SELECTION : Selection.parse(select));
         Files.createDirectories(output);
         try (LoadedData data = dataOptions.load(imageSize, out);
              Backend backend = backendOptions.open(out);
@@ -127,7 +137,13 @@ public final class TrainCommand implements Callable<Integer> {
             RunSettings run = runSettings(data, options);
             if (resume) {
                 Path last = Trainer.lastCheckpoint(output);
-                Checkpoint c = resumable(last, data, run, out);
+                Checkpoint c = CheckpointFile.read(last);
+                Selection recorded = c.run().get(SELECT).map(Selection::parse).orElse(Selection.LOSS);
+                if (select == null && recorded != options.selection()) {
+                    options = options.withSelection(recorded);   // resume selects as the run did, by loss when it recorded nothing
+                    run = runSettings(data, options);
+                }
+                c = resumable(last, c, data, run, out);
                 Trainer.checkBest(output, c, out);
                 try {
                     ModelState.restore(c, model, adam);
@@ -137,6 +153,11 @@ public final class TrainCommand implements Callable<Integer> {
                 state = c.training();
                 log = EpochLog.parse(state.log());
                 out.printf("resuming from %s after epoch %d (step %d)%n", last, state.epoch(), state.step());
+                if (recorded != options.selection()) {
+                    state = state.withBestScore(options.selection().initial());
+                    out.printf("note: the best epoch is now chosen by %s instead of %s; the next epoch replaces %s%n",
+                            options.selection().option, recorded.option, Trainer.BEST);
+                }
             }
             boolean[][] trainLabels = Subset.labels(data.train());
             if (!resume && logOddsBias()) OutputBias.initLogOdds(model, trainLabels);
@@ -173,6 +194,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--warmup-epochs must be fewer than --epochs (" + epochs + "), not " + warmupEpochs);
         }
         logOddsBias();
+        if (select != null) Selection.parse(select);
         backendOptions.check();
         dataOptions.check();
     }
@@ -217,9 +239,12 @@ public final class TrainCommand implements Callable<Integer> {
                 .put("--learning-rate", learningRate).put("--clip-norm", clipNorm).put("--weight-decay", weightDecay)
                 .put("--augment", options.augmentation().describe())   // --flip is --augment flip
                 .put("--schedule", schedule).put("--warmup-epochs", warmupEpochs).put("--bias-init", biasInit)
-                .put("--epochs", epochs).put("--patience", patience)
+                .put("--epochs", epochs).put("--patience", patience).put(SELECT, options.selection().option)
                 .build().with(dataOptions.settings(data));
     }
+
+    /** The run setting naming the metric that selects the best epoch; a checkpoint without it selected by loss. */
+    static final String SELECT = "--select";
 
     /** The option names given to --allow-change, each with its leading dashes. */
     private List<String> allowed() {
@@ -238,8 +263,7 @@ public final class TrainCommand implements Callable<Integer> {
      * recorded setting equal to this run's, except {@link #alwaysChangeable} and those named by
      * {@code --allow-change}. A format 1 checkpoint records no settings; only its seed is checked.
      */
-    private Checkpoint resumable(Path last, LoadedData data, RunSettings now, PrintStream out) throws IOException {
-        Checkpoint c = CheckpointFile.read(last);
+    private Checkpoint resumable(Path last, Checkpoint c, LoadedData data, RunSettings now, PrintStream out) {
         if (!c.genres().equals(data.genres())) throw new IllegalArgumentException(last + " was trained on other genres: " + c.genres());
         if (c.training().seed() != seed) {
             throw new IllegalArgumentException(last + " was trained with --seed " + c.training().seed() + ", not " + seed
@@ -258,7 +282,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
             mayChange.add(k);
         }
-        var differences = c.run().differences(now, mayChange);
+        // runs from before --select chose their best epoch by the validation loss
+        RunSettings recorded = c.run().get(SELECT).isPresent() ? c.run() : c.run().with(RunSettings.builder().put(SELECT, "loss").build());
+        var differences = recorded.differences(now, mayChange);
         if (!differences.isEmpty()) {
             throw new IllegalArgumentException("--resume would change the run in " + output + ": "
                     + differences.stream().map(Object::toString).collect(java.util.stream.Collectors.joining("; "))
@@ -268,7 +294,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (changing the data or its split mixes validation posters into training; start a new run instead)");
         }
         for (String k : allowed()) {
-            c.run().get(k).filter(v -> !v.equals(now.get(k).orElse(null)))
+            recorded.get(k).filter(v -> !v.equals(now.get(k).orElse(null)))
                     .ifPresent(v -> out.printf("note: %s changes from %s to %s (allowed)%n", k, v, now.get(k).orElse("unset")));
         }
         return c;

@@ -28,7 +28,8 @@ import org.marquee.engine.nn.Sequential;
  * cropped, shifted or recoloured by the same kind of key, see {@link Augmenter}) and the learning
  * rate of each step from {@link LearningRateSchedule}; then it scores the validation set and writes
  * {@code epochs.csv}, {@code loss.png}, {@code f1.png}, {@code last.ckpt} and, when the validation
- * loss improved, {@code best.ckpt} to the output folder. {@code best.ckpt} is written before
+ * metric of {@link TrainOptions#selection()} improved (the loss unless asked otherwise), {@code best.ckpt}
+ * to the output folder; early stopping follows the same metric. {@code best.ckpt} is written before
  * {@code last.ckpt}, so a crash between the two never leaves a {@code last.ckpt} that names a best
  * epoch whose {@code best.ckpt} is missing; {@link #checkBest} repairs or explains runs left
  * inconsistent otherwise. A run that diverges (a loss or a parameter that is not finite) stops
@@ -95,10 +96,14 @@ public final class Trainer {
         LearningRateSchedule schedule = options.schedule().forRun(options.adam().learningRate(), steps, options.epochs());
         try (BatchLoader loader = new BatchLoader(train, backend, batch);
              Tensor grad = backend.allocate(batch, train.genres().size())) {   // (N, G) dL/dlogits
+            Selection selection = options.selection();
+            if (state.bestEpoch() == 0 && state.bestScore() == Double.POSITIVE_INFINITY) {
+                state = state.withBestScore(selection.initial());   // a new run: nothing to beat yet
+            }
             while (state.epoch() < options.epochs()) {
                 if (options.patience() > 0 && state.staleEpochs() >= options.patience()) {
-                    out.printf(Locale.ROOT, "early stop: no validation improvement for %d epochs (best %.4f at epoch %d)%n",
-                            state.staleEpochs(), state.bestValLoss(), state.bestEpoch());
+                    out.printf(Locale.ROOT, "early stop: no improvement of the %s for %d epochs (best %.4f at epoch %d)%n",
+                            selection.label(), state.staleEpochs(), state.bestScore(), state.bestEpoch());
                     break;
                 }
                 int epoch = state.epoch() + 1;
@@ -134,13 +139,16 @@ public final class Trainer {
                 EpochResult r = new EpochResult(epoch, lossSum / steps, val.loss(), m.accuracy(), m.hammingLoss(), m.oneError(),
                         m.coverage(), m.microF1(), m.macroF1(), m.meanAuc(), m.meanAveragePrecision(), seconds, steps * (double) batch / trainSeconds);
                 log.add(r);
-                boolean improved = val.loss() < state.bestValLoss();
+                double score = selection.score(val, m);
+                boolean improved = selection.better(score, state.bestScore());
                 state = new TrainingState(options.seed(), epoch, step,
-                        improved ? val.loss() : state.bestValLoss(), improved ? epoch : state.bestEpoch(),
+                        improved ? score : state.bestScore(), improved ? epoch : state.bestEpoch(),
                         improved ? 0 : state.staleEpochs() + 1, log.toCsv());
                 out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  val loss %.4f  micro-F1 %.4f  macro-F1 %.4f  one-error %.4f"
-                                + "  mAP %.4f  %.1f s (%.1f img/s)%s%n", epoch, options.epochs(), r.trainLoss(), r.valLoss(), r.valMicroF1(),
-                        r.valMacroF1(), r.valOneError(), r.valMap(), seconds, r.imagesPerSecond(), improved ? "  * best" : "");
+                                + "  mAP %.4f%s  %.1f s (%.1f img/s)%s%n", epoch, options.epochs(), r.trainLoss(), r.valLoss(), r.valMicroF1(),
+                        r.valMacroF1(), r.valOneError(), r.valMap(),
+                        selection == Selection.MICRO_F1 ? String.format(Locale.ROOT, "  rule micro-F1 %.4f", score) : "",
+                        seconds, r.imagesPerSecond(), improved ? "  * best" : "");
                 save(state, log, improved);
             }
         }

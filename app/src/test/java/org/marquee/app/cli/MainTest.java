@@ -136,6 +136,43 @@ class MainTest extends CapturedConsole {
     }
 
     @Test
+    void selectRecordsItsMetricAndAnOlderRunResumesSelectingByLoss() throws IOException {
+        assertEquals(1, run("train", "--select", "accuracy", "--data", dir.resolve("nowhere").toString()));
+        assertTrue(err().contains("--select must be loss, micro-f1 or map, not 'accuracy'") && !err().contains("nowhere"),
+                "checked before the data: " + err());
+
+        Path o = dir.resolve("run");
+        String[] train = concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3",
+                "-o", o.toString()));
+        assertEquals(0, run(concat(train, "--epochs", "1")), err());
+        var c = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"));
+        assertEquals("micro-f1", c.run().get("--select").orElseThrow(), "the default");
+        assertTrue(out().contains("rule micro-F1 ") && out().contains("* best"), out());
+        assertTrue(c.training().bestScore() > 0 && c.training().bestScore() <= 1, "a micro-F1: " + c.training().bestScore());
+
+        // an older run: no --select recorded, its best score a validation loss
+        var values = new java.util.LinkedHashMap<>(c.run().values());
+        values.remove("--select");
+        var t = c.training();
+        double loss = org.marquee.app.train.EpochLog.parse(t.log()).rows().get(0).valLoss();
+        var older = new org.marquee.app.checkpoint.Checkpoint(c.model(), c.genres(), new org.marquee.app.checkpoint.TrainingState(
+                t.seed(), t.epoch(), t.step(), loss, t.bestEpoch(), t.staleEpochs(), t.log()), c.precision(), c.weights(), c.adamT(),
+                c.adamM(), c.adamV(), new org.marquee.app.checkpoint.RunSettings(values), c.extras());
+        org.marquee.app.checkpoint.CheckpointFile.write(older, o.resolve("last.ckpt"));
+        org.marquee.app.checkpoint.CheckpointFile.write(older, o.resolve("best.ckpt"));
+
+        assertEquals(1, run(concat(train, "--epochs", "2", "--resume", "--select", "map")));
+        assertTrue(err().contains("--select was loss, now map"), err());
+        assertEquals(0, run(concat(train, "--epochs", "2", "--resume")), err());
+        assertTrue(!out().contains("rule micro-F1") && !out().contains("chosen by"), "selects by loss, as the run did: " + out());
+        var resumed = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"));
+        assertEquals("loss", resumed.run().get("--select").orElseThrow());
+        double bestLoss = org.marquee.app.train.EpochLog.parse(resumed.training().log()).rows().stream()
+                .mapToDouble(r -> r.valLoss()).min().orElseThrow();
+        assertEquals(bestLoss, resumed.training().bestScore(), 0.0, "the best score is still the lowest validation loss");
+    }
+
+    @Test
     void badCheckpointIsAClearError() throws IOException {
         Path bad = dir.resolve("bad.ckpt");
         Files.writeString(bad, "definitely not a checkpoint");

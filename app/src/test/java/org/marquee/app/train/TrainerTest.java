@@ -162,6 +162,37 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void theSelectedMetricPicksTheBestEpochAndDrivesEarlyStopping() throws IOException {
+        TrainOptions byMap = options(4, dir.resolve("map")).withSelection(Selection.MAP);
+        Run run = train(new ReferenceBackend(), byMap, null);
+        List<EpochResult> rows = run.log().rows();
+        int best = 0;
+        for (int i = 1; i < rows.size(); i++) if (rows.get(i).valMap() > rows.get(best).valMap()) best = i;
+        assertEquals(best + 1, run.state().bestEpoch(), rows.toString());
+        assertEquals(rows.get(best).valMap(), run.state().bestScore(), 0.0);
+        assertEquals(best + 1, CheckpointFile.read(dir.resolve("map").resolve(Trainer.BEST)).training().epoch());
+
+        Run byLoss = train(new ReferenceBackend(), options(4, dir.resolve("loss")), null);
+        int lowest = 0;
+        for (int i = 1; i < 4; i++) if (byLoss.log().rows().get(i).valLoss() < byLoss.log().rows().get(lowest).valLoss()) lowest = i;
+        assertEquals(lowest + 1, byLoss.state().bestEpoch());
+        assertEquals(byLoss.log().rows().get(lowest).valLoss(), byLoss.state().bestScore(), 0.0);
+
+        // a micro-F1 that cannot be beaten: patience 1 stops after one stale epoch
+        TrainOptions o = new TrainOptions(5, 8, TrainOptions.adam(3e-3, 1.0), SEED, 1, dir.resolve("f1")).withSelection(Selection.MICRO_F1);
+        try (Sequential model = PosterModel.build(new ReferenceBackend(), SEED, SIZE, SIZE, LABELS);
+             Adam adam = new Adam(model.backend(), o.adam(), model.parameterCount())) {
+            TrainingState perfect = new TrainingState(SEED, 0, 0, 1.0, 0, 0, "");
+            TrainingState end = new Trainer(model, adam, o, train, val, new ProgressLine(out, false, System::nanoTime), out)
+                    .run(perfect, new EpochLog());
+            assertEquals(1, end.epoch());
+            String text = console.toString(StandardCharsets.UTF_8);
+            assertTrue(text.contains("early stop: no improvement of the validation micro-F1 of the decision rule for 1 epochs"), text);
+            assertTrue(text.contains("rule micro-F1 "), text);
+        }
+    }
+
     /** The training set, failing with an unreadable poster on the {@code failAt}-th batch it fills. */
     static PosterDataset failingOn(PosterDataset data, int failAt) {
         int[] calls = {0};
@@ -272,7 +303,7 @@ class TrainerTest {
         assertTrue(console.toString(StandardCharsets.UTF_8).contains("repaired"), console.toString(StandardCharsets.UTF_8));
 
         TrainingState t = last.training();
-        Checkpoint later = new Checkpoint(last.model(), last.genres(), new TrainingState(t.seed(), 3, t.step(), t.bestValLoss(), 1,
+        Checkpoint later = new Checkpoint(last.model(), last.genres(), new TrainingState(t.seed(), 3, t.step(), t.bestScore(), 1,
                 2, t.log()), last.precision(), last.weights(), last.adamT(), last.adamM(), last.adamV());
         Files.delete(run.resolve(Trainer.BEST));
         var e = org.junit.jupiter.api.Assertions.assertThrows(org.marquee.app.checkpoint.CheckpointException.class,
