@@ -42,6 +42,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                     "'tuned': one T chosen on the validation split (highest micro-F1 there), reported beside 0.5"})
     String threshold;
 
+    @Option(names = "--raw-weights", description = "use the trained weights even when the checkpoint holds their moving average (--ema)")
+    boolean rawWeights;
+
     @Override
     public Integer call() throws Exception {
         OptionRanges.check("--batch-size", batchSize, 1, 65_536);
@@ -51,13 +54,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         Path checkpoint = CheckpointLocator.orLatest(this.checkpoint);
         PrintStream out = System.out;
         try (Backend backend = backendOptions.open(out);
-             LoadedModel loaded = LoadedModel.open(checkpoint, backend);
+             LoadedModel loaded = LoadedModel.open(checkpoint, backend, rawWeights);
              LoadedData data = dataOptions.load(loaded.imageSize(), out)) {
             if (!loaded.checkpoint().genres().equals(data.genres())) {
                 throw new IllegalArgumentException(checkpoint + " predicts " + loaded.checkpoint().genres() + " but the data has " + data.genres());
             }
             out.printf(Locale.ROOT, "checkpoint %s: %s, epoch %d, step %d%n", checkpoint, loaded.checkpoint().model().headline(),
                     loaded.checkpoint().training().epoch(), loaded.checkpoint().training().step());
+            if (loaded.weightsLine() != null) out.println(loaded.weightsLine());
             Subset part = switch (split) {
                 case train -> data.train();
                 case validation -> data.validation();

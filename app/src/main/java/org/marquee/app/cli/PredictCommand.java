@@ -41,6 +41,9 @@ public final class PredictCommand implements Callable<Integer> {
                     "a number T: the plain rule, every genre whose probability is at least T"})
     String threshold;
 
+    @Option(names = "--raw-weights", description = "use the trained weights even when the checkpoint holds their moving average (--ema)")
+    boolean rawWeights;
+
     @Parameters(paramLabel = "POSTER", arity = "1..*", description = "poster image files")
     List<Path> posters;
 
@@ -87,7 +90,8 @@ public final class PredictCommand implements Callable<Integer> {
         }
         List<Prediction> results = new ArrayList<>();
         try (Backend backend = backendOptions.open(log);
-             LoadedModel loaded = LoadedModel.open(checkpoint, backend)) {
+             LoadedModel loaded = LoadedModel.open(checkpoint, backend, rawWeights)) {
+            if (loaded.weightsLine() != null) log.println(loaded.weightsLine());
             List<String> names = loaded.checkpoint().genres();
             int k = Math.min(top, names.size());
             DecisionRule rule;

@@ -31,6 +31,7 @@ import org.marquee.app.train.ProgressLine;
 import org.marquee.app.train.Selection;
 import org.marquee.app.train.TrainOptions;
 import org.marquee.app.train.Trainer;
+import org.marquee.app.train.WeightAverage;
 import org.marquee.engine.Backend;
 import org.marquee.engine.nn.Adam;
 import org.marquee.engine.nn.Sequential;
@@ -115,6 +116,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + " none selects by loss)"})
     String select;
 
+    @Option(names = "--ema", paramLabel = "DECAY", defaultValue = "0",
+            description = "keep an exponential moving average of the weights, ema = DECAY ema + (1 - DECAY) w after each step"
+                    + " (e.g. 0.999), used for validation, selection, evaluate and predict; 0 = off (default: ${DEFAULT-VALUE})")
+    double ema;
+
     /** The metric a new run selects by when {@code --select} is not given. */
     static final Selection DEFAULT_SELECTION = Selection.MICRO_F1;
 
@@ -124,7 +130,7 @@ public final class TrainCommand implements Callable<Integer> {
         checkOptions();
         TrainOptions options = new TrainOptions(epochs, batchSize,
                 TrainOptions.adam(learningRate, clipNorm).withWeightDecay(weightDecay), seed, patience, output, flip,
-                Augmentation.parse(augment), plan()).withSelection(select == null ? DEFAULT_SELECTION : Selection.parse(select));
+                Augmentation.parse(augment), plan()).withSelection(select == null ? DEFAULT_SELECTION : Selection.parse(select)).withEma(ema);
         Files.createDirectories(output);
         try (LoadedData data = dataOptions.load(imageSize, out);
              Backend backend = backendOptions.open(out);
@@ -133,6 +139,7 @@ public final class TrainCommand implements Callable<Integer> {
             LeftOutReport.write(data.leftOut(), output, out);
             out.println("model: " + ModelState.spec(model).headline());
             TrainingState state = TrainingState.initial(seed);
+            double[] average = null;
             EpochLog log = new EpochLog();
             RunSettings run = runSettings(data, options);
             if (resume) {
@@ -152,6 +159,10 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 state = c.training();
                 log = EpochLog.parse(state.log());
+                if (ema > 0) {
+                    average = c.extra(WeightAverage.EMA).map(a -> a.values()).orElse(null);
+                    if (average == null) out.println("note: " + last + " holds no moving average of the weights; it starts at its weights");
+                }
                 out.printf("resuming from %s after epoch %d (step %d)%n", last, state.epoch(), state.step());
                 if (recorded != options.selection()) {
                     state = state.withBestScore(options.selection().initial());
@@ -164,7 +175,7 @@ public final class TrainCommand implements Callable<Integer> {
             printRecipe(options, out);
             if (state.epoch() == 0) reportUntrained(model, data, trainLabels, out);
             new Trainer(model, adam, options, data.train(), data.validation(), ProgressLine.forConsole(), out)
-                    .recording(run, List.of(trainIds(data))).run(state, log);
+                    .recording(run, List.of(trainIds(data))).averagingFrom(average).run(state, log);
             reportTest(model, data, trainLabels, out);
             float[] poster = new float[data.test().pixelsPerImage()];
             data.test().fillBatch(new int[] {0}, poster, new float[data.genres().size()]);
@@ -195,6 +206,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         logOddsBias();
         if (select != null) Selection.parse(select);
+        if (!(ema >= 0 && ema < 1)) throw new IllegalArgumentException("--ema must be 0 (off) or a decay in (0, 1), not " + ema);
         backendOptions.check();
         dataOptions.check();
     }
@@ -217,6 +229,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (!options.augmentation().isNone()) parts.add("augment " + options.augmentation().describe());
         if (options.schedule().shape() != LearningRateSchedule.Shape.CONSTANT) parts.add("schedule " + options.schedule().describe());
         if (weightDecay > 0) parts.add("weight decay " + weightDecay + " on kernels");
+        if (ema > 0) parts.add("moving average of the weights, decay " + ema + ", for validation");
         if (logOddsBias()) parts.add(resume ? "output biases from the checkpoint" : "output biases at the genres' log-odds");
         if (!parts.isEmpty()) out.println("training: " + String.join("; ", parts));
     }
@@ -240,11 +253,23 @@ public final class TrainCommand implements Callable<Integer> {
                 .put("--augment", options.augmentation().describe())   // --flip is --augment flip
                 .put("--schedule", schedule).put("--warmup-epochs", warmupEpochs).put("--bias-init", biasInit)
                 .put("--epochs", epochs).put("--patience", patience).put(SELECT, options.selection().option)
+                .put("--ema", ema)
                 .build().with(dataOptions.settings(data));
     }
 
     /** The run setting naming the metric that selects the best epoch; a checkpoint without it selected by loss. */
     static final String SELECT = "--select";
+
+    /**
+     * What a run recorded before these options existed did: it chose its best epoch by the
+     * validation loss, kept no average of the weights and did not normalize its inputs.
+     */
+    static final RunSettings OLDER_DEFAULTS = RunSettings.builder().put(SELECT, "loss").put("--ema", 0.0).build();
+
+    /** {@code recorded} with {@link #OLDER_DEFAULTS} for the settings it lacks. */
+    static RunSettings withOlderDefaults(RunSettings recorded) {
+        return OLDER_DEFAULTS.with(recorded);
+    }
 
     /** The option names given to --allow-change, each with its leading dashes. */
     private List<String> allowed() {
@@ -282,8 +307,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             mayChange.add(k);
         }
-        // runs from before --select chose their best epoch by the validation loss
-        RunSettings recorded = c.run().get(SELECT).isPresent() ? c.run() : c.run().with(RunSettings.builder().put(SELECT, "loss").build());
+        RunSettings recorded = withOlderDefaults(c.run());
         var differences = recorded.differences(now, mayChange);
         if (!differences.isEmpty()) {
             throw new IllegalArgumentException("--resume would change the run in " + output + ": "
@@ -317,7 +341,9 @@ public final class TrainCommand implements Callable<Integer> {
     private void reportTest(Sequential model, LoadedData data, boolean[][] trainLabels, PrintStream out) throws IOException {
         Path best = output.resolve(Trainer.BEST);
         Checkpoint c = CheckpointFile.read(best);
-        ModelState.restore(c, model, null);
+        if (ModelState.restoreForInference(c, model, false)) {
+            out.println("weights: the moving average of " + best.getFileName() + " (--ema " + ema + ") for the rule and the test set");
+        }
         DecisionRule rule = EvaluationReport.tuneRule(new Evaluator(model, batchSize).run(data.validation()));
         CheckpointFile.write(rule.storeIn(c), best);
         out.printf(Locale.ROOT, "decision rule tuned on the validation split (%,d posters), stored in %s: %s%n",

@@ -56,6 +56,9 @@ public final class ExplainCommand implements Callable<Integer> {
             description = "explain a trained model saved by train, instead of an untrained one")
     Path checkpoint;
 
+    @Option(names = "--raw-weights", description = "with --checkpoint: the trained weights even when the checkpoint holds their moving average")
+    boolean rawWeights;
+
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "runs/explain",
             description = "folder for the feature-map PNGs (default: ${DEFAULT-VALUE})")
     Path output;
@@ -79,7 +82,7 @@ public final class ExplainCommand implements Callable<Integer> {
         backendOptions.check();
         List<Path> written = new ArrayList<>();
         try (Backend backend = backendOptions.open(new PrintStream(OutputStream.nullOutputStream()));   // its own backend line is printed below
-             ExplainModel explained = checkpoint != null ? ExplainModel.checkpoint(backend, checkpoint)
+             ExplainModel explained = checkpoint != null ? ExplainModel.checkpoint(backend, checkpoint, rawWeights)
                      : ExplainModel.untrained(backend, seed, imageSize)) {
             int size = explained.imageSize();
             PosterInput input = poster != null ? PosterInput.file(poster, size) : PosterInput.synthetic(syntheticIndex, size, dataSeed);

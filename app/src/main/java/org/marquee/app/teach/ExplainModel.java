@@ -21,8 +21,8 @@ record ExplainModel(Sequential model, List<String> genres, int imageSize, String
                 "poster CNN, untrained (Glorot-uniform, seed %d), %,d parameters", seed, model.parameterCount()));
     }
 
-    static ExplainModel checkpoint(Backend backend, Path file) throws IOException {
-        LoadedModel loaded = LoadedModel.open(file, backend);
+    static ExplainModel checkpoint(Backend backend, Path file, boolean rawWeights) throws IOException {
+        LoadedModel loaded = LoadedModel.open(file, backend, rawWeights);
         ModelSpec spec = loaded.checkpoint().model();
         if (spec.height() != spec.width()) {
             loaded.close();
@@ -31,7 +31,8 @@ record ExplainModel(Sequential model, List<String> genres, int imageSize, String
         }
         TrainingState t = loaded.checkpoint().training();
         return new ExplainModel(loaded.model(), loaded.checkpoint().genres(), spec.height(), String.format(Locale.ROOT,
-                "%s from %s (epoch %d, step %d)", spec.headline(), file, t.epoch(), t.step()));
+                "%s from %s (epoch %d, step %d)%s", spec.headline(), file, t.epoch(), t.step(),
+                loaded.averaged() ? ", the moving average of its weights (--raw-weights for the trained ones)" : ""));
     }
 
     @Override

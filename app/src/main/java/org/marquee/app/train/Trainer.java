@@ -29,7 +29,10 @@ import org.marquee.engine.nn.Sequential;
  * rate of each step from {@link LearningRateSchedule}; then it scores the validation set and writes
  * {@code epochs.csv}, {@code loss.png}, {@code f1.png}, {@code last.ckpt} and, when the validation
  * metric of {@link TrainOptions#selection()} improved (the loss unless asked otherwise), {@code best.ckpt}
- * to the output folder; early stopping follows the same metric. {@code best.ckpt} is written before
+ * to the output folder; early stopping follows the same metric. With {@code --ema} a
+ * {@link WeightAverage} of the weights is updated after every step, validation (and so the choice
+ * of the best epoch) uses it, and each checkpoint holds it as the {@value WeightAverage#EMA} array
+ * beside the trained weights. {@code best.ckpt} is written before
  * {@code last.ckpt}, so a crash between the two never leaves a {@code last.ckpt} that names a best
  * epoch whose {@code best.ckpt} is missing; {@link #checkBest} repairs or explains runs left
  * inconsistent otherwise. A run that diverges (a loss or a parameter that is not finite) stops
@@ -51,6 +54,7 @@ public final class Trainer {
     private CheckpointWriter writer = CheckpointFile::write;
     private RunSettings run = RunSettings.NONE;
     private List<NamedArray> extras = List.of();
+    private double[] resumedAverage;   // the EMA a resumed checkpoint holds, or null
 
     /** How a checkpoint reaches its file; tests replace it to stop the run between the writes. */
     @FunctionalInterface
@@ -78,6 +82,15 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * With {@code --ema}: continue from the average a checkpoint holds (its {@value WeightAverage#EMA}
+     * array) instead of starting one at the current weights; null starts a new one.
+     */
+    public Trainer averagingFrom(double[] average) {
+        this.resumedAverage = average == null ? null : average.clone();
+        return this;
+    }
+
     /** Replaces the checkpoint writer (for tests that stop the run part way through saving). */
     Trainer withWriter(CheckpointWriter w) {
         this.writer = w;
@@ -95,7 +108,9 @@ public final class Trainer {
                 : new Augmenter(options.augmentation(), options.seed(), train.imageSize());
         LearningRateSchedule schedule = options.schedule().forRun(options.adam().learningRate(), steps, options.epochs());
         try (BatchLoader loader = new BatchLoader(train, backend, batch);
-             Tensor grad = backend.allocate(batch, train.genres().size())) {   // (N, G) dL/dlogits
+             Tensor grad = backend.allocate(batch, train.genres().size());   // (N, G) dL/dlogits
+             WeightAverage ema = options.emaDecay() > 0 ? new WeightAverage(backend, model.parameters(), options.emaDecay()) : null) {
+            if (ema != null && resumedAverage != null) ema.load(resumedAverage);
             Selection selection = options.selection();
             if (state.bestEpoch() == 0 && state.bestScore() == Double.POSITIVE_INFINITY) {
                 state = state.withBestScore(selection.initial());   // a new run: nothing to beat yet
@@ -122,6 +137,7 @@ public final class Trainer {
                     model.backward(grad);
                     adam.setLearningRate(schedule.at(step));
                     adam.step(model.parameters(), model.gradients());
+                    if (ema != null) ema.update();
                     step++;
                     lossSum += loss;
                     progress.update(s + 1, (long) (s + 1) * batch, lossSum / (s + 1));
@@ -130,7 +146,7 @@ public final class Trainer {
                 double trainSeconds = (System.nanoTime() - t0) / 1e9;
                 progress.end();
 
-                Predictions val = evaluator.run(validation);
+                Predictions val = ema == null ? evaluator.run(validation) : ema.swapIn(() -> evaluator.run(validation));
                 if (!Double.isFinite(val.loss())) {
                     throw diverged(epoch, "the validation loss is " + val.loss());
                 }
@@ -149,14 +165,19 @@ public final class Trainer {
                         r.valMacroF1(), r.valOneError(), r.valMap(),
                         selection == Selection.MICRO_F1 ? String.format(Locale.ROOT, "  rule micro-F1 %.4f", score) : "",
                         seconds, r.imagesPerSecond(), improved ? "  * best" : "");
-                save(state, log, improved);
+                save(state, log, improved, ema);
             }
         }
         return state;
     }
 
-    private void save(TrainingState state, EpochLog log, boolean improved) throws IOException {
-        var checkpoint = ModelState.snapshot(model, adam, train.genres().names(), state, run, extras);
+    private void save(TrainingState state, EpochLog log, boolean improved, WeightAverage ema) throws IOException {
+        List<NamedArray> all = extras;
+        if (ema != null) {
+            all = new java.util.ArrayList<>(extras);
+            all.add(new NamedArray(WeightAverage.EMA, ModelState.precision(model), ema.values()));
+        }
+        var checkpoint = ModelState.snapshot(model, adam, train.genres().names(), state, run, all);
         var bad = ModelState.nonFinite(checkpoint, model);
         if (bad.isPresent()) throw diverged(state.epoch(), bad.get());
         // best first: last.ckpt then never names a best epoch that best.ckpt does not hold yet

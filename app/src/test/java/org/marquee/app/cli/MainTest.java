@@ -2,6 +2,7 @@ package org.marquee.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -170,6 +171,28 @@ class MainTest extends CapturedConsole {
         double bestLoss = org.marquee.app.train.EpochLog.parse(resumed.training().log()).rows().stream()
                 .mapToDouble(r -> r.valLoss()).min().orElseThrow();
         assertEquals(bestLoss, resumed.training().bestScore(), 0.0, "the best score is still the lowest validation loss");
+    }
+
+    @Test
+    void evaluateAndPredictUseTheMovingAverageUnlessAskedForTheRawWeights() throws IOException {
+        Path o = dir.resolve("ema");
+        String[] train = concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3",
+                "-o", o.toString(), "--epochs", "1", "--ema", "0.9"));
+        assertEquals(0, run(train), err());
+        assertTrue(out().contains("moving average of the weights, decay 0.9") && out().contains("weights: the moving average of best.ckpt"),
+                out());
+        String ckpt = o.resolve("best.ckpt").toString();
+        assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", ckpt))), err());
+        String averaged = out();
+        assertTrue(averaged.contains("weights: the exponential moving average (decay 0.9) the checkpoint holds"), averaged);
+        assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", ckpt, "--raw-weights"))), err());
+        String raw = out();
+        assertTrue(raw.contains("weights: the trained ones (--raw-weights)"), raw);
+        String lossOf = "test split: 8 posters, loss ";
+        assertNotEquals(averaged.substring(averaged.indexOf(lossOf), averaged.indexOf(lossOf) + lossOf.length() + 6),
+                raw.substring(raw.indexOf(lossOf), raw.indexOf(lossOf) + lossOf.length() + 6), "other weights, another loss");
+        assertEquals(1, run(concat(new String[] {"train"}, concat(TINY, "-o", o.toString(), "--ema", "1"))));
+        assertTrue(err().contains("--ema must be 0 (off) or a decay in (0, 1)"), err());
     }
 
     @Test

@@ -50,14 +50,16 @@ class TrainerTest {
              Adam adam = new Adam(backend, options.adam(), model.parameterCount())) {
             TrainingState state = TrainingState.initial(SEED);
             EpochLog log = new EpochLog();
+            double[] average = null;
             if (resumeFrom != null) {
                 Checkpoint c = CheckpointFile.read(resumeFrom);
                 ModelState.restore(c, model, adam);
                 state = c.training();
                 log = EpochLog.parse(state.log());
+                average = c.extra(WeightAverage.EMA).map(a -> a.values()).orElse(null);
             }
             ProgressLine progress = new ProgressLine(out, false, System::nanoTime);
-            TrainingState end = new Trainer(model, adam, options, train, val, progress, out).run(state, log);
+            TrainingState end = new Trainer(model, adam, options, train, val, progress, out).averagingFrom(average).run(state, log);
             return new Run(model.parameters().toDoubles(), log, end);
         }
     }
@@ -97,6 +99,36 @@ class TrainerTest {
         assertArrayEquals(straight.weights(), resumed.weights(), "weights after resume differ");
         assertArrayEquals(losses(straight.log()), losses(resumed.log()));
         assertNotEquals(first.weights()[0], resumed.weights()[0]);
+    }
+
+    @Test
+    void aMovingAverageOfTheWeightsValidatesAndResumesBitIdentically() throws IOException {
+        TrainOptions ema = options(3, dir.resolve("ema-straight")).withEma(0.5);
+        Run straight = train(new ReferenceBackend(), ema, null);
+        Path split = dir.resolve("ema-split");
+        train(new ReferenceBackend(), options(1, split).withEma(0.5), null);
+        Run resumed = train(new ReferenceBackend(), options(3, split).withEma(0.5), split.resolve(Trainer.LAST));
+        assertArrayEquals(straight.weights(), resumed.weights());
+        assertArrayEquals(losses(straight.log()), losses(resumed.log()), "validation with the average repeats exactly");
+        Checkpoint a = CheckpointFile.read(dir.resolve("ema-straight").resolve(Trainer.LAST));
+        Checkpoint b = CheckpointFile.read(split.resolve(Trainer.LAST));
+        double[] average = a.extra(WeightAverage.EMA).orElseThrow().values();
+        assertArrayEquals(average, b.extra(WeightAverage.EMA).orElseThrow().values(), "the average resumes exactly");
+        assertEquals(Checkpoint.Precision.FLOAT64, a.extra(WeightAverage.EMA).orElseThrow().precision());
+        assertTrue(!Arrays.equals(average, a.weights()), "the average is not the weights");
+
+        Run plain = train(new ReferenceBackend(), options(3, dir.resolve("no-ema")), null);
+        assertArrayEquals(plain.weights(), straight.weights(), "the average does not change the training itself");
+        assertNotEquals(plain.log().rows().get(2).valLoss(), straight.log().rows().get(2).valLoss(), "validation sees the average");
+        assertTrue(CheckpointFile.read(dir.resolve("no-ema").resolve(Trainer.LAST)).extra(WeightAverage.EMA).isEmpty());
+
+        // the validation loss of the last epoch is that of the averaged weights
+        try (Sequential model = PosterModel.build(new ReferenceBackend(), SEED, SIZE, SIZE, LABELS)) {
+            assertTrue(ModelState.restoreForInference(a, model, false));
+            assertEquals(straight.log().rows().get(2).valLoss(), new Evaluator(model, 8).run(val).loss(), 1e-12);
+            assertTrue(!ModelState.restoreForInference(a, model, true));
+            assertArrayEquals(a.weights(), model.parameters().toDoubles());
+        }
     }
 
     @Test
