@@ -43,6 +43,11 @@ public record LoadedModel(Checkpoint checkpoint, Sequential model, boolean avera
 
     public int imageSize() { return checkpoint.model().height(); }
 
+    /** The input normalization the model was trained with, or null when it had none. */
+    public org.marquee.app.train.InputNormalization normalization() {
+        return org.marquee.app.train.InputNormalization.from(checkpoint).orElse(null);
+    }
+
     /**
      * Which weights were loaded, for the commands to print, e.g. "weights: the exponential moving
      * average (decay 0.999) the checkpoint holds; --raw-weights for the trained ones".

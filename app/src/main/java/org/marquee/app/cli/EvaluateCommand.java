@@ -62,13 +62,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "checkpoint %s: %s, epoch %d, step %d%n", checkpoint, loaded.checkpoint().model().headline(),
                     loaded.checkpoint().training().epoch(), loaded.checkpoint().training().step());
             if (loaded.weightsLine() != null) out.println(loaded.weightsLine());
+            if (loaded.normalization() != null) out.println("input normalization from the checkpoint: " + loaded.normalization().describe());
             Subset part = switch (split) {
                 case train -> data.train();
                 case validation -> data.validation();
                 case test -> data.test();
             };
             long t0 = System.nanoTime();
-            Predictions p = new Evaluator(loaded.model(), batchSize).run(part);
+            Predictions p = new Evaluator(loaded.model(), batchSize, loaded.normalization()).run(part);
             double seconds = (System.nanoTime() - t0) / 1e9;
             out.printf(Locale.ROOT, "%s split: %,d posters, loss %.4f, %.1f s%n", split, part.size(), p.loss(), seconds);
             EvaluationReport report;
@@ -79,7 +80,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     rule = stored.get();
                     out.println("decision rule from the checkpoint: " + rule.describe(data.genres()));
                 } else {
-                    Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize).run(data.validation());
+                    Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize, loaded.normalization()).run(data.validation());
                     rule = EvaluationReport.tuneRule(validation);
                     out.printf(Locale.ROOT, "the checkpoint stores no decision rule (an older checkpoint); tuned one on the validation split"
                             + " (%,d posters): %s%n", data.validation().size(), rule.describe(data.genres()));
@@ -98,7 +99,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** The fixed threshold asked for, or the one tuned on the validation split. */
     private Threshold threshold(Threshold.Request request, Predictions p, LoadedModel loaded, LoadedData data, PrintStream out) {
         if (request instanceof Threshold.Fixed fixed) return fixed;
-        Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize).run(data.validation());
+        Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize, loaded.normalization()).run(data.validation());
         Threshold.Tuned chosen = EvaluationReport.tune(validation);
         out.printf(Locale.ROOT, "threshold %s: the highest micro-F1 on the validation split (%,d posters)%n",
                 chosen.label(), data.validation().size());

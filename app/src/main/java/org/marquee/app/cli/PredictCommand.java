@@ -92,6 +92,7 @@ public final class PredictCommand implements Callable<Integer> {
         try (Backend backend = backendOptions.open(log);
              LoadedModel loaded = LoadedModel.open(checkpoint, backend, rawWeights)) {
             if (loaded.weightsLine() != null) log.println(loaded.weightsLine());
+            var normalization = loaded.normalization();
             List<String> names = loaded.checkpoint().genres();
             int k = Math.min(top, names.size());
             DecisionRule rule;
@@ -118,6 +119,7 @@ public final class PredictCommand implements Callable<Integer> {
                         if (!json) System.err.println("error: " + file + ": " + failed.error());
                         continue;
                     }
+                    if (normalization != null) normalization.apply(pixels);
                     backend.upload(x, pixels);
                     double[] z = loaded.model().forward(x, false).toDoubles();
                     double[] p = new double[z.length];

@@ -22,6 +22,7 @@ import org.marquee.app.report.DatasetCharts;
 import org.marquee.app.report.FirstLayerReport;
 import org.marquee.app.train.Augmentation;
 import org.marquee.app.train.EpochLog;
+import org.marquee.app.train.InputNormalization;
 import org.marquee.app.train.Evaluator;
 import org.marquee.app.train.LearningRateSchedule;
 import org.marquee.app.train.ModelState;
@@ -121,6 +122,10 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (e.g. 0.999), used for validation, selection, evaluate and predict; 0 = off (default: ${DEFAULT-VALUE})")
     double ema;
 
+    @Option(names = "--normalize", description = "normalize each RGB channel by the mean and standard deviation of the training"
+            + " posters (computed when the run starts, stored in the checkpoints, applied wherever the model sees a poster)")
+    boolean normalize;
+
     /** The metric a new run selects by when {@code --select} is not given. */
     static final Selection DEFAULT_SELECTION = Selection.MICRO_F1;
 
@@ -140,6 +145,7 @@ public final class TrainCommand implements Callable<Integer> {
             out.println("model: " + ModelState.spec(model).headline());
             TrainingState state = TrainingState.initial(seed);
             double[] average = null;
+            InputNormalization normalization = null;
             EpochLog log = new EpochLog();
             RunSettings run = runSettings(data, options);
             if (resume) {
@@ -159,6 +165,10 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 state = c.training();
                 log = EpochLog.parse(state.log());
+                if (normalize) {
+                    normalization = InputNormalization.from(c).orElseThrow(() -> new IllegalArgumentException(last
+                            + " records no input normalization; resume without --normalize"));
+                }
                 if (ema > 0) {
                     average = c.extra(WeightAverage.EMA).map(a -> a.values()).orElse(null);
                     if (average == null) out.println("note: " + last + " holds no moving average of the weights; it starts at its weights");
@@ -170,21 +180,27 @@ public final class TrainCommand implements Callable<Integer> {
                             options.selection().option, recorded.option, Trainer.BEST);
                 }
             }
+            if (normalize && normalization == null) normalization = InputNormalization.of(data.train());
+            this.normalization = normalization;
             boolean[][] trainLabels = Subset.labels(data.train());
             if (!resume && logOddsBias()) OutputBias.initLogOdds(model, trainLabels);
             printRecipe(options, out);
             if (state.epoch() == 0) reportUntrained(model, data, trainLabels, out);
             new Trainer(model, adam, options, data.train(), data.validation(), ProgressLine.forConsole(), out)
-                    .recording(run, List.of(trainIds(data))).averagingFrom(average).run(state, log);
+                    .recording(run, List.of(trainIds(data))).averagingFrom(average).normalizing(normalization).run(state, log);
             reportTest(model, data, trainLabels, out);
             float[] poster = new float[data.test().pixelsPerImage()];
             data.test().fillBatch(new int[] {0}, poster, new float[data.genres().size()]);
+            if (normalization != null) normalization.apply(poster);
             FirstLayerReport.write(model, poster, output);
             out.println("wrote " + output.toAbsolutePath() + ": best.ckpt, last.ckpt, epochs.csv, loss.png, f1.png, "
                     + "filters.png, feature-maps.png" + (data.movies().isEmpty() ? "" : ", genres.png, years.png, scores.png"));
         }
         return 0;
     }
+
+    /** The run's input normalization once known (null: none), for the reports before and after training. */
+    private InputNormalization normalization;
 
     /** Every option's range, before any folder, data or backend is touched. */
     void checkOptions() {
@@ -229,6 +245,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (!options.augmentation().isNone()) parts.add("augment " + options.augmentation().describe());
         if (options.schedule().shape() != LearningRateSchedule.Shape.CONSTANT) parts.add("schedule " + options.schedule().describe());
         if (weightDecay > 0) parts.add("weight decay " + weightDecay + " on kernels");
+        if (normalization != null) parts.add("inputs normalized per channel, " + normalization.describe());
         if (ema > 0) parts.add("moving average of the weights, decay " + ema + ", for validation");
         if (logOddsBias()) parts.add(resume ? "output biases from the checkpoint" : "output biases at the genres' log-odds");
         if (!parts.isEmpty()) out.println("training: " + String.join("; ", parts));
@@ -253,7 +270,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .put("--augment", options.augmentation().describe())   // --flip is --augment flip
                 .put("--schedule", schedule).put("--warmup-epochs", warmupEpochs).put("--bias-init", biasInit)
                 .put("--epochs", epochs).put("--patience", patience).put(SELECT, options.selection().option)
-                .put("--ema", ema)
+                .put("--ema", ema).put("--normalize", normalize)
                 .build().with(dataOptions.settings(data));
     }
 
@@ -264,7 +281,8 @@ public final class TrainCommand implements Callable<Integer> {
      * What a run recorded before these options existed did: it chose its best epoch by the
      * validation loss, kept no average of the weights and did not normalize its inputs.
      */
-    static final RunSettings OLDER_DEFAULTS = RunSettings.builder().put(SELECT, "loss").put("--ema", 0.0).build();
+    static final RunSettings OLDER_DEFAULTS = RunSettings.builder().put(SELECT, "loss").put("--ema", 0.0).put("--normalize", false)
+            .build();
 
     /** {@code recorded} with {@link #OLDER_DEFAULTS} for the settings it lacks. */
     static RunSettings withOlderDefaults(RunSettings recorded) {
@@ -328,7 +346,7 @@ public final class TrainCommand implements Callable<Integer> {
     private void reportUntrained(Sequential model, LoadedData data, boolean[][] trainLabels, PrintStream out) throws IOException {
         boolean[][] valLabels = Subset.labels(data.validation());
         out.println("validation before training:");
-        Predictions before = new Evaluator(model, batchSize).run(data.validation());
+        Predictions before = new Evaluator(model, batchSize, normalization).run(data.validation());
         out.print(MetricsTable.withBaselines("untrained", before.metrics(data.genres()), trainLabels, valLabels, data.genres()));
         writeDatasetCharts(data, output);
     }
@@ -344,11 +362,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (ModelState.restoreForInference(c, model, false)) {
             out.println("weights: the moving average of " + best.getFileName() + " (--ema " + ema + ") for the rule and the test set");
         }
-        DecisionRule rule = EvaluationReport.tuneRule(new Evaluator(model, batchSize).run(data.validation()));
+        DecisionRule rule = EvaluationReport.tuneRule(new Evaluator(model, batchSize, normalization).run(data.validation()));
         CheckpointFile.write(rule.storeIn(c), best);
         out.printf(Locale.ROOT, "decision rule tuned on the validation split (%,d posters), stored in %s: %s%n",
                 data.validation().size(), best.getFileName(), rule.describe(data.genres()));
-        Predictions test = new Evaluator(model, batchSize).run(data.test());
+        Predictions test = new Evaluator(model, batchSize, normalization).run(data.test());
         out.printf("test set (%,d posters), best checkpoint %s:%n", data.test().size(), best);
         out.print(new EvaluationReport(test, rule, data.genres(), trainLabels).table());
     }

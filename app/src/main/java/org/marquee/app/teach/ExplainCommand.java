@@ -89,7 +89,9 @@ public final class ExplainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "poster:  %s%n", input.description());
             out.printf(Locale.ROOT, "model:   %s%n", explained.description());
             out.printf(Locale.ROOT, "backend: %s%n%n", backend.describe());
-            ExplainRun.Result result = ExplainRun.run(explained.model(), input.pixels(), noImages ? null : (conv, maps) -> {
+            double[] pixels = input.pixels();
+            if (explained.normalization() != null) explained.normalization().apply(pixels);   // what the model was trained on
+            ExplainRun.Result result = ExplainRun.run(explained.model(), pixels, noImages ? null : (conv, maps) -> {
                 int[] s = conv.outputShape();
                 Path file = output.resolve(conv.name() + ".png");
                 FeatureMapImage.write(FeatureMapImage.draw(maps, s[0], s[1], s[2]), file);

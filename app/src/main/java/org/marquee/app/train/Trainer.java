@@ -32,7 +32,8 @@ import org.marquee.engine.nn.Sequential;
  * to the output folder; early stopping follows the same metric. With {@code --ema} a
  * {@link WeightAverage} of the weights is updated after every step, validation (and so the choice
  * of the best epoch) uses it, and each checkpoint holds it as the {@value WeightAverage#EMA} array
- * beside the trained weights. {@code best.ckpt} is written before
+ * beside the trained weights. With an {@link InputNormalization} every poster the model sees,
+ * training and validation, is normalized, and each checkpoint holds its statistics. {@code best.ckpt} is written before
  * {@code last.ckpt}, so a crash between the two never leaves a {@code last.ckpt} that names a best
  * epoch whose {@code best.ckpt} is missing; {@link #checkBest} repairs or explains runs left
  * inconsistent otherwise. A run that diverges (a loss or a parameter that is not finite) stops
@@ -55,6 +56,7 @@ public final class Trainer {
     private RunSettings run = RunSettings.NONE;
     private List<NamedArray> extras = List.of();
     private double[] resumedAverage;   // the EMA a resumed checkpoint holds, or null
+    private InputNormalization normalization;   // null: none
 
     /** How a checkpoint reaches its file; tests replace it to stop the run between the writes. */
     @FunctionalInterface
@@ -91,6 +93,12 @@ public final class Trainer {
         return this;
     }
 
+    /** Normalizes every training poster (after augmentation) and every validation poster with {@code n} (null: none). */
+    public Trainer normalizing(InputNormalization n) {
+        this.normalization = n;
+        return this;
+    }
+
     /** Replaces the checkpoint writer (for tests that stop the run part way through saving). */
     Trainer withWriter(CheckpointWriter w) {
         this.writer = w;
@@ -103,11 +111,11 @@ public final class Trainer {
         Backend backend = model.backend();
         int batch = Math.min(options.batchSize(), train.size());
         int steps = train.size() / batch;
-        Evaluator evaluator = new Evaluator(model, batch);
+        Evaluator evaluator = new Evaluator(model, batch, normalization);
         Augmenter augmenter = options.augmentation().isNone() ? null
                 : new Augmenter(options.augmentation(), options.seed(), train.imageSize());
         LearningRateSchedule schedule = options.schedule().forRun(options.adam().learningRate(), steps, options.epochs());
-        try (BatchLoader loader = new BatchLoader(train, backend, batch);
+        try (BatchLoader loader = new BatchLoader(train, backend, batch, normalization);
              Tensor grad = backend.allocate(batch, train.genres().size());   // (N, G) dL/dlogits
              WeightAverage ema = options.emaDecay() > 0 ? new WeightAverage(backend, model.parameters(), options.emaDecay()) : null) {
             if (ema != null && resumedAverage != null) ema.load(resumedAverage);
@@ -172,11 +180,9 @@ public final class Trainer {
     }
 
     private void save(TrainingState state, EpochLog log, boolean improved, WeightAverage ema) throws IOException {
-        List<NamedArray> all = extras;
-        if (ema != null) {
-            all = new java.util.ArrayList<>(extras);
-            all.add(new NamedArray(WeightAverage.EMA, ModelState.precision(model), ema.values()));
-        }
+        List<NamedArray> all = new java.util.ArrayList<>(extras);
+        if (normalization != null) all.addAll(normalization.toArrays());
+        if (ema != null) all.add(new NamedArray(WeightAverage.EMA, ModelState.precision(model), ema.values()));
         var checkpoint = ModelState.snapshot(model, adam, train.genres().names(), state, run, all);
         var bad = ModelState.nonFinite(checkpoint, model);
         if (bad.isPresent()) throw diverged(state.epoch(), bad.get());

@@ -196,6 +196,26 @@ class MainTest extends CapturedConsole {
     }
 
     @Test
+    void normalizedRunsRecordTheirStatisticsAndEvaluateWithThem() throws IOException {
+        Path o = dir.resolve("norm");
+        String[] train = concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3",
+                "-o", o.toString(), "--normalize"));
+        assertEquals(0, run(concat(train, "--epochs", "1")), err());
+        assertTrue(out().contains("training: inputs normalized per channel, mean "), out());
+        var c = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("best.ckpt"));
+        assertEquals("true", c.run().get("--normalize").orElseThrow());
+        var n = org.marquee.app.train.InputNormalization.from(c).orElseThrow();
+        assertEquals(0, run(concat(train, "--epochs", "2", "--resume")), err());
+        assertEquals(n, org.marquee.app.train.InputNormalization.from(
+                org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"))).orElseThrow(), "kept, not recomputed, on resume");
+        assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString()))), err());
+        assertTrue(out().contains("input normalization from the checkpoint: " + n.describe()), out());
+        assertEquals(1, run(concat(concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3",
+                "-o", o.toString())), "--epochs", "3", "--resume")));
+        assertTrue(err().contains("--normalize was true, now false"), err());
+    }
+
+    @Test
     void badCheckpointIsAClearError() throws IOException {
         Path bad = dir.resolve("bad.ckpt");
         Files.writeString(bad, "definitely not a checkpoint");

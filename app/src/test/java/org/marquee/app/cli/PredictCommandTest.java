@@ -128,4 +128,19 @@ class PredictCommandTest {
             assertTrue(line.matches(".*\\.png: \\S+ [0-9.]+% \\*, .*"), line);
         }
     }
+
+    @Test
+    void aNormalizedCheckpointSeesNormalizedPosters() throws IOException {
+        args.remove(args.size() - 1);
+        args.add(1, "--json");
+        assertEquals(0, Main.run(args.toArray(String[]::new)));
+        String plain = out.toString(StandardCharsets.UTF_8);
+        var c = CheckpointFile.read(checkpoint);
+        var n = new org.marquee.app.train.InputNormalization(new double[] {0.5, 0.5, 0.5}, new double[] {0.1, 0.1, 0.1});
+        CheckpointFile.write(c.with(c.run(), n.toArrays()), checkpoint);
+        out.reset();
+        assertEquals(0, Main.run(args.toArray(String[]::new)));
+        String normalized = out.toString(StandardCharsets.UTF_8);
+        assertTrue(!plain.equals(normalized), "other inputs, other probabilities:\n" + plain + normalized);
+    }
 }

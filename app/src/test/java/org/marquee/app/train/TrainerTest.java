@@ -132,6 +132,26 @@ class TrainerTest {
     }
 
     @Test
+    void normalizedInputsTrainValidateAndAreRecorded() throws IOException {
+        InputNormalization n = InputNormalization.of(train);
+        Path o = dir.resolve("normalized");
+        TrainingState end;
+        try (Sequential model = PosterModel.build(new ReferenceBackend(), SEED, SIZE, SIZE, LABELS);
+             Adam adam = new Adam(model.backend(), options(1, o).adam(), model.parameterCount())) {
+            EpochLog log = new EpochLog();
+            end = new Trainer(model, adam, options(1, o), train, val, new ProgressLine(out, false, System::nanoTime), out)
+                    .normalizing(n).run(TrainingState.initial(SEED), log);
+            Checkpoint c = CheckpointFile.read(o.resolve(Trainer.LAST));
+            assertEquals(n, InputNormalization.from(c).orElseThrow());
+            assertEquals(log.rows().get(0).valLoss(), new Evaluator(model, 8, n).run(val).loss(), 1e-12, "validation saw normalized posters");
+            assertNotEquals(log.rows().get(0).valLoss(), new Evaluator(model, 8).run(val).loss());
+        }
+        Run plain = train(new ReferenceBackend(), options(1, dir.resolve("raw-inputs")), null);
+        assertTrue(!Arrays.equals(plain.weights(), CheckpointFile.read(o.resolve(Trainer.LAST)).weights()), "training saw them too");
+        assertEquals(1, end.epoch());
+    }
+
+    @Test
     void flipsAreReproducibleResumableAndChangeTheRun() throws IOException {
         TrainOptions plain = options(2, dir.resolve("plain"));
         TrainOptions flipped = new TrainOptions(2, 8, plain.adam(), SEED, 0, dir.resolve("flip-a"), true);
