@@ -9,17 +9,28 @@ import org.marquee.app.train.ModelState;
 import org.marquee.engine.Backend;
 import org.marquee.engine.nn.Sequential;
 
-/** A poster model rebuilt from a checkpoint's spec and loaded with its weights. */
-public record LoadedModel(Checkpoint checkpoint, Sequential model) implements AutoCloseable {
+/**
+ * A poster model rebuilt from a checkpoint's spec and loaded with its weights: the exponential
+ * moving average of the weights when the checkpoint holds one ({@code averaged}), unless the
+ * trained weights are asked for.
+ */
+public record LoadedModel(Checkpoint checkpoint, Sequential model, boolean averaged) implements AutoCloseable {
+    /** With the average of the weights when the checkpoint holds one. */
     public static LoadedModel open(Path file, Backend backend) throws IOException {
+        return open(file, backend, false);
+    }
+
+    /** @param rawWeights load the trained weights even when the checkpoint holds their average */
+    public static LoadedModel open(Path file, Backend backend, boolean rawWeights) throws IOException {
         Checkpoint c = CheckpointFile.read(file);
         ModelSpec spec = c.model();
         if (!ModelState.ARCHITECTURE.equals(spec.architecture())) {
             throw new IllegalArgumentException(file + " holds a '" + spec.architecture() + "' model, not " + ModelState.ARCHITECTURE);
         }
         Sequential model = PosterModel.build(backend, c.training().seed(), spec.height(), spec.width(), spec.classes());
+        boolean averaged;
         try {
-            ModelState.restore(c, model, null);
+            averaged = ModelState.restoreForInference(c, model, rawWeights);
         } catch (IllegalArgumentException e) {
             model.close();
             throw new org.marquee.app.checkpoint.CheckpointException(file, e.getMessage(), e);
@@ -27,10 +38,28 @@ public record LoadedModel(Checkpoint checkpoint, Sequential model) implements Au
             model.close();
             throw e;
         }
-        return new LoadedModel(c, model);
+        return new LoadedModel(c, model, averaged);
     }
 
     public int imageSize() { return checkpoint.model().height(); }
+
+    /** The input normalization the model was trained with, or null when it had none. */
+    public org.marquee.app.train.InputNormalization normalization() {
+        return org.marquee.app.train.InputNormalization.from(checkpoint).orElse(null);
+    }
+
+    /**
+     * Which weights were loaded, for the commands to print, e.g. "weights: the exponential moving
+     * average (decay 0.999) the checkpoint holds; --raw-weights for the trained ones".
+     */
+    public String weightsLine() {
+        if (averaged) {
+            return "weights: the exponential moving average" + checkpoint.run().get("--ema").map(d -> " (decay " + d + ")").orElse("")
+                    + " the checkpoint holds; --raw-weights for the trained ones";
+        }
+        return checkpoint.extra(org.marquee.app.train.WeightAverage.EMA).isPresent()
+                ? "weights: the trained ones (--raw-weights), not the checkpoint's moving average" : null;
+    }
 
     @Override
     public void close() { model.close(); }

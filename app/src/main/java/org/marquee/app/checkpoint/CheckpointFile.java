@@ -70,7 +70,7 @@ public final class CheckpointFile {
             for (String g : c.genres()) writeString(out, g);
             TrainingState t = c.training();
             out.writeLong(t.seed()); out.writeInt(t.epoch()); out.writeLong(t.step());
-            out.writeDouble(t.bestValLoss()); out.writeInt(t.bestEpoch()); out.writeInt(t.staleEpochs());
+            out.writeDouble(t.bestScore()); out.writeInt(t.bestEpoch()); out.writeInt(t.staleEpochs());
             writeString(out, t.log());
             out.writeInt(c.run().values().size());
             for (var e : c.run().values().entrySet()) {

@@ -6,19 +6,26 @@ package org.marquee.app.checkpoint;
  * @param seed             the run's seed (initialisation, shuffling, dropout)
  * @param epoch            epochs completed
  * @param step             optimizer steps completed (also the dropout step counter)
- * @param bestValLoss      lowest validation loss seen so far (+infinity before the first)
+ * @param bestScore        the best value so far of the validation metric that selects the best epoch
+ *                         ({@code --select}: the lowest loss, or the highest micro-F1 or mAP); +infinity
+ *                         before the first epoch of a run selecting by loss, -infinity for the others
  * @param bestEpoch        the epoch that reached it (0 before the first)
  * @param staleEpochs      epochs since the last improvement, for early stopping
  * @param log              the epoch log (CSV text) up to {@code epoch}
  */
-public record TrainingState(long seed, int epoch, long step, double bestValLoss, int bestEpoch, int staleEpochs,
+public record TrainingState(long seed, int epoch, long step, double bestScore, int bestEpoch, int staleEpochs,
                             String log) {
     public TrainingState {
         if (epoch < 0 || step < 0 || bestEpoch < 0 || staleEpochs < 0) {
             throw new IllegalArgumentException("negative counter in training state: epoch " + epoch + ", step " + step);
         }
-        if (Double.isNaN(bestValLoss)) throw new IllegalArgumentException("best validation loss is NaN");
+        if (Double.isNaN(bestScore)) throw new IllegalArgumentException("best validation score is NaN");
         log = log == null ? "" : log;
+    }
+
+    /** This state with another best score and no stale epochs (after the selecting metric changed). */
+    public TrainingState withBestScore(double score) {
+        return new TrainingState(seed, epoch, step, score, bestEpoch, 0, log);
     }
 
     public static TrainingState initial(long seed) {

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.marquee.app.LoadedModel;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
+import org.marquee.app.metrics.DecisionRule;
 import org.marquee.app.metrics.Threshold;
 import org.marquee.app.train.Evaluator;
 import org.marquee.app.train.Predictions;
@@ -34,27 +35,34 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "examples per batch (default: ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5",
-            description = {"decide a genre when its probability is at least T (default: ${DEFAULT-VALUE});",
-                    "'tuned' chooses T on the validation split (highest micro-F1 there) and reports both 0.5 and T"})
+    @Option(names = "--threshold", paramLabel = "T",
+            description = {"default: the checkpoint's decision rule (the top genre, plus others at or above their thresholds, at most 3;"
+                    + " tuned on the validation split when the checkpoint has none), reported beside 0.5;",
+                    "a number T: decide a genre when its probability is at least T;",
+                    "'tuned': one T chosen on the validation split (highest micro-F1 there), reported beside 0.5"})
     String threshold;
+
+    @Option(names = "--raw-weights", description = "use the trained weights even when the checkpoint holds their moving average (--ema)")
+    boolean rawWeights;
 
     @Override
     public Integer call() throws Exception {
         OptionRanges.check("--batch-size", batchSize, 1, 65_536);
         backendOptions.check();
         dataOptions.check();
-        Threshold.Request request = Threshold.parse(threshold);
+        Threshold.Request request = threshold == null ? null : Threshold.parse(threshold);
         Path checkpoint = CheckpointLocator.orLatest(this.checkpoint);
         PrintStream out = System.out;
         try (Backend backend = backendOptions.open(out);
-             LoadedModel loaded = LoadedModel.open(checkpoint, backend);
+             LoadedModel loaded = LoadedModel.open(checkpoint, backend, rawWeights);
              LoadedData data = loadData(loaded, checkpoint, out)) {
             if (!loaded.checkpoint().genres().equals(data.genres())) {
                 throw new IllegalArgumentException(checkpoint + " predicts " + loaded.checkpoint().genres() + " but the data has " + data.genres());
             }
             out.printf(Locale.ROOT, "checkpoint %s: %s, epoch %d, step %d%n", checkpoint, loaded.checkpoint().model().headline(),
                     loaded.checkpoint().training().epoch(), loaded.checkpoint().training().step());
+            if (loaded.weightsLine() != null) out.println(loaded.weightsLine());
+            if (loaded.normalization() != null) out.println("input normalization from the checkpoint: " + loaded.normalization().describe());
             Subset part = switch (split) {
                 case train -> data.train();
                 case validation -> data.validation();
@@ -62,19 +70,26 @@ public final class EvaluateCommand implements Callable<Integer> {
             };
             if (split != Split.train) checkNoTrainingPosters(loaded.checkpoint(), checkpoint, data, part, out);
             long t0 = System.nanoTime();
-            Predictions p = new Evaluator(loaded.model(), batchSize).run(part);
+            Predictions p = new Evaluator(loaded.model(), batchSize, loaded.normalization()).run(part);
             double seconds = (System.nanoTime() - t0) / 1e9;
             out.printf(Locale.ROOT, "%s split: %,d posters, loss %.4f, %.1f s%n", split, part.size(), p.loss(), seconds);
-            Threshold chosen;
-            if (request instanceof Threshold.Fixed fixed) {
-                chosen = fixed;
+            EvaluationReport report;
+            if (request == null) {
+                var stored = DecisionRule.from(loaded.checkpoint());
+                DecisionRule rule;
+                if (stored.isPresent()) {
+                    rule = stored.get();
+                    out.println("decision rule from the checkpoint: " + rule.describe(data.genres()));
+                } else {
+                    Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize, loaded.normalization()).run(data.validation());
+                    rule = EvaluationReport.tuneRule(validation);
+                    out.printf(Locale.ROOT, "the checkpoint stores no decision rule (an older checkpoint); tuned one on the validation split"
+                            + " (%,d posters): %s%n", data.validation().size(), rule.describe(data.genres()));
+                }
+                report = new EvaluationReport(p, rule, data.genres(), Subset.labels(data.train()));
             } else {
-                Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize).run(data.validation());
-                chosen = EvaluationReport.tune(validation);
-                out.printf(Locale.ROOT, "threshold %s: the highest micro-F1 on the validation split (%,d posters)%n",
-                        chosen.label(), data.validation().size());
+                report = new EvaluationReport(p, threshold(request, p, loaded, data, out), data.genres(), Subset.labels(data.train()));
             }
-            EvaluationReport report = new EvaluationReport(p, chosen, data.genres(), Subset.labels(data.train()));
             out.print(report.table());
             out.println();
             out.print(report.perGenre());
@@ -118,5 +133,15 @@ public final class EvaluateCommand implements Callable<Integer> {
                         + " Leave out the data options to use the checkpoint's setup", shared, part.size(), split, example, checkpoint,
                 differences.isEmpty() ? "the data setup is the one it recorded" : "the data setup differs from the training run's: "
                         + differences));
+    }
+
+    /** The fixed threshold asked for, or the one tuned on the validation split. */
+    private Threshold threshold(Threshold.Request request, Predictions p, LoadedModel loaded, LoadedData data, PrintStream out) {
+        if (request instanceof Threshold.Fixed fixed) return fixed;
+        Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize, loaded.normalization()).run(data.validation());
+        Threshold.Tuned chosen = EvaluationReport.tune(validation);
+        out.printf(Locale.ROOT, "threshold %s: the highest micro-F1 on the validation split (%,d posters)%n",
+                chosen.label(), data.validation().size());
+        return chosen;
     }
 }

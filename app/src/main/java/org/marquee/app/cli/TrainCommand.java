@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.marquee.app.PosterModel;
 import org.marquee.app.checkpoint.Checkpoint;
@@ -15,20 +16,23 @@ import org.marquee.app.checkpoint.TrainingState;
 import org.marquee.app.data.LeftOutReport;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
+import org.marquee.app.metrics.DecisionRule;
 import org.marquee.app.metrics.MetricsTable;
-import org.marquee.app.metrics.Threshold;
 import org.marquee.app.report.DatasetCharts;
 import org.marquee.app.report.FirstLayerReport;
 import org.marquee.app.train.Augmentation;
 import org.marquee.app.train.EpochLog;
+import org.marquee.app.train.InputNormalization;
 import org.marquee.app.train.Evaluator;
 import org.marquee.app.train.LearningRateSchedule;
 import org.marquee.app.train.ModelState;
 import org.marquee.app.train.OutputBias;
 import org.marquee.app.train.Predictions;
 import org.marquee.app.train.ProgressLine;
+import org.marquee.app.train.Selection;
 import org.marquee.app.train.TrainOptions;
 import org.marquee.app.train.Trainer;
+import org.marquee.app.train.WeightAverage;
 import org.marquee.engine.Backend;
 import org.marquee.engine.nn.Adam;
 import org.marquee.engine.nn.Sequential;
@@ -62,7 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--patience", paramLabel = "N", defaultValue = "0",
-            description = "stop after N epochs without a lower validation loss, 0 = never (default: ${DEFAULT-VALUE})")
+            description = "stop after N epochs without an improvement of the --select metric, 0 = never (default: ${DEFAULT-VALUE})")
     int patience;
 
     @Option(names = "--image-size", paramLabel = "PX", defaultValue = "224",
@@ -107,13 +111,31 @@ public final class TrainCommand implements Callable<Integer> {
             description = "output biases of a new run: zero, or the log-odds of each genre's training frequency (default: ${DEFAULT-VALUE})")
     String biasInit;
 
+    @Option(names = "--select", paramLabel = "loss|micro-f1|map",
+            description = {"validation metric that picks best.ckpt and drives --patience: loss (lowest), micro-f1 (of the decision rule"
+                    + " tuned on validation at that epoch, highest) or map (highest) (default: micro-f1; a resumed run that recorded"
+                    + " none selects by loss)"})
+    String select;
+
+    @Option(names = "--ema", paramLabel = "DECAY", defaultValue = "0",
+            description = "keep an exponential moving average of the weights, ema = DECAY ema + (1 - DECAY) w after each step"
+                    + " (e.g. 0.999), used for validation, selection, evaluate and predict; 0 = off (default: ${DEFAULT-VALUE})")
+    double ema;
+
+    @Option(names = "--normalize", description = "normalize each RGB channel by the mean and standard deviation of the training"
+            + " posters (computed when the run starts, stored in the checkpoints, applied wherever the model sees a poster)")
+    boolean normalize;
+
+    /** The metric a new run selects by when {@code --select} is not given. */
+    static final Selection DEFAULT_SELECTION = Selection.MICRO_F1;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
         checkOptions();
         TrainOptions options = new TrainOptions(epochs, batchSize,
                 TrainOptions.adam(learningRate, clipNorm).withWeightDecay(weightDecay), seed, patience, output, flip,
-                Augmentation.parse(augment), plan());
+                Augmentation.parse(augment), plan()).withSelection(select == null ? DEFAULT_SELECTION : Selection.parse(select)).withEma(ema);
         Files.createDirectories(output);
         try (LoadedData data = dataOptions.load(imageSize, out);
              Backend backend = backendOptions.open(out);
@@ -122,11 +144,19 @@ public final class TrainCommand implements Callable<Integer> {
             LeftOutReport.write(data.leftOut(), output, out);
             out.println("model: " + ModelState.spec(model).headline());
             TrainingState state = TrainingState.initial(seed);
+            double[] average = null;
+            InputNormalization normalization = null;
             EpochLog log = new EpochLog();
             RunSettings run = runSettings(data, options);
             if (resume) {
                 Path last = Trainer.lastCheckpoint(output);
-                Checkpoint c = resumable(last, data, run, out);
+                Checkpoint c = CheckpointFile.read(last);
+                Selection recorded = c.run().get(SELECT).map(Selection::parse).orElse(Selection.LOSS);
+                if (select == null && recorded != options.selection()) {
+                    options = options.withSelection(recorded);   // resume selects as the run did, by loss when it recorded nothing
+                    run = runSettings(data, options);
+                }
+                c = resumable(last, c, data, run, out);
                 Trainer.checkBest(output, c, out);
                 try {
                     ModelState.restore(c, model, adam);
@@ -135,23 +165,42 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 state = c.training();
                 log = EpochLog.parse(state.log());
+                if (normalize) {
+                    normalization = InputNormalization.from(c).orElseThrow(() -> new IllegalArgumentException(last
+                            + " records no input normalization; resume without --normalize"));
+                }
+                if (ema > 0) {
+                    average = c.extra(WeightAverage.EMA).map(a -> a.values()).orElse(null);
+                    if (average == null) out.println("note: " + last + " holds no moving average of the weights; it starts at its weights");
+                }
                 out.printf("resuming from %s after epoch %d (step %d)%n", last, state.epoch(), state.step());
+                if (recorded != options.selection()) {
+                    state = state.withBestScore(options.selection().initial());
+                    out.printf("note: the best epoch is now chosen by %s instead of %s; the next epoch replaces %s%n",
+                            options.selection().option, recorded.option, Trainer.BEST);
+                }
             }
+            if (normalize && normalization == null) normalization = InputNormalization.of(data.train());
+            this.normalization = normalization;
             boolean[][] trainLabels = Subset.labels(data.train());
             if (!resume && logOddsBias()) OutputBias.initLogOdds(model, trainLabels);
             printRecipe(options, out);
             if (state.epoch() == 0) reportUntrained(model, data, trainLabels, out);
             new Trainer(model, adam, options, data.train(), data.validation(), ProgressLine.forConsole(), out)
-                    .recording(run, List.of(trainIds(data))).run(state, log);
+                    .recording(run, List.of(trainIds(data))).averagingFrom(average).normalizing(normalization).run(state, log);
             reportTest(model, data, trainLabels, out);
             float[] poster = new float[data.test().pixelsPerImage()];
             data.test().fillBatch(new int[] {0}, poster, new float[data.genres().size()]);
+            if (normalization != null) normalization.apply(poster);
             FirstLayerReport.write(model, poster, output);
             out.println("wrote " + output.toAbsolutePath() + ": best.ckpt, last.ckpt, epochs.csv, loss.png, f1.png, "
                     + "filters.png, feature-maps.png" + (data.movies().isEmpty() ? "" : ", genres.png, years.png, scores.png"));
         }
         return 0;
     }
+
+    /** The run's input normalization once known (null: none), for the reports before and after training. */
+    private InputNormalization normalization;
 
     /** Every option's range, before any folder, data or backend is touched. */
     void checkOptions() {
@@ -172,6 +221,8 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--warmup-epochs must be fewer than --epochs (" + epochs + "), not " + warmupEpochs);
         }
         logOddsBias();
+        if (select != null) Selection.parse(select);
+        if (!(ema >= 0 && ema < 1)) throw new IllegalArgumentException("--ema must be 0 (off) or a decay in (0, 1), not " + ema);
         backendOptions.check();
         dataOptions.check();
     }
@@ -194,6 +245,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (!options.augmentation().isNone()) parts.add("augment " + options.augmentation().describe());
         if (options.schedule().shape() != LearningRateSchedule.Shape.CONSTANT) parts.add("schedule " + options.schedule().describe());
         if (weightDecay > 0) parts.add("weight decay " + weightDecay + " on kernels");
+        if (normalization != null) parts.add("inputs normalized per channel, " + normalization.describe());
+        if (ema > 0) parts.add("moving average of the weights, decay " + ema + ", for validation");
         if (logOddsBias()) parts.add(resume ? "output biases from the checkpoint" : "output biases at the genres' log-odds");
         if (!parts.isEmpty()) out.println("training: " + String.join("; ", parts));
     }
@@ -216,8 +269,24 @@ public final class TrainCommand implements Callable<Integer> {
                 .put("--learning-rate", learningRate).put("--clip-norm", clipNorm).put("--weight-decay", weightDecay)
                 .put("--augment", options.augmentation().describe())   // --flip is --augment flip
                 .put("--schedule", schedule).put("--warmup-epochs", warmupEpochs).put("--bias-init", biasInit)
-                .put("--epochs", epochs).put("--patience", patience)
+                .put("--epochs", epochs).put("--patience", patience).put(SELECT, options.selection().option)
+                .put("--ema", ema).put("--normalize", normalize)
                 .build().with(dataOptions.settings(data));
+    }
+
+    /** The run setting naming the metric that selects the best epoch; a checkpoint without it selected by loss. */
+    static final String SELECT = "--select";
+
+    /**
+     * What a run recorded before these options existed did: it chose its best epoch by the
+     * validation loss, kept no average of the weights and did not normalize its inputs.
+     */
+    static final RunSettings OLDER_DEFAULTS = RunSettings.builder().put(SELECT, "loss").put("--ema", 0.0).put("--normalize", false)
+            .build();
+
+    /** {@code recorded} with {@link #OLDER_DEFAULTS} for the settings it lacks. */
+    static RunSettings withOlderDefaults(RunSettings recorded) {
+        return OLDER_DEFAULTS.with(recorded);
     }
 
     /** The option names given to --allow-change, each with its leading dashes. */
@@ -237,8 +306,7 @@ public final class TrainCommand implements Callable<Integer> {
      * recorded setting equal to this run's, except {@link #alwaysChangeable} and those named by
      * {@code --allow-change}. A format 1 checkpoint records no settings; only its seed is checked.
      */
-    private Checkpoint resumable(Path last, LoadedData data, RunSettings now, PrintStream out) throws IOException {
-        Checkpoint c = CheckpointFile.read(last);
+    private Checkpoint resumable(Path last, Checkpoint c, LoadedData data, RunSettings now, PrintStream out) {
         if (!c.genres().equals(data.genres())) throw new IllegalArgumentException(last + " was trained on other genres: " + c.genres());
         if (c.training().seed() != seed) {
             throw new IllegalArgumentException(last + " was trained with --seed " + c.training().seed() + ", not " + seed
@@ -257,7 +325,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
             mayChange.add(k);
         }
-        var differences = c.run().differences(now, mayChange);
+        RunSettings recorded = withOlderDefaults(c.run());
+        var differences = recorded.differences(now, mayChange);
         if (!differences.isEmpty()) {
             throw new IllegalArgumentException("--resume would change the run in " + output + ": "
                     + differences.stream().map(Object::toString).collect(java.util.stream.Collectors.joining("; "))
@@ -267,7 +336,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (changing the data or its split mixes validation posters into training; start a new run instead)");
         }
         for (String k : allowed()) {
-            c.run().get(k).filter(v -> !v.equals(now.get(k).orElse(null)))
+            recorded.get(k).filter(v -> !v.equals(now.get(k).orElse(null)))
                     .ifPresent(v -> out.printf("note: %s changes from %s to %s (allowed)%n", k, v, now.get(k).orElse("unset")));
         }
         return c;
@@ -277,23 +346,29 @@ public final class TrainCommand implements Callable<Integer> {
     private void reportUntrained(Sequential model, LoadedData data, boolean[][] trainLabels, PrintStream out) throws IOException {
         boolean[][] valLabels = Subset.labels(data.validation());
         out.println("validation before training:");
-        Predictions before = new Evaluator(model, batchSize).run(data.validation());
+        Predictions before = new Evaluator(model, batchSize, normalization).run(data.validation());
         out.print(MetricsTable.withBaselines("untrained", before.metrics(data.genres()), trainLabels, valLabels, data.genres()));
         writeDatasetCharts(data, output);
     }
 
     /**
-     * Loads the best checkpoint into {@code model} and reports it on the test split, at 0.5 and at
-     * the threshold tuned on the validation split, as {@code evaluate --threshold tuned} does.
+     * Loads the best checkpoint into {@code model}, tunes the {@link DecisionRule} on the validation
+     * split with it and stores the rule in {@code best.ckpt}, then reports the model on the test
+     * split at 0.5 and with the rule, as {@code evaluate} does by default.
      */
     private void reportTest(Sequential model, LoadedData data, boolean[][] trainLabels, PrintStream out) throws IOException {
         Path best = output.resolve(Trainer.BEST);
-        ModelState.restore(CheckpointFile.read(best), model, null);
-        Threshold.Tuned tuned = EvaluationReport.tune(new Evaluator(model, batchSize).run(data.validation()));
-        Predictions test = new Evaluator(model, batchSize).run(data.test());
-        out.printf("test set (%,d posters), best checkpoint %s; threshold %s chosen on the validation split:%n",
-                data.test().size(), best, tuned.label());
-        out.print(new EvaluationReport(test, tuned, data.genres(), trainLabels).table());
+        Checkpoint c = CheckpointFile.read(best);
+        if (ModelState.restoreForInference(c, model, false)) {
+            out.println("weights: the moving average of " + best.getFileName() + " (--ema " + ema + ") for the rule and the test set");
+        }
+        DecisionRule rule = EvaluationReport.tuneRule(new Evaluator(model, batchSize, normalization).run(data.validation()));
+        CheckpointFile.write(rule.storeIn(c), best);
+        out.printf(Locale.ROOT, "decision rule tuned on the validation split (%,d posters), stored in %s: %s%n",
+                data.validation().size(), best.getFileName(), rule.describe(data.genres()));
+        Predictions test = new Evaluator(model, batchSize, normalization).run(data.test());
+        out.printf("test set (%,d posters), best checkpoint %s:%n", data.test().size(), best);
+        out.print(new EvaluationReport(test, rule, data.genres(), trainLabels).table());
     }
 
     static void writeDatasetCharts(LoadedData data, Path output) throws IOException {

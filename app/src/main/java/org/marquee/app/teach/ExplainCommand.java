@@ -56,6 +56,9 @@ public final class ExplainCommand implements Callable<Integer> {
             description = "explain a trained model saved by train, instead of an untrained one")
     Path checkpoint;
 
+    @Option(names = "--raw-weights", description = "with --checkpoint: the trained weights even when the checkpoint holds their moving average")
+    boolean rawWeights;
+
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "runs/explain",
             description = "folder for the feature-map PNGs (default: ${DEFAULT-VALUE})")
     Path output;
@@ -79,14 +82,16 @@ public final class ExplainCommand implements Callable<Integer> {
         backendOptions.check();
         List<Path> written = new ArrayList<>();
         try (Backend backend = backendOptions.open(new PrintStream(OutputStream.nullOutputStream()));   // its own backend line is printed below
-             ExplainModel explained = checkpoint != null ? ExplainModel.checkpoint(backend, checkpoint)
+             ExplainModel explained = checkpoint != null ? ExplainModel.checkpoint(backend, checkpoint, rawWeights)
                      : ExplainModel.untrained(backend, seed, imageSize)) {
             int size = explained.imageSize();
             PosterInput input = poster != null ? PosterInput.file(poster, size) : PosterInput.synthetic(syntheticIndex, size, dataSeed);
             out.printf(Locale.ROOT, "poster:  %s%n", input.description());
             out.printf(Locale.ROOT, "model:   %s%n", explained.description());
             out.printf(Locale.ROOT, "backend: %s%n%n", backend.describe());
-            ExplainRun.Result result = ExplainRun.run(explained.model(), input.pixels(), noImages ? null : (conv, maps) -> {
+            double[] pixels = input.pixels();
+            if (explained.normalization() != null) explained.normalization().apply(pixels);   // what the model was trained on
+            ExplainRun.Result result = ExplainRun.run(explained.model(), pixels, noImages ? null : (conv, maps) -> {
                 int[] s = conv.outputShape();
                 Path file = output.resolve(conv.name() + ".png");
                 FeatureMapImage.write(FeatureMapImage.draw(maps, s[0], s[1], s[2]), file);

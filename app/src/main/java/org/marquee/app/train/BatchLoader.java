@@ -7,7 +7,9 @@ import org.marquee.engine.Tensor;
 /**
  * Fills a fixed-size batch from a data set and uploads it: host arrays and backend tensors are
  * allocated once and reused every step. A short final batch is padded by repeating its last index,
- * so the model always sees one batch size (callers ignore the padded rows).
+ * so the model always sees one batch size (callers ignore the padded rows). Every poster of a batch
+ * is augmented (training only), then normalized when an {@link InputNormalization} is given: the one
+ * place where training and evaluation posters are prepared.
  */
 final class BatchLoader implements AutoCloseable {
     private final PosterDataset data;
@@ -19,7 +21,15 @@ final class BatchLoader implements AutoCloseable {
     private final Tensor x;         // (N, 3, H, W)
     private final Tensor y;         // (N, G)
 
+    private final InputNormalization normalization;   // null: none
+
     BatchLoader(PosterDataset data, Backend backend, int batch) {
+        this(data, backend, batch, null);
+    }
+
+    /** @param normalization applied to every poster after any augmentation, null for none */
+    BatchLoader(PosterDataset data, Backend backend, int batch, InputNormalization normalization) {
+        this.normalization = normalization;
         this.data = data;
         this.backend = backend;
         this.batch = batch;
@@ -53,6 +63,10 @@ final class BatchLoader implements AutoCloseable {
         if (augmenter != null) {
             int per = data.pixelsPerImage();
             for (int i = 0; i < batch; i++) augmenter.apply(pixels, i * per, step, i);
+        }
+        if (normalization != null) {
+            int per = data.pixelsPerImage();
+            for (int i = 0; i < batch; i++) normalization.apply(pixels, i * per, per);
         }
         backend.upload(x, pixels);
         backend.upload(y, labels);

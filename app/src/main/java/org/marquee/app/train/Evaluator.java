@@ -15,9 +15,17 @@ public final class Evaluator {
     private final Sequential model;
     private final int batchSize;
 
+    private final InputNormalization normalization;
+
     public Evaluator(Sequential model, int batchSize) {
+        this(model, batchSize, null);
+    }
+
+    /** @param normalization applied to every poster, null for none */
+    public Evaluator(Sequential model, int batchSize, InputNormalization normalization) {
         this.model = model;
         this.batchSize = batchSize;
+        this.normalization = normalization;
     }
 
     public Predictions run(PosterDataset data) {
@@ -27,7 +35,7 @@ public final class Evaluator {
         double[][] probabilities = new double[n][g];
         boolean[][] truth = new boolean[n][g];
         double lossSum = 0;
-        try (BatchLoader loader = new BatchLoader(data, model.backend(), Math.min(batchSize, Math.max(1, n)))) {
+        try (BatchLoader loader = new BatchLoader(data, model.backend(), Math.min(batchSize, Math.max(1, n)), normalization)) {
             for (int from = 0; from < n; from += loader.batchSize()) {
                 int rows = loader.load(order, from, Math.min(loader.batchSize(), n - from));
                 Tensor logits = model.forward(loader.images(), false);   // (N, G)

@@ -43,12 +43,33 @@ public final class ModelState {
     /** As above, recording the run's settings and extra arrays. */
     public static Checkpoint snapshot(Sequential model, Adam adam, List<String> genres, TrainingState training,
                                       RunSettings run, List<NamedArray> extras) {
-        Checkpoint.Precision p = model.backend().precision() == Precision.FLOAT64
-                ? Checkpoint.Precision.FLOAT64 : Checkpoint.Precision.FLOAT32;
+        Checkpoint.Precision p = precision(model);
         double[] w = model.parameters().toDoubles();
         if (adam == null) return new Checkpoint(spec(model), genres, training, p, w, 0, null, null, run, extras);
         return new Checkpoint(spec(model), genres, training, p, w, adam.iterations(), adam.m().toDoubles(), adam.v().toDoubles(),
                 run, extras);
+    }
+
+    /** The precision a checkpoint of {@code model} stores its arrays in: that of its backend, exactly. */
+    public static Checkpoint.Precision precision(Sequential model) {
+        return model.backend().precision() == Precision.FLOAT64 ? Checkpoint.Precision.FLOAT64 : Checkpoint.Precision.FLOAT32;
+    }
+
+    /**
+     * Loads the checkpoint's weights into {@code model} to predict with: the average of the weights
+     * ({@value WeightAverage#EMA}) when the checkpoint holds one and {@code rawWeights} is false,
+     * otherwise the trained weights. Returns whether the average was loaded.
+     */
+    public static boolean restoreForInference(Checkpoint c, Sequential model, boolean rawWeights) {
+        restore(c, model, null);
+        var ema = c.extra(WeightAverage.EMA);
+        if (rawWeights || ema.isEmpty()) return false;
+        if (ema.get().values().length != model.parameterCount()) {
+            throw new IllegalArgumentException("the checkpoint's " + WeightAverage.EMA + " holds " + ema.get().values().length
+                    + " values for " + model.parameterCount() + " parameters");
+        }
+        model.backend().upload(model.parameters(), ema.get().values());
+        return true;
     }
 
     /**

@@ -7,11 +7,18 @@ import org.marquee.engine.AdamConfig;
  * How to train: epochs, batch size, Adam (learning rate, clip norm, weight decay), the seed that
  * fixes initialisation, shuffling, dropout and augmentation, early-stopping patience (0 = off),
  * the output folder, whether training posters are mirrored left-right at random ({@code flip}),
- * the other augmentations and the learning-rate schedule. {@code flip} and
+ * the other augmentations, the learning-rate schedule, the validation metric that selects the best
+ * epoch and the decay of the weights' exponential moving average (0 = none). {@code flip} and
  * {@code augmentation.flip()} are kept equal: either one switches the flip on.
  */
 public record TrainOptions(int epochs, int batchSize, AdamConfig adam, long seed, int patience, Path output, boolean flip,
-                           Augmentation augmentation, LearningRateSchedule.Plan schedule) {
+                           Augmentation augmentation, LearningRateSchedule.Plan schedule, Selection selection, double emaDecay) {
+    /** Best epoch by validation loss, no average of the weights. */
+    public TrainOptions(int epochs, int batchSize, AdamConfig adam, long seed, int patience, Path output, boolean flip,
+                        Augmentation augmentation, LearningRateSchedule.Plan schedule) {
+        this(epochs, batchSize, adam, seed, patience, output, flip, augmentation, schedule, Selection.LOSS, 0);
+    }
+
     /** Without flips. */
     public TrainOptions(int epochs, int batchSize, AdamConfig adam, long seed, int patience, Path output) {
         this(epochs, batchSize, adam, seed, patience, output, false);
@@ -33,8 +40,20 @@ public record TrainOptions(int epochs, int batchSize, AdamConfig adam, long seed
         if (schedule.shape() == LearningRateSchedule.Shape.COSINE && schedule.warmupEpochs() >= epochs) {
             throw new IllegalArgumentException("--warmup-epochs (" + schedule.warmupEpochs() + ") must be fewer than --epochs (" + epochs + ")");
         }
+        if (selection == null) throw new IllegalArgumentException("selection is required (Selection.LOSS for the loss)");
+        if (!(emaDecay >= 0 && emaDecay < 1)) throw new IllegalArgumentException("EMA decay must be in [0, 1), 0 = off: " + emaDecay);
         flip = flip || augmentation.flip();
         augmentation = augmentation.withFlip(flip);
+    }
+
+    /** These options selecting the best epoch by {@code s}. */
+    public TrainOptions withSelection(Selection s) {
+        return new TrainOptions(epochs, batchSize, adam, seed, patience, output, flip, augmentation, schedule, s, emaDecay);
+    }
+
+    /** These options keeping an exponential moving average of the weights with decay {@code d} (0 = none). */
+    public TrainOptions withEma(double d) {
+        return new TrainOptions(epochs, batchSize, adam, seed, patience, output, flip, augmentation, schedule, selection, d);
     }
 
     /** Keras' Adam (beta1 0.9, beta2 0.999, epsilon 1e-7) with the given learning rate and clip norm. */

@@ -28,7 +28,12 @@ import org.marquee.engine.nn.Sequential;
  * cropped, shifted or recoloured by the same kind of key, see {@link Augmenter}) and the learning
  * rate of each step from {@link LearningRateSchedule}; then it scores the validation set and writes
  * {@code epochs.csv}, {@code loss.png}, {@code f1.png}, {@code last.ckpt} and, when the validation
- * loss improved, {@code best.ckpt} to the output folder. {@code best.ckpt} is written before
+ * metric of {@link TrainOptions#selection()} improved (the loss unless asked otherwise), {@code best.ckpt}
+ * to the output folder; early stopping follows the same metric. With {@code --ema} a
+ * {@link WeightAverage} of the weights is updated after every step, validation (and so the choice
+ * of the best epoch) uses it, and each checkpoint holds it as the {@value WeightAverage#EMA} array
+ * beside the trained weights. With an {@link InputNormalization} every poster the model sees,
+ * training and validation, is normalized, and each checkpoint holds its statistics. {@code best.ckpt} is written before
  * {@code last.ckpt}, so a crash between the two never leaves a {@code last.ckpt} that names a best
  * epoch whose {@code best.ckpt} is missing; {@link #checkBest} repairs or explains runs left
  * inconsistent otherwise. A run that diverges (a loss or a parameter that is not finite) stops
@@ -50,6 +55,8 @@ public final class Trainer {
     private CheckpointWriter writer = CheckpointFile::write;
     private RunSettings run = RunSettings.NONE;
     private List<NamedArray> extras = List.of();
+    private double[] resumedAverage;   // the EMA a resumed checkpoint holds, or null
+    private InputNormalization normalization;   // null: none
 
     /** How a checkpoint reaches its file; tests replace it to stop the run between the writes. */
     @FunctionalInterface
@@ -77,6 +84,21 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * With {@code --ema}: continue from the average a checkpoint holds (its {@value WeightAverage#EMA}
+     * array) instead of starting one at the current weights; null starts a new one.
+     */
+    public Trainer averagingFrom(double[] average) {
+        this.resumedAverage = average == null ? null : average.clone();
+        return this;
+    }
+
+    /** Normalizes every training poster (after augmentation) and every validation poster with {@code n} (null: none). */
+    public Trainer normalizing(InputNormalization n) {
+        this.normalization = n;
+        return this;
+    }
+
     /** Replaces the checkpoint writer (for tests that stop the run part way through saving). */
     Trainer withWriter(CheckpointWriter w) {
         this.writer = w;
@@ -89,16 +111,22 @@ public final class Trainer {
         Backend backend = model.backend();
         int batch = Math.min(options.batchSize(), train.size());
         int steps = train.size() / batch;
-        Evaluator evaluator = new Evaluator(model, batch);
+        Evaluator evaluator = new Evaluator(model, batch, normalization);
         Augmenter augmenter = options.augmentation().isNone() ? null
                 : new Augmenter(options.augmentation(), options.seed(), train.imageSize());
         LearningRateSchedule schedule = options.schedule().forRun(options.adam().learningRate(), steps, options.epochs());
-        try (BatchLoader loader = new BatchLoader(train, backend, batch);
-             Tensor grad = backend.allocate(batch, train.genres().size())) {   // (N, G) dL/dlogits
+        try (BatchLoader loader = new BatchLoader(train, backend, batch, normalization);
+             Tensor grad = backend.allocate(batch, train.genres().size());   // (N, G) dL/dlogits
+             WeightAverage ema = options.emaDecay() > 0 ? new WeightAverage(backend, model.parameters(), options.emaDecay()) : null) {
+            if (ema != null && resumedAverage != null) ema.load(resumedAverage);
+            Selection selection = options.selection();
+            if (state.bestEpoch() == 0 && state.bestScore() == Double.POSITIVE_INFINITY) {
+                state = state.withBestScore(selection.initial());   // a new run: nothing to beat yet
+            }
             while (state.epoch() < options.epochs()) {
                 if (options.patience() > 0 && state.staleEpochs() >= options.patience()) {
-                    out.printf(Locale.ROOT, "early stop: no validation improvement for %d epochs (best %.4f at epoch %d)%n",
-                            state.staleEpochs(), state.bestValLoss(), state.bestEpoch());
+                    out.printf(Locale.ROOT, "early stop: no improvement of the %s for %d epochs (best %.4f at epoch %d)%n",
+                            selection.label(), state.staleEpochs(), state.bestScore(), state.bestEpoch());
                     break;
                 }
                 int epoch = state.epoch() + 1;
@@ -117,6 +145,7 @@ public final class Trainer {
                     model.backward(grad);
                     adam.setLearningRate(schedule.at(step));
                     adam.step(model.parameters(), model.gradients());
+                    if (ema != null) ema.update();
                     step++;
                     lossSum += loss;
                     progress.update(s + 1, (long) (s + 1) * batch, lossSum / (s + 1));
@@ -125,7 +154,7 @@ public final class Trainer {
                 double trainSeconds = (System.nanoTime() - t0) / 1e9;
                 progress.end();
 
-                Predictions val = evaluator.run(validation);
+                Predictions val = ema == null ? evaluator.run(validation) : ema.swapIn(() -> evaluator.run(validation));
                 if (!Double.isFinite(val.loss())) {
                     throw diverged(epoch, "the validation loss is " + val.loss());
                 }
@@ -134,21 +163,27 @@ public final class Trainer {
                 EpochResult r = new EpochResult(epoch, lossSum / steps, val.loss(), m.accuracy(), m.hammingLoss(), m.oneError(),
                         m.coverage(), m.microF1(), m.macroF1(), m.meanAuc(), m.meanAveragePrecision(), seconds, steps * (double) batch / trainSeconds);
                 log.add(r);
-                boolean improved = val.loss() < state.bestValLoss();
+                double score = selection.score(val, m);
+                boolean improved = selection.better(score, state.bestScore());
                 state = new TrainingState(options.seed(), epoch, step,
-                        improved ? val.loss() : state.bestValLoss(), improved ? epoch : state.bestEpoch(),
+                        improved ? score : state.bestScore(), improved ? epoch : state.bestEpoch(),
                         improved ? 0 : state.staleEpochs() + 1, log.toCsv());
                 out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  val loss %.4f  micro-F1 %.4f  macro-F1 %.4f  one-error %.4f"
-                                + "  mAP %.4f  %.1f s (%.1f img/s)%s%n", epoch, options.epochs(), r.trainLoss(), r.valLoss(), r.valMicroF1(),
-                        r.valMacroF1(), r.valOneError(), r.valMap(), seconds, r.imagesPerSecond(), improved ? "  * best" : "");
-                save(state, log, improved);
+                                + "  mAP %.4f%s  %.1f s (%.1f img/s)%s%n", epoch, options.epochs(), r.trainLoss(), r.valLoss(), r.valMicroF1(),
+                        r.valMacroF1(), r.valOneError(), r.valMap(),
+                        selection == Selection.MICRO_F1 ? String.format(Locale.ROOT, "  rule micro-F1 %.4f", score) : "",
+                        seconds, r.imagesPerSecond(), improved ? "  * best" : "");
+                save(state, log, improved, ema);
             }
         }
         return state;
     }
 
-    private void save(TrainingState state, EpochLog log, boolean improved) throws IOException {
-        var checkpoint = ModelState.snapshot(model, adam, train.genres().names(), state, run, extras);
+    private void save(TrainingState state, EpochLog log, boolean improved, WeightAverage ema) throws IOException {
+        List<NamedArray> all = new java.util.ArrayList<>(extras);
+        if (normalization != null) all.addAll(normalization.toArrays());
+        if (ema != null) all.add(new NamedArray(WeightAverage.EMA, ModelState.precision(model), ema.values()));
+        var checkpoint = ModelState.snapshot(model, adam, train.genres().names(), state, run, all);
         var bad = ModelState.nonFinite(checkpoint, model);
         if (bad.isPresent()) throw diverged(state.epoch(), bad.get());
         // best first: last.ckpt then never names a best epoch that best.ckpt does not hold yet

@@ -1,10 +1,12 @@
 package org.marquee.app.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.marquee.app.metrics.DecisionRule;
 import org.marquee.app.metrics.Threshold;
 import org.marquee.app.train.Predictions;
 
@@ -39,5 +41,22 @@ class EvaluationReportTest {
         assertTrue(table.contains("model, threshold 0.50"), table);
         assertEquals(8.0 / 13, report.decided().microF1(), 1e-12);
         assertTrue(report.perGenre().startsWith("genre") && report.perGenre().contains("A "), report.perGenre());
+    }
+
+    @Test
+    void aDecisionRuleIsShownBesideHalfAndDecidesThePerGenreTable() {
+        // global 0.6: the top genre of each row, plus any other at 0.6 or more
+        DecisionRule rule = DecisionRule.global(3, 0.6);
+        EvaluationReport report = new EvaluationReport(predictions, rule, GENRES, TRUTH);
+        String table = report.table();
+        assertEquals(1, modelRows(table), table);
+        assertTrue(table.contains("model, decision rule") && table.contains("predict nothing"), table);
+        boolean[][] d = rule.decide(SCORES);
+        assertArrayEquals(new boolean[] {true, true, false}, d[0]);
+        assertArrayEquals(new boolean[] {true, false, false}, d[1]);
+        assertArrayEquals(new boolean[] {false, true, false}, d[2]);
+        assertArrayEquals(new boolean[] {true, false, true}, d[3]);
+        // tp 2 + 0 + 0 + 1 = 3, fp 0 + 1 + 1 + 1 = 3, fn 0 + 1 + 1 + 1 = 3: micro-F1 6 / 12
+        assertEquals(0.5, report.decided().microF1(), 1e-12);
     }
 }

@@ -2,6 +2,7 @@ package org.marquee.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -63,17 +64,30 @@ class MainTest extends CapturedConsole {
         assertEquals(0, run(concat(concat(new String[] {"train"}, train), "--epochs", "2", "--resume")), err());
         assertTrue(out().contains("resuming from") && out().contains("after epoch 1"), out());
         String trained = out();
-        String testTable = trained.substring(trained.indexOf("chosen on the validation split:") + 32, trained.indexOf("wrote "));
-        assertTrue(testTable.contains("model, threshold 0.50") && testTable.contains("predict nothing"), trained);
+        String testTable = trained.substring(trained.indexOf("best.ckpt:\n", trained.indexOf("test set (")) + 11, trained.indexOf("wrote "));
+        assertTrue(testTable.contains("model, threshold 0.50") && testTable.contains("model, decision rule")
+                && testTable.contains("predict nothing"), trained);
+        String ruleLine = trained.lines().filter(l -> l.startsWith("decision rule tuned on the validation split")).findFirst().orElseThrow();
+        assertTrue(org.marquee.app.metrics.DecisionRule.from(org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("best.ckpt")))
+                .isPresent(), "train stores the rule in best.ckpt");
         assertEquals(2, EpochLog.parse(Files.readString(o.resolve("epochs.csv"))).rows().size());
 
         assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString()))), err());
         assertTrue(out().contains("test split: 8 posters") && out().contains("support"), out());
+        assertTrue(out().contains("decision rule from the checkpoint: " + ruleLine.substring(ruleLine.indexOf("best.ckpt: ") + 11)), out());
+        assertTrue(out().contains(testTable + "\n"), "train's test report, as evaluate prints it:\n" + testTable
+                + "\nevaluate:\n" + out());
+        var withRule = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("best.ckpt"));
+        Path older = dir.resolve("older.ckpt");
+        org.marquee.app.checkpoint.CheckpointFile.write(withRule.with(withRule.run(), withRule.extras().stream()
+                .filter(a -> !a.name().startsWith("decision-")).toList()), older);
+        assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", older.toString()))), err());
+        assertTrue(out().contains("the checkpoint stores no decision rule (an older checkpoint); tuned one on the validation split (8 posters): "
+                + ruleLine.substring(ruleLine.indexOf("best.ckpt: ") + 11)), "the same rule, tuned again:\n" + out());
         assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString(), "--threshold", "tuned"))),
                 err());
-        assertTrue(out().contains("model, threshold 0.50") && out().contains("on the validation split"), out());
-        assertTrue(out().contains("(8 posters)\n" + testTable + "\n"), "train's test report, as evaluate prints it:\n" + testTable
-                + "\nevaluate:\n" + out());
+        assertTrue(out().contains("model, threshold 0.50") && out().contains("on the validation split")
+                && !out().contains("decision rule"), out());
         assertEquals(1, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString(), "--threshold", "1.5"))));
         assertTrue(err().contains("threshold must be between 0 and 1"), err());
 
@@ -85,8 +99,10 @@ class MainTest extends CapturedConsole {
         String json = out().strip();
         assertTrue(json.startsWith("[") && json.endsWith("]"), json);
         assertEquals(3, json.split("\"genre\"").length - 1, json);
+        assertTrue(json.contains("\"decided\": [\""), "the stored rule decides at least the top genre: " + json);
+        assertTrue(err().contains("decided by the checkpoint's decision rule: top 1 genre always"), err());
         assertEquals(0, run("predict", "--backend", "reference", "--top", "2", "-c", o.resolve("best.ckpt").toString(), poster.toString()));
-        assertTrue(out().contains(poster + ": ") && out().contains("%"), out());
+        assertTrue(out().contains(poster + ": ") && out().contains("% *"), out());
     }
 
     @Test
@@ -138,6 +154,85 @@ class MainTest extends CapturedConsole {
         assertTrue(err().contains("validation posters") && err().contains("--synthetic was 40, now 1000"), err());
         assertEquals(0, run("evaluate", "--backend", "reference", "-c", ckpt, "--split", "train"), err());
         assertTrue(out().contains("train split: 24 posters"), out());
+    }
+
+    @Test
+    void selectRecordsItsMetricAndAnOlderRunResumesSelectingByLoss() throws IOException {
+        assertEquals(1, run("train", "--select", "accuracy", "--data", dir.resolve("nowhere").toString()));
+        assertTrue(err().contains("--select must be loss, micro-f1 or map, not 'accuracy'") && !err().contains("nowhere"),
+                "checked before the data: " + err());
+
+        Path o = dir.resolve("run");
+        String[] train = concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3",
+                "-o", o.toString()));
+        assertEquals(0, run(concat(train, "--epochs", "1")), err());
+        var c = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"));
+        assertEquals("micro-f1", c.run().get("--select").orElseThrow(), "the default");
+        assertTrue(out().contains("rule micro-F1 ") && out().contains("* best"), out());
+        assertTrue(c.training().bestScore() > 0 && c.training().bestScore() <= 1, "a micro-F1: " + c.training().bestScore());
+
+        // an older run: no --select recorded, its best score a validation loss
+        var values = new java.util.LinkedHashMap<>(c.run().values());
+        values.remove("--select");
+        var t = c.training();
+        double loss = org.marquee.app.train.EpochLog.parse(t.log()).rows().get(0).valLoss();
+        var older = new org.marquee.app.checkpoint.Checkpoint(c.model(), c.genres(), new org.marquee.app.checkpoint.TrainingState(
+                t.seed(), t.epoch(), t.step(), loss, t.bestEpoch(), t.staleEpochs(), t.log()), c.precision(), c.weights(), c.adamT(),
+                c.adamM(), c.adamV(), new org.marquee.app.checkpoint.RunSettings(values), c.extras());
+        org.marquee.app.checkpoint.CheckpointFile.write(older, o.resolve("last.ckpt"));
+        org.marquee.app.checkpoint.CheckpointFile.write(older, o.resolve("best.ckpt"));
+
+        assertEquals(1, run(concat(train, "--epochs", "2", "--resume", "--select", "map")));
+        assertTrue(err().contains("--select was loss, now map"), err());
+        assertEquals(0, run(concat(train, "--epochs", "2", "--resume")), err());
+        assertTrue(!out().contains("rule micro-F1") && !out().contains("chosen by"), "selects by loss, as the run did: " + out());
+        var resumed = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"));
+        assertEquals("loss", resumed.run().get("--select").orElseThrow());
+        double bestLoss = org.marquee.app.train.EpochLog.parse(resumed.training().log()).rows().stream()
+                .mapToDouble(r -> r.valLoss()).min().orElseThrow();
+        assertEquals(bestLoss, resumed.training().bestScore(), 0.0, "the best score is still the lowest validation loss");
+    }
+
+    @Test
+    void evaluateAndPredictUseTheMovingAverageUnlessAskedForTheRawWeights() throws IOException {
+        Path o = dir.resolve("ema");
+        String[] train = concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3",
+                "-o", o.toString(), "--epochs", "1", "--ema", "0.9"));
+        assertEquals(0, run(train), err());
+        assertTrue(out().contains("moving average of the weights, decay 0.9") && out().contains("weights: the moving average of best.ckpt"),
+                out());
+        String ckpt = o.resolve("best.ckpt").toString();
+        assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", ckpt))), err());
+        String averaged = out();
+        assertTrue(averaged.contains("weights: the exponential moving average (decay 0.9) the checkpoint holds"), averaged);
+        assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", ckpt, "--raw-weights"))), err());
+        String raw = out();
+        assertTrue(raw.contains("weights: the trained ones (--raw-weights)"), raw);
+        String lossOf = "test split: 8 posters, loss ";
+        assertNotEquals(averaged.substring(averaged.indexOf(lossOf), averaged.indexOf(lossOf) + lossOf.length() + 6),
+                raw.substring(raw.indexOf(lossOf), raw.indexOf(lossOf) + lossOf.length() + 6), "other weights, another loss");
+        assertEquals(1, run(concat(new String[] {"train"}, concat(TINY, "-o", o.toString(), "--ema", "1"))));
+        assertTrue(err().contains("--ema must be 0 (off) or a decay in (0, 1)"), err());
+    }
+
+    @Test
+    void normalizedRunsRecordTheirStatisticsAndEvaluateWithThem() throws IOException {
+        Path o = dir.resolve("norm");
+        String[] train = concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3",
+                "-o", o.toString(), "--normalize"));
+        assertEquals(0, run(concat(train, "--epochs", "1")), err());
+        assertTrue(out().contains("training: inputs normalized per channel, mean "), out());
+        var c = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("best.ckpt"));
+        assertEquals("true", c.run().get("--normalize").orElseThrow());
+        var n = org.marquee.app.train.InputNormalization.from(c).orElseThrow();
+        assertEquals(0, run(concat(train, "--epochs", "2", "--resume")), err());
+        assertEquals(n, org.marquee.app.train.InputNormalization.from(
+                org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"))).orElseThrow(), "kept, not recomputed, on resume");
+        assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString()))), err());
+        assertTrue(out().contains("input normalization from the checkpoint: " + n.describe()), out());
+        assertEquals(1, run(concat(concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3",
+                "-o", o.toString())), "--epochs", "3", "--resume")));
+        assertTrue(err().contains("--normalize was true, now false"), err());
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.marquee.app.Main;
 import org.marquee.app.PosterModel;
 import org.marquee.app.checkpoint.CheckpointFile;
 import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.app.metrics.DecisionRule;
 import org.marquee.app.train.ModelState;
 import org.marquee.engine.nn.Sequential;
 import org.marquee.engine.reference.ReferenceBackend;
@@ -84,5 +85,62 @@ class PredictCommandTest {
         assertEquals(3, json.split("\"genres\"").length - 1, json);
         assertTrue(json.contains("broken.jpg\", \"error\": \""), json);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("1 of 4 posters could not be read"));
+    }
+
+    @Test
+    void withoutAStoredRuleThePlainRuleAtHalfDecides() {
+        args.add(1, "--json");
+        args.remove(args.size() - 1);   // the broken poster
+        assertEquals(0, Main.run(args.toArray(String[]::new)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("the plain rule; the checkpoint stores no decision rule"), err.toString());
+    }
+
+    @Test
+    void theStoredRuleMarksItsGenresAndANumberGivesThePlainRule() throws IOException {
+        var c = CheckpointFile.read(checkpoint);
+        // thresholds no probability reaches: the rule decides the top genre alone
+        CheckpointFile.write(new DecisionRule(new double[] {0.999, 0.999, 0.999}, 1, 3).storeIn(c), checkpoint);
+        args.remove(args.size() - 1);
+        args.add(1, "--json");
+        assertEquals(0, Main.run(args.toArray(String[]::new)));
+        String json = out.toString(StandardCharsets.UTF_8);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("decided by the checkpoint's decision rule"), err.toString());
+        assertEquals(3, json.split("\"decided\": true").length - 1, "one decided genre per poster, the top one:\n" + json);
+        assertEquals(6, json.split("\"decided\": false").length - 1, json);
+        for (String line : json.lines().filter(l -> l.contains("\"file\"")).toList()) {
+            String first = line.substring(line.indexOf("{\"genre\": ") + 10, line.indexOf(", \"probability\""));
+            assertTrue(line.endsWith("\"decided\": [" + first + "]},") || line.endsWith("\"decided\": [" + first + "]}"), line);
+        }
+
+        out.reset();
+        args.add(1, "--threshold");
+        args.add(2, "0.01");
+        assertEquals(0, Main.run(args.toArray(String[]::new)));
+        json = out.toString(StandardCharsets.UTF_8);
+        assertEquals(9, json.split("\"decided\": true").length - 1, "every genre is above 0.01:\n" + json);
+
+        out.reset();
+        args.remove(1); args.remove(1); args.remove(1);   // --threshold 0.01 --json: text
+        assertEquals(0, Main.run(args.toArray(String[]::new)));
+        String text = out.toString(StandardCharsets.UTF_8);
+        for (String line : text.lines().filter(l -> l.contains(".png: ")).toList()) {
+            assertEquals(1, line.split(" \\*").length - 1, "the top genre alone is marked: " + line);
+            assertTrue(line.matches(".*\\.png: \\S+ [0-9.]+% \\*, .*"), line);
+        }
+    }
+
+    @Test
+    void aNormalizedCheckpointSeesNormalizedPosters() throws IOException {
+        args.remove(args.size() - 1);
+        args.add(1, "--json");
+        assertEquals(0, Main.run(args.toArray(String[]::new)));
+        String plain = out.toString(StandardCharsets.UTF_8);
+        var c = CheckpointFile.read(checkpoint);
+        var n = new org.marquee.app.train.InputNormalization(new double[] {0.5, 0.5, 0.5}, new double[] {0.1, 0.1, 0.1});
+        CheckpointFile.write(c.with(c.run(), n.toArrays()), checkpoint);
+        out.reset();
+        assertEquals(0, Main.run(args.toArray(String[]::new)));
+        String normalized = out.toString(StandardCharsets.UTF_8);
+        assertTrue(!plain.equals(normalized), "other inputs, other probabilities:\n" + plain + normalized);
     }
 }

@@ -50,14 +50,16 @@ class TrainerTest {
              Adam adam = new Adam(backend, options.adam(), model.parameterCount())) {
             TrainingState state = TrainingState.initial(SEED);
             EpochLog log = new EpochLog();
+            double[] average = null;
             if (resumeFrom != null) {
                 Checkpoint c = CheckpointFile.read(resumeFrom);
                 ModelState.restore(c, model, adam);
                 state = c.training();
                 log = EpochLog.parse(state.log());
+                average = c.extra(WeightAverage.EMA).map(a -> a.values()).orElse(null);
             }
             ProgressLine progress = new ProgressLine(out, false, System::nanoTime);
-            TrainingState end = new Trainer(model, adam, options, train, val, progress, out).run(state, log);
+            TrainingState end = new Trainer(model, adam, options, train, val, progress, out).averagingFrom(average).run(state, log);
             return new Run(model.parameters().toDoubles(), log, end);
         }
     }
@@ -97,6 +99,56 @@ class TrainerTest {
         assertArrayEquals(straight.weights(), resumed.weights(), "weights after resume differ");
         assertArrayEquals(losses(straight.log()), losses(resumed.log()));
         assertNotEquals(first.weights()[0], resumed.weights()[0]);
+    }
+
+    @Test
+    void aMovingAverageOfTheWeightsValidatesAndResumesBitIdentically() throws IOException {
+        TrainOptions ema = options(3, dir.resolve("ema-straight")).withEma(0.5);
+        Run straight = train(new ReferenceBackend(), ema, null);
+        Path split = dir.resolve("ema-split");
+        train(new ReferenceBackend(), options(1, split).withEma(0.5), null);
+        Run resumed = train(new ReferenceBackend(), options(3, split).withEma(0.5), split.resolve(Trainer.LAST));
+        assertArrayEquals(straight.weights(), resumed.weights());
+        assertArrayEquals(losses(straight.log()), losses(resumed.log()), "validation with the average repeats exactly");
+        Checkpoint a = CheckpointFile.read(dir.resolve("ema-straight").resolve(Trainer.LAST));
+        Checkpoint b = CheckpointFile.read(split.resolve(Trainer.LAST));
+        double[] average = a.extra(WeightAverage.EMA).orElseThrow().values();
+        assertArrayEquals(average, b.extra(WeightAverage.EMA).orElseThrow().values(), "the average resumes exactly");
+        assertEquals(Checkpoint.Precision.FLOAT64, a.extra(WeightAverage.EMA).orElseThrow().precision());
+        assertTrue(!Arrays.equals(average, a.weights()), "the average is not the weights");
+
+        Run plain = train(new ReferenceBackend(), options(3, dir.resolve("no-ema")), null);
+        assertArrayEquals(plain.weights(), straight.weights(), "the average does not change the training itself");
+        assertNotEquals(plain.log().rows().get(2).valLoss(), straight.log().rows().get(2).valLoss(), "validation sees the average");
+        assertTrue(CheckpointFile.read(dir.resolve("no-ema").resolve(Trainer.LAST)).extra(WeightAverage.EMA).isEmpty());
+
+        // the validation loss of the last epoch is that of the averaged weights
+        try (Sequential model = PosterModel.build(new ReferenceBackend(), SEED, SIZE, SIZE, LABELS)) {
+            assertTrue(ModelState.restoreForInference(a, model, false));
+            assertEquals(straight.log().rows().get(2).valLoss(), new Evaluator(model, 8).run(val).loss(), 1e-12);
+            assertTrue(!ModelState.restoreForInference(a, model, true));
+            assertArrayEquals(a.weights(), model.parameters().toDoubles());
+        }
+    }
+
+    @Test
+    void normalizedInputsTrainValidateAndAreRecorded() throws IOException {
+        InputNormalization n = InputNormalization.of(train);
+        Path o = dir.resolve("normalized");
+        TrainingState end;
+        try (Sequential model = PosterModel.build(new ReferenceBackend(), SEED, SIZE, SIZE, LABELS);
+             Adam adam = new Adam(model.backend(), options(1, o).adam(), model.parameterCount())) {
+            EpochLog log = new EpochLog();
+            end = new Trainer(model, adam, options(1, o), train, val, new ProgressLine(out, false, System::nanoTime), out)
+                    .normalizing(n).run(TrainingState.initial(SEED), log);
+            Checkpoint c = CheckpointFile.read(o.resolve(Trainer.LAST));
+            assertEquals(n, InputNormalization.from(c).orElseThrow());
+            assertEquals(log.rows().get(0).valLoss(), new Evaluator(model, 8, n).run(val).loss(), 1e-12, "validation saw normalized posters");
+            assertNotEquals(log.rows().get(0).valLoss(), new Evaluator(model, 8).run(val).loss());
+        }
+        Run plain = train(new ReferenceBackend(), options(1, dir.resolve("raw-inputs")), null);
+        assertTrue(!Arrays.equals(plain.weights(), CheckpointFile.read(o.resolve(Trainer.LAST)).weights()), "training saw them too");
+        assertEquals(1, end.epoch());
     }
 
     @Test
@@ -159,6 +211,37 @@ class TrainerTest {
                     .run(hopeless, new EpochLog());
             assertEquals(2, end.epoch());
             assertTrue(console.toString(StandardCharsets.UTF_8).contains("early stop"), console.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void theSelectedMetricPicksTheBestEpochAndDrivesEarlyStopping() throws IOException {
+        TrainOptions byMap = options(4, dir.resolve("map")).withSelection(Selection.MAP);
+        Run run = train(new ReferenceBackend(), byMap, null);
+        List<EpochResult> rows = run.log().rows();
+        int best = 0;
+        for (int i = 1; i < rows.size(); i++) if (rows.get(i).valMap() > rows.get(best).valMap()) best = i;
+        assertEquals(best + 1, run.state().bestEpoch(), rows.toString());
+        assertEquals(rows.get(best).valMap(), run.state().bestScore(), 0.0);
+        assertEquals(best + 1, CheckpointFile.read(dir.resolve("map").resolve(Trainer.BEST)).training().epoch());
+
+        Run byLoss = train(new ReferenceBackend(), options(4, dir.resolve("loss")), null);
+        int lowest = 0;
+        for (int i = 1; i < 4; i++) if (byLoss.log().rows().get(i).valLoss() < byLoss.log().rows().get(lowest).valLoss()) lowest = i;
+        assertEquals(lowest + 1, byLoss.state().bestEpoch());
+        assertEquals(byLoss.log().rows().get(lowest).valLoss(), byLoss.state().bestScore(), 0.0);
+
+        // a micro-F1 that cannot be beaten: patience 1 stops after one stale epoch
+        TrainOptions o = new TrainOptions(5, 8, TrainOptions.adam(3e-3, 1.0), SEED, 1, dir.resolve("f1")).withSelection(Selection.MICRO_F1);
+        try (Sequential model = PosterModel.build(new ReferenceBackend(), SEED, SIZE, SIZE, LABELS);
+             Adam adam = new Adam(model.backend(), o.adam(), model.parameterCount())) {
+            TrainingState perfect = new TrainingState(SEED, 0, 0, 1.0, 0, 0, "");
+            TrainingState end = new Trainer(model, adam, o, train, val, new ProgressLine(out, false, System::nanoTime), out)
+                    .run(perfect, new EpochLog());
+            assertEquals(1, end.epoch());
+            String text = console.toString(StandardCharsets.UTF_8);
+            assertTrue(text.contains("early stop: no improvement of the validation micro-F1 of the decision rule for 1 epochs"), text);
+            assertTrue(text.contains("rule micro-F1 "), text);
         }
     }
 
@@ -272,7 +355,7 @@ class TrainerTest {
         assertTrue(console.toString(StandardCharsets.UTF_8).contains("repaired"), console.toString(StandardCharsets.UTF_8));
 
         TrainingState t = last.training();
-        Checkpoint later = new Checkpoint(last.model(), last.genres(), new TrainingState(t.seed(), 3, t.step(), t.bestValLoss(), 1,
+        Checkpoint later = new Checkpoint(last.model(), last.genres(), new TrainingState(t.seed(), 3, t.step(), t.bestScore(), 1,
                 2, t.log()), last.precision(), last.weights(), last.adamT(), last.adamM(), last.adamV());
         Files.delete(run.resolve(Trainer.BEST));
         var e = org.junit.jupiter.api.Assertions.assertThrows(org.marquee.app.checkpoint.CheckpointException.class,
