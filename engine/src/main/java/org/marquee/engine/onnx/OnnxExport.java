@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.marquee.engine.ConvGeometry;
 import org.marquee.engine.Tensor;
 import org.marquee.engine.nn.Conv2d;
@@ -57,7 +58,7 @@ public final class OnnxExport {
 
     /** The model as it is: one output, "output", what {@link Sequential#forward} returns at inference. */
     public static OnnxModel of(Sequential model) {
-        return export(model, false);
+        return export(model, false, Map.of());
     }
 
     /**
@@ -66,12 +67,17 @@ public final class OnnxExport {
      * sigmoid of the logits) and "logits" (the model's own output).
      */
     public static OnnxModel withSigmoid(Sequential model) {
-        return export(model, true);
+        return export(model, true, Map.of());
     }
 
-    private static OnnxModel export(Sequential model, boolean sigmoid) {
+    /**
+     * {@link #withSigmoid} when {@code sigmoid}, else {@link #of}; {@code metadata} goes into the
+     * model's metadata_props (ONNX Runtime: {@code OrtSession.getMetadata().getCustomMetadata()}),
+     * sorted by key so that the same content always gives the same bytes.
+     */
+    public static OnnxModel export(Sequential model, boolean sigmoid, Map<String, String> metadata) {
         List<String> exported = new ArrayList<>();
-        OnnxModel onnx = export("sequential", model.inputShape(), model.layers(), sigmoid, exported);
+        OnnxModel onnx = export("sequential", model.inputShape(), model.layers(), sigmoid, new TreeMap<>(metadata), exported);
         List<String> parameters = model.namedParameters().stream().map(Parameter::name).toList();
         if (!new HashSet<>(exported).equals(new HashSet<>(parameters))) {
             throw new IllegalStateException("the ONNX graph's initializers " + exported + " are not the model's parameters " + parameters);
@@ -83,7 +89,8 @@ public final class OnnxExport {
      * Exports {@code layers} run in order on inputs of shape {@code inputShape} (per example);
      * {@code parameters} receives the initializers' names, to check against the model's.
      */
-    static OnnxModel export(String graphName, int[] inputShape, List<Layer> layers, boolean sigmoid, List<String> parameters) {
+    static OnnxModel export(String graphName, int[] inputShape, List<Layer> layers, boolean sigmoid, Map<String, String> metadata,
+                            List<String> parameters) {
         Graph g = new Graph();
         String current = INPUT;
         for (Layer layer : layers) current = g.add(layer, current);
@@ -113,7 +120,7 @@ public final class OnnxExport {
         ProtoWriter graph = OnnxMessages.graph(graphName, nodes, initializers,
                 List.of(OnnxMessages.floatValue(input.name(), input.shape())),
                 outputs.stream().map(v -> OnnxMessages.floatValue(v.name(), v.shape())).toList());
-        byte[] bytes = OnnxMessages.model(IR_VERSION, PRODUCER, OPSET, graph);
+        byte[] bytes = OnnxMessages.model(IR_VERSION, PRODUCER, OPSET, graph, metadata);
         return new OnnxModel(bytes, input, outputs, operators);
     }
 

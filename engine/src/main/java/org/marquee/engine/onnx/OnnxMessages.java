@@ -3,6 +3,7 @@ package org.marquee.engine.onnx;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The ONNX messages an exported {@link org.marquee.engine.nn.Sequential} needs, each with only the
@@ -19,16 +20,18 @@ final class OnnxMessages {
     private OnnxMessages() {}
 
     /**
-     * ModelProto: ir_version = 1, producer_name = 2, graph = 7, opset_import = 8.
+     * ModelProto: ir_version = 1, producer_name = 2, graph = 7, opset_import = 8, metadata_props = 14.
      * OperatorSetIdProto: domain = 1 (empty: the default "ai.onnx" operators, so left out), version = 2.
+     * StringStringEntryProto: key = 1, value = 2.
      */
-    static byte[] model(long irVersion, String producer, long opset, ProtoWriter graph) {
-        return new ProtoWriter()
+    static byte[] model(long irVersion, String producer, long opset, ProtoWriter graph, Map<String, String> metadata) {
+        ProtoWriter m = new ProtoWriter()
                 .int64(1, irVersion)
                 .string(2, producer)
                 .message(7, graph)
-                .message(8, new ProtoWriter().int64(2, opset))
-                .toByteArray();
+                .message(8, new ProtoWriter().int64(2, opset));
+        metadata.forEach((key, value) -> m.message(14, new ProtoWriter().string(1, key).string(2, value)));
+        return m.toByteArray();
     }
 
     /** GraphProto: node = 1, name = 2, initializer = 5, input = 11, output = 12. */

@@ -143,6 +143,22 @@ class OnnxExportTest {
     }
 
     @Test
+    void metadataIsStoredSortedByKey() throws OrtException {
+        try (Sequential m = oneChannel(CPU, 8)) {
+            Map<String, String> metadata = new java.util.LinkedHashMap<>();
+            metadata.put("labels", "a,b");
+            metadata.put("image_size", "9x8");
+            OnnxModel onnx = OnnxExport.export(m, true, metadata);
+            assertEquals(metadata, OnnxRuntimeRun.metadata(onnx.bytes()));
+            Map<String, String> reversed = new java.util.LinkedHashMap<>();
+            reversed.put("image_size", "9x8");
+            reversed.put("labels", "a,b");
+            assertArrayEquals(onnx.bytes(), OnnxExport.export(m, true, reversed).bytes(), "the same bytes in any map order");
+            assertArrayEquals(OnnxExport.withSigmoid(m).bytes(), OnnxExport.export(m, true, Map.of()).bytes());
+        }
+    }
+
+    @Test
     void anUnknownLayerIsRefusedByName() {
         Layer odd = new Layer() {
             @Override public String name() { return "softmax_1"; }
@@ -154,7 +170,7 @@ class OnnxExportTest {
             @Override public Tensor backward(Tensor dy) { return dy; }
         };
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> OnnxExport.export("g", new int[] {4}, List.of(odd), false, new java.util.ArrayList<>()));
+                () -> OnnxExport.export("g", new int[] {4}, List.of(odd), false, Map.of(), new java.util.ArrayList<>()));
         assertTrue(e.getMessage().contains("softmax_1 (Softmax"), e.getMessage());
     }
 

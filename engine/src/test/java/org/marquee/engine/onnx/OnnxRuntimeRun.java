@@ -52,6 +52,14 @@ public final class OnnxRuntimeRun {
         }
     }
 
+    /** The model's metadata_props. */
+    public static Map<String, String> metadata(byte[] model) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions())) {
+            return session.getMetadata().getCustomMetadata();
+        }
+    }
+
     /** The largest |a[i] - b[i]|; the arrays must have the same length. */
     public static double maxDifference(float[] a, float[] b) {
         if (a.length != b.length) throw new AssertionError("lengths differ: " + a.length + " and " + b.length);
