@@ -1,5 +1,7 @@
 package org.marquee.engine.onnx;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 
 /**
@@ -33,6 +35,10 @@ public final class OnnxModel {
     /** The ONNX file's content (a copy). */
     public byte[] bytes() { return bytes.clone(); }
 
+    /** Writes the file's content to {@code out}. */
+    public void writeTo(OutputStream out) throws IOException { out.write(bytes); }
+
+    /** The file's size in bytes. */
     public int size() { return bytes.length; }
 
     public Value input() { return input; }
