@@ -76,8 +76,13 @@ public final class OnnxExport {
      * sorted by key so that the same content always gives the same bytes.
      */
     public static OnnxModel export(Sequential model, boolean sigmoid, Map<String, String> metadata) {
+        List<Layer> layers = model.layers();
+        if (sigmoid && !layers.isEmpty() && layers.get(layers.size() - 1) instanceof Sigmoid last) {
+            throw new IllegalArgumentException("the model ends in a sigmoid already (" + last.name() + "), so its output is"
+                    + " probabilities: export it as it is rather than with another sigmoid");
+        }
         List<String> exported = new ArrayList<>();
-        OnnxModel onnx = export("sequential", model.inputShape(), model.layers(), sigmoid, new TreeMap<>(metadata), exported);
+        OnnxModel onnx = export("sequential", model.inputShape(), layers, sigmoid, new TreeMap<>(metadata), exported);
         List<String> parameters = model.namedParameters().stream().map(Parameter::name).toList();
         if (!new HashSet<>(exported).equals(new HashSet<>(parameters))) {
             throw new IllegalStateException("the ONNX graph's initializers " + exported + " are not the model's parameters " + parameters);

@@ -95,7 +95,7 @@ class OnnxExportTest {
 
     @Test
     void inputsAndOutputsHaveASymbolicBatchSize() throws OrtException {
-        try (Sequential m = everyLayer(CPU, 4)) {
+        try (Sequential m = Sequential.builder(CPU, 3, 13, 17).convBlock(2, 3).flatten().dense(4).build(4)) {
             OnnxModel onnx = OnnxExport.withSigmoid(m);
             assertEquals("input float32 (N, 3, 13, 17)", onnx.input().toString());
             assertEquals("[probabilities float32 (N, 4), logits float32 (N, 4)]", onnx.outputs().toString());
@@ -155,6 +155,14 @@ class OnnxExportTest {
             reversed.put("labels", "a,b");
             assertArrayEquals(onnx.bytes(), OnnxExport.export(m, true, reversed).bytes(), "the same bytes in any map order");
             assertArrayEquals(OnnxExport.withSigmoid(m).bytes(), OnnxExport.export(m, true, Map.of()).bytes());
+        }
+    }
+
+    @Test
+    void aModelEndingInASigmoidGetsNoSecondOne() {
+        try (Sequential m = everyLayer(CPU, 9)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxExport.withSigmoid(m));
+            assertTrue(e.getMessage().contains("sigmoid already (activation_1)"), e.getMessage());
         }
     }
 
