@@ -137,6 +137,17 @@ class FitTest {
         assertTrue(mismatch.getMessage().contains("dense_1/kernel [6, 12] in the file but dense_1/kernel [6, 10] in the model"),
                 mismatch.getMessage());
 
+        // a run stopped between writing last.state and best.weights of its best epoch gets best.weights back on resume
+        Files.delete(dir.resolve(Fit.BEST));
+        Sequential again = net().build(5);
+        FitResult nothingLeft = Fit.resume(again, train, val, quiet().withEpochs(1).withCheckpoints(dir));
+        assertEquals(1, nothingLeft.history().size());
+        Sequential best = net().build(0);
+        ModelWeights.load(best, dir.resolve(Fit.BEST));
+        for (int i = 0; i < best.parameterCount(); i++) {
+            assertEquals((float) again.parameters().toDoubles()[i], best.parameters().toDoubles()[i], 0);
+        }
+
         var missing = assertThrows(ModelFileException.class,
                 () -> Fit.resume(net().build(3), train, val, quiet().withCheckpoints(dir.resolve("none"))));
         assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
