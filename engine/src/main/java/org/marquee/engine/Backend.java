@@ -150,7 +150,7 @@ public interface Backend extends AutoCloseable {
         biasGrad(dy, db, n, g.k(), g.positions());
     }
 
-    /** The input gradient, overwritten: {@code dx[i] = col2im(Wᵀ · dy[i])} for i < n, dx (n, C, H, W). */
+    /** The input gradient, overwritten: {@code dx[i] = col2im(Wᵀ · dy[i])} for i &lt; n, dx (n, C, H, W). */
     default void conv2dInputGrad(ConvPlan plan, Tensor dy, Tensor w, int n, Tensor dx) {
         plan.requireFor(this);
         ConvGeometry g = plan.geometry();

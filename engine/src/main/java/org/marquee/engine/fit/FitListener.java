@@ -1,0 +1,78 @@
+package org.marquee.engine.fit;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Hears how {@link Fit#fit} is going: after every epoch ({@link #epochEnded}, the one method a
+ * lambda gives) and, if overridden, after every training step ({@link #stepEnded}).
+ */
+@FunctionalInterface
+public interface FitListener {
+    /** Called once per epoch after the validation loss is known and any checkpoint is written. */
+    void epochEnded(EpochRecord epoch);
+
+    /**
+     * Called after each training step: {@code step} of {@code steps} (1-based) in {@code epoch},
+     * with the mean training loss of the epoch's steps so far. Does nothing unless overridden.
+     */
+    default void stepEnded(int epoch, int step, int steps, double runningLoss) {}
+
+    /**
+     * Called when training stops before its last epoch because the validation loss has not
+     * improved for the patience's number of epochs; {@code reason} says so in words. Does nothing
+     * unless overridden.
+     */
+    default void stoppedEarly(String reason) {}
+
+    /** Says nothing. */
+    FitListener SILENT = e -> {};
+
+    /**
+     * Prints one line per epoch to {@code out}:
+     * {@code epoch 3/10  train loss 0.4120  val loss 0.4388  0.8 s  * best}.
+     */
+    static FitListener printing(PrintStream out) {
+        return new FitListener() {
+            @Override public void epochEnded(EpochRecord e) { out.println(line(e)); }
+            @Override public void stoppedEarly(String reason) { out.println(reason); }
+        };
+    }
+
+    /**
+     * As {@link #printing}, and also a line about every tenth of each epoch:
+     * {@code epoch 3/10  step 40/100  loss 0.4302}.
+     */
+    static FitListener printingSteps(PrintStream out) {
+        return new FitListener() {
+            private int lastDecile;
+
+            @Override
+            public void epochEnded(EpochRecord e) {
+                out.println(line(e));
+            }
+
+            @Override
+            public void stoppedEarly(String reason) {
+                out.println(reason);
+            }
+
+            @Override
+            public void stepEnded(int epoch, int step, int steps, double runningLoss) {
+                int decile = (int) (10L * step / steps);
+                if (step == 1) lastDecile = 0;
+                if (decile > lastDecile || step == steps) {
+                    lastDecile = decile;
+                    out.printf(Locale.ROOT, "epoch %d  step %d/%d  loss %.4f%n", epoch, step, steps, runningLoss);
+                }
+            }
+        };
+    }
+
+    /** The line {@link #printing} prints for an epoch. */
+    static String line(EpochRecord e) {
+        String val = Double.isNaN(e.validationLoss()) ? "" : String.format(Locale.ROOT, "  val loss %.4f", e.validationLoss());
+        return String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f%s  %.1f s%s", e.epoch(), e.epochs(), e.trainLoss(), val,
+                e.seconds(), e.best() ? "  * best" : "");
+    }
+}
