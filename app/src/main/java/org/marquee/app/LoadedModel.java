@@ -43,6 +43,12 @@ public record LoadedModel(Checkpoint checkpoint, Sequential model, boolean avera
 
     public int imageSize() { return checkpoint.model().height(); }
 
+    /** How a cluster's workers build replicas of this model. */
+    public org.marquee.app.cluster.ModelRecipe recipe() {
+        var spec = checkpoint.model();
+        return PosterModel.recipe(checkpoint.training().seed(), spec.height(), spec.width(), spec.classes());
+    }
+
     /** The input normalization the model was trained with, or null when it had none. */
     public org.marquee.app.train.InputNormalization normalization() {
         return org.marquee.app.train.InputNormalization.from(checkpoint).orElse(null);

@@ -37,6 +37,11 @@ public final class PosterModel {
         return build(backend, seed, HEIGHT, WIDTH, GENRES);
     }
 
+    /** How a cluster's workers build this model's replicas (their weights are then replaced by the trained ones). */
+    public static org.marquee.app.cluster.ModelRecipe recipe(long seed, int height, int width, int classes) {
+        return backend -> build(backend, seed, height, width, classes);
+    }
+
     /** The same layers for other poster sizes or label counts (smaller variants for tests and demos). */
     public static Sequential build(Backend backend, long seed, int height, int width, int classes) {
         return Sequential.builder(backend, CHANNELS, height, width)

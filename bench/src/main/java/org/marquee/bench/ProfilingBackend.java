@@ -119,7 +119,7 @@ final class ProfilingBackend implements Backend {
     @Override public void sigmoid(Tensor x, Tensor y) { timed("sigmoid", () -> inner.sigmoid(x, y)); }
     @Override public void maxPool2x2(Tensor x, int planes, int h, int w, Tensor y, Tensor argmax) { timed("maxPool " + x.size(), () -> inner.maxPool2x2(x, planes, h, w, y, argmax)); }
     @Override public void maxPool2x2Backward(Tensor dy, Tensor argmax, int planes, int h, int w, Tensor dx) { timed("maxPoolBackward " + dx.size(), () -> inner.maxPool2x2Backward(dy, argmax, planes, h, w, dx)); }
-    @Override public void dropoutMask(Tensor mask, long seed, long step, double rate) { timed("dropoutMask " + mask.size(), () -> inner.dropoutMask(mask, seed, step, rate)); }
+    @Override public void dropoutMask(Tensor mask, long seed, long step, long first, double rate) { timed("dropoutMask " + mask.size(), () -> inner.dropoutMask(mask, seed, step, first, rate)); }
     @Override public void multiply(Tensor a, Tensor b, Tensor out) { timed("multiply " + a.size(), () -> inner.multiply(a, b, out)); }
     @Override public double sigmoidCrossEntropy(Tensor z, Tensor t, Tensor g) { return timed("loss", () -> inner.sigmoidCrossEntropy(z, t, g)); }
     @Override public double sumOfSquares(Tensor x) { return timed("sumOfSquares", () -> inner.sumOfSquares(x)); }

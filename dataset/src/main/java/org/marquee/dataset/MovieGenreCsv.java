@@ -2,6 +2,7 @@ package org.marquee.dataset;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -58,6 +59,18 @@ public final class MovieGenreCsv {
     }
 
     public static Catalogue read(Path csv, CatalogueOptions options) throws IOException {
+        try (InputStream in = Files.newInputStream(csv)) {
+            return read(csv.toString(), in, options);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(csv.toString(), null, "MovieGenre.csv not found");
+        }
+    }
+
+    /**
+     * Reads a catalogue from {@code in} (not closed), naming it {@code csv} in every message: for
+     * a catalogue that is not a local file (Spark reads it from any file system it knows).
+     */
+    public static Catalogue read(String csv, InputStream in, CatalogueOptions options) throws IOException {
         CharsetDecoder decoder = options.charset().newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -65,7 +78,7 @@ public final class MovieGenreCsv {
         ReadReport report = new ReadReport();
         List<MovieRecord> movies = new ArrayList<>();
         long lastEnd = 1;
-        try (Reader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(csv), decoder), 1 << 16);
+        try (Reader reader = new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
                 CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
             checkHeader(csv, parser.getHeaderMap());
             Set<Long> seen = new HashSet<>();
@@ -81,8 +94,6 @@ public final class MovieGenreCsv {
                     report.countKept();
                 }
             }
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(csv.toString(), null, "MovieGenre.csv not found");
         } catch (CharacterCodingException e) {
             throw encodingError(csv, options, lastEnd, e);
         } catch (UncheckedIOException e) {
@@ -91,7 +102,7 @@ public final class MovieGenreCsv {
             }
             throw new IOException(csv + " near line " + (lastEnd + 1) + ": not valid CSV: " + e.getCause().getMessage(), e);
         } catch (IOException e) {
-            if (String.valueOf(e.getMessage()).startsWith(csv.toString())) throw e;   // already names the file
+            if (String.valueOf(e.getMessage()).startsWith(csv)) throw e;   // already names the file
             throw new IOException(csv + " near line " + (lastEnd + 1) + ": not valid CSV: " + e.getMessage(), e);
         } catch (IllegalArgumentException | IllegalStateException e) {
             // commons-csv's own checks: a header with an empty or repeated name, a record it cannot split
@@ -101,12 +112,12 @@ public final class MovieGenreCsv {
         return new Catalogue(movies, report, options.genresFromData() ? GenreVocabulary.of(movies) : GenreVocabulary.STANDARD);
     }
 
-    private static IOException encodingError(Path csv, CatalogueOptions options, long lastEnd, Throwable cause) {
+    private static IOException encodingError(String csv, CatalogueOptions options, long lastEnd, Throwable cause) {
         return new IOException(csv + " near line " + (lastEnd + 1) + ": bytes that are not valid "
                 + options.charset().name() + " (the Kaggle MovieGenre.csv is single-byte ISO-8859-1)", cause);
     }
 
-    private static void checkHeader(Path csv, Map<String, Integer> header) throws IOException {
+    private static void checkHeader(String csv, Map<String, Integer> header) throws IOException {
         if (header == null || header.isEmpty()) {
             throw new IOException(csv + ": empty file, expected a header with columns " + REQUIRED_COLUMNS);
         }

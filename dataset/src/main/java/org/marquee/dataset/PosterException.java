@@ -34,7 +34,17 @@ public final class PosterException extends IOException {
     }
 
     public PosterException(Path file, Reason reason, String detail, Throwable cause) {
-        super(file + ": " + reason.description() + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")"), cause);
+        this(String.valueOf(file), reason, detail, cause);
+    }
+
+    /** For a poster that is not a local file: {@code location} is its URI or name. */
+    public PosterException(String location, Reason reason, String detail) {
+        this(location, reason, detail, null);
+    }
+
+    /** For a poster that is not a local file: {@code location} is its URI or name. */
+    public PosterException(String location, Reason reason, String detail, Throwable cause) {
+        super(location + ": " + reason.description() + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")"), cause);
         this.reason = reason;
     }
 

@@ -152,11 +152,20 @@ public final class PosterImages {
         } catch (IOException e) {
             throw new PosterException(file, PosterException.Reason.UNREADABLE, e.getMessage(), e);
         }
+        return decode(file.toString(), bytes, maxPixels);
+    }
+
+    /**
+     * {@link #decode(Path, long)} of a poster's bytes already read, {@code location} naming it in
+     * errors: for posters that are not local files (Spark reads them from any file system it knows).
+     */
+    public static BufferedImage decode(String location, byte[] bytes, long maxPixels) throws PosterException {
+        String file = location;
         if (bytes.length == 0) {
-            throw new PosterException(file, PosterException.Reason.EMPTY, null);
+            throw new PosterException(file, PosterException.Reason.EMPTY, null, null);
         }
         if (!isJpeg(bytes) && !isPng(bytes)) {
-            throw new PosterException(file, PosterException.Reason.NOT_AN_IMAGE, "starts with " + hex(bytes, 4));
+            throw new PosterException(file, PosterException.Reason.NOT_AN_IMAGE, "starts with " + hex(bytes, 4), null);
         }
         if (isJpeg(bytes) ? !jpegComplete(bytes) : !pngComplete(bytes)) {
             throw new PosterException(file, PosterException.Reason.TRUNCATED,
@@ -166,7 +175,7 @@ public final class PosterImages {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new PosterException(file, PosterException.Reason.NOT_AN_IMAGE, "no decoder for this format");
+                throw new PosterException(file, PosterException.Reason.NOT_AN_IMAGE, "no decoder for this format", null);
             }
             ImageReader reader = readers.next();
             StringBuilder warnings = new StringBuilder();
@@ -177,11 +186,11 @@ public final class PosterImages {
                 long height = reader.getHeight(0);
                 if (width * height > maxPixels) {
                     throw new PosterException(file, PosterException.Reason.TOO_LARGE, String.format(
-                            "declares %,d x %,d = %,d pixels, limit %,d", width, height, width * height, maxPixels));
+                            "declares %,d x %,d = %,d pixels, limit %,d", width, height, width * height, maxPixels), null);
                 }
                 BufferedImage image = reader.read(0);
                 if (warnings.length() > 0) {
-                    throw new PosterException(file, PosterException.Reason.TRUNCATED, warnings.toString());
+                    throw new PosterException(file, PosterException.Reason.TRUNCATED, warnings.toString(), null);
                 }
                 return image;
             } finally {

@@ -204,9 +204,17 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Writes the inverted-dropout mask for (seed, step): element i is
-     * {@link DropoutHash#maskValue(long, long, long, double) DropoutHash.maskValue(seed, step, i, rate)}.
+     * {@link DropoutHash#maskValue(long, long, long, double) DropoutHash.maskValue(seed, step, first + i, rate)}.
+     * {@code first} is the index of the mask's first element in a larger batch it is a part of (0
+     * for a whole batch): a batch split into shards, each shard on its own replica, draws exactly
+     * the mask of the whole batch.
      */
-    void dropoutMask(Tensor mask, long seed, long step, double rate);
+    void dropoutMask(Tensor mask, long seed, long step, long first, double rate);
+
+    /** {@link #dropoutMask(Tensor, long, long, long, double)} for a whole batch (first = 0). */
+    default void dropoutMask(Tensor mask, long seed, long step, double rate) {
+        dropoutMask(mask, seed, step, 0, rate);
+    }
 
     /** {@code out = a * b} elementwise; {@code out} may be {@code a} or {@code b}. */
     void multiply(Tensor a, Tensor b, Tensor out);

@@ -549,6 +549,27 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
+    void dropoutMaskOfAShardIsThatPartOfTheWholeMask() {
+        // a batch of 3 rows of 1,001 elements: each row's mask drawn on its own, starting at the row's
+        // first index, equals that row of the whole batch's mask (data-parallel shards rely on it)
+        int row = 1_001, rows = 3;
+        for (double rate : new double[] {0.25, 0.5}) {
+            Tensor[] whole = pair(random(5, rows * row), 3, rows * row);
+            fast.dropoutMask(whole[0], 42L, 9L, rate);
+            float[] expected = whole[0].toFloats();
+            for (int r = 0; r < rows; r++) {
+                Tensor[] part = pair(random(6 + r, row), 3, row);
+                fast.dropoutMask(part[0], 42L, 9L, (long) r * row, rate);
+                ref.dropoutMask(part[1], 42L, 9L, (long) r * row, rate);
+                float[] want = java.util.Arrays.copyOfRange(expected, r * row, (r + 1) * row);
+                assertArrayEquals(want, part[0].toFloats(), "shard row " + r + " rate " + rate);
+                assertArrayEquals(want, part[1].toFloats(), "reference shard row " + r + " rate " + rate);
+                assertGuards("dropout shard", part[0]);
+            }
+        }
+    }
+
+    @Test
     void multiplyWrites() {
         long seed = 1700;
         for (int n : SIZES) {

@@ -531,11 +531,12 @@ public final class OpenClBackend implements Backend {
 
     /** See {@code dropout.cl}: threshold = ceil(rate * 2^24) makes the integer test equal Java's double test. */
     @Override
-    public void dropoutMask(Tensor mask, long seed, long step, double rate) {
+    public void dropoutMask(Tensor mask, long seed, long step, long first, double rate) {
         if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("dropout rate must be in [0, 1): " + rate);
+        if (first < 0) throw new IllegalArgumentException("first mask index must be at least 0: " + first);
         long threshold = (long) Math.ceil(rate * 0x1.0p24);
         new KernelCall(cl, "dropout.cl", "dropout_mask").mem(mem(mask)).i(off(mask)).i(mask.size())
-                .l(seed).l(step).l(threshold).f(1.0 / (1.0 - rate)).run(mask.size());
+                .l(seed).l(step).l(first).l(threshold).f(1.0 / (1.0 - rate)).run(mask.size());
     }
 
     @Override

@@ -17,7 +17,7 @@ public final class DataMixin {
     String data;
 
     @Option(names = "--posters", paramLabel = "DIR", description = "poster images <imdbId>.jpg (default: posters/ beside the CSV)")
-    Path posters;
+    String posters;   // a path, or with --spark any URI the cluster reads
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
             description = "use only the first N movies of the catalogue, 0 = all (default: ${DEFAULT-VALUE})")
@@ -65,7 +65,7 @@ public final class DataMixin {
                 data = recorded.get(RunSettings.NOTE_PREFIX + "--data").orElse(null);
                 if (data != null) taken.add("--data " + data);
                 if (!given("--posters")) recorded.get(RunSettings.NOTE_PREFIX + "--posters").ifPresent(p -> {
-                    posters = Path.of(p);
+                    posters = p;
                     taken.add("--posters " + p);
                 });
                 if (!given("--cache")) recorded.get(RunSettings.NOTE_PREFIX + "--cache").ifPresent(c -> {
@@ -133,11 +133,25 @@ public final class DataMixin {
         }
     }
 
+    /** These options as a request to a cluster, which reads {@code --data} and {@code --posters} as URIs. */
+    public org.marquee.app.cluster.DataRequest request() {
+        check();
+        return new org.marquee.app.cluster.DataRequest(data, posters, limit, synthetic, splitSeed, genresFromData);
+    }
+
+    /** Loads through {@code cluster} instead of this machine's files, and says what it loaded as {@link #load} does. */
+    public LoadedData load(org.marquee.app.cluster.Cluster cluster, int imageSize, PrintStream out) throws IOException {
+        LoadedData d = cluster.load(request(), imageSize, out);
+        out.printf("data: %s; train %,d, validation %,d, test %,d%n", d.description(), d.train().size(),
+                d.validation().size(), d.test().size());
+        return d;
+    }
+
     public LoadedData load(int imageSize, PrintStream out) throws IOException {
         check();
         DataLoader loader = new DataLoader(out);
         LoadedData d = real()
-                ? loader.real(data, posters, limit, imageSize, cache, splitSeed, genresFromData)
+                ? loader.real(data, posters == null ? null : Path.of(posters), limit, imageSize, cache, splitSeed, genresFromData)
                 : loader.synthetic(synthetic, imageSize, splitSeed);
         out.printf("data: %s; train %,d, validation %,d, test %,d%n", d.description(), d.train().size(),
                 d.validation().size(), d.test().size());

@@ -9,7 +9,10 @@ import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
 import org.marquee.app.metrics.DecisionRule;
 import org.marquee.app.metrics.Threshold;
-import org.marquee.app.train.Evaluator;
+import org.marquee.app.cluster.Cluster;
+import org.marquee.app.cluster.Clusters;
+import org.marquee.app.train.Augmentation;
+import org.marquee.app.train.TrainingCompute;
 import org.marquee.app.train.Predictions;
 import org.marquee.engine.Backend;
 import picocli.CommandLine.Command;
@@ -42,6 +45,15 @@ public final class EvaluateCommand implements Callable<Integer> {
                     "'tuned': one T chosen on the validation split (highest micro-F1 there), reported beside 0.5"})
     String threshold;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "score on Apache Spark (local[N] or a cluster's master URL): the posters are read, decoded and scored"
+                    + " on the executors, in batches over their partitions; --data and --posters may be any URI Spark reads")
+    String spark;
+
+    @Option(names = "--shards", paramLabel = "N", defaultValue = "0",
+            description = "with --spark: partitions of the posters, 0 = the cluster's default parallelism (default: ${DEFAULT-VALUE})")
+    int shards;
+
     @Option(names = "--raw-weights", description = "use the trained weights even when the checkpoint holds their moving average (--ema)")
     boolean rawWeights;
 
@@ -53,9 +65,19 @@ public final class EvaluateCommand implements Callable<Integer> {
         Threshold.Request request = threshold == null ? null : Threshold.parse(threshold);
         Path checkpoint = CheckpointLocator.orLatest(this.checkpoint);
         PrintStream out = System.out;
+        OptionRanges.check("--shards", shards, 0, 100_000);
+        if (spark == null && shards != 0) throw new IllegalArgumentException("--shards needs --spark");
         try (Backend backend = backendOptions.open(out);
              LoadedModel loaded = LoadedModel.open(checkpoint, backend, rawWeights);
-             LoadedData data = loadData(loaded, checkpoint, out)) {
+             Cluster cluster = spark == null ? null : Clusters.connect(spark, shards, out);
+             LoadedData data = loadData(loaded, checkpoint, cluster, out)) {
+            TrainingCompute.Factory compute = cluster == null ? TrainingCompute.LOCAL : cluster.compute(loaded.recipe());
+            if (cluster != null) out.println("cluster: " + cluster.describe());
+            this.scorer = set -> {
+                try (TrainingCompute c = compute.open(loaded.model(), data.train(), batchSize, Augmentation.none(), 0, loaded.normalization())) {
+                    return c.predict(set);
+                }
+            };
             if (!loaded.checkpoint().genres().equals(data.genres())) {
                 throw new IllegalArgumentException(checkpoint + " predicts " + loaded.checkpoint().genres() + " but the data has " + data.genres());
             }
@@ -70,7 +92,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             };
             if (split != Split.train) checkNoTrainingPosters(loaded.checkpoint(), checkpoint, data, part, out);
             long t0 = System.nanoTime();
-            Predictions p = new Evaluator(loaded.model(), batchSize, loaded.normalization()).run(part);
+            Predictions p = scorer.apply(part);
             double seconds = (System.nanoTime() - t0) / 1e9;
             out.printf(Locale.ROOT, "%s split: %,d posters, loss %.4f, %.1f s%n", split, part.size(), p.loss(), seconds);
             EvaluationReport report;
@@ -81,7 +103,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     rule = stored.get();
                     out.println("decision rule from the checkpoint: " + rule.describe(data.genres()));
                 } else {
-                    Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize, loaded.normalization()).run(data.validation());
+                    Predictions validation = split == Split.validation ? p : scorer.apply(data.validation());
                     rule = EvaluationReport.tuneRule(validation);
                     out.printf(Locale.ROOT, "the checkpoint stores no decision rule (an older checkpoint); tuned one on the validation split"
                             + " (%,d posters): %s%n", data.validation().size(), rule.describe(data.genres()));
@@ -97,11 +119,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The data, set up as the checkpoint recorded for every data option not given here. */
-    private LoadedData loadData(LoadedModel loaded, Path checkpoint, PrintStream out) throws java.io.IOException {
+    /** Scores a data set with the loaded model, here or on the cluster. */
+    private java.util.function.Function<org.marquee.dataset.PosterDataset, Predictions> scorer;
+
+    /** The data, set up as the checkpoint recorded for every data option not given here; read through {@code cluster} unless null. */
+    private LoadedData loadData(LoadedModel loaded, Path checkpoint, Cluster cluster, PrintStream out) throws java.io.IOException {
         String taken = dataOptions.adopt(loaded.checkpoint().run());
         if (!taken.isEmpty()) out.println("data setup from " + checkpoint + ": " + taken);
-        return dataOptions.load(loaded.imageSize(), out);
+        return cluster == null ? dataOptions.load(loaded.imageSize(), out) : dataOptions.load(cluster, loaded.imageSize(), out);
     }
 
     /**
@@ -138,7 +163,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** The fixed threshold asked for, or the one tuned on the validation split. */
     private Threshold threshold(Threshold.Request request, Predictions p, LoadedModel loaded, LoadedData data, PrintStream out) {
         if (request instanceof Threshold.Fixed fixed) return fixed;
-        Predictions validation = split == Split.validation ? p : new Evaluator(loaded.model(), batchSize, loaded.normalization()).run(data.validation());
+        Predictions validation = split == Split.validation ? p : scorer.apply(data.validation());
         Threshold.Tuned chosen = EvaluationReport.tune(validation);
         out.printf(Locale.ROOT, "threshold %s: the highest micro-F1 on the validation split (%,d posters)%n",
                 chosen.label(), data.validation().size());

@@ -8,6 +8,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.marquee.app.PosterModel;
 import org.marquee.app.checkpoint.Checkpoint;
+import org.marquee.app.cluster.Cluster;
+import org.marquee.app.cluster.Clusters;
+import org.marquee.app.train.TrainingCompute;
 import java.util.List;
 import org.marquee.app.checkpoint.CheckpointFile;
 import org.marquee.app.checkpoint.NamedArray;
@@ -23,7 +26,6 @@ import org.marquee.app.report.FirstLayerReport;
 import org.marquee.app.train.Augmentation;
 import org.marquee.app.train.EpochLog;
 import org.marquee.app.train.InputNormalization;
-import org.marquee.app.train.Evaluator;
 import org.marquee.app.train.LearningRateSchedule;
 import org.marquee.app.train.ModelState;
 import org.marquee.app.train.OutputBias;
@@ -126,6 +128,16 @@ public final class TrainCommand implements Callable<Integer> {
             + " posters (computed when the run starts, stored in the checkpoints, applied wherever the model sees a poster)")
     boolean normalize;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = {"train on Apache Spark: local[N] on this machine, or a cluster's master URL; each batch is split"
+                    + " into shards that replicas of the model compute on the executors, with the same result as training here."
+                    + " Needs the spark module (see README, Training on Spark); --data and --posters may then be any URI Spark reads"})
+    String spark;
+
+    @Option(names = "--shards", paramLabel = "N", defaultValue = "0",
+            description = "with --spark: shards (tasks) per batch, 0 = the cluster's default parallelism (default: ${DEFAULT-VALUE})")
+    int shards;
+
     /** The metric a new run selects by when {@code --select} is not given. */
     static final Selection DEFAULT_SELECTION = Selection.MICRO_F1;
 
@@ -137,10 +149,15 @@ public final class TrainCommand implements Callable<Integer> {
                 TrainOptions.adam(learningRate, clipNorm).withWeightDecay(weightDecay), seed, patience, output, flip,
                 Augmentation.parse(augment), plan()).withSelection(select == null ? DEFAULT_SELECTION : Selection.parse(select)).withEma(ema);
         Files.createDirectories(output);
-        try (LoadedData data = dataOptions.load(imageSize, out);
+        try (Cluster cluster = spark == null ? null : Clusters.connect(spark, shards, out);
+             LoadedData data = cluster == null ? dataOptions.load(imageSize, out) : dataOptions.load(cluster, imageSize, out);
              Backend backend = backendOptions.open(out);
              Sequential model = PosterModel.build(backend, seed, imageSize, imageSize, data.genres().size());
              Adam adam = Adam.forModel(model, options.adam())) {
+            if (cluster != null) {
+                compute = cluster.compute(PosterModel.recipe(seed, imageSize, imageSize, data.genres().size()));
+                out.println("cluster: " + cluster.describe());
+            }
             LeftOutReport.write(data.leftOut(), output, out);
             out.println("model: " + ModelState.spec(model).headline());
             TrainingState state = TrainingState.initial(seed);
@@ -187,7 +204,8 @@ public final class TrainCommand implements Callable<Integer> {
             printRecipe(options, out);
             if (state.epoch() == 0) reportUntrained(model, data, trainLabels, out);
             new Trainer(model, adam, options, data.train(), data.validation(), ProgressLine.forConsole(), out)
-                    .recording(run, List.of(trainIds(data))).averagingFrom(average).normalizing(normalization).run(state, log);
+                    .recording(run, List.of(trainIds(data))).averagingFrom(average).normalizing(normalization).computingWith(compute)
+                    .run(state, log);
             reportTest(model, data, trainLabels, out);
             float[] poster = new float[data.test().pixelsPerImage()];
             data.test().fillBatch(new int[] {0}, poster, new float[data.genres().size()]);
@@ -201,6 +219,16 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The run's input normalization once known (null: none), for the reports before and after training. */
     private InputNormalization normalization;
+
+    /** Where the model runs: here, or on the cluster of {@code --spark}. */
+    private TrainingCompute.Factory compute = TrainingCompute.LOCAL;
+
+    /** The model's predictions on {@code set}, computed where the training runs. */
+    private Predictions predict(Sequential model, LoadedData data, org.marquee.dataset.PosterDataset set) {
+        try (TrainingCompute c = compute.open(model, data.train(), batchSize, Augmentation.none(), seed, normalization)) {
+            return c.predict(set);
+        }
+    }
 
     /** Every option's range, before any folder, data or backend is touched. */
     void checkOptions() {
@@ -223,6 +251,13 @@ public final class TrainCommand implements Callable<Integer> {
         logOddsBias();
         if (select != null) Selection.parse(select);
         if (!(ema >= 0 && ema < 1)) throw new IllegalArgumentException("--ema must be 0 (off) or a decay in (0, 1), not " + ema);
+        OptionRanges.check("--shards", shards, 0, 100_000);
+        if (spark != null && spark.isBlank()) throw new IllegalArgumentException("--spark needs a master URL, for example local[2]");
+        if (spark == null && shards != 0) throw new IllegalArgumentException("--shards needs --spark");
+        if (spark != null && normalize) {
+            throw new IllegalArgumentException("--normalize is not available with --spark yet (its statistics are computed"
+                    + " from every training poster on this machine); train without it");
+        }
         backendOptions.check();
         dataOptions.check();
     }
@@ -271,6 +306,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .put("--schedule", schedule).put("--warmup-epochs", warmupEpochs).put("--bias-init", biasInit)
                 .put("--epochs", epochs).put("--patience", patience).put(SELECT, options.selection().option)
                 .put("--ema", ema).put("--normalize", normalize)
+                .note("--spark", spark == null ? "no" : spark)   // where it ran does not change the result
                 .build().with(dataOptions.settings(data));
     }
 
@@ -346,7 +382,7 @@ public final class TrainCommand implements Callable<Integer> {
     private void reportUntrained(Sequential model, LoadedData data, boolean[][] trainLabels, PrintStream out) throws IOException {
         boolean[][] valLabels = Subset.labels(data.validation());
         out.println("validation before training:");
-        Predictions before = new Evaluator(model, batchSize, normalization).run(data.validation());
+        Predictions before = predict(model, data, data.validation());
         out.print(MetricsTable.withBaselines("untrained", before.metrics(data.genres()), trainLabels, valLabels, data.genres()));
         writeDatasetCharts(data, output);
     }
@@ -362,11 +398,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (ModelState.restoreForInference(c, model, false)) {
             out.println("weights: the moving average of " + best.getFileName() + " (--ema " + ema + ") for the rule and the test set");
         }
-        DecisionRule rule = EvaluationReport.tuneRule(new Evaluator(model, batchSize, normalization).run(data.validation()));
+        DecisionRule rule = EvaluationReport.tuneRule(predict(model, data, data.validation()));
         CheckpointFile.write(rule.storeIn(c), best);
         out.printf(Locale.ROOT, "decision rule tuned on the validation split (%,d posters), stored in %s: %s%n",
                 data.validation().size(), best.getFileName(), rule.describe(data.genres()));
-        Predictions test = new Evaluator(model, batchSize, normalization).run(data.test());
+        Predictions test = predict(model, data, data.test());
         out.printf("test set (%,d posters), best checkpoint %s:%n", data.test().size(), best);
         out.print(new EvaluationReport(test, rule, data.genres(), trainLabels).table());
     }

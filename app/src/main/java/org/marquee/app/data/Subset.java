@@ -16,6 +16,12 @@ public final class Subset implements PosterDataset {
         this.positions = positions.clone();
     }
 
+    /** The data set these posters are part of. */
+    public PosterDataset base() { return base; }
+
+    /** Each poster's position in {@link #base()}, in this subset's order. */
+    public int[] positions() { return positions.clone(); }
+
     @Override public int size() { return positions.length; }
     @Override public int imageSize() { return base.imageSize(); }
     @Override public GenreVocabulary genres() { return base.genres(); }

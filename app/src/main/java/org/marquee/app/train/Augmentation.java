@@ -30,7 +30,7 @@ import java.util.Set;
  * @param flip         mirror left-right with probability 1/2
  */
 public record Augmentation(double cropScaleMin, double aspectJitter, int shiftPixels, double brightness, double contrast,
-                           boolean flip) {
+                           boolean flip) implements java.io.Serializable {
     /** The crop of {@link #realPreset()}: 60 % to all of the area, aspect ratio 3/4 to 4/3. */
     public static final double CROP_SCALE_MIN = 0.6, ASPECT_JITTER = 4.0 / 3;
     /** The shift of {@link #realPreset()}: up to 4 pixels each way. */

@@ -16,7 +16,7 @@ import org.marquee.dataset.PosterDataset;
  * {@value #MEAN} and {@value #STD}, so validation, evaluate, predict and explain feed the model
  * what it was trained on. Posters are (C, H, W) with C = {@code mean.length} channels.
  */
-public record InputNormalization(double[] mean, double[] std) {
+public record InputNormalization(double[] mean, double[] std) implements java.io.Serializable {
     public static final String MEAN = "input-mean", STD = "input-std";
 
     public InputNormalization {

@@ -16,9 +16,7 @@ import org.marquee.app.report.TrainingCharts;
 import org.marquee.dataset.PosterDataset;
 import org.marquee.engine.Backend;
 import org.marquee.engine.DropoutHash;
-import org.marquee.engine.Tensor;
 import org.marquee.engine.nn.Adam;
-import org.marquee.engine.nn.Loss;
 import org.marquee.engine.nn.Sequential;
 
 /**
@@ -57,6 +55,7 @@ public final class Trainer {
     private List<NamedArray> extras = List.of();
     private double[] resumedAverage;   // the EMA a resumed checkpoint holds, or null
     private InputNormalization normalization;   // null: none
+    private TrainingCompute.Factory computeFactory = TrainingCompute.LOCAL;
 
     /** How a checkpoint reaches its file; tests replace it to stop the run between the writes. */
     @FunctionalInterface
@@ -99,6 +98,12 @@ public final class Trainer {
         return this;
     }
 
+    /** Runs the steps and the validation on {@code factory}'s compute instead of the model's own backend. */
+    public Trainer computingWith(TrainingCompute.Factory factory) {
+        this.computeFactory = factory;
+        return this;
+    }
+
     /** Replaces the checkpoint writer (for tests that stop the run part way through saving). */
     Trainer withWriter(CheckpointWriter w) {
         this.writer = w;
@@ -111,12 +116,8 @@ public final class Trainer {
         Backend backend = model.backend();
         int batch = Math.min(options.batchSize(), train.size());
         int steps = train.size() / batch;
-        Evaluator evaluator = new Evaluator(model, batch, normalization);
-        Augmenter augmenter = options.augmentation().isNone() ? null
-                : new Augmenter(options.augmentation(), options.seed(), train.imageSize());
         LearningRateSchedule schedule = options.schedule().forRun(options.adam().learningRate(), steps, options.epochs());
-        try (BatchLoader loader = new BatchLoader(train, backend, batch, normalization);
-             Tensor grad = backend.allocate(batch, train.genres().size());   // (N, G) dL/dlogits
+        try (TrainingCompute compute = computeFactory.open(model, train, batch, options.augmentation(), options.seed(), normalization);
              WeightAverage ema = options.emaDecay() > 0 ? new WeightAverage(backend, model.parameters(), options.emaDecay()) : null) {
             if (ema != null && resumedAverage != null) ema.load(resumedAverage);
             Selection selection = options.selection();
@@ -136,13 +137,8 @@ public final class Trainer {
                 double lossSum = 0;
                 progress.begin(String.format(Locale.ROOT, "epoch %d/%d", epoch, options.epochs()), steps);
                 for (int s = 0; s < steps; s++) {
-                    loader.load(order, s * batch, batch, augmenter, step);
-                    model.setStep(step);
-                    Tensor logits = model.forward(loader.images(), true);
-                    double loss = Loss.sigmoidCrossEntropy(backend, logits, loader.targets(), grad);
+                    double loss = compute.gradient(order, s * batch, step);
                     if (!Double.isFinite(loss)) throw diverged(epoch, "the training loss became " + loss + " at step " + step);
-                    model.zeroGradients();
-                    model.backward(grad);
                     adam.setLearningRate(schedule.at(step));
                     adam.step(model.parameters(), model.gradients());
                     if (ema != null) ema.update();
@@ -154,7 +150,7 @@ public final class Trainer {
                 double trainSeconds = (System.nanoTime() - t0) / 1e9;
                 progress.end();
 
-                Predictions val = ema == null ? evaluator.run(validation) : ema.swapIn(() -> evaluator.run(validation));
+                Predictions val = ema == null ? compute.predict(validation) : ema.swapIn(() -> compute.predict(validation));
                 if (!Double.isFinite(val.loss())) {
                     throw diverged(epoch, "the validation loss is " + val.loss());
                 }

@@ -300,9 +300,10 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void dropoutMask(Tensor mask, long seed, long step, double rate) {
+    public void dropoutMask(Tensor mask, long seed, long step, long first, double rate) {
         if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("dropout rate must be in [0, 1): " + rate);
-        kernels.dropoutMask(data(mask), off(mask), mask.intSize(), seed, step, rate);
+        if (first < 0) throw new IllegalArgumentException("first mask index must be at least 0: " + first);
+        kernels.dropoutMask(data(mask), off(mask), mask.intSize(), seed, step, first, rate);
     }
 
     @Override

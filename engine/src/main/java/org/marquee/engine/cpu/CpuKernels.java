@@ -33,7 +33,7 @@ interface CpuKernels {
 
     void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo);
 
-    void dropoutMask(float[] mask, int mo, int n, long seed, long step, double rate);
+    void dropoutMask(float[] mask, int mo, int n, long seed, long step, long first, double rate);
 
     void multiply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
 

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link org.marquee.engine.DropoutHash#mix} on LS 64-bit lanes at a time: the same SplitMix64
- * finalizer, element indexes i .. i+LS-1 in the lanes, then the keep decision {@code u >= threshold}
+ * finalizer, element indexes first+i .. first+i+LS-1 in the lanes, then the keep decision {@code u >= threshold}
  * on the top 24 bits turned into N float mask values (2.1 ms for conv1's 12.6M on JDK 17, the
  * scalar loop 30 ms).
  *
@@ -31,13 +31,13 @@ final class DropoutVector {
      * Writes mask[mo + i] for i in [from, to) in whole vectors, by {@link #maskPairs} or
      * {@link #maskThroughLongs}; returns the first index not written.
      */
-    int mask(float[] mask, int mo, int from, int to, long seed, long step, long threshold, float keep) {
-        return pairLanes ? maskPairs(mask, mo, from, to, seed, step, threshold, keep)
-                : maskThroughLongs(mask, mo, from, to, seed, step, threshold, keep);
+    int mask(float[] mask, int mo, int from, int to, long seed, long step, long first, long threshold, float keep) {
+        return pairLanes ? maskPairs(mask, mo, from, to, seed, step, first, threshold, keep)
+                : maskThroughLongs(mask, mo, from, to, seed, step, first, threshold, keep);
     }
 
-    /** u = the top 24 bits of DropoutHash.mix for elements i .. i+N-1, with base = seed ^ step * constant. */
-    private static LongVector top24(int i, long base) {
+    /** u = the top 24 bits of DropoutHash.mix for element indexes i .. i+N-1, with base = seed ^ step * constant. */
+    private static LongVector top24(long i, long base) {
         LongVector z = IOTA.add(i).mul(0x9E3779B97F4A7C15L).lanewise(VectorOperators.XOR, base);
         z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
         z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
@@ -46,12 +46,13 @@ final class DropoutVector {
     }
 
     /** Writes mask[mo + i] for i in [from, to) in whole vectors, narrowing to N floats; returns the first index not written. */
-    private static int maskPairs(float[] mask, int mo, int from, int to, long seed, long step, long threshold, float keep) {
+    private static int maskPairs(float[] mask, int mo, int from, int to, long seed, long step, long first, long threshold,
+                                 float keep) {
         long base = seed ^ (step * 0xD1B54A32D192ED03L);
         long keepBits = Float.floatToRawIntBits(keep) & 0xFFFFFFFFL;
         int i = from;
         for (; i <= to - N; i += N) {
-            VectorMask<Long> keepLane = top24(i, base).compare(VectorOperators.GE, threshold);
+            VectorMask<Long> keepLane = top24(first + i, base).compare(VectorOperators.GE, threshold);
             // the float bits in the low half of each long lane, narrowed to N ints (a mask cast to
             // floats is 13x slower on JDK 17)
             LongVector bits = LongVector.zero(LS).blend(keepBits, keepLane);
@@ -71,7 +72,7 @@ final class DropoutVector {
      * {@link Pooling}; with this path alone the convolutions measured no slower). Each block's float bits are computed in long lanes into the
      * thread's scratch block and copied out by a scalar loop. Returns the first index not written.
      */
-    private static int maskThroughLongs(float[] mask, int mo, int from, int to, long seed, long step, long threshold,
+    private static int maskThroughLongs(float[] mask, int mo, int from, int to, long seed, long step, long first, long threshold,
                                 float keep) {
         long[] bits = BITS.get();
         long base = seed ^ (step * 0xD1B54A32D192ED03L);
@@ -82,7 +83,7 @@ final class DropoutVector {
             for (int j = 0; j < block; j += N) {
                 // u - threshold is negative (all ones after the arithmetic shift) where the
                 // element is dropped: its float bits become 0
-                LongVector drop = top24(i + j, base).sub(threshold).lanewise(VectorOperators.ASHR, 63);
+                LongVector drop = top24(first + i + j, base).sub(threshold).lanewise(VectorOperators.ASHR, 63);
                 keepBits.lanewise(VectorOperators.AND_NOT, drop).intoArray(bits, j);
             }
             for (int j = 0; j < block; j++) mask[mo + i + j] = Float.intBitsToFloat((int) bits[j]);

@@ -138,15 +138,15 @@ final class FastKernels implements CpuKernels {
      * few elements of each thread's range run through the scalar loop.
      */
     @Override
-    public void dropoutMask(float[] mask, int mo, int n, long seed, long step, double rate) {
+    public void dropoutMask(float[] mask, int mo, int n, long seed, long step, long first, double rate) {
         long threshold = (long) Math.ceil(rate * 0x1p24);
         float keep = (float) (1.0 / (1.0 - rate));
         pool.range(n, GRAIN, (from, to) -> {
-            int i = dropout.mask(mask, mo, from, to, seed, step, threshold, keep);
+            int i = dropout.mask(mask, mo, from, to, seed, step, first, threshold, keep);
             // DropoutHash.mix with its loop-invariant part hoisted and index * golden ratio kept as a
             // running sum (the same 64-bit products, one multiplication fewer per element)
             long base = seed ^ (step * 0xD1B54A32D192ED03L);
-            long spread = i * 0x9E3779B97F4A7C15L;
+            long spread = (first + i) * 0x9E3779B97F4A7C15L;
             for (; i < to; i++, spread += 0x9E3779B97F4A7C15L) {
                 long z = base ^ spread;
                 z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

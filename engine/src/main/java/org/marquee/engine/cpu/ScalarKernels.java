@@ -146,8 +146,8 @@ final class ScalarKernels implements CpuKernels {
     }
 
     @Override
-    public void dropoutMask(float[] mask, int mo, int n, long seed, long step, double rate) {
-        for (int i = 0; i < n; i++) mask[mo + i] = (float) DropoutHash.maskValue(seed, step, i, rate);
+    public void dropoutMask(float[] mask, int mo, int n, long seed, long step, long first, double rate) {
+        for (int i = 0; i < n; i++) mask[mo + i] = (float) DropoutHash.maskValue(seed, step, first + i, rate);
     }
 
     @Override

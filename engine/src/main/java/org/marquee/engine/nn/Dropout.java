@@ -7,7 +7,9 @@ import org.marquee.engine.Tensor;
  * Inverted dropout: in training each element is kept with probability 1 - rate and scaled by
  * 1 / (1 - rate), so inference is the identity. The mask is a pure function of
  * (seed, step, element index) ({@link org.marquee.engine.DropoutHash}), identical on every backend;
- * repeating a forward at the same step repeats the mask (which the gradient check relies on).
+ * repeating a forward at the same step repeats the mask (which the gradient check relies on). The
+ * element index counts from the batch's first row, or from {@link Sequential#setFirstRow} rows
+ * earlier when the batch is one shard of a larger one.
  *
  * <pre>
  *   forward:   y = x * mask          backward:   dx = dy * mask
@@ -26,6 +28,7 @@ public final class Dropout implements Layer {
     private final Buffers.PerBatch dx;        // (N, shape...), null in place or when nothing before needs it
     private long seed;
     private long step;
+    private long firstRow;                    // this batch's first row in the whole batch it is a shard of
     private boolean masked;                   // whether the last forward applied a mask
     private int batch;
 
@@ -55,6 +58,7 @@ public final class Dropout implements Layer {
 
     void setSeed(long seed) { this.seed = seed; }
     void setStep(long step) { this.step = step; }
+    void setFirstRow(long row) { this.firstRow = row; }
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
@@ -63,10 +67,16 @@ public final class Dropout implements Layer {
         masked = training && rate > 0;
         if (!masked) return x;                               // identity: no copy
         Tensor m = mask.forBatch(n);
-        backend.dropoutMask(m, seed, step, rate);
+        backend.dropoutMask(m, seed, step, firstRow * elementsPerRow(), rate);
         Tensor out = inPlace ? x : y.forBatch(n);
         backend.multiply(x, m, out);
         return out;
+    }
+
+    private long elementsPerRow() {
+        long e = 1;
+        for (int d : shape) e *= d;
+        return e;
     }
 
     @Override

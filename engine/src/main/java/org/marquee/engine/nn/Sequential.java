@@ -119,6 +119,19 @@ public final class Sequential implements AutoCloseable {
 
     public long step() { return step; }
 
+    /**
+     * Says that the batches this model sees from now on are rows {@code row ..} of a larger batch
+     * (0, the default: each batch is whole). Dropout then draws each element's mask by its index in
+     * that larger batch, so replicas that each run one shard of a batch apply exactly the masks one
+     * model would apply to the whole of it (data-parallel training).
+     */
+    public void setFirstRow(long row) {
+        if (row < 0) throw new IllegalArgumentException("first row must be at least 0: " + row);
+        for (Layer layer : layers) {
+            if (layer instanceof Dropout d) d.setFirstRow(row);
+        }
+    }
+
     /** Keras-style table of layers, output shapes and parameter counts. */
     public String summary() { return Summary.of(this); }
 

@@ -294,9 +294,9 @@ public final class ReferenceBackend implements Backend {
 
     /** mask[i] = 1/(1-rate) if element i is kept at this step, else 0 (inverted dropout). */
     @Override
-    public void dropoutMask(Tensor mask, long seed, long step, double rate) {
+    public void dropoutMask(Tensor mask, long seed, long step, long first, double rate) {
         double[] M = data(mask);
-        for (int i = 0; i < mask.intSize(); i++) M[off(mask) + i] = DropoutHash.maskValue(seed, step, i, rate);
+        for (int i = 0; i < mask.intSize(); i++) M[off(mask) + i] = DropoutHash.maskValue(seed, step, first + i, rate);
     }
 
     /** out = a * b, element by element. */

@@ -259,6 +259,56 @@ class SequentialTest {
     }
 
     @Test
+    void shardsThatKnowTheirFirstRowAddUpToTheWholeBatchsGradient() {
+        // one model on a batch of 5 rows against two replicas on rows 0..1 and 2..4: each shard's
+        // gradient of its own mean loss, weighted by its share of the rows, sums to the whole's
+        int n = 5, g = 3;
+        Tensor x = TestTensors.uniform(ref, 21, n, 3, 10, 12);
+        double[] targets = new double[n * g];
+        for (int i = 0; i < targets.length; i++) targets[i] = (i * 7) % 3 == 0 ? 1 : 0;
+        double[] whole = shardGradient(x, targets, 0, n, n, true);
+        double[] sum = new double[whole.length];
+        int[][] shards = {{0, 2}, {2, 5}};
+        for (int[] s : shards) {
+            double[] part = shardGradient(x, targets, s[0], s[1], n, true);
+            for (int i = 0; i < sum.length; i++) sum[i] += part[i];
+        }
+        for (int i = 0; i < sum.length; i++) assertEquals(whole[i], sum[i], 1e-12 * (1 + Math.abs(whole[i])), "parameter " + i);
+        // without the first row each shard draws the masks of rows 0.. again, and the sum differs
+        double[] wrong = new double[whole.length];
+        for (int[] s : shards) {
+            double[] part = shardGradient(x, targets, s[0], s[1], n, false);
+            for (int i = 0; i < wrong.length; i++) wrong[i] += part[i];
+        }
+        double diff = 0;
+        for (int i = 0; i < wrong.length; i++) diff = Math.max(diff, Math.abs(wrong[i] - whole[i]));
+        assertTrue(diff > 1e-6, "masks keyed by the shard's own rows give another gradient");
+    }
+
+    /** Rows [from, to) of x through a fresh replica at step 3; its gradient of the mean loss, scaled by (to - from) / n. */
+    private double[] shardGradient(Tensor x, double[] targets, int from, int to, int n, boolean knowsFirstRow) {
+        int rows = to - from, per = 3 * 10 * 12, g = 3;
+        try (Sequential m = smallCnn().build(3);
+             Tensor xs = ref.allocate(rows, 3, 10, 12);
+             Tensor t = ref.allocate(rows, g);
+             Tensor grad = ref.allocate(rows, g)) {
+            ref.upload(xs, java.util.Arrays.copyOfRange(x.toFloats(), from * per, to * per));
+            float[] tf = new float[rows * g];
+            for (int i = 0; i < tf.length; i++) tf[i] = (float) targets[from * g + i];
+            ref.upload(t, tf);
+            m.setStep(3);
+            if (knowsFirstRow) m.setFirstRow(from);
+            Tensor logits = m.forward(xs, true);
+            Loss.sigmoidCrossEntropy(ref, logits, t, grad);
+            m.zeroGradients();
+            m.backward(grad);
+            double[] d = m.gradients().toDoubles();
+            for (int i = 0; i < d.length; i++) d[i] *= rows / (double) n;
+            return d;
+        }
+    }
+
+    @Test
     void dropoutMaskDependsOnSeedAndStepAndIsOffAtInference() {
         Sequential m = Sequential.builder(ref, 1000).dropout(0.5).build(1);
         Tensor x = TestTensors.awayFromZero(ref, 3, 1, 1000);

@@ -1,7 +1,8 @@
 // Inverted-dropout mask, the same function as org.marquee.engine.DropoutHash, line by line in
 // 64-bit unsigned arithmetic (Java's long multiply and >>> wrap the same way).
-// One work-item per mask element: global n; element g gets maskValue(seed, step, g, rate):
-//   u = mix(seed, step, g) >>> 40          (24 uniform bits; uniform = u * 2^-24)
+// One work-item per mask element: global n; element g gets maskValue(seed, step, first + g, rate)
+// (first: the mask's first index in a larger batch it is a shard of, 0 for a whole batch):
+//   u = mix(seed, step, first + g) >>> 40          (24 uniform bits; uniform = u * 2^-24)
 //   mask[g] = u >= threshold ? keep : 0     threshold = ceil(rate * 2^24), keep = 1/(1-rate)
 // Comparing the integer u with the host-computed threshold equals Java's double comparison
 // uniform >= rate exactly, with no floating point on the device.
@@ -13,10 +14,10 @@ ulong dropout_mix(ulong seed, ulong step, ulong index) {
     return z ^ (z >> 31);
 }
 
-__kernel void dropout_mask(__global float* mask, int mOff, int n, ulong seed, ulong step,
+__kernel void dropout_mask(__global float* mask, int mOff, int n, ulong seed, ulong step, ulong first,
                            ulong threshold, float keep) {
     int g = get_global_id(0);
     if (g >= n) return;
-    ulong u = dropout_mix(seed, step, (ulong) g) >> 40;
+    ulong u = dropout_mix(seed, step, first + (ulong) g) >> 40;
     mask[mOff + g] = u >= threshold ? keep : 0.0f;
 }

@@ -1,0 +1,94 @@
+package org.marquee.app.train;
+
+import org.marquee.dataset.PosterDataset;
+import org.marquee.engine.nn.Sequential;
+
+/**
+ * Where the arithmetic of training runs. The {@link Trainer} owns the loop, the optimizer, the
+ * schedule and the checkpoints; a compute turns a batch into the gradient in the model's
+ * {@link Sequential#gradients()} and a data set into predictions. {@link Local} runs the model
+ * itself; the {@code spark} module runs replicas on a cluster, each on a shard of the batch, and
+ * leaves the same gradient (to float rounding) in the same place.
+ */
+public interface TrainingCompute extends AutoCloseable {
+    /**
+     * Leaves in the model's gradients the gradient of the mean loss over the batch
+     * {@code order[from .. from + batch)} of the training set, as seen at {@code step} (its dropout
+     * masks and augmentation), and returns that mean loss.
+     */
+    double gradient(int[] order, int from, long step);
+
+    /** The model's predictions, in inference mode, for every poster of {@code data} in order. */
+    Predictions predict(PosterDataset data);
+
+    @Override
+    void close();
+
+    /** Opens a compute for one model and training set. */
+    @FunctionalInterface
+    interface Factory {
+        /**
+         * @param model         the model whose weights are used and whose gradients are written
+         * @param train         the training posters, addressed by {@code order}
+         * @param batch         rows per step (and per prediction batch)
+         * @param augmentation  what is done to each training poster, keyed by (seed, step, row)
+         * @param seed          the run's seed
+         * @param normalization applied to every poster after augmentation, null for none
+         */
+        TrainingCompute open(Sequential model, PosterDataset train, int batch, Augmentation augmentation, long seed,
+                             InputNormalization normalization);
+    }
+
+    /** The model on its own backend, in this process: what {@code train} does without {@code --spark}. */
+    Factory LOCAL = Local::new;
+
+    /** One model, the whole batch at once. */
+    final class Local implements TrainingCompute {
+        private final Sequential model;
+        private final int batch;
+        private final InputNormalization normalization;
+        private final Augmenter augmenter;   // null: none
+        private final BatchLoader loader;
+        private final org.marquee.engine.Tensor grad;   // (N, G) dL/dlogits
+
+        public Local(Sequential model, PosterDataset train, int batch, Augmentation augmentation, long seed,
+                     InputNormalization normalization) {
+            this.model = model;
+            this.batch = batch;
+            this.normalization = normalization;
+            this.augmenter = augmentation.isNone() ? null : new Augmenter(augmentation, seed, train.imageSize());
+            this.loader = new BatchLoader(train, model.backend(), batch, normalization);
+            try {
+                this.grad = model.backend().allocate(batch, train.genres().size());
+            } catch (RuntimeException e) {
+                loader.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public double gradient(int[] order, int from, long step) {
+            loader.load(order, from, batch, augmenter, step);
+            model.setStep(step);
+            var logits = model.forward(loader.images(), true);
+            double loss = org.marquee.engine.nn.Loss.sigmoidCrossEntropy(model.backend(), logits, loader.targets(), grad);
+            model.zeroGradients();
+            model.backward(grad);
+            return loss;
+        }
+
+        @Override
+        public Predictions predict(PosterDataset data) {
+            return new Evaluator(model, batch, normalization).run(data);
+        }
+
+        @Override
+        public void close() {
+            try {
+                loader.close();
+            } finally {
+                grad.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.marquee.spark;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.marquee.app.cluster.DataRequest;
+import org.marquee.app.data.DataLoader;
+import org.marquee.dataset.CatalogueOptions;
+import org.marquee.dataset.DataLocation;
+import org.marquee.dataset.MovieGenreCsv;
+import org.marquee.dataset.MovieRecord;
+import org.marquee.dataset.PosterException;
+import org.marquee.dataset.PosterImages;
+import scala.Tuple2;
+
+/**
+ * The real catalogue read through Spark, from any file system Spark reads (a local folder, HDFS,
+ * object storage): MovieGenre.csv on the driver, the posters as {@code binaryFiles} decoded and
+ * resized on the executors (the same decoder and resize as the poster cache, so the pixels are the
+ * cache's). A poster that is missing or cannot be decoded is left out and counted by reason, as
+ * the cache does; the posters kept are in catalogue order, so the split is the one-machine split.
+ */
+final class SparkPosters {
+    private SparkPosters() {}
+
+    /** A decoded poster or the reason it was left out. */
+    record Decoded(int movie, byte[] pixels, String reason, String message) implements Serializable {}
+
+    static SparkCluster.Loaded read(SparkCluster cluster, DataRequest request, int imageSize, PrintStream out) throws IOException {
+        JavaSparkContext sc = cluster.context();
+        var conf = sc.hadoopConfiguration();
+        Path csv = new Path("auto".equalsIgnoreCase(request.data()) ? DataLoader.resolveCsv("auto").toUri().toString() : request.data());
+        FileSystem fs = csv.getFileSystem(conf);
+        if (!fs.exists(csv)) throw new IllegalArgumentException("catalogue " + csv + " does not exist");
+        if (fs.getFileStatus(csv).isDirectory()) csv = new Path(csv, DataLocation.CSV_NAME);
+        if (!fs.exists(csv)) throw new IllegalArgumentException("catalogue " + csv + " does not exist");
+        Path posterDir = request.posters() != null ? new Path(request.posters()) : new Path(csv.getParent(), DataLocation.POSTERS);
+        FileSystem pfs = posterDir.getFileSystem(conf);
+        if (!pfs.exists(posterDir) || !pfs.getFileStatus(posterDir).isDirectory()) {
+            throw new IllegalArgumentException("posters folder " + posterDir + " does not exist (set it with --posters,"
+                    + " or fetch the posters with the download command)");
+        }
+        byte[] csvBytes = sc.binaryFiles(csv.toString(), 1).values().map(s -> s.toArray()).first();
+        MovieGenreCsv.Catalogue catalogue = MovieGenreCsv.read(csv.toString(), new ByteArrayInputStream(csvBytes),
+                CatalogueOptions.defaults().withGenresFromData(request.genresFromData()));
+        out.println("catalogue: " + catalogue.report().summary(3));
+        List<MovieRecord> movies = catalogue.movies();
+        if (request.limit() > 0 && request.limit() < movies.size()) movies = movies.subList(0, request.limit());
+        Map<String, Integer> movieOf = new HashMap<>();
+        for (int i = 0; i < movies.size(); i++) movieOf.put(movies.get(i).posterFileName(), i);
+        Broadcast<Map<String, Integer>> wanted = sc.broadcast(movieOf);
+        long maxPixels = PosterImages.DEFAULT_MAX_PIXELS;
+        JavaPairRDD<Integer, Decoded> decoded = sc.binaryFiles(posterDir.toString(), cluster.shards())
+                .flatMapToPair(f -> {
+                    String name = f._1().substring(f._1().lastIndexOf('/') + 1);
+                    Integer movie = wanted.value().get(name);
+                    if (movie == null) return java.util.Collections.emptyIterator();
+                    return List.of(new Tuple2<>(movie, decode(movie, f._1(), f._2().toArray(), imageSize, maxPixels))).iterator();
+                })
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Map<Integer, Decoded> outcomes = new HashMap<>();
+        for (Tuple2<Integer, Decoded> t : decoded.mapValues(d -> d.pixels() == null ? d : new Decoded(d.movie(), null, null, null)).collect()) {
+            outcomes.put(t._1(), t._2());
+        }
+        // the broadcasts stay: the cached posters' lineage uses them if an executor is lost
+        // the kept posters in catalogue order; each reason of the others counted, three examples shown
+        int[] indexOf = new int[movies.size()];
+        List<Long> ids = new ArrayList<>();
+        List<float[]> labels = new ArrayList<>();
+        Map<String, Integer> leftOut = new TreeMap<>();
+        List<String> examples = new ArrayList<>();
+        for (int m = 0; m < movies.size(); m++) {
+            Decoded d = outcomes.get(m);
+            String reason = d == null ? PosterException.Reason.MISSING.name() : d.reason();
+            if (reason == null) {
+                indexOf[m] = ids.size();
+                ids.add(movies.get(m).imdbId());
+                labels.add(catalogue.vocabulary().encode(movies.get(m).genres()));
+            } else {
+                indexOf[m] = -1;
+                leftOut.merge(reason.toLowerCase(Locale.ROOT).replace('_', ' '), 1, Integer::sum);
+                if (examples.size() < 3) {
+                    examples.add(d == null ? new Path(posterDir, movies.get(m).posterFileName()) + ": file does not exist" : d.message());
+                }
+            }
+        }
+        out.printf(Locale.ROOT, "posters: %,d decoded and cached on the executors, %,d left out%s%n", ids.size(),
+                movies.size() - ids.size(), leftOut.isEmpty() ? "" : " " + leftOut + (examples.isEmpty() ? "" : ", e.g. " + String.join("; ", examples)));
+        if (ids.isEmpty()) throw new IllegalArgumentException("no poster of " + csv + " could be read from " + posterDir);
+        Broadcast<int[]> newIndex = sc.broadcast(indexOf);
+        Broadcast<float[][]> labelsOf = sc.broadcast(labels.toArray(float[][]::new));
+        JavaPairRDD<Integer, PosterRow> rows = decoded
+                .filter(t -> t._2().pixels() != null)
+                .mapToPair(t -> {
+                    int index = newIndex.value()[t._1()];
+                    return new Tuple2<>(index, PosterRow.ofBytes(index, t._2().pixels(), labelsOf.value()[index]));
+                });
+        long[] idArray = ids.stream().mapToLong(Long::longValue).toArray();
+        return new SparkCluster.Loaded(rows, idArray, labels.toArray(float[][]::new), catalogue.vocabulary(), imageSize, request.splitSeed(),
+                String.format(Locale.ROOT, "%,d posters from %s through Spark, %dx%d", idArray.length, csv, imageSize, imageSize),
+                movies);
+    }
+
+    /** Decodes and resizes one poster on an executor; a bad file becomes a reason, never an exception. */
+    static Decoded decode(int movie, String location, byte[] bytes, int imageSize, long maxPixels) {
+        try {
+            PosterImages images = new PosterImages(imageSize, maxPixels);
+            byte[] out = new byte[images.pixelsPerImage()];
+            images.toChwBytes(images.resize(PosterImages.decode(location, bytes, maxPixels)), out, 0);
+            return new Decoded(movie, out, null, null);
+        } catch (PosterException e) {
+            return new Decoded(movie, null, e.reason().name(), e.getMessage());
+        } catch (RuntimeException e) {
+            return new Decoded(movie, null, PosterException.Reason.UNREADABLE.name(), location + ": " + e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package org.marquee.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.TaskContext;
+import org.marquee.app.cluster.ModelRecipe;
+import org.marquee.app.train.Augmentation;
+import org.marquee.app.train.Augmenter;
+import org.marquee.app.train.InputNormalization;
+import org.marquee.engine.Tensor;
+import org.marquee.engine.nn.Loss;
+import scala.Tuple2;
+
+/** What the tasks run on the executors: a shard's gradient, and predictions for the posters of a partition. */
+final class Worker {
+    private Worker() {}
+
+    /**
+     * Fails the next this many step tasks of this JVM (local runs only), as a lost executor would:
+     * tests check that Spark's retry gives the same step.
+     */
+    static final AtomicInteger INJECTED_FAILURES = new AtomicInteger();
+
+    /** Everything a task needs besides the weights and its posters; the same for every step of a run. */
+    record Plan(String architecture, ModelRecipe recipe, Augmentation augmentation, long seed, InputNormalization normalization,
+                int imageSize, int genres) implements Serializable {}
+
+    /**
+     * The gradient of the mean loss over this shard's rows of step {@code s} of the epoch, at
+     * training step {@code step}: the replica runs the rows as rows {@code firstRow ..} of the whole
+     * batch, so each row gets the dropout masks and augmentation it gets on one machine.
+     */
+    static ShardResult gradient(Plan plan, float[] weights, EpochShard shard, int s, long step) {
+        if (INJECTED_FAILURES.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("failure injected into shard " + shard.shard() + " of step " + step);
+        }
+        PosterRow[] rows = shard.rows(s);
+        int n = rows.length;
+        if (n == 0) return new ShardResult(shard.shard(), 0, null, 0);
+        int per = 3 * plan.imageSize() * plan.imageSize(), g = plan.genres();
+        float[] pixels = new float[n * per], labels = new float[n * g];
+        Augmenter augmenter = plan.augmentation().isNone() ? null : new Augmenter(plan.augmentation(), plan.seed(), plan.imageSize());
+        for (int i = 0; i < n; i++) {
+            rows[i].pixels(pixels, i * per);
+            if (augmenter != null) augmenter.apply(pixels, i * per, step, shard.firstRow() + i);
+            if (plan.normalization() != null) plan.normalization().apply(pixels, i * per, per);
+            System.arraycopy(rows[i].labels(), 0, labels, i * g, g);
+        }
+        Replicas.Replica r = Replicas.borrow(plan.architecture(), plan.recipe(), threads());
+        try {
+            r.load(weights);
+            Tensor[] t = r.inputs(n);
+            r.backend.upload(t[0], pixels);
+            r.backend.upload(t[1], labels);
+            r.model.setStep(step);
+            r.model.setFirstRow(shard.firstRow());
+            Tensor logits = r.model.forward(t[0], true);
+            double loss = Loss.sigmoidCrossEntropy(r.backend, logits, t[1], t[2]);
+            r.model.zeroGradients();
+            r.model.backward(t[2]);
+            return new ShardResult(shard.shard(), n, r.model.gradients().toFloats(), loss);
+        } finally {
+            r.model.setFirstRow(0);
+            Replicas.giveBack(plan.architecture(), r);
+        }
+    }
+
+    /**
+     * The logits of every poster of a partition that has a slot ({@code slotOf[index] >= 0}), in
+     * inference mode, {@code batch} posters at a time; each as (slot, logits).
+     */
+    static Iterator<Tuple2<Integer, float[]>> logits(Plan plan, float[] weights, int[] slotOf, int batch,
+                                                     Iterator<Tuple2<Integer, PosterRow>> posters) {
+        List<PosterRow> wanted = new ArrayList<>();
+        while (posters.hasNext()) {
+            PosterRow p = posters.next()._2();
+            if (slotOf[p.index()] >= 0) wanted.add(p);
+        }
+        List<Tuple2<Integer, float[]>> out = new ArrayList<>(wanted.size());
+        if (wanted.isEmpty()) return out.iterator();
+        int per = 3 * plan.imageSize() * plan.imageSize(), g = plan.genres();
+        Replicas.Replica r = Replicas.borrow(plan.architecture(), plan.recipe(), threads());
+        try {
+            r.load(weights);
+            for (int from = 0; from < wanted.size(); from += batch) {
+                int n = Math.min(batch, wanted.size() - from);
+                float[] pixels = new float[n * per];
+                for (int i = 0; i < n; i++) {
+                    wanted.get(from + i).pixels(pixels, i * per);
+                    if (plan.normalization() != null) plan.normalization().apply(pixels, i * per, per);
+                }
+                Tensor[] t = r.inputs(n);
+                r.backend.upload(t[0], pixels);
+                float[] z = r.model.forward(t[0], false).toFloats();
+                for (int i = 0; i < n; i++) {
+                    float[] row = new float[g];
+                    System.arraycopy(z, i * g, row, 0, g);
+                    out.add(new Tuple2<>(slotOf[wanted.get(from + i).index()], row));
+                }
+            }
+        } finally {
+            Replicas.giveBack(plan.architecture(), r);
+        }
+        return out.iterator();
+    }
+
+    /** Threads for a replica's backend: the cores Spark gives each task (spark.task.cpus, 1 unless set). */
+    private static int threads() {
+        TaskContext c = TaskContext.get();
+        return c == null ? 1 : Math.max(1, c.cpus());
+    }
+}

@@ -1,0 +1,199 @@
+package org.marquee.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.marquee.app.PosterModel;
+import org.marquee.app.checkpoint.Checkpoint;
+import org.marquee.app.checkpoint.CheckpointFile;
+import org.marquee.app.cluster.DataRequest;
+import org.marquee.app.cluster.ModelRecipe;
+import org.marquee.app.data.DataLoader;
+import org.marquee.app.data.LoadedData;
+import org.marquee.app.train.Augmentation;
+import org.marquee.app.train.EpochLog;
+import org.marquee.app.train.EpochResult;
+import org.marquee.app.train.ModelState;
+import org.marquee.app.train.Predictions;
+import org.marquee.app.train.ProgressLine;
+import org.marquee.app.train.TrainOptions;
+import org.marquee.app.train.Trainer;
+import org.marquee.app.train.TrainingCompute;
+import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.engine.AdamConfig;
+import org.marquee.engine.Backend;
+import org.marquee.engine.cpu.CpuBackend;
+import org.marquee.engine.nn.Adam;
+import org.marquee.engine.nn.Sequential;
+
+/**
+ * Data-parallel training on {@code local[2]} against one machine: the small poster model (24 x 24,
+ * with its dropout layers) on synthetic posters with flips, so shards must draw the masks and
+ * flips of their rows in the whole batch.
+ */
+class SparkTrainingTest {
+    static final int SIZE = 24, GENRES = 27, BATCH = 8, POSTERS = 60;
+    static final long SEED = 5, SPLIT_SEED = 2017;
+    static final ModelRecipe RECIPE = PosterModel.recipe(SEED, SIZE, SIZE, GENRES);
+    static final AdamConfig ADAM = TrainOptions.adam(5e-4, 1.0);
+    static final Augmentation FLIP = Augmentation.parse("flip");
+
+    static JavaSparkContext sc;
+    final PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+    @BeforeAll
+    static void start() {
+        // local[2, 2]: two task threads, and a failed task is tried once more (plain local[N] never retries)
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("marquee-test").set("spark.ui.enabled", "false"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) sc.close();
+    }
+
+    record Steps(double[] losses, float[] weights) {}
+
+    /** {@code steps} training steps as the Trainer takes them (its visiting order, steps counted from 0) on {@code compute}. */
+    static Steps run(TrainingCompute.Factory compute, LoadedData data, int steps, int failAtStep) {
+        try (Backend backend = new CpuBackend(1);
+             Sequential model = RECIPE.build(backend);
+             Adam adam = Adam.forModel(model, ADAM);
+             TrainingCompute c = compute.open(model, data.train(), BATCH, FLIP, SEED, null)) {
+            double[] losses = new double[steps];
+            int perEpoch = data.train().size() / BATCH;
+            for (int step = 0; step < steps; step++) {
+                int epoch = step / perEpoch + 1;
+                int[] order = Trainer.permutation(data.train().size(), SEED, epoch);
+                if (step == failAtStep) Worker.INJECTED_FAILURES.set(1);
+                losses[step] = c.gradient(order, (step % perEpoch) * BATCH, step);
+                adam.step(model.parameters(), model.gradients());
+            }
+            return new Steps(losses, model.parameters().toFloats());
+        }
+    }
+
+    LoadedData local() {
+        return new DataLoader(out).synthetic(POSTERS, SIZE, SPLIT_SEED);
+    }
+
+    LoadedData onCluster(SparkCluster cluster) throws IOException {
+        return cluster.load(new DataRequest(null, null, 0, POSTERS, SPLIT_SEED, false), SIZE, out);
+    }
+
+    static double relativeL2(float[] a, float[] b) {
+        double d = 0, n = 0;
+        for (int i = 0; i < a.length; i++) {
+            d += (a[i] - (double) b[i]) * (a[i] - (double) b[i]);
+            n += (double) a[i] * a[i];
+        }
+        return Math.sqrt(d / n);
+    }
+
+    @ParameterizedTest(name = "{0} shards")
+    @ValueSource(ints = {2, 3})
+    void twentyStepsMatchOneMachine(int shards) throws IOException {
+        Steps one = run(TrainingCompute.LOCAL, local(), 20, -1);
+        try (SparkCluster cluster = new SparkCluster(sc, shards)) {
+            Steps spark = run(cluster.compute(RECIPE), onCluster(cluster), 20, -1);
+            StringBuilder diffs = new StringBuilder();
+            for (int s = 0; s < 20; s++) diffs.append(String.format(" %.1e", Math.abs(one.losses()[s] - spark.losses()[s]) / one.losses()[s]));
+            for (int s = 0; s < 20; s++) {
+                assertEquals(one.losses()[s], spark.losses()[s], 1e-5 * one.losses()[s], "loss of step " + s + ";" + diffs);
+            }
+            double rel = relativeL2(one.weights(), spark.weights());
+            assertTrue(rel < 1e-5, "weights after 20 steps differ by " + rel + " (relative L2)");
+            assertTrue(one.losses()[19] < one.losses()[0], "it learns: " + one.losses()[0] + " -> " + one.losses()[19]);
+        }
+    }
+
+    @Test
+    void aTaskThatFailsOnceIsRetriedAndTheStepIsTheSame() throws IOException {
+        try (SparkCluster cluster = new SparkCluster(sc, 2)) {
+            LoadedData data = onCluster(cluster);
+            Steps undisturbed = run(cluster.compute(RECIPE), data, 6, -1);
+            Steps retried = run(cluster.compute(RECIPE), data, 6, 3);
+            assertEquals(0, Worker.INJECTED_FAILURES.get(), "the injected failure happened");
+            assertArrayEquals(undisturbed.losses(), retried.losses(), 0.0);
+            assertArrayEquals(undisturbed.weights(), retried.weights(), 0f);
+        }
+    }
+
+    @Test
+    void predictionsOnTheClusterAreThoseOfOneMachine() throws IOException {
+        try (SparkCluster cluster = new SparkCluster(sc, 3);
+             Backend backend = new CpuBackend(1);
+             Sequential model = RECIPE.build(backend)) {
+            LoadedData data = onCluster(cluster);
+            LoadedData here = local();
+            Predictions spark, local;
+            try (TrainingCompute c = cluster.compute(RECIPE).open(model, data.train(), BATCH, Augmentation.none(), SEED, null)) {
+                spark = c.predict(data.validation());
+            }
+            try (TrainingCompute c = TrainingCompute.LOCAL.open(model, here.train(), BATCH, Augmentation.none(), SEED, null)) {
+                local = c.predict(here.validation());
+            }
+            assertEquals(local.probabilities().length, spark.probabilities().length);
+            for (int i = 0; i < local.probabilities().length; i++) {
+                assertArrayEquals(local.probabilities()[i], spark.probabilities()[i], 1e-6, "poster " + i);
+                assertArrayEquals(local.truth()[i], spark.truth()[i], "labels of poster " + i);
+            }
+            assertEquals(local.loss(), spark.loss(), 1e-6 * local.loss());
+        }
+    }
+
+    /** A Trainer run on the cluster for {@code epochs} epochs, from scratch or resumed from {@code resumeFrom}. */
+    static float[] train(SparkCluster cluster, LoadedData data, int epochs, Path output, Path resumeFrom, EpochLog[] logOut)
+            throws IOException {
+        TrainOptions options = new TrainOptions(epochs, BATCH, ADAM, SEED, 0, output, true);
+        try (Backend backend = new CpuBackend(1);
+             Sequential model = RECIPE.build(backend);
+             Adam adam = Adam.forModel(model, ADAM)) {
+            TrainingState state = TrainingState.initial(SEED);
+            EpochLog log = new EpochLog();
+            if (resumeFrom != null) {
+                Checkpoint c = CheckpointFile.read(resumeFrom);
+                ModelState.restore(c, model, adam);
+                state = c.training();
+                log = EpochLog.parse(state.log());
+            }
+            PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+            new Trainer(model, adam, options, data.train(), data.validation(), new ProgressLine(quiet, false, System::nanoTime), quiet)
+                    .computingWith(cluster.compute(RECIPE)).run(state, log);
+            logOut[0] = log;
+            return model.parameters().toFloats();
+        }
+    }
+
+    @Test
+    void aRunResumedFromItsEpochCheckpointEqualsAnUninterruptedOne(@TempDir Path dir) throws IOException {
+        try (SparkCluster cluster = new SparkCluster(sc, 2)) {
+            LoadedData data = onCluster(cluster);
+            EpochLog[] whole = new EpochLog[1], resumed = new EpochLog[1];
+            float[] uninterrupted = train(cluster, data, 3, dir.resolve("whole"), null, whole);
+            train(cluster, data, 1, dir.resolve("parts"), null, resumed);
+            float[] continued = train(cluster, data, 3, dir.resolve("parts"), dir.resolve("parts").resolve(Trainer.LAST), resumed);
+            assertArrayEquals(uninterrupted, continued, 0f);
+            assertEquals(3, resumed[0].rows().size());
+            for (int e = 0; e < 3; e++) {
+                EpochResult a = whole[0].rows().get(e), b = resumed[0].rows().get(e);
+                assertEquals(a.trainLoss(), b.trainLoss(), 0.0, "train loss of epoch " + (e + 1));
+                assertEquals(a.valLoss(), b.valLoss(), 0.0, "validation loss of epoch " + (e + 1));
+            }
+        }
+    }
+}
