@@ -19,6 +19,7 @@ final class Replicas {
     private Replicas() {}
 
     private static final Map<String, ConcurrentLinkedQueue<Replica>> POOL = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicLong BUILT = new java.util.concurrent.atomic.AtomicLong();
 
     /** One model on its own cpu backend, with input tensors for each batch size it has seen. */
     static final class Replica {
@@ -29,6 +30,7 @@ final class Replicas {
         Replica(ModelRecipe recipe, int threads) {
             this.backend = new CpuBackend(threads);
             this.model = recipe.build(backend);
+            BUILT.incrementAndGet();
         }
 
         /** {x (N, inputShape...), y (N, G), dL/dlogits (N, G)} for {@code rows} rows, allocated once. */
@@ -43,12 +45,12 @@ final class Replicas {
             });
         }
 
-        /** Replaces the replica's weights with {@code weights} (every parameter, in block order). */
-        void load(float[] weights) {
-            if (weights.length != model.parameterCount()) {
-                throw new IllegalArgumentException("sent " + weights.length + " weights for a replica of " + model.parameterCount());
+        /** Replaces the replica's weights with {@code weights} (every parameter, in block order, as {@link Floats} bytes). */
+        void load(byte[] weights) {
+            if (weights.length != 4 * model.parameterCount()) {
+                throw new IllegalArgumentException("sent " + weights.length / 4 + " weights for a replica of " + model.parameterCount());
             }
-            backend.upload(model.parameters(), weights);
+            backend.upload(model.parameters(), Floats.fromBytes(weights));
         }
     }
 
@@ -62,10 +64,9 @@ final class Replicas {
         POOL.computeIfAbsent(architecture, k -> new ConcurrentLinkedQueue<>()).add(replica);
     }
 
-    /** How many replicas of {@code architecture} this JVM holds and are not in use (for tests). */
-    static int idle(String architecture) {
-        var q = POOL.get(architecture);
-        return q == null ? 0 : q.size();
+    /** How many replicas this JVM has built so far (tests check that tasks reuse them). */
+    static long built() {
+        return BUILT.get();
     }
 
     /** The key replicas of {@code model}'s architecture share. */

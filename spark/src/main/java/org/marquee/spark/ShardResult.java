@@ -4,6 +4,6 @@ import java.io.Serializable;
 
 /**
  * What a task sends back after a step: its shard, its row count, the gradient of the mean loss over
- * its rows (every parameter, block order) and that mean loss.
+ * its rows (every parameter, block order, as {@link Floats} bytes; null for an empty shard) and that mean loss.
  */
-record ShardResult(int shard, int rows, float[] gradient, double meanLoss) implements Serializable {}
+record ShardResult(int shard, int rows, byte[] gradient, double meanLoss) implements Serializable {}

@@ -41,6 +41,8 @@ final class SparkCompute implements TrainingCompute {
     private final Worker.Plan plan;
     private final StepTraffic traffic = new StepTraffic();
 
+    private double[] sum;     // the combined gradient in float64, reused every step
+    private float[] total;    // and rounded to float32
     private int[] epochOrder;                  // the visiting order the current epoch's shards were laid out for
     private JavaRDD<EpochShard> epochShards;   // P partitions, one EpochShard each
     private Broadcast<int[]> epochPositions;   // in epochShards' lineage: kept while it is
@@ -53,8 +55,8 @@ final class SparkCompute implements TrainingCompute {
         this.batch = batch;
         this.shards = Math.min(cluster.shards(), batch);
         this.trainIndex = cluster.indexes(train);
-        this.plan = new Worker.Plan(Replicas.architecture(model), recipe, augmentation, seed, normalization, train.imageSize(),
-                train.genres().size());
+        this.plan = new Worker.Plan(Replicas.architecture(model), recipe, model.dropoutSeed(), augmentation, seed, normalization,
+                train.imageSize(), train.genres().size());
     }
 
     /** Bytes sent to and received from the tasks so far, for the benchmark. */
@@ -67,8 +69,8 @@ final class SparkCompute implements TrainingCompute {
         if (from % batch != 0) throw new IllegalArgumentException("a step starts at a multiple of the batch size, not " + from);
         if (order != epochOrder) layOut(order);
         int s = from / batch;
-        float[] weights = model.parameters().toFloats();
-        Broadcast<float[]> w = sc.broadcast(weights);
+        byte[] weights = Floats.toBytes(model.parameters().toFloats());
+        Broadcast<byte[]> w = sc.broadcast(weights);
         Worker.Plan p = plan;
         List<ShardResult> results;
         try {
@@ -76,8 +78,8 @@ final class SparkCompute implements TrainingCompute {
         } finally {
             w.destroy();
         }
-        traffic.add(4L * weights.length, results.stream().filter(r -> r.gradient() != null).mapToLong(r -> 4L * r.gradient().length).sum());
-        float[] total = combine(results, weights.length);
+        traffic.add(weights.length, results.stream().filter(r -> r.gradient() != null).mapToLong(r -> r.gradient().length).sum());
+        float[] total = combine(results, weights.length / 4);
         model.backend().upload(model.gradients(), total);
         double loss = 0;
         for (ShardResult r : results) loss += r.meanLoss() * r.rows();
@@ -95,14 +97,17 @@ final class SparkCompute implements TrainingCompute {
         int rows = 0;
         for (ShardResult r : ordered) rows += r.rows();
         if (rows != batch) throw new IllegalStateException("the shards hold " + rows + " rows, the batch " + batch);
-        double[] sum = new double[parameters];
+        if (sum == null || sum.length != parameters) {
+            sum = new double[parameters];
+            total = new float[parameters];
+        }
+        java.util.Arrays.fill(sum, 0);
         for (ShardResult r : ordered) {
             if (r.rows() == 0) continue;
             double weight = r.rows() / (double) batch;
-            float[] g = r.gradient();
+            float[] g = Floats.fromBytes(r.gradient());
             for (int i = 0; i < parameters; i++) sum[i] += weight * g[i];
         }
-        float[] total = new float[parameters];
         for (int i = 0; i < parameters; i++) total[i] = (float) sum[i];
         return total;
     }
@@ -143,7 +148,7 @@ final class SparkCompute implements TrainingCompute {
         int[] slotOf = new int[cluster.size()];
         Arrays.fill(slotOf, -1);
         for (int i = 0; i < n; i++) slotOf[index[i]] = i;
-        Broadcast<float[]> w = sc.broadcast(model.parameters().toFloats());
+        Broadcast<byte[]> w = sc.broadcast(Floats.toBytes(model.parameters().toFloats()));
         Broadcast<int[]> slots = sc.broadcast(slotOf);
         Worker.Plan p = plan;
         int rows = batch;

@@ -25,15 +25,15 @@ final class Worker {
     static final AtomicInteger INJECTED_FAILURES = new AtomicInteger();
 
     /** Everything a task needs besides the weights and its posters; the same for every step of a run. */
-    record Plan(String architecture, ModelRecipe recipe, Augmentation augmentation, long seed, InputNormalization normalization,
-                int imageSize, int genres) implements Serializable {}
+    record Plan(String architecture, ModelRecipe recipe, long dropoutSeed, Augmentation augmentation, long seed,
+                InputNormalization normalization, int imageSize, int genres) implements Serializable {}
 
     /**
      * The gradient of the mean loss over this shard's rows of step {@code s} of the epoch, at
      * training step {@code step}: the replica runs the rows as rows {@code firstRow ..} of the whole
      * batch, so each row gets the dropout masks and augmentation it gets on one machine.
      */
-    static ShardResult gradient(Plan plan, float[] weights, EpochShard shard, int s, long step) {
+    static ShardResult gradient(Plan plan, byte[] weights, EpochShard shard, int s, long step) {
         if (INJECTED_FAILURES.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new IllegalStateException("failure injected into shard " + shard.shard() + " of step " + step);
         }
@@ -55,13 +55,14 @@ final class Worker {
             Tensor[] t = r.inputs(n);
             r.backend.upload(t[0], pixels);
             r.backend.upload(t[1], labels);
+            r.model.setDropoutSeed(plan.dropoutSeed());   // a reused replica may come from a run with another seed
             r.model.setStep(step);
             r.model.setFirstRow(shard.firstRow());
             Tensor logits = r.model.forward(t[0], true);
             double loss = Loss.sigmoidCrossEntropy(r.backend, logits, t[1], t[2]);
             r.model.zeroGradients();
             r.model.backward(t[2]);
-            return new ShardResult(shard.shard(), n, r.model.gradients().toFloats(), loss);
+            return new ShardResult(shard.shard(), n, Floats.toBytes(r.model.gradients().toFloats()), loss);
         } finally {
             r.model.setFirstRow(0);
             Replicas.giveBack(plan.architecture(), r);
@@ -72,7 +73,7 @@ final class Worker {
      * The logits of every poster of a partition that has a slot ({@code slotOf[index] >= 0}), in
      * inference mode, {@code batch} posters at a time; each as (slot, logits).
      */
-    static Iterator<Tuple2<Integer, float[]>> logits(Plan plan, float[] weights, int[] slotOf, int batch,
+    static Iterator<Tuple2<Integer, float[]>> logits(Plan plan, byte[] weights, int[] slotOf, int batch,
                                                      Iterator<Tuple2<Integer, PosterRow>> posters) {
         List<PosterRow> wanted = new ArrayList<>();
         while (posters.hasNext()) {

@@ -131,7 +131,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--spark", paramLabel = "MASTER",
             description = {"train on Apache Spark: local[N] on this machine, or a cluster's master URL; each batch is split"
                     + " into shards that replicas of the model compute on the executors, with the same result as training here."
-                    + " Needs the spark module (see README, Training on Spark); --data and --posters may then be any URI Spark reads"})
+                    + " Needs the spark module (see README, Training on Spark); --data and --posters may then be any URI Spark reads;"
+                    + " under spark-submit, the master it was given wins"})
     String spark;
 
     @Option(names = "--shards", paramLabel = "N", defaultValue = "0",

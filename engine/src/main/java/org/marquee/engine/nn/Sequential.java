@@ -30,6 +30,7 @@ public final class Sequential implements AutoCloseable {
     private final ParameterBlock block;
     private final Buffers buffers;
     private long step;
+    private long dropoutSeed;
     private Tensor inputGradient;     // (N, inputShape...) after backward, when requested
 
     private Sequential(Backend backend, int[] inputShape, List<Layer> blocks, ParameterBlock block, Buffers buffers,
@@ -104,6 +105,7 @@ public final class Sequential implements AutoCloseable {
 
     /** The dropout layer at index i of {@link #layers()} draws its mask from DropoutHash(seed + i, step, element). */
     public void setDropoutSeed(long seed) {
+        this.dropoutSeed = seed;
         for (int i = 0; i < layers.size(); i++) {
             if (layers.get(i) instanceof Dropout d) d.setSeed(seed + i);
         }
@@ -118,6 +120,9 @@ public final class Sequential implements AutoCloseable {
     }
 
     public long step() { return step; }
+
+    /** The seed of {@link #setDropoutSeed}: the model's seed unless set since. */
+    public long dropoutSeed() { return dropoutSeed; }
 
     /**
      * Says that the batches this model sees from now on are rows {@code row ..} of a larger batch
