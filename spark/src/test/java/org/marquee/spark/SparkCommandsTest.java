@@ -33,6 +33,7 @@ class SparkCommandsTest {
 
     @Test
     void trainsAndEvaluatesOnLocalSpark() throws Exception {
+        SparkJava.assumeSparkStarts();
         Path out = dir.resolve("run");
         String train = run("train", "--spark", "local[2]", "--synthetic", "80", "--image-size", "24", "--epochs", "2",
                 "--batch-size", "8", "--flip", "-o", out.toString());
@@ -44,6 +45,14 @@ class SparkCommandsTest {
         // the same checkpoint scored on this machine: the same loss, to the printed digits
         String here = run("evaluate", "-c", out.resolve("best.ckpt").toString());
         assertEquals(lossLine(here), lossLine(evaluate));
+    }
+
+    @Test
+    void aJavaThatSparkCannotStartOnIsRefusedWithWhatToDo() {
+        SparkClusterProvider.checkJava(17);
+        SparkClusterProvider.checkJava(21);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> SparkClusterProvider.checkJava(25));
+        assertTrue(e.getMessage().contains("Java 25") && e.getMessage().contains("JDK 17 or 21"), e.getMessage());
     }
 
     private static String lossLine(String text) {

@@ -31,6 +31,7 @@ class SparkPostersTest {
 
     @BeforeAll
     static void start() {
+        SparkJava.assumeSparkStarts();
         sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("marquee-test").set("spark.ui.enabled", "false"));
     }
 

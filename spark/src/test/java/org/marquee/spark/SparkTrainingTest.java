@@ -57,6 +57,7 @@ class SparkTrainingTest {
 
     @BeforeAll
     static void start() {
+        SparkJava.assumeSparkStarts();
         // local[2, 2]: two task threads, and a failed task is tried once more (plain local[N] never retries)
         sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("marquee-test").set("spark.ui.enabled", "false"));
     }
