@@ -14,7 +14,9 @@ import org.marquee.app.cluster.DataRequest;
 import org.marquee.app.cluster.ModelRecipe;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
+import org.marquee.app.train.InputNormalization;
 import org.marquee.app.train.TrainingCompute;
+import org.apache.spark.broadcast.Broadcast;
 import org.marquee.dataset.PosterDataset;
 import org.marquee.dataset.Splits;
 import org.marquee.dataset.SyntheticPosters;
@@ -127,6 +129,29 @@ public final class SparkCluster implements Cluster {
         }
         if (data instanceof Subset s && s.base() == all) return s.positions();
         throw new IllegalArgumentException("the cluster holds other posters than " + data + ": load them through it first");
+    }
+
+    @Override
+    public InputNormalization normalizationOf(PosterDataset train) {
+        int[] index = indexes(train);
+        int[] slotOf = new int[all.size()];
+        java.util.Arrays.fill(slotOf, -1);
+        for (int i = 0; i < index.length; i++) slotOf[index[i]] = i;
+        Broadcast<int[]> slots = sc.broadcast(slotOf);
+        int per = all.pixelsPerImage();
+        double[][] sums = new double[index.length][];
+        try {
+            for (Tuple2<Integer, double[]> t : posters().filter(p -> slots.value()[p._1()] >= 0).mapToPair(p -> {
+                float[] pixels = new float[per];
+                p._2().pixels(pixels, 0);
+                return new Tuple2<>(slots.value()[p._1()], InputNormalization.channelSums(pixels, 0, per));
+            }).collect()) {
+                sums[t._1()] = t._2();
+            }
+        } finally {
+            slots.destroy();
+        }
+        return InputNormalization.ofChannelSums(sums, per / 3);
     }
 
     @Override

@@ -27,6 +27,7 @@ import org.marquee.app.data.LoadedData;
 import org.marquee.app.train.Augmentation;
 import org.marquee.app.train.EpochLog;
 import org.marquee.app.train.EpochResult;
+import org.marquee.app.train.InputNormalization;
 import org.marquee.app.train.ModelState;
 import org.marquee.app.train.Predictions;
 import org.marquee.app.train.ProgressLine;
@@ -158,6 +159,16 @@ class SparkTrainingTest {
                 assertArrayEquals(local.truth()[i], spark.truth()[i], "labels of poster " + i);
             }
             assertEquals(local.loss(), spark.loss(), 1e-6 * local.loss());
+        }
+    }
+
+    @Test
+    void inputStatisticsOnTheClusterAreThoseOfOneMachine() throws IOException {
+        try (SparkCluster cluster = new SparkCluster(sc, 3)) {
+            InputNormalization spark = cluster.normalizationOf(onCluster(cluster).train());
+            InputNormalization local = InputNormalization.of(local().train());
+            assertArrayEquals(local.mean(), spark.mean(), 0.0);
+            assertArrayEquals(local.std(), spark.std(), 0.0);
         }
     }
 

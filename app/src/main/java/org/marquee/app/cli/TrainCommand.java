@@ -198,7 +198,9 @@ public final class TrainCommand implements Callable<Integer> {
                             options.selection().option, recorded.option, Trainer.BEST);
                 }
             }
-            if (normalize && normalization == null) normalization = InputNormalization.of(data.train());
+            if (normalize && normalization == null) {
+                normalization = cluster == null ? InputNormalization.of(data.train()) : cluster.normalizationOf(data.train());
+            }
             this.normalization = normalization;
             boolean[][] trainLabels = Subset.labels(data.train());
             if (!resume && logOddsBias()) OutputBias.initLogOdds(model, trainLabels);
@@ -255,10 +257,6 @@ public final class TrainCommand implements Callable<Integer> {
         OptionRanges.check("--shards", shards, 0, 100_000);
         if (spark != null && spark.isBlank()) throw new IllegalArgumentException("--spark needs a master URL, for example local[2]");
         if (spark == null && shards != 0) throw new IllegalArgumentException("--shards needs --spark");
-        if (spark != null && normalize) {
-            throw new IllegalArgumentException("--normalize is not available with --spark yet (its statistics are computed"
-                    + " from every training poster on this machine); train without it");
-        }
         backendOptions.check();
         dataOptions.check();
     }

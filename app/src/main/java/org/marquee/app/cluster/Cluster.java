@@ -28,6 +28,12 @@ public interface Cluster extends AutoCloseable {
      */
     TrainingCompute.Factory compute(ModelRecipe recipe);
 
+    /**
+     * {@link org.marquee.app.train.InputNormalization#of} of {@code train} (a split of data this
+     * cluster loaded), computed where the posters are: the same statistics, to the last bit.
+     */
+    org.marquee.app.train.InputNormalization normalizationOf(org.marquee.dataset.PosterDataset train);
+
     @Override
     void close();
 }

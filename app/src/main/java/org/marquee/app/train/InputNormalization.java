@@ -85,20 +85,50 @@ public record InputNormalization(double[] mean, double[] std) implements java.io
             float[] px = count == chunk ? pixels : new float[count * per];
             float[] lb = count == chunk ? labels : new float[count * train.genres().size()];
             train.fillBatch(idx, px, lb);
-            for (int i = 0; i < count; i++) {
-                for (int c = 0; c < channels; c++) {
-                    double s = 0, q = 0;
-                    for (int k = i * per + c * plane, end = k + plane; k < end; k++) {
-                        double x = px[k];
-                        s += x;
-                        q += x * x;
-                    }
-                    sum[c] += s;
-                    squares[c] += q;
-                }
-            }
+            for (int i = 0; i < count; i++) add(channelSums(px, i * per, per), sum, squares);
         }
-        double count = (double) n * plane;
+        return fromSums(sum, squares, (double) n * plane);
+    }
+
+    /**
+     * One poster's share of {@link #of}: for each of its 3 channels the sum and the sum of squares
+     * of its values in double, as {s0, q0, s1, q1, s2, q2}. A cluster computes these where the
+     * posters are and adds them up with {@link #ofChannelSums} in the training order, which gives
+     * exactly what {@link #of} gives.
+     */
+    public static double[] channelSums(float[] pixels, int offset, int per) {
+        int channels = 3, plane = per / channels;
+        double[] out = new double[2 * channels];
+        for (int c = 0; c < channels; c++) {
+            double s = 0, q = 0;
+            for (int k = offset + c * plane, end = k + plane; k < end; k++) {
+                double x = pixels[k];
+                s += x;
+                q += x * x;
+            }
+            out[2 * c] = s;
+            out[2 * c + 1] = q;
+        }
+        return out;
+    }
+
+    /** The statistics of posters whose {@link #channelSums} are {@code perPoster}, in order, each of {@code plane} pixels a channel. */
+    public static InputNormalization ofChannelSums(double[][] perPoster, int plane) {
+        if (perPoster.length < 1) throw new IllegalArgumentException("no training posters to normalize by");
+        double[] sum = new double[3], squares = new double[3];
+        for (double[] p : perPoster) add(p, sum, squares);
+        return fromSums(sum, squares, (double) perPoster.length * plane);
+    }
+
+    private static void add(double[] poster, double[] sum, double[] squares) {
+        for (int c = 0; c < sum.length; c++) {
+            sum[c] += poster[2 * c];
+            squares[c] += poster[2 * c + 1];
+        }
+    }
+
+    private static InputNormalization fromSums(double[] sum, double[] squares, double count) {
+        int channels = sum.length;
         double[] mean = new double[channels], std = new double[channels];
         for (int c = 0; c < channels; c++) {
             mean[c] = sum[c] / count;
