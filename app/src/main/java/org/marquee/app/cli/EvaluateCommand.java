@@ -67,6 +67,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintStream out = System.out;
         OptionRanges.check("--shards", shards, 0, 100_000);
         if (spark == null && shards != 0) throw new IllegalArgumentException("--shards needs --spark");
+        if (spark != null) Clusters.requireProvider(spark);
         try (Backend backend = backendOptions.open(out);
              LoadedModel loaded = LoadedModel.open(checkpoint, backend, rawWeights);
              Cluster cluster = spark == null ? null : Clusters.connect(spark, shards, out);

@@ -257,6 +257,7 @@ public final class TrainCommand implements Callable<Integer> {
         OptionRanges.check("--shards", shards, 0, 100_000);
         if (spark != null && spark.isBlank()) throw new IllegalArgumentException("--spark needs a master URL, for example local[2]");
         if (spark == null && shards != 0) throw new IllegalArgumentException("--shards needs --spark");
+        if (spark != null) Clusters.requireProvider(spark);
         backendOptions.check();
         dataOptions.check();
     }

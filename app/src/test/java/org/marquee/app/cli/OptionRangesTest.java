@@ -51,6 +51,10 @@ class OptionRangesTest extends CapturedConsole {
         rejected("--threads must be from 0 to 4096, not -2", "train", "--threads", "-2", "-o", o);
         rejected("--synthetic must be from 5 to 1000000, not 2", "train", "--synthetic", "2", "-o", o);
         rejected("--limit must be at least 0, not -5", "train", "--limit", "-5", "-o", o);
+        rejected("--shards needs --spark", "train", "--shards", "3", "-o", o);
+        rejected("--shards must be from 0 to 100000, not -1", "train", "--spark", "local[2]", "--shards", "-1", "-o", o);
+        rejected("--spark needs a master URL", "train", "--spark", " ", "-o", o);
+        rejected("--spark needs the spark module", "train", "--spark", "local[2]", "--synthetic", "20", "--image-size", "24", "-o", o);
         assertFalse(Files.exists(dir.resolve("run")), "no output folder for a rejected command");
     }
 
