@@ -28,8 +28,8 @@ import scala.Tuple2;
 
 /**
  * The real catalogue read through Spark, from any file system Spark reads (a local folder, HDFS,
- * object storage): MovieGenre.csv on the driver, the posters as {@code binaryFiles} decoded and
- * resized on the executors (the same decoder and resize as the poster cache, so the pixels are the
+ * object storage): MovieGenre.csv on the driver, each poster the catalogue names read by path
+ * (Hadoop's FileSystem, as binaryFiles does) and decoded and resized on the executors (the same decoder and resize as the poster cache, so the pixels are the
  * cache's). A poster that is missing or cannot be decoded is left out and counted by reason, as
  * the cache does; the posters kept are in catalogue order, so the split is the one-machine split.
  */
@@ -59,23 +59,32 @@ final class SparkPosters {
         out.println("catalogue: " + catalogue.report().summary(3));
         List<MovieRecord> movies = catalogue.movies();
         if (request.limit() > 0 && request.limit() < movies.size()) movies = movies.subList(0, request.limit());
-        Map<String, Integer> movieOf = new HashMap<>();
-        for (int i = 0; i < movies.size(); i++) movieOf.put(movies.get(i).posterFileName(), i);
-        Broadcast<Map<String, Integer>> wanted = sc.broadcast(movieOf);
+        // each poster file read by path on the executors: listing a folder of thousands of files
+        // through binaryFiles took minutes here, and the catalogue already names every file
+        List<Tuple2<Integer, String>> files = new ArrayList<>();
+        for (int m = 0; m < movies.size(); m++) files.add(new Tuple2<>(m, new Path(posterDir, movies.get(m).posterFileName()).toString()));
+        HashMap<String, String> settings = new HashMap<>();
+        for (Map.Entry<String, String> e : conf) settings.put(e.getKey(), e.getValue());
+        Broadcast<HashMap<String, String>> hadoop = sc.broadcast(settings);
         long maxPixels = PosterImages.DEFAULT_MAX_PIXELS;
-        JavaPairRDD<Integer, Decoded> decoded = sc.binaryFiles(posterDir.toString(), cluster.shards())
-                .flatMapToPair(f -> {
-                    String name = f._1().substring(f._1().lastIndexOf('/') + 1);
-                    Integer movie = wanted.value().get(name);
-                    if (movie == null) return java.util.Collections.emptyIterator();
-                    return List.of(new Tuple2<>(movie, decode(movie, f._1(), f._2().toArray(), imageSize, maxPixels))).iterator();
+        int slices = Math.max(1, Math.min(files.size(), 4 * Math.max(cluster.shards(), sc.defaultParallelism())));
+        JavaPairRDD<Integer, Decoded> decoded = sc.parallelize(files, slices)
+                .mapPartitionsToPair(it -> {
+                    org.apache.hadoop.conf.Configuration c = new org.apache.hadoop.conf.Configuration(false);
+                    hadoop.value().forEach(c::set);
+                    List<Tuple2<Integer, Decoded>> read = new ArrayList<>();
+                    while (it.hasNext()) {
+                        Tuple2<Integer, String> f = it.next();
+                        read.add(new Tuple2<>(f._1(), read(f._1(), f._2(), c, imageSize, maxPixels)));
+                    }
+                    return read.iterator();
                 })
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Map<Integer, Decoded> outcomes = new HashMap<>();
         for (Tuple2<Integer, Decoded> t : decoded.mapValues(d -> d.pixels() == null ? d : new Decoded(d.movie(), null, null, null)).collect()) {
             outcomes.put(t._1(), t._2());
         }
-        // the broadcasts stay: the cached posters' lineage uses them if an executor is lost
+        // the broadcast stays: the cached posters' lineage uses it if an executor is lost
         // the kept posters in catalogue order; each reason of the others counted, three examples shown
         int[] indexOf = new int[movies.size()];
         List<Long> ids = new ArrayList<>();
@@ -84,7 +93,7 @@ final class SparkPosters {
         List<String> examples = new ArrayList<>();
         for (int m = 0; m < movies.size(); m++) {
             Decoded d = outcomes.get(m);
-            String reason = d == null ? PosterException.Reason.MISSING.name() : d.reason();
+            String reason = d.reason();
             if (reason == null) {
                 indexOf[m] = ids.size();
                 ids.add(movies.get(m).imdbId());
@@ -92,9 +101,7 @@ final class SparkPosters {
             } else {
                 indexOf[m] = -1;
                 leftOut.merge(reason.toLowerCase(Locale.ROOT).replace('_', ' '), 1, Integer::sum);
-                if (examples.size() < 3) {
-                    examples.add(d == null ? new Path(posterDir, movies.get(m).posterFileName()) + ": file does not exist" : d.message());
-                }
+                if (examples.size() < 3) examples.add(d.message());
             }
         }
         out.printf(Locale.ROOT, "posters: %,d decoded and cached on the executors, %,d left out%s%n", ids.size(),
@@ -112,6 +119,22 @@ final class SparkPosters {
         return new SparkCluster.Loaded(rows, idArray, labels.toArray(float[][]::new), catalogue.vocabulary(), imageSize, request.splitSeed(),
                 String.format(Locale.ROOT, "%,d posters from %s through Spark, %dx%d", idArray.length, csv, imageSize, imageSize),
                 movies);
+    }
+
+    /** Reads one poster file on an executor; a missing or unreadable file becomes a reason, never an exception. */
+    static Decoded read(int movie, String file, org.apache.hadoop.conf.Configuration conf, int imageSize, long maxPixels) {
+        byte[] bytes;
+        try {
+            Path p = new Path(file);
+            try (var in = p.getFileSystem(conf).open(p)) {
+                bytes = in.readAllBytes();
+            }
+        } catch (java.io.FileNotFoundException e) {
+            return new Decoded(movie, null, PosterException.Reason.MISSING.name(), file + ": " + PosterException.Reason.MISSING.description());
+        } catch (IOException | RuntimeException e) {
+            return new Decoded(movie, null, PosterException.Reason.UNREADABLE.name(), file + ": " + e);
+        }
+        return decode(movie, file, bytes, imageSize, maxPixels);
     }
 
     /** Decodes and resizes one poster on an executor; a bad file becomes a reason, never an exception. */
