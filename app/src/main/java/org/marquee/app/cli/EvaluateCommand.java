@@ -10,7 +10,6 @@ import org.marquee.app.data.Subset;
 import org.marquee.app.metrics.DecisionRule;
 import org.marquee.app.metrics.Threshold;
 import org.marquee.app.cluster.Cluster;
-import org.marquee.app.cluster.Clusters;
 import org.marquee.app.train.Augmentation;
 import org.marquee.app.train.TrainingCompute;
 import org.marquee.app.train.Predictions;
@@ -26,6 +25,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin BackendMixin backendOptions;
     @Mixin DataMixin dataOptions;
+    @Mixin SparkMixin sparkOptions;
 
     @Option(names = {"-c", "--checkpoint"}, paramLabel = "FILE",
             description = "checkpoint to evaluate (default: " + CheckpointLocator.DEFAULT_DESCRIPTION + ")")
@@ -45,15 +45,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                     "'tuned': one T chosen on the validation split (highest micro-F1 there), reported beside 0.5"})
     String threshold;
 
-    @Option(names = "--spark", paramLabel = "MASTER",
-            description = "score on Apache Spark (local[N] or a cluster's master URL): the posters are read, decoded and scored"
-                    + " on the executors, in batches over their partitions; --data and --posters may be any URI Spark reads")
-    String spark;
-
-    @Option(names = "--shards", paramLabel = "N", defaultValue = "0",
-            description = "with --spark: partitions of the posters, 0 = the cluster's default parallelism (default: ${DEFAULT-VALUE})")
-    int shards;
-
     @Option(names = "--raw-weights", description = "use the trained weights even when the checkpoint holds their moving average (--ema)")
     boolean rawWeights;
 
@@ -65,12 +56,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         Threshold.Request request = threshold == null ? null : Threshold.parse(threshold);
         Path checkpoint = CheckpointLocator.orLatest(this.checkpoint);
         PrintStream out = System.out;
-        OptionRanges.check("--shards", shards, 0, 100_000);
-        if (spark == null && shards != 0) throw new IllegalArgumentException("--shards needs --spark");
-        if (spark != null) Clusters.requireProvider(spark);
+        sparkOptions.check();
         try (Backend backend = backendOptions.open(out);
              LoadedModel loaded = LoadedModel.open(checkpoint, backend, rawWeights);
-             Cluster cluster = spark == null ? null : Clusters.connect(spark, shards, out);
+             Cluster cluster = sparkOptions.connect(out);
              LoadedData data = loadData(loaded, checkpoint, cluster, out)) {
             TrainingCompute.Factory compute = cluster == null ? TrainingCompute.LOCAL : cluster.compute(loaded.recipe());
             if (cluster != null) out.println("cluster: " + cluster.describe());

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import org.marquee.app.PosterModel;
 import org.marquee.app.checkpoint.Checkpoint;
 import org.marquee.app.cluster.Cluster;
-import org.marquee.app.cluster.Clusters;
 import org.marquee.app.train.TrainingCompute;
 import java.util.List;
 import org.marquee.app.checkpoint.CheckpointFile;
@@ -48,6 +47,7 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
     @Mixin BackendMixin backendOptions;
     @Mixin DataMixin dataOptions;
+    @Mixin SparkMixin sparkOptions;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "4", description = "epochs to train (default: ${DEFAULT-VALUE})")
     int epochs;
@@ -128,17 +128,6 @@ public final class TrainCommand implements Callable<Integer> {
             + " posters (computed when the run starts, stored in the checkpoints, applied wherever the model sees a poster)")
     boolean normalize;
 
-    @Option(names = "--spark", paramLabel = "MASTER",
-            description = {"train on Apache Spark: local[N] on this machine, or a cluster's master URL; each batch is split"
-                    + " into shards that replicas of the model compute on the executors, with the same result as training here."
-                    + " Needs the spark module (see README, Training on Spark); --data and --posters may then be any URI Spark reads;"
-                    + " under spark-submit, the master it was given wins"})
-    String spark;
-
-    @Option(names = "--shards", paramLabel = "N", defaultValue = "0",
-            description = "with --spark: shards (tasks) per batch, 0 = the cluster's default parallelism (default: ${DEFAULT-VALUE})")
-    int shards;
-
     /** The metric a new run selects by when {@code --select} is not given. */
     static final Selection DEFAULT_SELECTION = Selection.MICRO_F1;
 
@@ -150,7 +139,7 @@ public final class TrainCommand implements Callable<Integer> {
                 TrainOptions.adam(learningRate, clipNorm).withWeightDecay(weightDecay), seed, patience, output, flip,
                 Augmentation.parse(augment), plan()).withSelection(select == null ? DEFAULT_SELECTION : Selection.parse(select)).withEma(ema);
         Files.createDirectories(output);
-        try (Cluster cluster = spark == null ? null : Clusters.connect(spark, shards, out);
+        try (Cluster cluster = sparkOptions.connect(out);
              LoadedData data = cluster == null ? dataOptions.load(imageSize, out) : dataOptions.load(cluster, imageSize, out);
              Backend backend = backendOptions.open(out);
              Sequential model = PosterModel.build(backend, seed, imageSize, imageSize, data.genres().size());
@@ -254,10 +243,7 @@ public final class TrainCommand implements Callable<Integer> {
         logOddsBias();
         if (select != null) Selection.parse(select);
         if (!(ema >= 0 && ema < 1)) throw new IllegalArgumentException("--ema must be 0 (off) or a decay in (0, 1), not " + ema);
-        OptionRanges.check("--shards", shards, 0, 100_000);
-        if (spark != null && spark.isBlank()) throw new IllegalArgumentException("--spark needs a master URL, for example local[2]");
-        if (spark == null && shards != 0) throw new IllegalArgumentException("--shards needs --spark");
-        if (spark != null) Clusters.requireProvider(spark);
+        sparkOptions.check();
         backendOptions.check();
         dataOptions.check();
     }
@@ -306,7 +292,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .put("--schedule", schedule).put("--warmup-epochs", warmupEpochs).put("--bias-init", biasInit)
                 .put("--epochs", epochs).put("--patience", patience).put(SELECT, options.selection().option)
                 .put("--ema", ema).put("--normalize", normalize)
-                .note("--spark", spark == null ? "no" : spark)   // where it ran does not change the result
+                .note("--spark", sparkOptions.on() ? sparkOptions.master : "no")   // where it ran does not change the result
                 .build().with(dataOptions.settings(data));
     }
 

@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.List;
 import org.marquee.app.checkpoint.CheckpointFile;
 import org.marquee.app.checkpoint.NamedArray;
@@ -204,16 +203,9 @@ public final class Trainer {
 
     static final long FLIP_SALT = 0x666C6970L;   // "flip": keeps flips apart from dropout masks
 
-    /** The visiting order of epoch {@code epoch}: a Fisher-Yates shuffle seeded by (seed, epoch) alone. */
+    /** The visiting order of epoch {@code epoch}: a Fisher-Yates shuffle seeded by (seed, epoch) alone ({@link org.marquee.engine.fit.Fit#permutation}). */
     public static int[] permutation(int n, long seed, int epoch) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        SplittableRandom rnd = new SplittableRandom(DropoutHash.mix(seed, epoch, -1));
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = order[i]; order[i] = order[j]; order[j] = t;
-        }
-        return order;
+        return org.marquee.engine.fit.Fit.permutation(n, seed, epoch);
     }
 
     public static Path lastCheckpoint(Path output) { return output.resolve(LAST); }
