@@ -156,8 +156,8 @@ public final class SparkCluster implements Cluster {
 
     @Override
     public TrainingCompute.Factory compute(ModelRecipe recipe) {
-        return (model, train, batch, augmentation, seed, normalization) ->
-                new SparkCompute(this, recipe, model, train, batch, augmentation, seed, normalization);
+        return (model, train, batch, augmentation, seed, normalization, positives) ->
+                new SparkCompute(this, recipe, model, train, batch, augmentation, seed, normalization, positives);
     }
 
     @Override

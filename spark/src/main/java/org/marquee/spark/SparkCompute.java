@@ -12,6 +12,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.marquee.app.cluster.ModelRecipe;
 import org.marquee.app.train.Augmentation;
 import org.marquee.app.train.InputNormalization;
+import org.marquee.app.train.PositiveWeights;
 import org.marquee.app.train.Predictions;
 import org.marquee.app.train.TrainingCompute;
 import org.marquee.dataset.PosterDataset;
@@ -48,7 +49,7 @@ final class SparkCompute implements TrainingCompute {
     private Broadcast<int[]> epochPositions;   // in epochShards' lineage: kept while it is
 
     SparkCompute(SparkCluster cluster, ModelRecipe recipe, Sequential model, PosterDataset train, int batch,
-                 Augmentation augmentation, long seed, InputNormalization normalization) {
+                 Augmentation augmentation, long seed, InputNormalization normalization, PositiveWeights positives) {
         this.cluster = cluster;
         this.sc = cluster.context();
         this.model = model;
@@ -56,7 +57,7 @@ final class SparkCompute implements TrainingCompute {
         this.shards = Math.min(cluster.shards(), batch);
         this.trainIndex = cluster.indexes(train);
         this.plan = new Worker.Plan(Replicas.architecture(model), recipe, model.dropoutSeed(), augmentation, seed, normalization,
-                train.imageSize(), train.genres().size());
+                positives, train.imageSize(), train.genres().size());
     }
 
     /** Bytes sent to and received from the tasks so far, for the benchmark. */

@@ -75,7 +75,7 @@ public final class StepBenchmark {
         try (Backend backend = new CpuBackend(threads);
              Sequential model = recipe.build(backend);
              Adam adam = Adam.forModel(model, TrainOptions.adam(5e-4, 1.0));
-             TrainingCompute compute = factory.open(model, data.train(), batch, Augmentation.parse("flip"), 42, null)) {
+             TrainingCompute compute = factory.open(model, data.train(), batch, Augmentation.parse("flip"), 42, null, null)) {
             int[] order = Trainer.permutation(data.train().size(), 42, 1);
             double[] ms = new double[steps];
             for (int s = 0; s < warmup + steps; s++) {

@@ -10,6 +10,7 @@ import org.marquee.app.cluster.ModelRecipe;
 import org.marquee.app.train.Augmentation;
 import org.marquee.app.train.Augmenter;
 import org.marquee.app.train.InputNormalization;
+import org.marquee.app.train.PositiveWeights;
 import org.marquee.engine.Tensor;
 import org.marquee.engine.nn.Loss;
 import scala.Tuple2;
@@ -26,7 +27,7 @@ final class Worker {
 
     /** Everything a task needs besides the weights and its posters; the same for every step of a run. */
     record Plan(String architecture, ModelRecipe recipe, long dropoutSeed, Augmentation augmentation, long seed,
-                InputNormalization normalization, int imageSize, int genres) implements Serializable {}
+                InputNormalization normalization, PositiveWeights positives, int imageSize, int genres) implements Serializable {}
 
     /**
      * The gradient of the mean loss over this shard's rows of step {@code s} of the epoch, at
@@ -60,6 +61,7 @@ final class Worker {
             r.model.setFirstRow(shard.firstRow());
             Tensor logits = r.model.forward(t[0], true);
             double loss = Loss.sigmoidCrossEntropy(r.backend, logits, t[1], t[2]);
+            if (plan.positives() != null) plan.positives().weigh(r.backend, t[2], labels, new float[n * g], t[3]);
             r.model.zeroGradients();
             r.model.backward(t[2]);
             return new ShardResult(shard.shard(), n, Floats.toBytes(r.model.gradients().toFloats()), loss);

@@ -28,7 +28,9 @@ import org.marquee.app.train.Augmentation;
 import org.marquee.app.train.EpochLog;
 import org.marquee.app.train.EpochResult;
 import org.marquee.app.train.InputNormalization;
+import org.marquee.app.data.Subset;
 import org.marquee.app.train.ModelState;
+import org.marquee.app.train.PositiveWeights;
 import org.marquee.app.train.Predictions;
 import org.marquee.app.train.ProgressLine;
 import org.marquee.app.train.TrainOptions;
@@ -72,10 +74,15 @@ class SparkTrainingTest {
 
     /** {@code steps} training steps as the Trainer takes them (its visiting order, steps counted from 0) on {@code compute}. */
     static Steps run(TrainingCompute.Factory compute, LoadedData data, int steps, int failAtStep) {
+        return run(compute, data, steps, failAtStep, null);
+    }
+
+    /** As above, on the loss that weighs positive examples by {@code positives} (null: the plain loss). */
+    static Steps run(TrainingCompute.Factory compute, LoadedData data, int steps, int failAtStep, PositiveWeights positives) {
         try (Backend backend = new CpuBackend(1);
              Sequential model = RECIPE.build(backend);
              Adam adam = Adam.forModel(model, ADAM);
-             TrainingCompute c = compute.open(model, data.train(), BATCH, FLIP, SEED, null)) {
+             TrainingCompute c = compute.open(model, data.train(), BATCH, FLIP, SEED, null, positives)) {
             double[] losses = new double[steps];
             int perEpoch = data.train().size() / BATCH;
             for (int step = 0; step < steps; step++) {
@@ -128,6 +135,22 @@ class SparkTrainingTest {
     }
 
     @Test
+    void theClassWeightedLossIsTheOneMachinesOnTheShards() throws IOException {
+        LoadedData here = local();
+        PositiveWeights w = PositiveWeights.capped(Subset.labels(here.train()), GENRES, 5);
+        Steps plain = run(TrainingCompute.LOCAL, here, 8, -1);
+        Steps one = run(TrainingCompute.LOCAL, here, 8, -1, w);
+        try (SparkCluster cluster = new SparkCluster(sc, 2)) {
+            Steps spark = run(cluster.compute(RECIPE), onCluster(cluster), 8, -1, w);
+            assertArrayEquals(one.losses(), spark.losses(), 1e-5 * one.losses()[0]);
+            double rel = relativeL2(one.weights(), spark.weights());
+            assertTrue(rel < 1e-5, "weights after 8 weighted steps differ by " + rel + " (relative L2)");
+            double weighted = relativeL2(plain.weights(), one.weights());
+            assertTrue(weighted > 1e-3, "the weighted loss moves the weights elsewhere than the plain one: " + weighted);
+        }
+    }
+
+    @Test
     void aTaskThatFailsOnceIsRetriedAndTheStepIsTheSame() throws IOException {
         try (SparkCluster cluster = new SparkCluster(sc, 2)) {
             LoadedData data = onCluster(cluster);
@@ -147,10 +170,10 @@ class SparkTrainingTest {
             LoadedData data = onCluster(cluster);
             LoadedData here = local();
             Predictions spark, local;
-            try (TrainingCompute c = cluster.compute(RECIPE).open(model, data.train(), BATCH, Augmentation.none(), SEED, null)) {
+            try (TrainingCompute c = cluster.compute(RECIPE).open(model, data.train(), BATCH, Augmentation.none(), SEED, null, null)) {
                 spark = c.predict(data.validation());
             }
-            try (TrainingCompute c = TrainingCompute.LOCAL.open(model, here.train(), BATCH, Augmentation.none(), SEED, null)) {
+            try (TrainingCompute c = TrainingCompute.LOCAL.open(model, here.train(), BATCH, Augmentation.none(), SEED, null, null)) {
                 local = c.predict(here.validation());
             }
             assertEquals(local.probabilities().length, spark.probabilities().length);

@@ -64,7 +64,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             TrainingCompute.Factory compute = cluster == null ? TrainingCompute.LOCAL : cluster.compute(loaded.recipe());
             if (cluster != null) out.println("cluster: " + cluster.describe());
             this.scorer = set -> {
-                try (TrainingCompute c = compute.open(loaded.model(), data.train(), batchSize, Augmentation.none(), 0, loaded.normalization())) {
+                try (TrainingCompute c = compute.open(loaded.model(), data.train(), batchSize, Augmentation.none(), 0, loaded.normalization(), null)) {
                     return c.predict(set);
                 }
             };

@@ -28,6 +28,7 @@ import org.marquee.app.train.InputNormalization;
 import org.marquee.app.train.LearningRateSchedule;
 import org.marquee.app.train.ModelState;
 import org.marquee.app.train.OutputBias;
+import org.marquee.app.train.PositiveWeights;
 import org.marquee.app.train.Predictions;
 import org.marquee.app.train.ProgressLine;
 import org.marquee.app.train.Selection;
@@ -128,6 +129,11 @@ public final class TrainCommand implements Callable<Integer> {
             + " posters (computed when the run starts, stored in the checkpoints, applied wherever the model sees a poster)")
     boolean normalize;
 
+    @Option(names = "--pos-weight", paramLabel = "CAP", defaultValue = "1",
+            description = "class-weighted loss: each genre's positive posters count negatives/positives times (on the training split),"
+                    + " at least 1 and at most CAP; the loss printed stays the plain one; 1 = off (default: ${DEFAULT-VALUE})")
+    double posWeight;
+
     /** The metric a new run selects by when {@code --select} is not given. */
     static final Selection DEFAULT_SELECTION = Selection.MICRO_F1;
 
@@ -193,10 +199,13 @@ public final class TrainCommand implements Callable<Integer> {
             this.normalization = normalization;
             boolean[][] trainLabels = Subset.labels(data.train());
             if (!resume && logOddsBias()) OutputBias.initLogOdds(model, trainLabels);
+            positives = posWeight > 1 ? PositiveWeights.capped(trainLabels, data.genres().size(), posWeight) : null;
+            genreNames = data.genres();
             printRecipe(options, out);
             if (state.epoch() == 0) reportUntrained(model, data, trainLabels, out);
             new Trainer(model, adam, options, data.train(), data.validation(), ProgressLine.forConsole(), out)
-                    .recording(run, List.of(trainIds(data))).averagingFrom(average).normalizing(normalization).computingWith(compute)
+                    .recording(run, List.of(trainIds(data))).averagingFrom(average).normalizing(normalization).weighingPositives(positives)
+                    .computingWith(compute)
                     .run(state, log);
             reportTest(model, data, trainLabels, out);
             float[] poster = new float[data.test().pixelsPerImage()];
@@ -209,6 +218,10 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The loss's weights of positive examples (null: the plain loss), once the training labels are known. */
+    private PositiveWeights positives;
+    private List<String> genreNames = List.of();
+
     /** The run's input normalization once known (null: none), for the reports before and after training. */
     private InputNormalization normalization;
 
@@ -217,7 +230,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The model's predictions on {@code set}, computed where the training runs. */
     private Predictions predict(Sequential model, LoadedData data, org.marquee.dataset.PosterDataset set) {
-        try (TrainingCompute c = compute.open(model, data.train(), batchSize, Augmentation.none(), seed, normalization)) {
+        try (TrainingCompute c = compute.open(model, data.train(), batchSize, Augmentation.none(), seed, normalization, null)) {
             return c.predict(set);
         }
     }
@@ -242,6 +255,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         logOddsBias();
         if (select != null) Selection.parse(select);
+        if (!(posWeight >= 1 && posWeight <= 1000)) {
+            throw new IllegalArgumentException("--pos-weight must be from 1 (off) to 1000, not " + posWeight);
+        }
         if (!(ema >= 0 && ema < 1)) throw new IllegalArgumentException("--ema must be 0 (off) or a decay in (0, 1), not " + ema);
         sparkOptions.check();
         backendOptions.check();
@@ -268,6 +284,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (weightDecay > 0) parts.add("weight decay " + weightDecay + " on kernels");
         if (normalization != null) parts.add("inputs normalized per channel, " + normalization.describe());
         if (ema > 0) parts.add("moving average of the weights, decay " + ema + ", for validation");
+        if (positives != null) parts.add("positive posters weighted in the loss (cap " + posWeight + "): "
+                + positives.describe(genreNames));
         if (logOddsBias()) parts.add(resume ? "output biases from the checkpoint" : "output biases at the genres' log-odds");
         if (!parts.isEmpty()) out.println("training: " + String.join("; ", parts));
     }
@@ -291,7 +309,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .put("--augment", options.augmentation().describe())   // --flip is --augment flip
                 .put("--schedule", schedule).put("--warmup-epochs", warmupEpochs).put("--bias-init", biasInit)
                 .put("--epochs", epochs).put("--patience", patience).put(SELECT, options.selection().option)
-                .put("--ema", ema).put("--normalize", normalize)
+                .put("--ema", ema).put("--normalize", normalize).put("--pos-weight", posWeight)
                 .note("--spark", sparkOptions.on() ? sparkOptions.master : "no")   // where it ran does not change the result
                 .build().with(dataOptions.settings(data));
     }
@@ -304,7 +322,7 @@ public final class TrainCommand implements Callable<Integer> {
      * validation loss, kept no average of the weights and did not normalize its inputs.
      */
     static final RunSettings OLDER_DEFAULTS = RunSettings.builder().put(SELECT, "loss").put("--ema", 0.0).put("--normalize", false)
-            .build();
+            .put("--pos-weight", 1.0).build();
 
     /** {@code recorded} with {@link #OLDER_DEFAULTS} for the settings it lacks. */
     static RunSettings withOlderDefaults(RunSettings recorded) {

@@ -54,6 +54,7 @@ public final class Trainer {
     private List<NamedArray> extras = List.of();
     private double[] resumedAverage;   // the EMA a resumed checkpoint holds, or null
     private InputNormalization normalization;   // null: none
+    private PositiveWeights positives;          // null: the plain loss
     private TrainingCompute.Factory computeFactory = TrainingCompute.LOCAL;
 
     /** How a checkpoint reaches its file; tests replace it to stop the run between the writes. */
@@ -97,6 +98,12 @@ public final class Trainer {
         return this;
     }
 
+    /** Trains on the loss that weighs each genre's positive examples by {@code w} (null: the plain loss). */
+    public Trainer weighingPositives(PositiveWeights w) {
+        this.positives = w;
+        return this;
+    }
+
     /** Runs the steps and the validation on {@code factory}'s compute instead of the model's own backend. */
     public Trainer computingWith(TrainingCompute.Factory factory) {
         this.computeFactory = factory;
@@ -116,7 +123,7 @@ public final class Trainer {
         int batch = Math.min(options.batchSize(), train.size());
         int steps = train.size() / batch;
         LearningRateSchedule schedule = options.schedule().forRun(options.adam().learningRate(), steps, options.epochs());
-        try (TrainingCompute compute = computeFactory.open(model, train, batch, options.augmentation(), options.seed(), normalization);
+        try (TrainingCompute compute = computeFactory.open(model, train, batch, options.augmentation(), options.seed(), normalization, positives);
              WeightAverage ema = options.emaDecay() > 0 ? new WeightAverage(backend, model.parameters(), options.emaDecay()) : null) {
             if (ema != null && resumedAverage != null) ema.load(resumedAverage);
             Selection selection = options.selection();

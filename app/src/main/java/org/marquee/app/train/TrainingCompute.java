@@ -34,9 +34,10 @@ public interface TrainingCompute extends AutoCloseable {
          * @param augmentation  what is done to each training poster, keyed by (seed, step, row)
          * @param seed          the run's seed
          * @param normalization applied to every poster after augmentation, null for none
+         * @param positives     the weights of each genre's positive examples in the loss, null for the plain loss
          */
         TrainingCompute open(Sequential model, PosterDataset train, int batch, Augmentation augmentation, long seed,
-                             InputNormalization normalization);
+                             InputNormalization normalization, PositiveWeights positives);
     }
 
     /** The model on its own backend, in this process: what {@code train} does without {@code --spark}. */
@@ -50,20 +51,32 @@ public interface TrainingCompute extends AutoCloseable {
         private final Augmenter augmenter;   // null: none
         private final BatchLoader loader;
         private final org.marquee.engine.Tensor grad;   // (N, G) dL/dlogits
+        private final PositiveWeights positives;         // null: the plain loss
+        private final org.marquee.engine.Tensor factors; // (N, G) the weights' factors, with positives
+        private final float[] hostFactors;
 
         public Local(Sequential model, PosterDataset train, int batch, Augmentation augmentation, long seed,
-                     InputNormalization normalization) {
+                     InputNormalization normalization, PositiveWeights positives) {
+            if (positives != null && positives.genres() != train.genres().size()) {
+                throw new IllegalArgumentException(positives.genres() + " positive weights for " + train.genres().size() + " genres");
+            }
             this.model = model;
+            this.positives = positives;
+            this.hostFactors = positives == null ? null : new float[batch * train.genres().size()];
             this.batch = batch;
             this.normalization = normalization;
             this.augmenter = augmentation.isNone() ? null : new Augmenter(augmentation, seed, train.imageSize());
             this.loader = new BatchLoader(train, model.backend(), batch, normalization);
+            org.marquee.engine.Tensor g = null;
             try {
-                this.grad = model.backend().allocate(batch, train.genres().size());
+                g = model.backend().allocate(batch, train.genres().size());
+                this.factors = positives == null ? null : model.backend().allocate(batch, train.genres().size());
             } catch (RuntimeException e) {
+                if (g != null) g.close();
                 loader.close();
                 throw e;
             }
+            this.grad = g;
         }
 
         @Override
@@ -72,6 +85,7 @@ public interface TrainingCompute extends AutoCloseable {
             model.setStep(step);
             var logits = model.forward(loader.images(), true);
             double loss = org.marquee.engine.nn.Loss.sigmoidCrossEntropy(model.backend(), logits, loader.targets(), grad);
+            if (positives != null) positives.weigh(model.backend(), grad, loader.hostLabels(), hostFactors, factors);
             model.zeroGradients();
             model.backward(grad);
             return loss;
@@ -87,7 +101,11 @@ public interface TrainingCompute extends AutoCloseable {
             try {
                 loader.close();
             } finally {
-                grad.close();
+                try {
+                    grad.close();
+                } finally {
+                    if (factors != null) factors.close();
+                }
             }
         }
     }

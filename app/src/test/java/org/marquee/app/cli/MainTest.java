@@ -216,6 +216,22 @@ class MainTest extends CapturedConsole {
     }
 
     @Test
+    void theClassWeightedLossIsRecordedAndKeptOnResume() throws IOException {
+        assertEquals(1, run("train", "--pos-weight", "0.5", "--data", dir.resolve("nowhere").toString()));
+        assertTrue(err().contains("--pos-weight must be from 1 (off) to 1000, not 0.5") && !err().contains("nowhere"), err());
+        Path o = dir.resolve("weighted");
+        String[] train = concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3",
+                "-o", o.toString()));
+        assertEquals(0, run(concat(train, "--epochs", "1", "--pos-weight", "10")), err());
+        assertTrue(out().contains("positive posters weighted in the loss (cap 10.0): "), out());
+        var c = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"));
+        assertEquals("10.0", c.run().get("--pos-weight").orElseThrow());
+        assertEquals(1, run(concat(train, "--epochs", "2", "--resume")));
+        assertTrue(err().contains("--pos-weight was 10.0, now 1.0"), err());
+        assertEquals(0, run(concat(train, "--epochs", "2", "--resume", "--pos-weight", "10")), err());
+    }
+
+    @Test
     void normalizedRunsRecordTheirStatisticsAndEvaluateWithThem() throws IOException {
         Path o = dir.resolve("norm");
         String[] train = concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3",
