@@ -11,6 +11,7 @@ import org.marquee.app.metrics.DecisionRule;
 import org.marquee.app.metrics.Threshold;
 import org.marquee.app.cluster.Cluster;
 import org.marquee.app.train.Augmentation;
+import org.marquee.app.train.Evaluator;
 import org.marquee.app.train.TrainingCompute;
 import org.marquee.app.train.Predictions;
 import org.marquee.engine.Backend;
@@ -48,6 +49,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--raw-weights", description = "use the trained weights even when the checkpoint holds their moving average (--ema)")
     boolean rawWeights;
 
+    @Option(names = "--tta", paramLabel = "none|flip", defaultValue = "none",
+            description = {"test-time augmentation: flip averages each poster's probabilities with its mirror image's (twice the"
+                    + " forward passes); the decision rule is then tuned again on the validation split, seen the same way"
+                    + " (default: ${DEFAULT-VALUE})"})
+    String tta;
+
     @Override
     public Integer call() throws Exception {
         OptionRanges.check("--batch-size", batchSize, 1, 65_536);
@@ -57,13 +64,19 @@ public final class EvaluateCommand implements Callable<Integer> {
         Path checkpoint = CheckpointLocator.orLatest(this.checkpoint);
         PrintStream out = System.out;
         sparkOptions.check();
+        boolean mirrors = switch (tta) {
+            case "none" -> false;
+            case "flip" -> true;
+            default -> throw new IllegalArgumentException("--tta must be none or flip, not '" + tta + "'");
+        };
+        if (mirrors && sparkOptions.on()) throw new IllegalArgumentException("--tta flip runs on this machine only; leave out --spark or --tta");
         try (Backend backend = backendOptions.open(out);
              LoadedModel loaded = LoadedModel.open(checkpoint, backend, rawWeights);
              Cluster cluster = sparkOptions.connect(out);
              LoadedData data = loadData(loaded, checkpoint, cluster, out)) {
             TrainingCompute.Factory compute = cluster == null ? TrainingCompute.LOCAL : cluster.compute(loaded.recipe());
             if (cluster != null) out.println("cluster: " + cluster.describe());
-            this.scorer = set -> {
+            this.scorer = mirrors ? set -> new Evaluator(loaded.model(), batchSize, loaded.normalization()).averagingMirrors().run(set) : set -> {
                 try (TrainingCompute c = compute.open(loaded.model(), data.train(), batchSize, Augmentation.none(), 0, loaded.normalization(), null)) {
                     return c.predict(set);
                 }
@@ -89,7 +102,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (request == null) {
                 var stored = DecisionRule.from(loaded.checkpoint());
                 DecisionRule rule;
-                if (stored.isPresent()) {
+                if (mirrors) {
+                    Predictions validation = split == Split.validation ? p : scorer.apply(data.validation());
+                    rule = EvaluationReport.tuneRule(validation);
+                    out.printf(Locale.ROOT, "with --tta flip: decision rule tuned again on the validation split (%,d posters), each poster"
+                            + " and its mirror image averaged: %s%n", data.validation().size(), rule.describe(data.genres()));
+                } else if (stored.isPresent()) {
                     rule = stored.get();
                     out.println("decision rule from the checkpoint: " + rule.describe(data.genres()));
                 } else {

@@ -73,6 +73,17 @@ final class BatchLoader implements AutoCloseable {
         return count;
     }
 
+    /**
+     * Mirrors every poster of the loaded batch left-right and uploads it again: the same posters,
+     * as {@code --tta flip} shows them a second time. (Per-channel normalization commutes with the
+     * mirror, so it does not matter that it was already applied.)
+     */
+    void mirrorLoaded() {
+        int per = data.pixelsPerImage(), s = data.imageSize();
+        for (int i = 0; i < batch; i++) mirror(pixels, i * per, 3 * s, s);
+        backend.upload(x, pixels);
+    }
+
     /** Reverses each of {@code rows} rows of {@code width} floats starting at {@code offset}: a left-right mirror. */
     static void mirror(float[] pixels, int offset, int rows, int width) {
         for (int r = 0; r < rows; r++) {

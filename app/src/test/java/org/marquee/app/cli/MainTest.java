@@ -232,6 +232,25 @@ class MainTest extends CapturedConsole {
     }
 
     @Test
+    void evaluateWithMirrorAveragingTunesItsRuleOnValidationSeenTheSameWay() throws IOException {
+        Path o = dir.resolve("tta");
+        assertEquals(0, run(concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3",
+                "-o", o.toString(), "--epochs", "1", "--flip"))), err());
+        String ckpt = o.resolve("best.ckpt").toString();
+        assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", ckpt))), err());
+        String single = out();
+        assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", ckpt, "--tta", "flip"))), err());
+        String mirrored = out();
+        assertTrue(mirrored.contains("with --tta flip: decision rule tuned again on the validation split (8 posters)")
+                && !mirrored.contains("decision rule from the checkpoint"), mirrored);
+        String lossOf = "test split: 8 posters, loss ";
+        assertNotEquals(single.substring(single.indexOf(lossOf), single.indexOf(lossOf) + lossOf.length() + 6),
+                mirrored.substring(mirrored.indexOf(lossOf), mirrored.indexOf(lossOf) + lossOf.length() + 6), "two views, another loss");
+        assertEquals(1, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", ckpt, "--tta", "crop"))));
+        assertTrue(err().contains("--tta must be none or flip, not 'crop'"), err());
+    }
+
+    @Test
     void normalizedRunsRecordTheirStatisticsAndEvaluateWithThem() throws IOException {
         Path o = dir.resolve("norm");
         String[] train = concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3",

@@ -58,4 +58,35 @@ class EvaluatorTest {
             assertEquals(Math.log(2), p.loss(), 0.2);
         }
     }
+
+    @Test
+    void mirrorAveragingIsTheMeanOfEachPostersTwoViews() {
+        TinyPosters data = new TinyPosters(7, 24, 3, 8);
+        ReferenceBackend ref = new ReferenceBackend();
+        try (Sequential model = PosterModel.build(ref, 3, 24, 24, 3);
+             Tensor x = ref.allocate(1, 3, 24, 24)) {
+            Predictions plain = new Evaluator(model, 4).run(data);
+            Predictions averaged = new Evaluator(model, 4).averagingMirrors().run(data);   // 4 + 3 (padded)
+            double loss = 0;
+            boolean differs = false;
+            for (int i = 0; i < 7; i++) {
+                float[] pixels = new float[3 * 24 * 24], labels = new float[3];
+                data.fillBatch(new int[] {i}, pixels, labels);
+                ref.upload(x, pixels);
+                double[] z = model.forward(x, false).toDoubles();
+                BatchLoader.mirror(pixels, 0, 3 * 24, 24);
+                ref.upload(x, pixels);
+                double[] zm = model.forward(x, false).toDoubles();
+                for (int j = 0; j < 3; j++) {
+                    double p = (1 / (1 + Math.exp(-z[j])) + 1 / (1 + Math.exp(-zm[j]))) / 2;
+                    assertEquals(p, averaged.probabilities()[i][j], 1e-12, "poster " + i + ", genre " + j);
+                    assertEquals(plain.probabilities()[i][j], 1 / (1 + Math.exp(-z[j])), 1e-12);
+                    differs |= Math.abs(p - plain.probabilities()[i][j]) > 1e-9;
+                    loss -= labels[j] > 0.5 ? Math.log(p) : Math.log(1 - p);
+                }
+            }
+            assertEquals(loss / 21, averaged.loss(), 1e-12, "the cross-entropy of the averaged probabilities");
+            org.junit.jupiter.api.Assertions.assertTrue(differs, "the model is not mirror-symmetric, so the views differ");
+        }
+    }
 }
