@@ -41,7 +41,7 @@ final class Replicas {
                 shape[0] = n;
                 System.arraycopy(in, 0, shape, 1, in.length);
                 int g = model.outputShape()[0];
-                return new Tensor[] {backend.allocate(shape), backend.allocate(n, g), backend.allocate(n, g), backend.allocate(n, g)};
+                return new Tensor[] {backend.allocate(shape), backend.allocate(n, g), backend.allocate(n, g)};
             });
         }
 

@@ -60,8 +60,14 @@ final class Worker {
             r.model.setStep(step);
             r.model.setFirstRow(shard.firstRow());
             Tensor logits = r.model.forward(t[0], true);
-            double loss = Loss.sigmoidCrossEntropy(r.backend, logits, t[1], t[2]);
-            if (plan.positives() != null) plan.positives().weigh(r.backend, t[2], labels, new float[n * g], t[3]);
+            double loss;
+            if (plan.positives() == null) {
+                loss = Loss.sigmoidCrossEntropy(r.backend, logits, t[1], t[2]);
+            } else {
+                try (PositiveWeights.Loss weighted = plan.positives().open(r.backend, n)) {
+                    loss = weighted.gradient(logits, t[1], labels, t[2]);
+                }
+            }
             r.model.zeroGradients();
             r.model.backward(t[2]);
             return new ShardResult(shard.shard(), n, Floats.toBytes(r.model.gradients().toFloats()), loss);

@@ -131,7 +131,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--pos-weight", paramLabel = "CAP", defaultValue = "1",
             description = "class-weighted loss: each genre's positive posters count negatives/positives times (on the training split),"
-                    + " at least 1 and at most CAP; the loss printed stays the plain one; 1 = off (default: ${DEFAULT-VALUE})")
+                    + " at least 1 and at most CAP, the loss taken at the logit shifted by log w so probabilities stay calibrated;"
+                    + " the loss printed stays the plain one; 1 = off (default: ${DEFAULT-VALUE})")
     double posWeight;
 
     /** The metric a new run selects by when {@code --select} is not given. */

@@ -7,19 +7,24 @@ import org.marquee.engine.Backend;
 import org.marquee.engine.Tensor;
 
 /**
- * A class-weighted binary cross-entropy: the positive examples of genre j count w_j times.
+ * A class-weighted binary cross-entropy whose optimum stays calibrated: the positive examples of
+ * genre j count w_j times, and the loss is taken at the logit shifted by log w_j.
  * <pre>
  *   s    = 1 + (w_j - 1) t                      (w_j for a positive, 1 for a negative)
- *   loss = mean over batch and genres of  s · [max(z,0) - z·t + log(1 + e^-|z|)]
- *   dL/dz = s · (sigmoid(z) - t) / (N · G)
+ *   loss = mean over batch and genres of  s · BCE(z + log w_j, t)
+ *   dL/dz = s · (sigmoid(z + log w_j) - t) / (N · G)
  *   w_j  = min(cap, max(1, negatives_j / positives_j))    counted on the training split
  * </pre>
  * A rare genre's few positives then pull on the shared layers about as hard as its many
  * negatives push, instead of being drowned out; the cap keeps a genre with a handful of posters
  * (or none: it gets the cap) from dominating the gradient, and the floor of 1 leaves genres that
- * are positive more often than not as they were. The weights multiply the gradient of the plain
- * loss element by element ({@link #weigh}); the loss printed, logged and compared across runs stays
- * the plain, unweighted mean.
+ * are positive more often than not as they were. Weighting alone would move the optimum: for a
+ * genre of frequency q the weighted loss is lowest where sigmoid(u) / (1 - sigmoid(u)) = w q / (1 - q),
+ * odds w times too high, which would push rare genres up the ranking and into the top place. Taking
+ * the loss at u = z + log w_j puts that optimum at z = log(q / (1 - q)), so the model's own logits
+ * keep meaning probabilities (for the ranking, the decision rule and predict) while rare genres
+ * still get the larger gradients. The loss printed, logged and compared across runs stays the
+ * plain mean BCE(z, t).
  *
  * @param perGenre w_j, each at least 1
  */
@@ -73,14 +78,71 @@ public record PositiveWeights(double[] perGenre) implements Serializable {
         }
     }
 
-    /**
-     * Turns {@code grad}, the gradient of the plain loss for targets {@code labels} (host copy,
-     * (N, G)), into the weighted loss's: {@code grad *= s}, with {@code factors} (N, G) as scratch.
-     */
-    public void weigh(Backend backend, Tensor grad, float[] labels, float[] hostFactors, Tensor factors) {
-        factors(labels, grad.shape()[0], hostFactors);
-        backend.upload(factors, hostFactors);
-        backend.multiply(grad, factors, grad);
+    /** The loss for batches of {@code rows} rows on {@code backend}: its scratch tensors are allocated once. */
+    public Loss open(Backend backend, int rows) {
+        return new Loss(this, backend, rows);
+    }
+
+    /** The weighted loss over batches of one size, with its scratch tensors; close it to free them. */
+    public static final class Loss implements AutoCloseable {
+        private final PositiveWeights weights;
+        private final Backend backend;
+        private final int rows;
+        private final Tensor shift;     // (G) log w_j
+        private final Tensor shifted;   // (N, G) z + log w_j
+        private final Tensor factors;   // (N, G) s
+        private final Tensor plain;     // (N, G) the plain loss's gradient, discarded
+        private final float[] hostFactors;
+
+        private Loss(PositiveWeights weights, Backend backend, int rows) {
+            this.weights = weights;
+            this.backend = backend;
+            this.rows = rows;
+            int g = weights.genres();
+            this.hostFactors = new float[rows * g];
+            var made = new java.util.ArrayList<Tensor>();
+            try {
+                made.add(backend.allocate(g));
+                made.add(backend.allocate(rows, g));
+                made.add(backend.allocate(rows, g));
+                made.add(backend.allocate(rows, g));
+            } catch (RuntimeException e) {
+                made.forEach(Tensor::close);
+                throw e;
+            }
+            this.shift = made.get(0);
+            this.shifted = made.get(1);
+            this.factors = made.get(2);
+            this.plain = made.get(3);
+            double[] log = new double[g];
+            for (int j = 0; j < g; j++) log[j] = Math.log(weights.perGenre[j]);
+            backend.upload(shift, log);
+        }
+
+        /**
+         * Writes into {@code grad} the weighted loss's gradient for {@code logits} (N, G) and
+         * {@code targets} (whose host copy is {@code labels}), and returns the plain mean loss.
+         */
+        public double gradient(Tensor logits, Tensor targets, float[] labels, Tensor grad) {
+            int g = weights.genres();
+            if (logits.shape()[0] != rows || logits.intSize() != rows * g) {
+                throw new IllegalArgumentException("logits " + java.util.Arrays.toString(logits.shape()) + " for a loss over (" + rows
+                        + ", " + g + ")");
+            }
+            double loss = org.marquee.engine.nn.Loss.sigmoidCrossEntropy(backend, logits, targets, plain);
+            backend.copy(logits, shifted);
+            backend.addBias(shifted, shift, rows, g, 1);
+            org.marquee.engine.nn.Loss.sigmoidCrossEntropy(backend, shifted, targets, grad);
+            weights.factors(labels, rows, hostFactors);
+            backend.upload(factors, hostFactors);
+            backend.multiply(grad, factors, grad);
+            return loss;
+        }
+
+        @Override
+        public void close() {
+            for (Tensor t : new Tensor[] {shift, shifted, factors, plain}) t.close();
+        }
     }
 
     /** "Action 1.9, Adventure 5.2, ..." for the run's first lines. */

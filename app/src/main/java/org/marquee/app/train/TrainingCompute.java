@@ -51,9 +51,7 @@ public interface TrainingCompute extends AutoCloseable {
         private final Augmenter augmenter;   // null: none
         private final BatchLoader loader;
         private final org.marquee.engine.Tensor grad;   // (N, G) dL/dlogits
-        private final PositiveWeights positives;         // null: the plain loss
-        private final org.marquee.engine.Tensor factors; // (N, G) the weights' factors, with positives
-        private final float[] hostFactors;
+        private final PositiveWeights.Loss weighted;     // null: the plain loss
 
         public Local(Sequential model, PosterDataset train, int batch, Augmentation augmentation, long seed,
                      InputNormalization normalization, PositiveWeights positives) {
@@ -61,8 +59,6 @@ public interface TrainingCompute extends AutoCloseable {
                 throw new IllegalArgumentException(positives.genres() + " positive weights for " + train.genres().size() + " genres");
             }
             this.model = model;
-            this.positives = positives;
-            this.hostFactors = positives == null ? null : new float[batch * train.genres().size()];
             this.batch = batch;
             this.normalization = normalization;
             this.augmenter = augmentation.isNone() ? null : new Augmenter(augmentation, seed, train.imageSize());
@@ -70,7 +66,7 @@ public interface TrainingCompute extends AutoCloseable {
             org.marquee.engine.Tensor g = null;
             try {
                 g = model.backend().allocate(batch, train.genres().size());
-                this.factors = positives == null ? null : model.backend().allocate(batch, train.genres().size());
+                this.weighted = positives == null ? null : positives.open(model.backend(), batch);
             } catch (RuntimeException e) {
                 if (g != null) g.close();
                 loader.close();
@@ -84,8 +80,8 @@ public interface TrainingCompute extends AutoCloseable {
             loader.load(order, from, batch, augmenter, step);
             model.setStep(step);
             var logits = model.forward(loader.images(), true);
-            double loss = org.marquee.engine.nn.Loss.sigmoidCrossEntropy(model.backend(), logits, loader.targets(), grad);
-            if (positives != null) positives.weigh(model.backend(), grad, loader.hostLabels(), hostFactors, factors);
+            double loss = weighted != null ? weighted.gradient(logits, loader.targets(), loader.hostLabels(), grad)
+                    : org.marquee.engine.nn.Loss.sigmoidCrossEntropy(model.backend(), logits, loader.targets(), grad);
             model.zeroGradients();
             model.backward(grad);
             return loss;
@@ -104,7 +100,7 @@ public interface TrainingCompute extends AutoCloseable {
                 try {
                     grad.close();
                 } finally {
-                    if (factors != null) factors.close();
+                    if (weighted != null) weighted.close();
                 }
             }
         }

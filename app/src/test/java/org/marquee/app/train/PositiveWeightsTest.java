@@ -40,15 +40,15 @@ class PositiveWeightsTest {
         assertThrows(IllegalArgumentException.class, () -> PositiveWeights.capped(labels(), 4, 2), "labels of 5 genres for 4");
     }
 
-    /** The weighted loss on the host: mean over every element of s · BCE(z, t). */
+    /** The weighted loss on the host: mean over every element of s · BCE(z + log w_j, t). */
     static double weightedLoss(double[] z, float[] t, double[] w, int g) {
         double sum = 0;
-        for (int k = 0; k < z.length; k++) sum += (1 + (w[k % g] - 1) * t[k]) * Losses.binaryCrossEntropy(z[k], t[k]);
+        for (int k = 0; k < z.length; k++) sum += (1 + (w[k % g] - 1) * t[k]) * Losses.binaryCrossEntropy(z[k] + Math.log(w[k % g]), t[k]);
         return sum / z.length;
     }
 
     @Test
-    void theWeightedGradientIsTheDerivativeOfTheWeightedLoss() {
+    void theGradientIsTheDerivativeOfTheWeightedShiftedLossAndThePlainLossIsReturned() {
         int n = 4, g = 3;
         var w = new PositiveWeights(new double[] {1, 2.5, 7});
         Random r = new Random(3);
@@ -60,13 +60,13 @@ class PositiveWeightsTest {
         }
         try (var b = new ReferenceBackend();
              Tensor logits = b.allocate(n, g); Tensor targets = b.allocate(n, g); Tensor grad = b.allocate(n, g);
-             Tensor factors = b.allocate(n, g)) {
+             PositiveWeights.Loss loss = w.open(b, n)) {
             b.upload(logits, z);
             b.upload(targets, t);
-            double plain = Loss.sigmoidCrossEntropy(b, logits, targets, grad);
-            w.weigh(b, grad, t, new float[n * g], factors);
+            double plain = loss.gradient(logits, targets, t, grad);
             double[] analytic = grad.toDoubles();
             assertEquals(weightedLoss(z, t, new double[] {1, 1, 1}, g), plain, 1e-12, "the printed loss stays the plain one");
+            assertArrayEquals(z, logits.toDoubles(), 0, "the logits are left as they were");
             double h = 1e-6;
             for (int k = 0; k < z.length; k++) {
                 double[] up = z.clone(), down = z.clone();
@@ -76,5 +76,30 @@ class PositiveWeightsTest {
                 assertEquals(numeric, analytic[k], 1e-8, "element " + k + " (genre " + k % g + ", target " + t[k] + ")");
             }
         }
+    }
+
+    @Test
+    void descendingTheWeightedLossEndsAtTheGenresOwnLogOdds() {
+        // one genre, 10 posters, 2 positive: q = 0.2, w = 4. Unshifted weighting would end at log(4 q / (1 - q)) = 0.
+        int n = 10;
+        var w = new PositiveWeights(new double[] {4});
+        float[] t = new float[n];
+        t[0] = t[1] = 1;
+        double z = 0;
+        try (var b = new ReferenceBackend();
+             Tensor logits = b.allocate(n, 1); Tensor targets = b.allocate(n, 1); Tensor grad = b.allocate(n, 1);
+             PositiveWeights.Loss loss = w.open(b, n)) {
+            b.upload(targets, t);
+            for (int step = 0; step < 2000; step++) {
+                double[] zs = new double[n];
+                java.util.Arrays.fill(zs, z);
+                b.upload(logits, zs);
+                loss.gradient(logits, targets, t, grad);
+                double sum = 0;
+                for (double d : grad.toDoubles()) sum += d;
+                z -= 2.0 * sum;
+            }
+        }
+        assertEquals(Math.log(0.2 / 0.8), z, 1e-6, "the logit still means the genre's probability");
     }
 }
