@@ -94,7 +94,8 @@ public final class TrainCommand implements Callable<Integer> {
     boolean flip;
 
     @Option(names = "--augment", paramLabel = "LIST", defaultValue = "none",
-            description = "augment training posters: none, real (all of them) or a list of crop, shift, color, flip; drawn from the seed "
+            description = "augment training posters: none, real (crop and flip: what helped on real posters), all, or a list of crop, shift,"
+                    + " color, flip; drawn from the seed "
                     + "and the step (default: ${DEFAULT-VALUE})")
     String augment;
 

@@ -68,7 +68,7 @@ class OptionRangesTest extends CapturedConsole {
         rejected("--warmup-epochs must be fewer than --epochs (2), not 2", "train", "--schedule", "cosine", "--epochs", "2",
                 "--warmup-epochs", "2", "-o", o);
         rejected("--schedule must be constant or cosine, not 'linear'", "train", "--schedule", "linear", "-o", o);
-        rejected("--augment must be none, real or a comma-separated list of crop, shift, color and flip", "train", "--augment", "crop,hue",
+        rejected("--augment must be none, real, all or a comma-separated list of crop, shift, color and flip", "train", "--augment", "crop,hue",
                 "-o", o);
         rejected("--bias-init must be zero or log-odds, not 'prior'", "train", "--bias-init", "prior", "-o", o);
         assertFalse(Files.exists(dir.resolve("run")), "no output folder for a rejected command");

@@ -37,7 +37,7 @@ class TrainRecipeCommandTest extends CapturedConsole {
     @Test
     void trainsWithTheRecipeAndSaysSo() throws IOException {
         Path o = dir.resolve("recipe");
-        String console = train(o, "--epochs", "2", "--augment", "real", "--schedule", "cosine", "--warmup-epochs", "1",
+        String console = train(o, "--epochs", "2", "--augment", "all", "--schedule", "cosine", "--warmup-epochs", "1",
                 "--weight-decay", "0.01", "--bias-init", "log-odds");
         assertTrue(console.contains("training: augment crop, shift, color, flip; schedule cosine after 1 warm-up epoch(s);"
                 + " weight decay 0.01 on kernels; output biases at the genres' log-odds"), console);

@@ -49,7 +49,7 @@ class AugmenterTest {
         float[] framed = new float[3 * PLANE + 10];
         System.arraycopy(image, 0, framed, 5, image.length);
         float[] copy = framed.clone();
-        new Augmenter(Augmentation.realPreset(), SEED, S).apply(framed, 5, 3, 2);
+        new Augmenter(Augmentation.all(), SEED, S).apply(framed, 5, 3, 2);
         assertArrayEquals(Arrays.copyOf(copy, 5), Arrays.copyOf(framed, 5), "nothing before the poster is touched");
         assertArrayEquals(Arrays.copyOfRange(copy, 5 + 3 * PLANE, copy.length), Arrays.copyOfRange(framed, 5 + 3 * PLANE, framed.length),
                 "nor after it");
@@ -58,7 +58,7 @@ class AugmenterTest {
     @Test
     void theKeyAloneDecides() {
         float[] image = noise(2);
-        Augmentation real = Augmentation.realPreset();
+        Augmentation real = Augmentation.all();
         float[] a = apply(real, image, 7, 3);
         assertArrayEquals(a, apply(real, image, 7, 3), "same (seed, step, row), same poster");
         Augmenter shared = new Augmenter(real, SEED, S);
@@ -89,7 +89,7 @@ class AugmenterTest {
         Arrays.fill(white, 1f);
         for (long step = 0; step < 50; step++) {
             for (float[] image : new float[][] {noise(step), white}) {
-                for (float v : apply(Augmentation.realPreset(), image, step, (int) step % 4)) {
+                for (float v : apply(Augmentation.all(), image, step, (int) step % 4)) {
                     assertTrue(v >= Augmenter.LOW && v <= Augmenter.HIGH, "pixel " + v + " at step " + step);
                 }
             }
@@ -170,13 +170,13 @@ class AugmenterTest {
     @Test
     void batchLoaderAugmentsEachRowByItsPlaceInTheBatch() {
         TinyPosters data = new TinyPosters(6, S, 2, 1);
-        Augmenter augmenter = new Augmenter(Augmentation.realPreset(), SEED, S);
+        Augmenter augmenter = new Augmenter(Augmentation.all(), SEED, S);
         try (ReferenceBackend backend = new ReferenceBackend(); BatchLoader loader = new BatchLoader(data, backend, 4)) {
             int[] order = {5, 0, 3, 1, 2, 4};
             loader.load(order, 2, 4, augmenter, 9);
             float[] expected = new float[4 * 3 * PLANE];
             data.fillBatch(new int[] {3, 1, 2, 4}, expected, new float[8]);
-            for (int i = 0; i < 4; i++) new Augmenter(Augmentation.realPreset(), SEED, S).apply(expected, i * 3 * PLANE, 9, i);
+            for (int i = 0; i < 4; i++) new Augmenter(Augmentation.all(), SEED, S).apply(expected, i * 3 * PLANE, 9, i);
             Tensor images = loader.images();
             assertArrayEquals(expected, images.toFloats());
             loader.load(order, 2, 4);
@@ -190,12 +190,14 @@ class AugmenterTest {
     void parsesTheCommandLineAndChecksTheRanges() {
         assertEquals(Augmentation.none(), Augmentation.parse("none"));
         assertTrue(Augmentation.parse("none").isNone());
+        assertEquals(Augmentation.all(), Augmentation.parse("all"));
+        assertEquals(Augmentation.all(), Augmentation.parse("flip, color,shift,crop"));
         assertEquals(Augmentation.realPreset(), Augmentation.parse("real"));
-        assertEquals(Augmentation.realPreset(), Augmentation.parse("flip, color,shift,crop"));
+        assertEquals(Augmentation.parse("crop,flip"), Augmentation.parse("real"), "the preset is what helped on real posters");
         assertEquals(new Augmentation(0.6, 4.0 / 3, 0, 0, 0, true), Augmentation.parse("crop,flip"));
         assertEquals("crop, flip", Augmentation.parse("crop,flip").describe());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Augmentation.parse("crop,hue"));
-        assertTrue(e.getMessage().startsWith("--augment must be none, real or") && e.getMessage().contains("'hue' is unknown"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("--augment must be none, real, all or") && e.getMessage().contains("'hue' is unknown"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Augmentation.parse(""));
         assertThrows(IllegalArgumentException.class, () -> Augmentation.parse("crop,"));
         assertThrows(IllegalArgumentException.class, () -> new Augmentation(0, 1, 0, 0, 0, false));

@@ -43,7 +43,7 @@ class RecipeTrainingTest {
     }
 
     TrainOptions full(Path output) {
-        return recipe(output, Augmentation.realPreset(), new LearningRateSchedule.Plan(LearningRateSchedule.Shape.COSINE, 1), 0.05);
+        return recipe(output, Augmentation.all(), new LearningRateSchedule.Plan(LearningRateSchedule.Shape.COSINE, 1), 0.05);
     }
 
     /** Trains with {@code options}, from {@code resumeFrom} if given, stopping once epoch {@code stopAfter} is saved (0: never). */
