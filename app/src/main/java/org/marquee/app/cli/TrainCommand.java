@@ -202,8 +202,7 @@ public final class TrainCommand implements Callable<Integer> {
             boolean[][] trainLabels = Subset.labels(data.train());
             if (!resume && logOddsBias()) OutputBias.initLogOdds(model, trainLabels);
             positives = posWeight > 1 ? PositiveWeights.capped(trainLabels, data.genres().size(), posWeight) : null;
-            genreNames = data.genres();
-            printRecipe(options, out);
+            printRecipe(options, data.genres(), out);
             if (state.epoch() == 0) reportUntrained(model, data, trainLabels, out);
             new Trainer(model, adam, options, data.train(), data.validation(), ProgressLine.forConsole(), out)
                     .recording(run, List.of(trainIds(data))).averagingFrom(average).normalizing(normalization).weighingPositives(positives)
@@ -222,7 +221,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The loss's weights of positive examples (null: the plain loss), once the training labels are known. */
     private PositiveWeights positives;
-    private List<String> genreNames = List.of();
 
     /** The run's input normalization once known (null: none), for the reports before and after training. */
     private InputNormalization normalization;
@@ -279,7 +277,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** One line naming what differs from plain training, when anything does. */
-    private void printRecipe(TrainOptions options, PrintStream out) {
+    private void printRecipe(TrainOptions options, List<String> genres, PrintStream out) {
         var parts = new java.util.ArrayList<String>();
         if (!options.augmentation().isNone()) parts.add("augment " + options.augmentation().describe());
         if (options.schedule().shape() != LearningRateSchedule.Shape.CONSTANT) parts.add("schedule " + options.schedule().describe());
@@ -287,7 +285,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (normalization != null) parts.add("inputs normalized per channel, " + normalization.describe());
         if (ema > 0) parts.add("moving average of the weights, decay " + ema + ", for validation");
         if (positives != null) parts.add("positive posters weighted in the loss (cap " + posWeight + "): "
-                + positives.describe(genreNames));
+                + positives.describe(genres));
         if (logOddsBias()) parts.add(resume ? "output biases from the checkpoint" : "output biases at the genres' log-odds");
         if (!parts.isEmpty()) out.println("training: " + String.join("; ", parts));
     }
