@@ -49,9 +49,12 @@ final class ConvScheduler {
 
     private final WorkerPool pool;
     private final Worker[] workers;
+    private final int runsPerThread;
 
-    ConvScheduler(WorkerPool pool) {
+    /** {@code runsPerThread}: how many runs of units each thread claims per pass ({@link #runLength}). */
+    ConvScheduler(WorkerPool pool, int runsPerThread) {
         this.pool = pool;
+        this.runsPerThread = runsPerThread;
         this.workers = new Worker[pool.threads()];
         for (int i = 0; i < workers.length; i++) workers[i] = new Worker();
     }
@@ -62,13 +65,14 @@ final class ConvScheduler {
     Worker worker(int id) { return workers[id]; }
 
     /**
-     * How many consecutive units a thread claims at a time: about 8 runs per thread. Neighbouring
+     * How many consecutive units a thread claims at a time: about {@code runsPerThread} runs per
+     * thread ({@link CpuTuning#runsPerThread()}, 8 by default). Neighbouring
      * units write neighbouring rows of every output plane, so the cache lines where one unit's rows
      * end and the next one's begin are written by both; claimed one at a time, the threads took
      * turns and those lines moved between the cores on nearly every unit (conv1's forward pass
      * ran 26 ms on two threads, 30 on one).
      */
-    int runLength(int units) { return Math.max(1, units / (8 * pool.threads())); }
+    int runLength(int units) { return Math.max(1, units / (runsPerThread * pool.threads())); }
 
     /** The unit after {@code u}: the next of the thread's claimed run, or the first of a new run. */
     static int next(AtomicInteger next, int u, int run) {

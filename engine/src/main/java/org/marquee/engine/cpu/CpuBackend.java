@@ -45,7 +45,7 @@ public final class CpuBackend implements Backend {
         this.scalar = options.scalar();
         WorkerPool pool = scalar ? null : new WorkerPool(this.threads);
         this.kernels = scalar ? new ScalarKernels() : new FastKernels(pool, options);
-        this.conv = scalar || options.im2col() ? null : new DirectConv(pool, options.pairLanes());
+        this.conv = scalar || options.im2col() ? null : new DirectConv(pool, options.tuning());
     }
 
     /** The options this backend was built with (threads as given: 0 = all processors). */

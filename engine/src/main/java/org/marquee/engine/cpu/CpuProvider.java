@@ -1,5 +1,7 @@
 package org.marquee.engine.cpu;
 
+import java.nio.file.Path;
+import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.marquee.engine.Backend;
 import org.marquee.engine.BackendProvider;
@@ -39,10 +41,48 @@ public final class CpuProvider implements BackendProvider {
         return VECTOR_MODULE + " not loaded; run java with --add-modules " + VECTOR_MODULE;
     }
 
-    /** The given thread count, the other {@link CpuOptions} from the {@code marquee.cpu.*} system properties. */
+    /** The property that turns the measured search off ({@code false}: the cache-size defaults, or a cached tuning). */
+    public static final String TUNE_PROPERTY = "marquee.cpu.tune";
+    /** The property naming the folder of the tuning cache (default {@code ~/.cache/marquee}). */
+    public static final String TUNING_DIR_PROPERTY = "marquee.cpu.tuningDir";
+
+    /**
+     * The given thread count; the machine's {@link CpuTuning} (cached, or measured once by
+     * {@link CpuTuner} with a progress line on standard error); each option whose
+     * {@code marquee.cpu.*} system property is set taken from it.
+     */
     @Override
     public Backend create(BackendOptions options) {
         BackendProvider.requireAvailable(this);   // before CpuBackend, whose classes link against the Vector API
-        return new CpuBackend(CpuOptions.fromSystemProperties().withThreads(options.threads()));
+        CpuOptions fromProperties = CpuOptions.fromSystemProperties();
+        CpuTuning tuning = fromProperties.scalar() ? CpuTuning.baseline() : machineTuning(System.getProperties(), options.threads()).tuning();
+        return new CpuBackend(CpuOptions.fromProperties(System.getProperties(), tuning).withThreads(options.threads()));
+    }
+
+    /**
+     * This machine's tuning as the properties {@code p} ask: the cached one in
+     * {@value #TUNING_DIR_PROPERTY} (default {@code ~/.cache/marquee}) or a measured search of
+     * {@link CpuTuner#DEFAULT_BUDGET} on {@code threads} workers; with {@value #TUNE_PROPERTY}
+     * {@code false}, the cached one or else {@link CpuTuning#forProcessor}.
+     */
+    public static CpuTuner.Outcome machineTuning(Properties p, int threads) {
+        ProcessorInfo cpu = ProcessorInfo.current();
+        Path dir = tuningDir(p);
+        if ("false".equalsIgnoreCase(p.getProperty(TUNE_PROPERTY, "").trim())) {
+            Path file = CpuTuner.cacheFile(dir, cpu);
+            try {
+                return new CpuTuner.Outcome(CpuTuner.read(file, cpu), cpu, "cached in " + file);
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                return new CpuTuner.Outcome(CpuTuning.forProcessor(cpu), cpu, "derived from the cache sizes (-D" + TUNE_PROPERTY + "=false)");
+            }
+        }
+        return CpuTuner.cachedOrTuned(dir, cpu, threads, CpuTuner.DEFAULT_BUDGET, line -> System.err.println("marquee: " + line));
+    }
+
+    /** The tuning cache's folder: {@value #TUNING_DIR_PROPERTY}, else {@code user.home}/.cache/marquee. */
+    public static Path tuningDir(Properties p) {
+        String dir = p.getProperty(TUNING_DIR_PROPERTY);
+        if (dir != null && !dir.isBlank()) return Path.of(dir.trim());
+        return Path.of(p.getProperty("user.home", "."), ".cache", "marquee");
     }
 }

@@ -40,14 +40,17 @@ final class DirectConv {
     private final DirectConvWeightGrad weightGrad;
     private final DirectConvInputGrad inputGrad;
 
-    /** The passes on {@code pool}'s threads; {@code pairLanes}: the fused pooling's vector shapes ({@link CpuOptions#pairLanes()}). */
-    DirectConv(WorkerPool pool, boolean pairLanes) {
-        ConvScheduler scheduler = new ConvScheduler(pool);
+    /**
+     * The passes on {@code pool}'s threads, cut into units and shared out as {@code tuning} says
+     * (rows per unit, runs per thread; the fused pooling's vector shapes).
+     */
+    DirectConv(WorkerPool pool, CpuTuning tuning) {
+        ConvScheduler scheduler = new ConvScheduler(pool, tuning.runsPerThread());
         PaddedImages padded = new PaddedImages(pool);
-        Pooling pooling = new Pooling(pairLanes);
-        this.forward = new DirectConvForward(scheduler, padded, pooling);
+        Pooling pooling = new Pooling(tuning.pairLanes());
+        this.forward = new DirectConvForward(scheduler, padded, pooling, tuning.convRows());
         this.weightGrad = new DirectConvWeightGrad(scheduler, padded, pooling);
-        this.inputGrad = new DirectConvInputGrad(scheduler, pooling);
+        this.inputGrad = new DirectConvInputGrad(scheduler, pooling, tuning.inputGradRows());
     }
 
     /** See {@link DirectConvForward#forward}: y = W * x + bias, optionally ReLU, optionally 2x2 max-pooled. */

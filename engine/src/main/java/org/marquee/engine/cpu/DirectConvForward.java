@@ -16,7 +16,7 @@ import org.marquee.engine.cpu.ConvScheduler.Worker;
  *   y[f][oy][ox..ox+NR) = Σ_p Wpacked[f][p] · x[off[p] + oy*W + ox ..]
  * </pre>
  * and bias and ReLU are applied as the tiles are stored. A padded input is first copied into a
- * zero-padded workspace ({@link PaddedImages}). With pooling, each unit of {@link #ROWS} output
+ * zero-padded workspace ({@link PaddedImages}). With pooling, each unit of {@link #rowsPerUnit} output
  * rows is max-pooled while it is in cache, and y need not be kept at all.
  *
  * <p>The same sweep ({@link #block}, {@link #row}) serves the input gradient, a forward
@@ -24,8 +24,8 @@ import org.marquee.engine.cpu.ConvScheduler.Worker;
  */
 final class DirectConvForward {
     private static final int MR = MicroKernel.MR, NR = MicroKernel.NR;
-    /** Output rows per unit of forward work; even, so that a unit holds whole 2x2 pooling windows. */
-    private static final int ROWS = 4;
+    /** Output rows per unit of forward work ({@link CpuTuning#convRows()}); even, so that a unit holds whole 2x2 pooling windows. */
+    private final int rowsPerUnit;
 
     /**
      * The loop invariants of sweeping packed weights over an image, one per call: the taps'
@@ -51,7 +51,9 @@ final class DirectConvForward {
     /** (filters rounded up to MR, taps): the weights as A panels. */
     private float[] packedWeights = new float[0];
 
-    DirectConvForward(ConvScheduler scheduler, PaddedImages padded, Pooling pooling) {
+    DirectConvForward(ConvScheduler scheduler, PaddedImages padded, Pooling pooling, int rowsPerUnit) {
+        if (rowsPerUnit < 2 || rowsPerUnit % 2 != 0) throw new IllegalArgumentException("rows per unit must be even and >= 2: " + rowsPerUnit);
+        this.rowsPerUnit = rowsPerUnit;
         this.scheduler = scheduler;
         this.padded = padded;
         this.pooling = pooling;
@@ -76,7 +78,7 @@ final class DirectConvForward {
     }
 
     /**
-     * The forward pass's loop: out[i][f][oy][ox] for (image, block of ROWS rows) units taken in turn
+     * The forward pass's loop: out[i][f][oy][ox] for (image, block of rowsPerUnit rows) units taken in turn
      * by the threads; with {@code pooled}, each unit then max-pools the pairs of rows it computed.
      */
     private void rows(Pass pass) {
@@ -86,6 +88,7 @@ final class DirectConvForward {
         Sweep sweep = pass.sweep();
         Pooling pooling = this.pooling;
         int filters = sweep.planes(), depth = sweep.off().length;
+        final int ROWS = rowsPerUnit;
         int blocks = (oh + ROWS - 1) / ROWS, units = n * blocks, outImage = filters * oh * ow;
         AtomicInteger next = new AtomicInteger();
         int run = scheduler.runLength(units);

@@ -18,8 +18,8 @@ import org.marquee.engine.cpu.ConvScheduler.Worker;
  */
 final class DirectConvInputGrad {
     private static final int NR = MicroKernel.NR;
-    /** Output rows per unit of the input gradient. */
-    private static final int ROWS = 8;
+    /** Output rows per unit of the input gradient ({@link CpuTuning#inputGradRows()}). */
+    private final int rowsPerUnit;
 
     private final ConvScheduler scheduler;
     private final Pooling pooling;
@@ -28,7 +28,9 @@ final class DirectConvInputGrad {
     /** (C rounded up to MR, K*KH*KW): Wf as A panels. */
     private float[] packedWeights = new float[0];
 
-    DirectConvInputGrad(ConvScheduler scheduler, Pooling pooling) {
+    DirectConvInputGrad(ConvScheduler scheduler, Pooling pooling, int rowsPerUnit) {
+        if (rowsPerUnit < 1) throw new IllegalArgumentException("rows per unit must be >= 1: " + rowsPerUnit);
+        this.rowsPerUnit = rowsPerUnit;
         this.scheduler = scheduler;
         this.pooling = pooling;
     }
@@ -55,7 +57,7 @@ final class DirectConvInputGrad {
         // Each unit of output rows pads the dY rows it reads into its worker's buffer (in cache),
         // instead of one zero-padded copy of the whole batch.
         int h = g.h(), width = g.w(), oh = g.oh(), ow = g.ow();
-        int rowsPer = Math.min(h, ROWS), local = rowsPer + kh - 1, plane = local * paddedWidth;
+        int rowsPer = Math.min(h, rowsPerUnit), local = rowsPer + kh - 1, plane = local * paddedWidth;
         int[] off = DirectConvForward.offsets(filters, local, paddedWidth, kh, kw);
         DirectConvForward.Sweep sweep = new DirectConvForward.Sweep(off, DirectConvForward.runs(off, kw), packedWeights,
                 channels, null, 0, false);

@@ -28,7 +28,7 @@ final class FastKernels implements CpuKernels {
 
     FastKernels(WorkerPool pool, CpuOptions options) {
         this.pool = pool;
-        this.gemm = new VectorGemm(pool, options);
+        this.gemm = new VectorGemm(pool, options.tuning());
         this.unfold = new ConvUnfold(pool);
         this.pooling = new Pooling(options.pairLanes());
         this.dropout = new DropoutVector(options.pairLanes());

@@ -22,23 +22,23 @@ package org.marquee.engine.cpu;
  */
 final class VectorGemm {
     private static final int MR = MicroKernel.MR, NR = MicroKernel.NR;
-    /** The cache blocks ({@link CpuOptions#kc()}, mc, nc): depth KC, rows MC (a multiple of MR), columns NC (of NR). */
+    /** The cache blocks ({@link CpuTuning#kc()}, mc, nc): depth KC, rows MC (a multiple of MR), columns NC (of NR). */
     private final int kcBlock, mcBlock, ncBlock;
     /**
      * Whether full panels of an untransposed B are read in place (rows n apart) instead of packed
-     * (not {@link CpuOptions#packAllB()}): measured faster on every model shape (conv1 forward most,
+     * (not {@link CpuTuning#packAllB()}): measured faster on every model shape (conv1 forward most,
      * where K is 27).
      */
     private final boolean directB;
     /**
      * Whether A·Bᵀ with a long reduction and few columns uses unpacked dot products
-     * ({@link DotKernel}, {@link CpuOptions#dotProducts()}): twice as fast for conv1's weight
+     * ({@link DotKernel}, {@link CpuTuning#dotProducts()}): twice as fast for conv1's weight
      * gradient (N = 27), even for conv2's (N = 288), slower than packing for conv3's (N = 576).
      */
     private final boolean dotNT;
     /**
      * Whether a column-split product hands out chunks of NC columns on demand instead of one fixed
-     * share per thread ({@link CpuOptions#dynamicSplit()}).
+     * share per thread ({@link CpuTuning#dynamicSplit()}).
      */
     private final boolean dynamic;
     static final int DOT_MIN_K = 1024, DOT_MAX_N = 128;
@@ -57,14 +57,14 @@ final class VectorGemm {
         float[] partial = new float[0];
     }
 
-    VectorGemm(WorkerPool pool, CpuOptions options) {
+    VectorGemm(WorkerPool pool, CpuTuning tuning) {
         this.pool = pool;
-        this.kcBlock = options.kc();
-        this.mcBlock = roundUp(options.mc(), MR);
-        this.ncBlock = roundUp(options.nc(), NR);
-        this.directB = !options.packAllB();
-        this.dotNT = options.dotProducts();
-        this.dynamic = options.dynamicSplit();
+        this.kcBlock = tuning.kc();
+        this.mcBlock = roundUp(tuning.mc(), MR);
+        this.ncBlock = roundUp(tuning.nc(), NR);
+        this.directB = !tuning.packAllB();
+        this.dotNT = tuning.dotProducts();
+        this.dynamic = tuning.dynamicSplit();
         this.spaces = new Workspace[pool.threads()];
         for (int i = 0; i < spaces.length; i++) spaces[i] = new Workspace();
     }

@@ -25,7 +25,8 @@ class CpuOptionsTest {
     @Test
     void defaultsAreTheMeasuredChoices() {
         CpuOptions d = CpuOptions.defaults();
-        assertEquals(new CpuOptions(0, false, false, Runtime.version().feature() >= 25, 384, 192, 256, false, true, true), d);
+        assertEquals(new CpuOptions(0, false, false,
+                new CpuTuning(384, 192, 256, false, true, true, Runtime.version().feature() >= 25, 4, 8, 8)), d);
         assertEquals(d, CpuOptions.fromProperties(new Properties()), "no property set: the defaults");
     }
 
@@ -35,9 +36,14 @@ class CpuOptionsTest {
                 "marquee.cpu.scalar", "true", "marquee.cpu.im2col", "TRUE",
                 "marquee.cpu.pairLanes", String.valueOf(!CpuOptions.defaultPairLanes()),
                 "marquee.cpu.kc", "100", "marquee.cpu.mc", " 50", "marquee.cpu.nc", "70",
-                "marquee.cpu.packAllB", "true", "marquee.cpu.noDot", "true", "marquee.cpu.staticSplit", "true");
-        assertEquals(new CpuOptions(0, true, true, !CpuOptions.defaultPairLanes(), 100, 50, 70, true, false, false),
+                "marquee.cpu.packAllB", "true", "marquee.cpu.noDot", "true", "marquee.cpu.staticSplit", "true",
+                "marquee.cpu.convRows", "6", "marquee.cpu.inputGradRows", "3", "marquee.cpu.runsPerThread", "16");
+        assertEquals(new CpuOptions(0, true, true,
+                        new CpuTuning(100, 50, 70, true, false, false, !CpuOptions.defaultPairLanes(), 6, 3, 16)),
                 CpuOptions.fromProperties(p));
+        CpuTuning tuned = CpuTuning.baseline().withBlocks(384, 96, 512).withConvUnits(2, 16, 4);
+        assertEquals(tuned.withBlocks(384, 96, 128), CpuOptions.fromProperties(properties("marquee.cpu.nc", "128"), tuned).tuning(),
+                "a property wins over the tuning it is laid on, the rest of the tuning stays");
         Properties off = properties("marquee.cpu.scalar", "false", "marquee.cpu.noDot", "false", "marquee.cpu.staticSplit", "false");
         assertEquals(CpuOptions.defaults(), CpuOptions.fromProperties(off), "false is each option's default");
     }
@@ -52,6 +58,9 @@ class CpuOptionsTest {
         assertMessage("marquee.cpu.pairLanes", () -> CpuOptions.fromProperties(properties("marquee.cpu.pairLanes", "")));
         assertMessage("marquee.cpu.kc", () -> CpuOptions.fromProperties(properties("marquee.cpu.kc", "big")));
         assertMessage("marquee.cpu.nc", () -> CpuOptions.fromProperties(properties("marquee.cpu.nc", "0")));
+        assertMessage("marquee.cpu.noDot", () -> CpuOptions.fromProperties(properties("marquee.cpu.noDot", "1")));
+        assertMessage("convRows", () -> CpuTuning.baseline().withConvUnits(3, 8, 8));
+        assertMessage("runsPerThread", () -> CpuTuning.baseline().withConvUnits(4, 8, 0));
     }
 
     private static void assertMessage(String name, Runnable r) {
@@ -62,12 +71,12 @@ class CpuOptionsTest {
     @Test
     void withHelpersChangeOnlyTheirOptions() {
         CpuOptions d = CpuOptions.defaults();
-        assertEquals(new CpuOptions(3, true, true, !d.pairLanes(), 10, 20, 30, true, false, false),
+        assertEquals(new CpuOptions(3, true, true, new CpuTuning(10, 20, 30, true, false, false, !d.pairLanes(), 4, 8, 8)),
                 d.withThreads(3).withScalar(true).withIm2col(true).withPairLanes(!d.pairLanes())
                         .withBlocks(10, 20, 30).withGemmRoutes(true, false, false));
     }
 
-    private static Tensor random(CpuBackend b, long seed, int... shape) {
+    static Tensor random(CpuBackend b, long seed, int... shape) {
         Tensor t = b.allocate(shape);
         SplittableRandom r = new SplittableRandom(seed);
         float[] v = new float[t.intSize()];
@@ -77,7 +86,7 @@ class CpuOptionsTest {
     }
 
     /** A convolution with ReLU and fused pooling, the backward pass from the pooling's gradient, a dropout mask: all results concatenated. */
-    private static float[] layerResults(CpuBackend b) {
+    static float[] layerResults(CpuBackend b) {
         ConvGeometry g = new ConvGeometry(3, 34, 38, 8, 3, 3, 1, 0);
         int n = 2, ph = g.oh() / 2, pw = g.ow() / 2;
         Tensor x = random(b, 1, n, g.c(), g.h(), g.w()), w = random(b, 2, g.k(), g.patch());
@@ -102,7 +111,7 @@ class CpuOptionsTest {
         return all;
     }
 
-    private static float[] product(CpuBackend b) {
+    static float[] product(CpuBackend b) {
         int m = 40, n = 700, depth = 1500;
         Tensor a = random(b, 5, m, depth), bt = random(b, 6, n, depth), c = random(b, 7, m, n);
         b.gemm(false, true, m, n, depth, 1.0, a, bt, 0.5, c);
