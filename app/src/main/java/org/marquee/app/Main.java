@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.marquee.app.cli.CommandLines;
 import org.marquee.app.cli.DevicesCommand;
 import org.marquee.app.cli.DownloadCommand;
+import org.marquee.app.cli.TuneCommand;
 import org.marquee.app.cli.EvaluateCommand;
 import org.marquee.app.cli.ExportCommand;
 import org.marquee.app.cli.PredictCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
 @Command(name = "marquee", mixinStandardHelpOptions = true, version = "marquee 0.1.0",
         description = "Predicts a movie's genres from its poster with a convolutional network written from scratch.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, SummaryCommand.class,
-                DownloadCommand.class, DevicesCommand.class, ExplainCommand.class, GradcheckCommand.class,
+                DownloadCommand.class, DevicesCommand.class, TuneCommand.class, ExplainCommand.class, GradcheckCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The demo's data and output folder, which its closing hints refer to. */

@@ -304,6 +304,21 @@ class MainTest extends CapturedConsole {
     }
 
     @Test
+    void tuneShowsTheMachinesCpuTuningAndMeasuresAgainWhenAsked() {
+        assertEquals(0, run("tune"));
+        assertTrue(out().contains("machine: ") && out().contains("cores | JDK"), out());
+        assertTrue(out().contains("convRows") && out().contains("runsPerThread") && out().contains("kc"), out());
+        String shown = out();
+        assertEquals(0, run("tune", "--again", "--budget", "1"));
+        assertTrue(out().contains("measuring the cpu backend's choices") && out().contains("chosen: "), out());
+        assertTrue(out().contains("measured now, cached in "), out());
+        assertEquals(0, run("tune"));
+        assertTrue(out().contains("(cached in "), "shown from the cache after a measurement: " + out() + "\nbefore: " + shown);
+        assertEquals(1, run("tune", "--again", "--budget", "0"));
+        assertTrue(err().contains("--budget"), err());
+    }
+
+    @Test
     void devicesTuneExplainsThatTheCpuFamilyHasNothingToTune() {
         assumeTrue(BackendProvider.named("opencl").map(p -> p.probe().available()).orElse(false), "OpenCL unavailable");
         assertEquals(0, run("devices", "--tune", "--family", "cpu"));
