@@ -78,6 +78,8 @@ public interface TrainingCompute extends AutoCloseable {
         @Override
         public double gradient(int[] order, int from, long step) {
             loader.load(order, from, batch, augmenter, step);
+            // the next step's batch is read, augmented and normalized while this one computes
+            loader.prefetch(order, from + batch, augmenter, step + 1);
             model.setStep(step);
             var logits = model.forward(loader.images(), true);
             double loss = weighted != null ? weighted.gradient(logits, loader.targets(), loader.hostLabels(), grad)

@@ -187,6 +187,33 @@ class AugmenterTest {
     }
 
     @Test
+    void aPrefetchedBatchIsTheBatchLoadedWithoutOne() {
+        TinyPosters data = new TinyPosters(12, S, 2, 1);
+        int[] order = {5, 0, 3, 1, 2, 4, 11, 7, 9, 6, 8, 10};
+        try (ReferenceBackend backend = new ReferenceBackend();
+             BatchLoader ahead = new BatchLoader(data, backend, 4);
+             BatchLoader plain = new BatchLoader(data, backend, 4)) {
+            Augmenter a1 = new Augmenter(Augmentation.all(), SEED, S), a2 = new Augmenter(Augmentation.all(), SEED, S);
+            for (int s = 0; s < 3; s++) {
+                ahead.load(order, 4 * s, 4, a1, 20 + s);
+                ahead.prefetch(order, 4 * s + 4, a1, 21 + s);     // the last one: fewer than 4 rows left, none
+                plain.load(order, 4 * s, 4, a2, 20 + s);
+                assertArrayEquals(plain.images().toFloats(), ahead.images().toFloats(), "step " + s + ": pixels");
+                assertArrayEquals(plain.hostLabels(), ahead.hostLabels(), "step " + s + ": labels");
+            }
+            // a prefetch that is not what is loaded next (another step, as at a resume) is set aside
+            ahead.prefetch(order, 4, a1, 99);
+            ahead.load(order, 4, 4, a1, 21);
+            plain.load(order, 4, 4, a2, 21);
+            assertArrayEquals(plain.images().toFloats(), ahead.images().toFloats(), "a mismatched prefetch is not used");
+            ahead.prefetch(order, 8, a1, 22);
+            ahead.load(order, 8, 3, a1, 22);
+            plain.load(order, 8, 3, a2, 22);
+            assertArrayEquals(plain.images().toFloats(), ahead.images().toFloats(), "a short batch is prepared as asked");
+        }
+    }
+
+    @Test
     void parsesTheCommandLineAndChecksTheRanges() {
         assertEquals(Augmentation.none(), Augmentation.parse("none"));
         assertTrue(Augmentation.parse("none").isNone());
