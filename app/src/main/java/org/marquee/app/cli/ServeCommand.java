@@ -18,8 +18,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serves a local web page that shows the poster model at work: a poster's genres, every layer's maps,",
-                "one convolution value as its multiply-add, the saliency of the top genre, and (with --run) a training run live.",
+        description = {"Serves a local web page that shows the poster model at work, and a training run live.",
+                "A poster's genres, every layer's maps, one convolution value as its multiply-add, the saliency of the top genre;"
+                        + " with --run, the run's curves, progress and first filters as train writes them.",
                 "Listens on the loopback address only unless --bind says otherwise; Ctrl-C stops it."})
 public final class ServeCommand implements Callable<Integer> {
     @Mixin BackendMixin backendOptions;

@@ -55,6 +55,8 @@ async function upload(file) {
 function showPrediction(p) {
   $('input').src = p.input;
   $('input-figure').hidden = false;
+  const side = state.model.imageSize;
+  $('input-caption').textContent = 'the model\'s input: ' + p.name + ' resized to ' + side + ' x ' + side + ', 3 channels';
   $('result').hidden = false;
   $('decided').textContent = 'decided: ' + (p.decided.length ? p.decided.join(', ') : 'no genre');
   $('rule').textContent = 'rule: ' + p.rule + ' (the black tick on each bar is its threshold; forward pass '

@@ -1,0 +1,65 @@
+package org.marquee.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.marquee.app.Main;
+import org.marquee.app.PosterModel;
+import org.marquee.app.checkpoint.CheckpointFile;
+import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.app.train.ModelState;
+import org.marquee.dataset.SyntheticPosters;
+import org.marquee.engine.nn.Sequential;
+import org.marquee.engine.reference.ReferenceBackend;
+
+/** {@code marquee serve}: loads the checkpoint once, prints its address, serves until stopped; bad options are refused first. */
+class ServeCommandTest extends CapturedConsole {
+    @TempDir Path dir;
+
+    @Test
+    void servesTheCheckpointOnLoopbackUntilStopped() throws Exception {
+        Path ckpt = dir.resolve("m.ckpt");
+        try (ReferenceBackend b = new ReferenceBackend(); Sequential model = PosterModel.build(b, 3, 24, 24, 27)) {
+            CheckpointFile.write(ModelState.snapshot(model, null, SyntheticPosters.GENRES, TrainingState.initial(3)), ckpt);
+        }
+        ServeCommand command = new ServeCommand();
+        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> CommandLines.create(command)
+                .execute("-c", ckpt.toString(), "--backend", "cpu", "--port", "0", "--run", dir.toString()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (command.server == null && !code.isDone() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(command.server != null, "the server started: " + err());
+        URI address = command.server.address();
+        assertEquals("127.0.0.1", address.getHost());
+        HttpResponse<String> model = HttpClient.newHttpClient().send(HttpRequest.newBuilder(address.resolve("/api/model")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, model.statusCode());
+        assertTrue(model.body().contains("\"live\":true,\"model\":true"), model.body());
+        command.stop.countDown();
+        assertEquals(0, code.get(30, TimeUnit.SECONDS));
+        assertTrue(out().contains("serving " + ckpt + " and the run in " + dir + " at " + address), out());
+    }
+
+    @Test
+    void badOptionsAreRefusedBeforeAnythingIsLoaded() {
+        for (List<String> args : List.of(List.of("--max-requests", "0"), List.of("--max-upload-mb", "0"), List.of("--port", "70000"),
+                List.of("--run", dir.resolve("missing").toString()))) {
+            String[] all = new String[args.size() + 3];
+            all[0] = "serve";
+            all[1] = "-c";
+            all[2] = dir.resolve("none.ckpt").toString();
+            for (int i = 0; i < args.size(); i++) all[i + 3] = args.get(i);
+            assertEquals(1, Main.run(all), String.join(" ", args));
+            assertTrue(err().contains(args.get(0)), err());
+        }
+    }
+}
