@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.marquee.app.LoadedModel;
+import org.marquee.app.data.LoadedData;
 import org.marquee.app.metrics.DecisionRule;
 import org.marquee.app.serve.PosterServer;
 import org.marquee.app.serve.PosterService;
@@ -24,6 +25,11 @@ import picocli.CommandLine.Option;
                 "Listens on the loopback address only unless --bind says otherwise; Ctrl-C stops it."})
 public final class ServeCommand implements Callable<Integer> {
     @Mixin BackendMixin backendOptions;
+    @Mixin DataMixin dataOptions;
+
+    @Option(names = "--test-posters", description = "offer the test split's posters, with their true genres: the data the checkpoint"
+            + " was trained on, set up as it recorded for every data option not given here")
+    boolean testPosters;
 
     @Option(names = {"-c", "--checkpoint"}, paramLabel = "FILE",
             description = "checkpoint to show (default: the run folder's best.ckpt with --run, else " + CheckpointLocator.DEFAULT_DESCRIPTION + ")")
@@ -64,9 +70,28 @@ public final class ServeCommand implements Callable<Integer> {
         Path model = checkpoint;
         if (model == null && run != null) model = Files.isRegularFile(run.resolve(Trainer.BEST)) ? run.resolve(Trainer.BEST) : null;
         else if (model == null) model = CheckpointLocator.orLatest(null);
+        if (testPosters && model == null) throw new IllegalArgumentException("--test-posters needs a checkpoint (-c)");
+        dataOptions.check();
         PosterService service = model == null ? null : open(model, rawWeights, backendOptions, out);
-        try (PosterServer s = new PosterServer(options, service, model == null ? null : model.toString(), run)) {
+        LoadedData data = null;
+        if (testPosters) {
+            try {
+                String taken = dataOptions.adopt(org.marquee.app.checkpoint.CheckpointFile.read(model).run());
+                if (!taken.isEmpty()) out.println("data setup from " + model + ": " + taken);
+                data = dataOptions.load(service.imageSize(), out);
+                service.withTestSplit(data.test(), data.description());
+                out.printf("test posters: %,d%n", data.test().size());
+            } catch (java.io.IOException | RuntimeException e) {
+                service.close();
+                if (data != null) data.close();
+                throw e;
+            }
+        }
+        try (LoadedData d = data; PosterServer s = new PosterServer(options, service, model == null ? null : model.toString(), run)) {
             server = s;
+            if (!s.address().getHost().equals("127.0.0.1") && !s.address().getHost().equals("[::1]")) {
+                out.println("note: listening on " + bind + ": anyone who can reach this machine there can use the page");
+            }
             out.println("serving " + (model == null ? "" : model + " ") + (run == null ? "" : "and the run in " + run + " ")
                     + "at " + s.address() + " (Ctrl-C stops)");
             out.flush();

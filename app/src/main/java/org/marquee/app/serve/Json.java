@@ -33,10 +33,12 @@ final class Json {
         for (int i = 0; i < values.length; i++) a.append(i == 0 ? "" : ",").append(values[i]);
         return raw(name, a.append(']').toString());
     }
-    Json putStrings(String name, List<String> values) {
+    Json putStrings(String name, List<String> values) { return raw(name, strings(values)); }
+
+    static String strings(List<String> values) {
         StringBuilder a = new StringBuilder("[");
         for (int i = 0; i < values.size(); i++) a.append(i == 0 ? "" : ",").append(quote(values.get(i)));
-        return raw(name, a.append(']').toString());
+        return a.append(']').toString();
     }
 
     @Override

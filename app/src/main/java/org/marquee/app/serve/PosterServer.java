@@ -34,6 +34,8 @@ import org.marquee.dataset.PosterException;
  *   GET  /  /app.js  /app.css          the page, from the jar (never from the file system)
  *   GET  /api/model                     the genres, the decision rule, the layers in summary order
  *   POST /api/predict?name=FILE         a poster's bytes: its 224x224 input, 27 probabilities, the rule's genres
+ *   GET  /api/tests                     the test split's posters, when loaded (serve --test-posters)
+ *   GET  /api/test?index=               a test poster's prediction, as /api/predict's, with its true genres
  *   GET  /api/layers?id=                every layer's output: shapes, ranges, grid layout
  *   GET  /api/montage?id=&layer=        one layer's maps as one PNG
  *   GET  /api/map?id=&layer=&channel=   one map, one pixel per value
@@ -189,6 +191,13 @@ public final class PosterServer implements AutoCloseable {
                         throw new Failure(400, e.getMessage());
                     }
                 });
+            }
+            case "/api/tests" -> { get(method); PosterService s = model(); compute(ex, () -> s.testsJson(1000)); }
+            case "/api/test" -> {
+                get(method);
+                PosterService s = model();
+                int index = number(query(ex), "index");
+                compute(ex, () -> s.predictionJson(s.predictTest(index)));
             }
             case "/api/layers" -> { get(method); PosterService.Poster p = poster(ex); compute(ex, () -> model().layersJson(p)); }
             case "/api/saliency" -> { get(method); PosterService.Poster p = poster(ex); compute(ex, () -> model().saliency(p)); }

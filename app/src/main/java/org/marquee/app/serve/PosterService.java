@@ -17,6 +17,7 @@ import org.marquee.app.LoadedModel;
 import org.marquee.app.metrics.Baselines;
 import org.marquee.app.metrics.DecisionRule;
 import org.marquee.app.train.InputNormalization;
+import org.marquee.dataset.PosterDataset;
 import org.marquee.dataset.PosterException;
 import org.marquee.dataset.PosterImages;
 import org.marquee.engine.Backend;
@@ -60,10 +61,12 @@ public final class PosterService implements AutoCloseable {
         final float[] pixels;               // (3, S, S), normalized as in training
         final double[] probabilities;
         final long forwardNanos;
+        final List<String> truth;           // a test poster's genres, or null for an upload
         List<LayerOutput> layers;           // input first, then every layer of the model
         String saliency;                    // JSON
 
-        Poster(String id, String name, BufferedImage input, float[] pixels, double[] probabilities, long forwardNanos) {
+        Poster(String id, String name, BufferedImage input, float[] pixels, double[] probabilities, long forwardNanos, List<String> truth) {
+            this.truth = truth;
             this.id = id;
             this.name = name;
             this.input = input;
@@ -127,6 +130,58 @@ public final class PosterService implements AutoCloseable {
         images.toChwBytes(sized, chw, 0);
         float[] pixels = new float[chw.length];
         for (int i = 0; i < chw.length; i++) pixels[i] = (chw[i] & 0xFF) / 255f;   // PosterImages.load's scaling
+        return predict(name, sized, pixels, null);
+    }
+
+    /** The test split of the data the checkpoint was trained on, for the page to offer its posters; null: none. */
+    public PosterService withTestSplit(PosterDataset test, String description) {
+        if (test != null && (test.imageSize() != size || !test.genres().names().equals(genres))) {
+            throw new IllegalArgumentException("the test posters (" + test.imageSize() + " px, genres " + test.genres().names()
+                    + ") are not the model's (" + size + " px, genres " + genres + ")");
+        }
+        this.testSplit = test;
+        this.testDescription = description;
+        return this;
+    }
+
+    private PosterDataset testSplit;
+    private String testDescription;
+
+    /** The test posters the page can offer, at most {@code limit}: index, id and true genres. */
+    String testsJson(int limit) {
+        List<String> items = new ArrayList<>();
+        if (testSplit != null) {
+            int n = Math.min(limit, testSplit.size());
+            float[] labels = new float[n * genres.size()];
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) all[i] = i;
+            testSplit.fillLabels(all, labels);
+            for (int i = 0; i < n; i++) {
+                items.add(Json.object().put("index", i).put("id", testSplit.id(i)).putStrings("genres", truth(labels, i)).toString());
+            }
+        }
+        return Json.object().put("description", testDescription).put("count", testSplit == null ? 0 : testSplit.size())
+                .raw("posters", Json.array(items)).toString();
+    }
+
+    private List<String> truth(float[] labels, int row) {
+        List<String> t = new ArrayList<>();
+        for (int j = 0; j < genres.size(); j++) if (labels[row * genres.size() + j] > 0.5f) t.add(genres.get(j));
+        return t;
+    }
+
+    /** Test poster {@code index}, as the data set holds it (already resized), with its true genres. */
+    Poster predictTest(int index) {
+        if (testSplit == null) throw new BadRequest("no test posters are loaded: serve --test-posters");
+        if (index < 0 || index >= testSplit.size()) throw new BadRequest("test poster " + index + " does not exist: 0 to " + (testSplit.size() - 1));
+        float[] pixels = new float[testSplit.pixelsPerImage()];
+        float[] labels = new float[genres.size()];
+        testSplit.fillBatch(new int[] {index}, pixels, labels);
+        BufferedImage image = PosterImages.toImage(pixels, 0, size);
+        return predict("test poster " + testSplit.id(index), image, pixels, truth(labels, 0));
+    }
+
+    private Poster predict(String name, BufferedImage sized, float[] pixels, List<String> truth) {
         if (normalization != null) normalization.apply(pixels);
         double[] z;
         long t0;
@@ -142,7 +197,7 @@ public final class PosterService implements AutoCloseable {
         }
         double[] p = new double[z.length];
         for (int j = 0; j < z.length; j++) p[j] = 1 / (1 + Math.exp(-z[j]));   // as predict computes them
-        Poster poster = new Poster(Long.toString(ids.incrementAndGet()), name, sized, pixels, p, nanos);
+        Poster poster = new Poster(Long.toString(ids.incrementAndGet()), name, sized, pixels, p, nanos, truth);
         synchronized (kept) { kept.put(poster.id, poster); }
         return poster;
     }
@@ -164,6 +219,7 @@ public final class PosterService implements AutoCloseable {
         for (int j : Baselines.topK(poster.probabilities, poster.probabilities.length)) if (decided[j]) chosen.add(genres.get(j));
         return Json.object().put("id", poster.id).put("name", poster.name).put("input", dataUrl(poster.input))
                 .raw("bars", Json.array(bars)).putStrings("decided", chosen).put("rule", ruleText)
+                .raw("truth", poster.truth == null ? "null" : Json.strings(poster.truth))
                 .put("forwardMillis", poster.forwardNanos / 1e6).toString();
     }
 

@@ -52,6 +52,30 @@ async function upload(file) {
   }
 }
 
+async function pickTest(index) {
+  clearError();
+  try {
+    const p = await getJson('api/test?index=' + index);
+    state.poster = p.id;
+    showPrediction(p);
+    loadLayers(p.id);
+    loadSaliency(p.id);
+  } catch (e) {
+    showError('test poster ' + index + ': ' + e.message);
+  }
+}
+
+async function loadTests() {
+  const t = await getJson('api/tests');
+  if (t.count === 0) return;
+  const select = $('tests');
+  for (const p of t.posters) {
+    select.append(el('option', { value: p.index, text: p.id + ': ' + (p.genres.length ? p.genres.join(', ') : 'no genre') }));
+  }
+  $('tests-label').hidden = false;
+  $('tests-label').title = t.count + ' test posters of ' + t.description;
+}
+
 function showPrediction(p) {
   $('input').src = p.input;
   $('input-figure').hidden = false;
@@ -59,6 +83,8 @@ function showPrediction(p) {
   $('input-caption').textContent = 'the model\'s input: ' + p.name + ' resized to ' + side + ' x ' + side + ', 3 channels';
   $('result').hidden = false;
   $('decided').textContent = 'decided: ' + (p.decided.length ? p.decided.join(', ') : 'no genre');
+  $('truth').hidden = !p.truth;
+  if (p.truth) $('truth').textContent = 'true genres: ' + (p.truth.length ? p.truth.join(', ') : 'none');
   $('rule').textContent = 'rule: ' + p.rule + ' (the black tick on each bar is its threshold; forward pass '
       + fmt(p.forwardMillis, 1) + ' ms)';
   const bars = $('bars');
@@ -296,6 +322,7 @@ async function start() {
       $('model-line').textContent = 'no model loaded (serve -c CHECKPOINT shows one)';
       $('poster-panel').hidden = true;
     }
+    if (m.model) await loadTests();
     if (m.live) startLive();
   } catch (e) {
     showError('the model: ' + e.message);
@@ -311,5 +338,6 @@ drop.addEventListener('drop', ev => {
   drop.classList.remove('over');
   if (ev.dataTransfer.files.length) upload(ev.dataTransfer.files[0]);
 });
+$('tests').addEventListener('change', ev => { if (ev.target.value !== '') pickTest(ev.target.value); });
 $('zoom-close').addEventListener('click', () => { $('zoom').hidden = true; });
 start();

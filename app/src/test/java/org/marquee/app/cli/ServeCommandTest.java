@@ -62,4 +62,32 @@ class ServeCommandTest extends CapturedConsole {
             assertTrue(err().contains(args.get(0)), err());
         }
     }
+
+    @Test
+    void offersTheTestPostersOfTheCheckpointsDataWithTheirTrueGenres() throws Exception {
+        Path run = dir.resolve("run");
+        assertEquals(0, Main.run("train", "--backend", "reference", "--synthetic", "40", "--split-seed", "5", "--image-size", "24",
+                "--batch-size", "8", "--epochs", "1", "-o", run.toString()), err());
+        Path ckpt = run.resolve("best.ckpt");
+        ServeCommand command = new ServeCommand();
+        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> CommandLines.create(command)
+                .execute("-c", ckpt.toString(), "--backend", "cpu", "--port", "0", "--test-posters"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (command.server == null && !code.isDone() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(command.server != null, "the server started: " + err());
+        HttpClient http = HttpClient.newHttpClient();
+        String tests = http.send(HttpRequest.newBuilder(command.server.address().resolve("/api/tests")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(tests.contains("\"count\":8,"), tests);
+        HttpResponse<String> one = http.send(HttpRequest.newBuilder(command.server.address().resolve("/api/test?index=7")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, one.statusCode(), one.body());
+        assertTrue(one.body().contains("\"truth\":[\""), one.body());
+        assertEquals(400, http.send(HttpRequest.newBuilder(command.server.address().resolve("/api/test?index=8")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        command.stop.countDown();
+        assertEquals(0, code.get(30, TimeUnit.SECONDS));
+        assertTrue(out().contains("data setup from " + ckpt + ": synthetic posters --synthetic 40 --split-seed 5"), out());
+        assertTrue(out().contains("test posters: 8"), out());
+    }
 }
