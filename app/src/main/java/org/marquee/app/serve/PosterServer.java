@@ -171,7 +171,7 @@ public final class PosterServer implements AutoCloseable {
             case "/api/model" -> {
                 get(method);
                 String model = service == null ? Json.object().put("model", false).toString()
-                        : service.describe(checkpointName).replaceFirst("^\\{", "{\"model\":true,");
+                        : service.describe(checkpointName).replaceFirst("^\\{", "{\"model\":true,\"maxUpload\":" + options.maxBodyBytes() + ",");
                 reply(ex, 200, "application/json", model.replaceFirst("^\\{", "{\"live\":" + (run != null) + ","));
             }
             case "/api/events" -> {
@@ -292,7 +292,10 @@ public final class PosterServer implements AutoCloseable {
         return q;
     }
 
-    /** The request body, refused past the cap before more than the cap is read. */
+    /**
+     * The request body, refused past the cap before more than the cap is read (the HTTP server then
+     * reads and drops at most 64 KiB more of it, or closes the connection).
+     */
     private byte[] body(HttpExchange ex) throws IOException, Failure {
         long cap = options.maxBodyBytes();
         String declared = ex.getRequestHeaders().getFirst("Content-Length");

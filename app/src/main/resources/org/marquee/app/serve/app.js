@@ -41,6 +41,10 @@ const fmt = (v, d) => v === null || v === undefined ? 'n/a' : Number(v).toFixed(
 
 async function upload(file) {
   clearError();
+  if (state.model && file.size > state.model.maxUpload) {
+    showError(file.name + ': ' + file.size.toLocaleString('en') + ' bytes, more than the server takes (' + state.model.maxUpload.toLocaleString('en') + ')');
+    return;
+  }
   try {
     const p = await getJson('api/predict?name=' + encodeURIComponent(file.name), { method: 'POST', body: file });
     state.poster = p.id;

@@ -90,4 +90,17 @@ class ServeCommandTest extends CapturedConsole {
         assertTrue(out().contains("data setup from " + ckpt + ": synthetic posters --synthetic 40 --split-seed 5"), out());
         assertTrue(out().contains("test posters: 8"), out());
     }
+
+    @Test
+    void trainServeShowsTheRunOnAPageAndWritesItsProgress() throws Exception {
+        Path run = dir.resolve("live");
+        assertEquals(0, Main.run("train", "--backend", "reference", "--synthetic", "40", "--image-size", "24", "--batch-size", "8",
+                "--epochs", "1", "--serve", "0", "-o", run.toString()), err());
+        assertTrue(out().contains("live page: http://127.0.0.1:") && out().contains("marquee serve --run " + run), out());
+        String progress = java.nio.file.Files.readString(run.resolve("progress.json"));
+        assertTrue(progress.startsWith("{\"epoch\": 1, \"epochs\": 1, \"step\": 3, \"steps\": 3,") && progress.contains("\"epochLr\": [5.0E-4]"),
+                progress);
+        assertEquals(1, Main.run("train", "--synthetic", "40", "--serve", "65536", "-o", run.toString()));
+        assertTrue(err().contains("--serve"), err());
+    }
 }

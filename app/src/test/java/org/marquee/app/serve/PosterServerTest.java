@@ -44,7 +44,7 @@ class PosterServerTest {
         run = Files.createDirectories(dir.resolve("runs").resolve("one"));
         Files.writeString(run.resolve("epochs.csv"), HEADER + "\n");
         Files.writeString(dir.resolve("runs").resolve("secret.txt"), "not for the page");
-        server = new PosterServer(new PosterServer.Options("127.0.0.1", 0, 64 * 1024, 2, 64, 4),
+        server = new PosterServer(new PosterServer.Options("127.0.0.1", 0, 32 * 1024, 2, 64, 4),
                 ServeFixtures.service(checkpoint), checkpoint.toString(), run);
     }
 
@@ -131,9 +131,13 @@ class PosterServerTest {
 
     @Test
     void aBodyOverTheCapIsRefusedAndABombIsNotDecoded() throws Exception {
-        HttpResponse<String> big = post("/api/predict?name=big.png", new byte[64 * 1024 + 1]);
+        HttpResponse<String> big = post("/api/predict?name=big.png", new byte[32 * 1024 + 1]);
         assertEquals(413, big.statusCode());
         assertTrue(big.body().contains("limit"), big.body());
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(server.address().resolve("/api/predict?name=big.png"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[32 * 1024 + 1]))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, chunked.statusCode(), "a body without Content-Length is cut at the cap too");
         HttpResponse<String> bomb = post("/api/predict?name=bomb.png", bomb(100_000, 100_000));
         assertEquals(400, bomb.statusCode());
         assertTrue(bomb.body().contains("bomb.png") && bomb.body().contains("10,000,000,000 pixels"), bomb.body());
