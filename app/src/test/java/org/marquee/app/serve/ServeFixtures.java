@@ -50,6 +50,17 @@ final class ServeFixtures {
         return file;
     }
 
+    /** A synthetic test poster (shapes and colours by genre) of 160 x 160 pixels, as the demo writes one. */
+    static Path syntheticPoster(Path dir, String name) throws IOException {
+        Path file = dir.resolve(name);
+        try (var data = new org.marquee.app.data.DataLoader(new PrintStream(OutputStream.nullOutputStream())).synthetic(40, 160, 2017)) {
+            float[] pixels = new float[data.test().pixelsPerImage()];
+            data.test().fillBatch(new int[] {0}, pixels, new float[data.genres().size()]);
+            org.marquee.app.report.PosterPng.write(pixels, 160, file);
+        }
+        return file;
+    }
+
     /** The model of {@code checkpoint} on the cpu backend with the plain rule at 0.5, as predict applies it to a checkpoint without a rule. */
     static PosterService service(Path checkpoint) throws IOException {
         CpuBackend cpu = new CpuBackend();

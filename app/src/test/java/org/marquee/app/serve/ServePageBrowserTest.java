@@ -59,14 +59,14 @@ class ServePageBrowserTest {
             Assumptions.abort(message);
         }
         checkpoint = ServeFixtures.checkpoint(dir);
-        poster = ServeFixtures.poster(dir, "poster.png", 5);
+        poster = ServeFixtures.syntheticPoster(dir, "poster.png");
         run = Files.createDirectories(dir.resolve("run"));
         server = new PosterServer(PosterServer.Options.loopback(0), ServeFixtures.service(checkpoint), "tiny.ckpt", run);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--window-size=1280,3400", "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+                "--window-size=1280,4300", "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
