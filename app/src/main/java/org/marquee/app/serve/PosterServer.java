@@ -51,7 +51,10 @@ import org.marquee.dataset.PosterException;
  * message and the server goes on.
  */
 public final class PosterServer implements AutoCloseable {
-    /** Where and how much: {@code runFolder} null when no run is watched, {@code service} null when no model is loaded. */
+    /**
+     * Where and how much: the address and port (0: any free one), the largest request body, the
+     * requests computing at once, those waiting for a turn, and the pages on the event stream.
+     */
     public record Options(String bind, int port, long maxBodyBytes, int maxRequests, int maxQueued, int maxEventClients) {
         public Options {
             if (port < 0 || port > 65_535) throw new IllegalArgumentException("--port must be 0 to 65535: " + port);
@@ -77,6 +80,8 @@ public final class PosterServer implements AutoCloseable {
     private final Semaphore computing;
     private final LiveFeed feed;
     private final ScheduledExecutorService watcher;
+    private final RunWatcher runWatcher;        // null when no run folder is watched
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Starts serving at once.
@@ -101,10 +106,8 @@ public final class PosterServer implements AutoCloseable {
         server.createContext("/", this::handle);
         server.start();
         this.watcher = Executors.newSingleThreadScheduledExecutor(daemon("serve-watch"));
-        if (this.run != null) {
-            RunWatcher w = new RunWatcher(this.run, feed);
-            watcher.scheduleWithFixedDelay(w::look, 0, 250, TimeUnit.MILLISECONDS);
-        }
+        this.runWatcher = this.run == null ? null : new RunWatcher(this.run, feed);
+        if (runWatcher != null) watcher.scheduleWithFixedDelay(runWatcher::look, 0, 250, TimeUnit.MILLISECONDS);
         watcher.scheduleWithFixedDelay(feed::ping, 15, 15, TimeUnit.SECONDS);
     }
 
@@ -380,10 +383,20 @@ public final class PosterServer implements AutoCloseable {
         }
     }
 
-    /** Stops serving: the event streams end, the model is released. */
+    /**
+     * Stops serving: the pages get what the run folder holds now (a run that just ended has written
+     * its last epoch), then the event streams end and the model is released.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         watcher.shutdownNow();
+        try {
+            watcher.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (runWatcher != null) runWatcher.look();
         feed.closeAll();
         server.stop(0);
         workers.shutdownNow();

@@ -232,4 +232,22 @@ class PosterServerTest {
         }
         assertTrue(epoch != null && epoch.contains("\"trainLoss\":0.7") && epoch.contains("\"microF1\":0.3"), epoch);
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void theLastEpochReachesThePagesBeforeTheServerStops() throws Exception {
+        Path ended = Files.createDirectories(dir.resolve("ended"));
+        try (PosterServer live = new PosterServer(PosterServer.Options.loopback(0), null, null, ended)) {
+            HttpResponse<java.util.stream.Stream<String>> r = http.send(HttpRequest.newBuilder(live.address().resolve("/api/events")).build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            var lines = r.body().iterator();
+            assertEquals("event: hello", lines.next());
+            Thread.sleep(300);   // the watcher has looked at the empty folder
+            Files.writeString(ended.resolve("epochs.csv"), HEADER + "\n1,0.7,0.69,0.5,0.2,0.6,3.0,0.3,0.1,0.5,0.2,1.5,100.0\n");
+            live.close();   // at once, as train --serve does when its last epoch is written
+            List<String> rest = new ArrayList<>();
+            lines.forEachRemaining(rest::add);
+            assertTrue(rest.contains("event: epoch"), rest.toString());
+        }
+    }
 }
