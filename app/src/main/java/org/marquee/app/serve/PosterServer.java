@@ -46,8 +46,10 @@ import org.marquee.dataset.PosterException;
  * </pre>
  * Hostile input: a body over the cap is refused before it is read (413), a poster is decoded only
  * after its declared size passes the decompression-bomb limit, no part of a request names a path
- * outside the run folder, and at most {@code maxRequests} requests compute at once; the others
- * wait for their turn, and past the queue the server answers 503. A request that fails gets a
+ * outside the run folder, and at most {@code maxRequests} requests compute at once. The others
+ * wait for their turn in a bounded queue (one that waits a minute is answered 503); when the
+ * queue is full the accepting thread answers the next request itself and meanwhile accepts no
+ * more, so neither threads nor queued requests grow with the load. A request that fails gets a
  * message and the server goes on.
  */
 public final class PosterServer implements AutoCloseable {
@@ -57,6 +59,7 @@ public final class PosterServer implements AutoCloseable {
      */
     public record Options(String bind, int port, long maxBodyBytes, int maxRequests, int maxQueued, int maxEventClients) {
         public Options {
+            if (bind == null || bind.isBlank()) throw new IllegalArgumentException("--bind needs an address, e.g. 127.0.0.1");
             if (port < 0 || port > 65_535) throw new IllegalArgumentException("--port must be 0 to 65535: " + port);
             if (maxBodyBytes < 1) throw new IllegalArgumentException("the body cap must be at least 1 byte: " + maxBodyBytes);
             if (maxRequests < 1) throw new IllegalArgumentException("at least one request must be allowed at once: " + maxRequests);
