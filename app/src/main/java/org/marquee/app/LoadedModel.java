@@ -22,12 +22,20 @@ public record LoadedModel(Checkpoint checkpoint, Sequential model, boolean avera
 
     /** @param rawWeights load the trained weights even when the checkpoint holds their average */
     public static LoadedModel open(Path file, Backend backend, boolean rawWeights) throws IOException {
+        return open(file, backend, rawWeights, false);
+    }
+
+    /**
+     * @param inputGradient build the model so that its backward pass also computes the gradient
+     *                      with respect to the input pixels (for saliency maps)
+     */
+    public static LoadedModel open(Path file, Backend backend, boolean rawWeights, boolean inputGradient) throws IOException {
         Checkpoint c = CheckpointFile.read(file);
         ModelSpec spec = c.model();
         if (!ModelState.ARCHITECTURE.equals(spec.architecture())) {
             throw new IllegalArgumentException(file + " holds a '" + spec.architecture() + "' model, not " + ModelState.ARCHITECTURE);
         }
-        Sequential model = PosterModel.build(backend, c.training().seed(), spec.height(), spec.width(), spec.classes());
+        Sequential model = PosterModel.build(backend, c.training().seed(), spec.height(), spec.width(), spec.classes(), inputGradient);
         boolean averaged;
         try {
             averaged = ModelState.restoreForInference(c, model, rawWeights);

@@ -9,6 +9,7 @@ import org.marquee.app.cli.TuneCommand;
 import org.marquee.app.cli.EvaluateCommand;
 import org.marquee.app.cli.ExportCommand;
 import org.marquee.app.cli.PredictCommand;
+import org.marquee.app.cli.ServeCommand;
 import org.marquee.app.cli.SummaryCommand;
 import org.marquee.app.cli.TrainCommand;
 import org.marquee.app.teach.ExplainCommand;
@@ -17,14 +18,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command line: {@code marquee train | evaluate | predict | export | summary | devices}. With no
+ * The command line: {@code marquee train | evaluate | predict | export | summary | devices | explain | gradcheck | serve}. With no
  * arguments it trains on the built-in synthetic posters, so {@code mvn exec:java} shows the whole
  * engine learning without any data download.
  */
 @Command(name = "marquee", mixinStandardHelpOptions = true, version = "marquee 0.1.0",
         description = "Predicts a movie's genres from its poster with a convolutional network written from scratch.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, SummaryCommand.class,
-                DownloadCommand.class, DevicesCommand.class, TuneCommand.class, ExplainCommand.class, GradcheckCommand.class,
+                DownloadCommand.class, DevicesCommand.class, TuneCommand.class, ExplainCommand.class, GradcheckCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The demo's data and output folder, which its closing hints refer to. */

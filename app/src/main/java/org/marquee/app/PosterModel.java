@@ -44,7 +44,18 @@ public final class PosterModel {
 
     /** The same layers for other poster sizes or label counts (smaller variants for tests and demos). */
     public static Sequential build(Backend backend, long seed, int height, int width, int classes) {
-        return Sequential.builder(backend, CHANNELS, height, width)
+        return build(backend, seed, height, width, classes, false);
+    }
+
+    /**
+     * The same model; with {@code inputGradient} its backward pass also computes dL/dx at the first
+     * convolution, the gradient with respect to the poster's pixels ({@link Sequential#inputGradient()}),
+     * which a saliency map shows. Training never needs it, so it is off otherwise.
+     */
+    public static Sequential build(Backend backend, long seed, int height, int width, int classes, boolean inputGradient) {
+        Sequential.Builder builder = Sequential.builder(backend, CHANNELS, height, width);
+        if (inputGradient) builder.withInputGradient();
+        return builder
                 .convBlock(32, 3).dropout(0.25)        // conv2d(32, 3x3) relu maxpool 2x2
                 .convBlock(64, 3).dropout(0.25)
                 .convBlock(128, 3).dropout(0.25)

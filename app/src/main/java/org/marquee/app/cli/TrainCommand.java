@@ -30,7 +30,9 @@ import org.marquee.app.train.ModelState;
 import org.marquee.app.train.OutputBias;
 import org.marquee.app.train.PositiveWeights;
 import org.marquee.app.train.Predictions;
+import org.marquee.app.train.ProgressFile;
 import org.marquee.app.train.ProgressLine;
+import org.marquee.app.serve.PosterServer;
 import org.marquee.app.train.Selection;
 import org.marquee.app.train.TrainOptions;
 import org.marquee.app.train.Trainer;
@@ -137,6 +139,10 @@ public final class TrainCommand implements Callable<Integer> {
     double posWeight;
 
     /** The metric a new run selects by when {@code --select} is not given. */
+    @Option(names = "--serve", paramLabel = "PORT", arity = "0..1", fallbackValue = "8080",
+            description = "show the run live on a local web page at this port (default 8080; 0 = any free one) while it trains")
+    Integer serve;
+
     static final Selection DEFAULT_SELECTION = Selection.MICRO_F1;
 
     @Override
@@ -204,10 +210,17 @@ public final class TrainCommand implements Callable<Integer> {
             positives = posWeight > 1 ? PositiveWeights.capped(trainLabels, data.genres().size(), posWeight) : null;
             printRecipe(options, data.genres(), out);
             if (state.epoch() == 0) reportUntrained(model, data, trainLabels, out);
-            new Trainer(model, adam, options, data.train(), data.validation(), ProgressLine.forConsole(), out)
-                    .recording(run, List.of(trainIds(data))).averagingFrom(average).normalizing(normalization).weighingPositives(positives)
-                    .computingWith(compute)
-                    .run(state, log);
+            try (PosterServer page = serve == null ? null
+                    : new PosterServer(PosterServer.Options.loopback(serve), null, null, output)) {
+                if (page != null) {
+                    out.println("live page: " + page.address() + " (it stops with the run; 'marquee serve --run " + output
+                            + "' shows the run again)");
+                }
+                new Trainer(model, adam, options, data.train(), data.validation(), ProgressLine.forConsole(), out)
+                        .recording(run, List.of(trainIds(data))).averagingFrom(average).normalizing(normalization).weighingPositives(positives)
+                        .computingWith(compute).observing(page == null ? null : new ProgressFile(output))
+                        .run(state, log);
+            }
             reportTest(model, data, trainLabels, out);
             float[] poster = new float[data.test().pixelsPerImage()];
             data.test().fillBatch(new int[] {0}, poster, new float[data.genres().size()]);
@@ -238,6 +251,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** Every option's range, before any folder, data or backend is touched. */
     void checkOptions() {
         OptionRanges.check("--epochs", epochs, 1, 1_000_000);
+        if (serve != null) OptionRanges.check("--serve", serve, 0, 65_535);
         OptionRanges.check("--batch-size", batchSize, 1, 65_536);
         OptionRanges.check("--learning-rate", learningRate, false, 1.0);
         OptionRanges.check("--clip-norm", clipNorm, true, 1e6);

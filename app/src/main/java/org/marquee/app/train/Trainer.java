@@ -56,6 +56,14 @@ public final class Trainer {
     private InputNormalization normalization;   // null: none
     private PositiveWeights positives;          // null: the plain loss
     private TrainingCompute.Factory computeFactory = TrainingCompute.LOCAL;
+    private StepListener listener;              // null: none
+
+    /** Told of every training step, e.g. to show the run's progress on a page ({@link ProgressFile}). */
+    @FunctionalInterface
+    public interface StepListener {
+        /** {@code step} of the epoch's {@code steps} (1-based) is done; the loss is the epoch's running mean. */
+        void step(int epoch, int epochs, int step, int steps, double runningLoss, double learningRate);
+    }
 
     /** How a checkpoint reaches its file; tests replace it to stop the run between the writes. */
     @FunctionalInterface
@@ -110,6 +118,12 @@ public final class Trainer {
         return this;
     }
 
+    /** Tells {@code l} of every step (null: nobody). */
+    public Trainer observing(StepListener l) {
+        this.listener = l;
+        return this;
+    }
+
     /** Replaces the checkpoint writer (for tests that stop the run part way through saving). */
     Trainer withWriter(CheckpointWriter w) {
         this.writer = w;
@@ -145,12 +159,14 @@ public final class Trainer {
                 for (int s = 0; s < steps; s++) {
                     double loss = compute.gradient(order, s * batch, step);
                     if (!Double.isFinite(loss)) throw diverged(epoch, "the training loss became " + loss + " at step " + step);
-                    adam.setLearningRate(schedule.at(step));
+                    double lr = schedule.at(step);
+                    adam.setLearningRate(lr);
                     adam.step(model.parameters(), model.gradients());
                     if (ema != null) ema.update();
                     step++;
                     lossSum += loss;
                     progress.update(s + 1, (long) (s + 1) * batch, lossSum / (s + 1));
+                    if (listener != null) listener.step(epoch, options.epochs(), s + 1, steps, lossSum / (s + 1), lr);
                 }
                 backend.synchronize();
                 double trainSeconds = (System.nanoTime() - t0) / 1e9;

@@ -38,7 +38,7 @@ class HelpTextTest extends CapturedConsole {
     void everyCommandSummaryIsAWholeSentence() {
         assertEquals(0, Main.run("--help"));
         Map<String, String> summaries = commandSummaries(out());
-        assertEquals(List.of("train", "evaluate", "predict", "export", "summary", "download", "devices", "tune", "explain", "gradcheck", "help"),
+        assertEquals(List.of("train", "evaluate", "predict", "export", "summary", "download", "devices", "tune", "explain", "gradcheck", "serve", "help"),
                 new ArrayList<>(summaries.keySet()), out());
         summaries.forEach((name, summary) -> {
             assertFalse(summary.isEmpty(), name + " has no summary");
