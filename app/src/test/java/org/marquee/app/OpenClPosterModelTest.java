@@ -33,7 +33,7 @@ import org.marquee.opencl.OpenClRequirement;
  * depend on all parameters, are compared instead.
  *
  * <p>On OpenCL the parameters stay on the device: a training step copies nothing to the device and
- * reads back only its two reductions (the loss terms and the partial sums of the gradient norm).
+ * reads back only its two reductions (the loss and the gradient norm, one number each).
  */
 class OpenClPosterModelTest {
     private static final int N = 2, STEPS = 3;

@@ -36,7 +36,7 @@
 // Split K: when C has too few blocks to fill the device (dense1: 32 x 128 is one or two blocks,
 // K = 86,528; the weight gradients' K is 2,704 to 49,284), the host runs S groups per block along
 // z, group z summing p in [z*kChunk, (z+1)*kChunk) into slab z of a scratch (S, M, N) buffer with
-// alpha 1 and beta 0, and gemm.cl's gemm_sum_slabs adds the slabs into C. Without splitting
+// alpha 1 and beta 0, and reduce.cl's gemm_sum_slabs adds the slabs into C. Without splitting
 // S = 1 and kChunk >= K.
 //
 // Every variant sums each element's products in increasing p (per slab), so the variants agree
