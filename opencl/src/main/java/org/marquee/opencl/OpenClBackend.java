@@ -168,6 +168,9 @@ public final class OpenClBackend implements Backend {
     /** Shows every kernel launch from now on to {@code listener} (null: none); for tests of launch sizes. */
     void onLaunch(java.util.function.Consumer<OpenClContext.Launch> listener) { cl.onLaunch(listener); }
 
+    /** clFlush calls so far: one after each GEMM of the GPU family and after each non-blocking read. */
+    public long flushes() { return cl.flushes(); }
+
     /** Kernels enqueued so far (each costs a launch on the device, a few microseconds on a GPU). */
     public long kernelLaunches() { return cl.launches(); }
 
@@ -273,6 +276,7 @@ public final class OpenClBackend implements Backend {
         checkGemm(m, n, k, a, b, c);
         GpuGemmVariant v = gpuGemm.choose(transA, transB, m, n, k, mem(a), off(a), mem(b), off(b));
         gemm.run(v, 0, transA, transB, m, n, k, alpha, mem(a), off(a), mem(b), off(b), beta, mem(c), off(c));
+        cl.flush();   // the device starts on the GEMM while the host enqueues what follows
     }
 
     /**
@@ -603,6 +607,35 @@ public final class OpenClBackend implements Backend {
         return reduce(terms, 0, n, false) / n;
     }
 
+    /**
+     * The loss's kernels and a non-blocking read of its one number into host memory, then a
+     * flush: the supplier waits for the queue (clFinish) the first time it is asked, by which time
+     * the step's backward pass and update are usually enqueued behind the read.
+     */
+    @Override
+    public java.util.function.DoubleSupplier sigmoidCrossEntropyLater(Tensor logits, Tensor targets, Tensor grad) {
+        sameSize("sigmoidCrossEntropy", logits, targets);
+        sameSize("sigmoidCrossEntropy", logits, grad);
+        int n = logits.intSize();
+        ClStorage terms = scratch(n);
+        new KernelCall(cl, "loss.cl", "sigmoid_bce").mem(mem(logits)).i(off(logits)).mem(mem(targets)).i(off(targets))
+                .mem(mem(grad)).i(off(grad)).mem(terms).i(n).run(n);
+        java.util.function.DoubleSupplier sum = reduceLater(terms, 0, n, false);
+        return new java.util.function.DoubleSupplier() {
+            private double value = Double.NaN;
+            private boolean read;
+
+            @Override
+            public double getAsDouble() {
+                if (!read) {
+                    value = sum.getAsDouble() / n;
+                    read = true;
+                }
+                return value;
+            }
+        };
+    }
+
     /** A tree reduction on the device (in double where the device has fp64); the host reads one number. */
     @Override
     public double sumOfSquares(Tensor x) {
@@ -615,7 +648,12 @@ public final class OpenClBackend implements Backend {
      * value read back.
      */
     private double reduce(ClStorage x, int xOff, int n, boolean square) {
-        if (n == 0) return 0;
+        return reduceLater(x, xOff, n, square).getAsDouble();
+    }
+
+    /** {@link #reduce} with the number read without blocking; the supplier waits for the queue when first asked. */
+    private java.util.function.DoubleSupplier reduceLater(ClStorage x, int xOff, int n, boolean square) {
+        if (n == 0) return () -> 0;
         boolean fp64 = cl.device().fp64();
         if (reduction == null) reduction = cl.allocate(2L * (MAX_REDUCE_GROUPS + 1));
         int groups = reduceGroups(n, cl.device().computeUnits());
@@ -624,7 +662,7 @@ public final class OpenClBackend implements Backend {
                 .run(new long[] {(long) groups * REDUCE_GROUP}, new long[] {REDUCE_GROUP});
         new KernelCall(cl, "reduce.cl", "sum_finish" + suffix).mem(reduction).i(groups).mem(reduction).i(MAX_REDUCE_GROUPS)
                 .run(new long[] {REDUCE_GROUP}, new long[] {REDUCE_GROUP});
-        return cl.readOne(reduction, MAX_REDUCE_GROUPS, fp64);
+        return cl.readOneLater(reduction, MAX_REDUCE_GROUPS, fp64);
     }
 
     /**

@@ -46,6 +46,7 @@ final class OpenClContext implements AutoCloseable {
     private boolean closed;
     private long uploads, uploadedBytes, reads, readBytes;   // host transfers so far
     private long launches;                                   // kernels enqueued so far
+    private long flushes;                                    // clFlush calls so far
     private final long maxWorkGroupSize;                     // CL_DEVICE_MAX_WORK_GROUP_SIZE
     private final long[] maxItems;                           // CL_DEVICE_MAX_WORK_ITEM_SIZES (x, y, z)
     private final Map<cl_kernel, Long> kernelMaxGroup = new HashMap<>();
@@ -319,21 +320,42 @@ final class OpenClContext implements AutoCloseable {
                 offset * Sizeof.cl_float, count * Sizeof.cl_float, 0, null, null), "clEnqueueFillBuffer");
     }
 
-    /** Waits for the queue and reads element {@code index} of {@code s}, a float or (when {@code isDouble}) a double buffer. */
-    double readOne(ClStorage s, int index, boolean isDouble) {
-        if (isDouble) {
-            double[] v = new double[1];
-            OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_TRUE, (long) index * Sizeof.cl_double, Sizeof.cl_double,
-                    Pointer.to(v), 0, null, null), "clEnqueueReadBuffer");
-            countRead(Sizeof.cl_double);
-            return v[0];
-        }
-        float[] v = new float[1];
-        OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_TRUE, (long) index * Sizeof.cl_float, Sizeof.cl_float,
-                Pointer.to(v), 0, null, null), "clEnqueueReadBuffer");
-        countRead(Sizeof.cl_float);
-        return v[0];
+    /**
+     * Enqueues a non-blocking read of element {@code index} of {@code s} (a float, or a double when
+     * {@code isDouble}) into host memory and flushes; the supplier waits for the queue (clFinish)
+     * the first time it is asked, then returns the number.
+     */
+    java.util.function.DoubleSupplier readOneLater(ClStorage s, int index, boolean isDouble) {
+        requireOpen();
+        int bytes = isDouble ? Sizeof.cl_double : Sizeof.cl_float;
+        java.nio.ByteBuffer host = java.nio.ByteBuffer.allocateDirect(bytes).order(java.nio.ByteOrder.nativeOrder());
+        OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_FALSE, (long) index * bytes, bytes,
+                Pointer.to(host), 0, null, null), "clEnqueueReadBuffer");
+        countRead(bytes);
+        flush();
+        return new java.util.function.DoubleSupplier() {
+            private boolean done;
+
+            @Override
+            public double getAsDouble() {
+                if (!done) {
+                    finish();
+                    done = true;
+                }
+                return isDouble ? host.getDouble(0) : host.getFloat(0);
+            }
+        };
     }
+
+    /** Sends what is queued to the device without waiting (clFlush). */
+    void flush() {
+        requireOpen();
+        OpenClException.check(CL.clFlush(queue), "clFlush");
+        flushes++;
+    }
+
+    /** clFlush calls so far. */
+    long flushes() { return flushes; }
 
     void finish() {
         requireOpen();

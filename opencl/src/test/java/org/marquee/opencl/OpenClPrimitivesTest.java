@@ -2,6 +2,7 @@ package org.marquee.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
@@ -186,6 +187,25 @@ class OpenClPrimitivesTest {
         double lo = ocl.sigmoidCrossEntropy(z.ocl(), t.ocl(), g.ocl());
         assertEquals(lr, lo, 1e-5 * Math.abs(lr));
         g.assertClose("bce grad", 1e-7, 1e-5);
+    }
+
+    @Test
+    void theLossReadLaterIsTheLossAndOutlivesLaterWork() {
+        Pair z = random(3, 27), t = Pair.zeros(REF, ocl, 3, 27), g = random(3, 27);
+        double[] targets = new double[81];
+        for (int i = 0; i < 81; i++) targets[i] = i % 4 == 0 ? 1 : 0;
+        t.set(targets);
+        double expected = REF.sigmoidCrossEntropy(z.ref(), t.ref(), g.ref());
+        long flushes = ocl.flushes(), reads = ocl.hostTransfers().reads();
+        java.util.function.DoubleSupplier later = ocl.sigmoidCrossEntropyLater(z.ocl(), t.ocl(), g.ocl());
+        assertTrue(ocl.flushes() > flushes, "the read is flushed to the device, not waited for");
+        assertEquals(reads + 1, ocl.hostTransfers().reads());
+        // more work through the same scratch and reduction buffers before the host asks
+        Pair other = random(5000);
+        ocl.sumOfSquares(other.ocl());
+        ocl.sigmoidCrossEntropy(g.ocl(), t.ocl(), z.ocl());
+        assertEquals(expected, later.getAsDouble(), 1e-5 * Math.abs(expected));
+        assertEquals(later.getAsDouble(), later.getAsDouble(), "asked twice, read once");
     }
 
     @Test
