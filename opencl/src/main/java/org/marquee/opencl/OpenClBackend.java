@@ -156,6 +156,15 @@ public final class OpenClBackend implements Backend {
     /** The GPU family's tuning cache file, or null (CPU family, or tuning off). */
     public java.nio.file.Path gemmTuneCacheFile() { return gpuGemm == null ? null : gpuGemm.cacheFile(); }
 
+    /**
+     * Images per launch of the GPU family's batched convolution for a batch of {@code batch}: the
+     * whole batch, or fewer where the column matrix (patch x images*positions) would pass 512 MiB.
+     * Its GEMMs have N (forward, input gradient) or K (weight gradient) = images x positions.
+     */
+    public static int batchedConvImages(int patch, int filters, int positions, int batch) {
+        return BatchedConvPlan.imagesPerGroup(patch, filters, positions, batch);
+    }
+
     /** The device this backend runs on. */
     public OpenClDevices.Device device() { return cl.device(); }
 
