@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Tensor;
@@ -65,20 +61,6 @@ class LaunchSizesTest {
             assertEquals(before, b.kernelLaunches(), "nothing was enqueued");
             x.close();
         }
-    }
-
-    @Test
-    void onlyTheContextEnqueuesKernels() throws IOException {
-        Path sources = Path.of("src/main/java");
-        assertTrue(Files.isDirectory(sources), "run from the module directory: " + sources.toAbsolutePath());
-        List<Path> enqueuing = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(sources)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                if (Files.readString(f).contains("clEnqueueNDRangeKernel")) enqueuing.add(f.getFileName());
-            }
-        }
-        assertEquals(List.of(Path.of("OpenClContext.java")), enqueuing,
-                "kernels are enqueued only by OpenClContext.enqueue, which requires a local size");
     }
 
     @Test
