@@ -220,12 +220,12 @@ case $MODE in
     full)
         MODEL=(-f 1 -wi 2 -w 1s -i 5 -r 1s); CONV=(-f 1 -wi 1 -w 1s -i 3 -r 1s); GEMM=(-f 1 -wi 1 -w 500ms -i 3 -r 500ms)
         TORCH_ARGS=(--warmup 10 --iters 50)
-        CAP_DEVICES=30; CAP_TUNE=60; CAP_MODEL=45; CAP_TORCH=75; CAP_CONV=20; CAP_GEMM=12; CAP_CHECKS=90 ;;
+        CAP_DEVICES=20; CAP_TUNE=45; CAP_MODEL=35; CAP_TORCH=60; CAP_CONV=15; CAP_GEMM=10; CAP_CHECKS=80 ;;
     quick)
         MODEL=(-f 1 -wi 1 -w 1s -i 2 -r 1s); CONV=(-f 1 -wi 1 -w 500ms -i 2 -r 500ms); GEMM=(-f 1 -wi 1 -w 300ms -i 2 -r 300ms)
         TORCH_ARGS=(--warmup 3 --iters 10 --gemm-warmup 2 --gemm-iters 5)
         CHECKS="org.marquee.opencl.OpenClConformanceTest org.marquee.opencl.LaunchSizesTest org.marquee.app.OpenClPosterModelTest"
-        CAP_DEVICES=30; CAP_TUNE=60; CAP_MODEL=30; CAP_TORCH=50; CAP_CONV=15; CAP_GEMM=10; CAP_CHECKS=60 ;;
+        CAP_DEVICES=20; CAP_TUNE=45; CAP_MODEL=25; CAP_TORCH=40; CAP_CONV=10; CAP_GEMM=8; CAP_CHECKS=45 ;;
     dry-run)
         FAMILY=(-Dmarquee.opencl.family=gpu)
         TUNE_ARGS+=(--image-size 40 --batch 2)
@@ -323,7 +323,7 @@ fi
 
 # ---- report --------------------------------------------------------------------------------------
 if command -v python3 >/dev/null; then
-    if stage report 20 python3 "$ROOT/gpu/kit_report.py" "$RES"; then verdict report; fi
+    if stage report 10 python3 "$ROOT/gpu/kit_report.py" "$RES"; then verdict report; fi
 else
     record report UNAVAILABLE 0 "no python3: the JMH JSON and text files are all there is"
 fi
