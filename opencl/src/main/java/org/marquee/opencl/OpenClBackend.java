@@ -28,13 +28,16 @@ public final class OpenClBackend implements Backend {
     static final int REDUCE_GROUP = 256;
     /** At most this many work-groups in the first pass of a reduction (its partial sums fit {@link #reduction}). */
     static final int MAX_REDUCE_GROUPS = 1024;
+    /** Losses whose value may wait in {@link #reduction} to be read ({@link #sigmoidCrossEntropyLater}). */
+    static final int LOSS_SLOTS = 64;
 
     private final OpenClContext cl;
     private final GemmKernel gemmKernel;    // the CPU family's kernel
     private final ClGemm gemm;
     private final GpuGemm gpuGemm;          // the GPU family's variants and tuner; null for the CPU family
     private ClStorage scratch;              // (scratchCapacity) floats, grown on demand
-    private ClStorage reduction;            // partial sums of a reduction (MAX_REDUCE_GROUPS doubles) and its result
+    private ClStorage reduction;            // partial sums (MAX_REDUCE_GROUPS doubles), a result, LOSS_SLOTS losses
+    private long losses;                    // losses computed so far (sigmoidCrossEntropyLater)
 
     /**
      * How GEMMs run: the kernel family (null: {@link GemmFamily#forKind} of the device), whether
@@ -617,9 +620,11 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * The loss's kernels and a non-blocking read of its one number into host memory, then a
-     * flush: the supplier waits for the queue (clFinish) the first time it is asked, by which time
-     * the step's backward pass and update are usually enqueued behind the read.
+     * The loss's kernels, its reduction into a slot of its own (one of {@link #LOSS_SLOTS}, taken
+     * in turn) and a flush, with nothing read yet: the supplier reads the slot when first asked
+     * (a blocking read, so it waits for what was enqueued before it, usually the step's backward
+     * pass and update). A supplier first asked after {@link #LOSS_SLOTS} later losses would find
+     * its slot reused, and says so.
      */
     @Override
     public java.util.function.DoubleSupplier sigmoidCrossEntropyLater(Tensor logits, Tensor targets, Tensor grad) {
@@ -629,15 +634,23 @@ public final class OpenClBackend implements Backend {
         ClStorage terms = scratch(n);
         new KernelCall(cl, "loss.cl", "sigmoid_bce").mem(mem(logits)).i(off(logits)).mem(mem(targets)).i(off(targets))
                 .mem(mem(grad)).i(off(grad)).mem(terms).i(n).run(n);
-        java.util.function.DoubleSupplier sum = reduceLater(terms, 0, n, false);
+        long ticket = losses++;
+        int index = MAX_REDUCE_GROUPS + 1 + (int) (ticket % LOSS_SLOTS);
+        boolean fp64 = reduceOnDevice(terms, 0, n, false, index);
+        cl.flush();
         return new java.util.function.DoubleSupplier() {
-            private double value = Double.NaN;
+            private double value;
             private boolean read;
 
             @Override
             public double getAsDouble() {
                 if (!read) {
-                    value = sum.getAsDouble() / n;
+                    if (losses - ticket > LOSS_SLOTS) {
+                        throw new IllegalStateException("this loss was asked for after " + (losses - ticket - 1)
+                                + " later losses; its slot (one of " + LOSS_SLOTS + ") has been reused: read each loss before "
+                                + LOSS_SLOTS + " more are computed");
+                    }
+                    value = (n == 0 ? 0 : cl.readOne(reduction, index, fp64)) / n;
                     read = true;
                 }
                 return value;
@@ -657,21 +670,31 @@ public final class OpenClBackend implements Backend {
      * value read back.
      */
     private double reduce(ClStorage x, int xOff, int n, boolean square) {
-        return reduceLater(x, xOff, n, square).getAsDouble();
+        if (n == 0) return 0;
+        boolean fp64 = reduceOnDevice(x, xOff, n, square, MAX_REDUCE_GROUPS);
+        return cl.readOne(reduction, MAX_REDUCE_GROUPS, fp64);
     }
 
-    /** {@link #reduce} with the number read without blocking; the supplier waits for the queue when first asked. */
-    private java.util.function.DoubleSupplier reduceLater(ClStorage x, int xOff, int n, boolean square) {
-        if (n == 0) return () -> 0;
+    /**
+     * Enqueues the sum of x[xOff..xOff+n) (of its squares when {@code square}) into element
+     * {@code index} of {@link #reduction}: {@code sum_groups} over {@link #reduceGroups} work-groups
+     * into the partial sums at its start, {@code sum_finish} over those. Returns whether the sums
+     * are doubles (the device has fp64). Nothing is read back.
+     */
+    private boolean reduceOnDevice(ClStorage x, int xOff, int n, boolean square, int index) {
         boolean fp64 = cl.device().fp64();
-        if (reduction == null) reduction = cl.allocate(2L * (MAX_REDUCE_GROUPS + 1));
+        if (reduction == null) reduction = cl.allocate(2L * (MAX_REDUCE_GROUPS + 1 + LOSS_SLOTS));
+        if (n == 0) {
+            cl.fill(reduction.memory(), fp64 ? 2L * index : index, fp64 ? 2 : 1, 0f);
+            return fp64;
+        }
         int groups = reduceGroups(n, cl.device().computeUnits());
         String suffix = fp64 ? "_f64" : "";
         new KernelCall(cl, "reduce.cl", "sum_groups" + suffix).mem(x).i(xOff).i(n).i(square ? 1 : 0).mem(reduction)
                 .run(new long[] {(long) groups * REDUCE_GROUP}, new long[] {REDUCE_GROUP});
-        new KernelCall(cl, "reduce.cl", "sum_finish" + suffix).mem(reduction).i(groups).mem(reduction).i(MAX_REDUCE_GROUPS)
+        new KernelCall(cl, "reduce.cl", "sum_finish" + suffix).mem(reduction).i(groups).mem(reduction).i(index)
                 .run(new long[] {REDUCE_GROUP}, new long[] {REDUCE_GROUP});
-        return cl.readOneLater(reduction, MAX_REDUCE_GROUPS, fp64);
+        return fp64;
     }
 
     /**

@@ -321,30 +321,24 @@ final class OpenClContext implements AutoCloseable {
     }
 
     /**
-     * Enqueues a non-blocking read of element {@code index} of {@code s} (a float, or a double when
-     * {@code isDouble}) into host memory and flushes; the supplier waits for the queue (clFinish)
-     * the first time it is asked, then returns the number.
+     * Reads element {@code index} of {@code s}, a float or (when {@code isDouble}) a double, with a
+     * blocking read: it waits for everything enqueued before it.
      */
-    java.util.function.DoubleSupplier readOneLater(ClStorage s, int index, boolean isDouble) {
+    double readOne(ClStorage s, int index, boolean isDouble) {
         requireOpen();
         int bytes = isDouble ? Sizeof.cl_double : Sizeof.cl_float;
-        java.nio.ByteBuffer host = java.nio.ByteBuffer.allocateDirect(bytes).order(java.nio.ByteOrder.nativeOrder());
-        OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_FALSE, (long) index * bytes, bytes,
-                Pointer.to(host), 0, null, null), "clEnqueueReadBuffer");
+        if (isDouble) {
+            double[] v = new double[1];
+            OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_TRUE, (long) index * bytes, bytes,
+                    Pointer.to(v), 0, null, null), "clEnqueueReadBuffer");
+            countRead(bytes);
+            return v[0];
+        }
+        float[] v = new float[1];
+        OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_TRUE, (long) index * bytes, bytes,
+                Pointer.to(v), 0, null, null), "clEnqueueReadBuffer");
         countRead(bytes);
-        flush();
-        return new java.util.function.DoubleSupplier() {
-            private boolean done;
-
-            @Override
-            public double getAsDouble() {
-                if (!done) {
-                    finish();
-                    done = true;
-                }
-                return isDouble ? host.getDouble(0) : host.getFloat(0);
-            }
-        };
+        return v[0];
     }
 
     /** Sends what is queued to the device without waiting (clFlush). */

@@ -198,14 +198,22 @@ class OpenClPrimitivesTest {
         double expected = REF.sigmoidCrossEntropy(z.ref(), t.ref(), g.ref());
         long flushes = ocl.flushes(), reads = ocl.hostTransfers().reads();
         java.util.function.DoubleSupplier later = ocl.sigmoidCrossEntropyLater(z.ocl(), t.ocl(), g.ocl());
-        assertTrue(ocl.flushes() > flushes, "the read is flushed to the device, not waited for");
-        assertEquals(reads + 1, ocl.hostTransfers().reads());
+        assertTrue(ocl.flushes() > flushes, "the loss is flushed to the device, not waited for");
+        assertEquals(reads, ocl.hostTransfers().reads(), "nothing read until asked");
         // more work through the same scratch and reduction buffers before the host asks
         Pair other = random(5000);
         ocl.sumOfSquares(other.ocl());
         ocl.sigmoidCrossEntropy(g.ocl(), t.ocl(), z.ocl());
+        java.util.function.DoubleSupplier second = ocl.sigmoidCrossEntropyLater(z.ocl(), t.ocl(), g.ocl());
         assertEquals(expected, later.getAsDouble(), 1e-5 * Math.abs(expected));
         assertEquals(later.getAsDouble(), later.getAsDouble(), "asked twice, read once");
+        assertEquals(reads + 3, ocl.hostTransfers().reads(), "the sum of squares, the eager loss and this one");
+        second.getAsDouble();
+        // a loss asked for after more than LOSS_SLOTS later ones finds its slot reused
+        java.util.function.DoubleSupplier stale = ocl.sigmoidCrossEntropyLater(z.ocl(), t.ocl(), g.ocl());
+        for (int i = 0; i < OpenClBackend.LOSS_SLOTS; i++) ocl.sigmoidCrossEntropyLater(z.ocl(), t.ocl(), g.ocl());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, stale::getAsDouble);
+        assertTrue(e.getMessage().contains("reused"), e.getMessage());
     }
 
     @Test
