@@ -230,9 +230,10 @@ public interface Backend extends AutoCloseable {
 
     /**
      * {@link #sigmoidCrossEntropy} with the loss read later: the gradient is written as there, and
-     * the returned supplier gives the mean loss. A device backend enqueues the loss and its read
-     * without waiting, so a training step can enqueue its backward pass and update before the
-     * host waits for the number; the supplier waits when asked. The default computes it now.
+     * the returned supplier gives the mean loss. A device backend enqueues the loss without
+     * waiting for it, so a training step can enqueue its backward pass and update before the host
+     * waits for the number; the supplier reads it when first asked (and may refuse when asked too
+     * late, see the backend). The default computes it now.
      */
     default java.util.function.DoubleSupplier sigmoidCrossEntropyLater(Tensor logits, Tensor targets, Tensor grad) {
         double loss = sigmoidCrossEntropy(logits, targets, grad);
