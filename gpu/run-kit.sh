@@ -210,6 +210,7 @@ say "runtime: $("$JAVA" -version 2>&1 | head -1) at $JAVA"
 
 # ---- mode: iterations, shapes and the device family -------------------------------------------
 FAMILY=()          # the dry run forces the GPU GEMM family on PoCL's CPU device
+UNTUNED=()
 TUNE_ARGS=(); [[ -n ${KIT_DEVICE:-} ]] && TUNE_ARGS=(--device "$KIT_DEVICE")
 GEMM_SHAPES="CONV2_FWD_B32 CONV3_FWD_B32 CONV2_DW_B32 CONV3_DW_B32 CONV2_DX_B32 CONV3_DX_B32 CONV1_FWD_B32 DENSE1_FWD"
 CONV_LAYERS="1 2 3"
@@ -228,16 +229,21 @@ case $MODE in
         CAP_DEVICES=20; CAP_TUNE=45; CAP_MODEL=25; CAP_TORCH=40; CAP_CONV=10; CAP_GEMM=8; CAP_CHECKS=45 ;;
     dry-run)
         FAMILY=(-Dmarquee.opencl.family=gpu)
+        # the tuner runs on 40-pixel shapes; the benchmarks take the first variant (tuning them on
+        # PoCL would cost minutes)
+        UNTUNED=(-Dmarquee.opencl.tune=off)
         TUNE_ARGS+=(--image-size 40 --batch 2)
         MODEL=(-p batch=2 -f 1 -wi 0 -i 1 -r 1s); CONV=(-p batch=2 -f 1 -wi 0 -i 1 -r 1s); GEMM=(-f 1 -wi 0 -i 1 -r 1s)
-        GEMM_SHAPES="CONV3_FWD_B32 DENSE1_FWD"; CONV_LAYERS="3"
+        GEMM_SHAPES="CONV3_FWD DENSE1_FWD"; CONV_LAYERS="3"
         TORCH_ARGS=(--device cpu --batch 2 --warmup 1 --iters 2 --gemm-warmup 1 --gemm-iters 2 --shapes CONV3_FWD_B32,DENSE1_FWD)
         CHECKS="org.marquee.opencl.OpenClGpuFamilyConformanceTest org.marquee.opencl.LaunchSizesTest org.marquee.opencl.KernelLaunchesTest
                 org.marquee.app.OpenClPosterModelTest"
         CAP_DEVICES=30; CAP_TUNE=40; CAP_MODEL=30; CAP_TORCH=30; CAP_CONV=25; CAP_GEMM=20; CAP_CHECKS=70 ;;
 esac
 TUNE_CACHE=$RES/tune-cache
-PROPS=("-Dmarquee.opencl.tuneCache=$TUNE_CACHE" "${FAMILY[@]}")
+PROPS=("-Dmarquee.opencl.tuneCache=$TUNE_CACHE" "${FAMILY[@]}")     # the tune stage's
+RPROPS=("${PROPS[@]}" "${UNTUNED[@]}")                              # the benchmarks' and the checks'
+
 
 # ---- devices: no GPU, no run -------------------------------------------------------------------
 diagnose() {   # why no GPU: the ICD loader's search, the driver library and what it links, nvidia-smi
@@ -278,7 +284,7 @@ if stage tune "$CAP_TUNE" "${RUNJ[@]}" "${JOPTS[@]}" "${PROPS[@]}" -cp "$KIT/ben
 fi
 
 # ---- JMH on the GPU: one run per benchmark, its JSON written when it ends ----------------------
-DEV=(-jvmArgsPrepend "${PROPS[*]}" -p backendName=opencl); [[ -n ${KIT_DEVICE:-} ]] && DEV+=(-p "device=$KIT_DEVICE")
+DEV=(-jvmArgsPrepend "${RPROPS[*]}" -p backendName=opencl); [[ -n ${KIT_DEVICE:-} ]] && DEV+=(-p "device=$KIT_DEVICE")
 jmh() {   # jmh NAME CAP BENCHMARK ARGS...: one JMH run, JSON results in RES/NAME.json
     local name=$1 cap=$2; shift 2
     if stage "$name" "$cap" "${RUNJ[@]}" -jar "$KIT/benchmarks.jar" "$@" -rf json -rff "$RES/$name.json"; then
@@ -312,7 +318,7 @@ done
 # ---- checks: conformance and parity on the default device (the first GPU or accelerator) -------
 select=(); for t in $CHECKS; do select+=(--select-class "$t"); done
 CP=$KIT/tests/junit-platform-console-standalone.jar:$KIT/benchmarks.jar:$KIT/tests/engine-tests.jar:$KIT/tests/opencl-tests.jar:$KIT/tests/app-tests.jar
-if stage checks "$CAP_CHECKS" env MARQUEE_REQUIRE_OPENCL=1 "${RUNJ[@]}" "${JOPTS[@]}" "${PROPS[@]}" -Xmx6g -cp "$CP" \
+if stage checks "$CAP_CHECKS" env MARQUEE_REQUIRE_OPENCL=1 "${RUNJ[@]}" "${JOPTS[@]}" "${RPROPS[@]}" -Xmx6g -cp "$CP" \
         org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors --details=summary \
         "${select[@]}" --reports-dir "$RES/checks-reports"; then
     note=$(sed -n 's/^\[ *\([0-9]*\) tests \(successful\|failed\|skipped\|aborted\) *\]$/\1 \2/p' "$RES/checks.txt" | paste -sd, - | sed 's/,/, /g')
