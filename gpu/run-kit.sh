@@ -221,7 +221,7 @@ case $MODE in
     full)
         MODEL=(-f 1 -wi 2 -w 1s -i 5 -r 1s); CONV=(-f 1 -wi 1 -w 1s -i 3 -r 1s); GEMM=(-f 1 -wi 1 -w 500ms -i 3 -r 500ms)
         TORCH_ARGS=(--warmup 10 --iters 50)
-        CAP_DEVICES=20; CAP_TUNE=45; CAP_MODEL=35; CAP_TORCH=60; CAP_CONV=15; CAP_GEMM=10; CAP_CHECKS=80 ;;
+        CAP_DEVICES=20; CAP_TUNE=45; CAP_MODEL=35; CAP_TORCH=60; CAP_CONV=15; CAP_GEMM=12; CAP_CHECKS=64 ;;
     quick)
         MODEL=(-f 1 -wi 1 -w 1s -i 2 -r 1s); CONV=(-f 1 -wi 1 -w 500ms -i 2 -r 500ms); GEMM=(-f 1 -wi 1 -w 300ms -i 2 -r 300ms)
         TORCH_ARGS=(--warmup 3 --iters 10 --gemm-warmup 2 --gemm-iters 5)
