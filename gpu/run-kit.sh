@@ -257,7 +257,8 @@ diagnose() {   # why no GPU: the ICD loader's search, the driver library and wha
             echo "no libnvidia-opencl.so.1 found; NVIDIA libraries present:"
             find /usr/lib* /usr/local/nvidia /usr/local/cuda* -maxdepth 3 \( -name 'libnvidia-opencl*' -o -name 'libcuda.so*' -o -name 'libnvidia-ptxjit*' \) 2>/dev/null | head -20
         fi
-        echo "== ICD files"; ls -l /etc/OpenCL/vendors "${OCL_ICD_VENDORS:-/nonexistent}" 2>&1; cat "${OCL_ICD_VENDORS:-/nonexistent}"/*.icd 2>/dev/null
+        echo "== ICD files"; ls -l /etc/OpenCL/vendors 2>&1
+        [[ -n ${OCL_ICD_VENDORS:-} ]] && { ls -l "$OCL_ICD_VENDORS"; cat "$OCL_ICD_VENDORS"/*.icd; } 2>&1
         echo "== nvidia-smi"; if command -v nvidia-smi >/dev/null; then timeout 20 nvidia-smi 2>&1; timeout 10 nvidia-smi -L 2>&1; else echo "no nvidia-smi"; fi
         echo "== /dev/nvidia*"; ls -l /dev/nvidia* 2>&1
     } > "$RES/diagnosis.txt" 2>&1
