@@ -14,8 +14,6 @@
 #
 # Environment: KIT_JDK (default /usr/lib/jvm/temurin-25-jdk-amd64), KIT_DIR (default kit),
 # MARQUEE_BUILD_LOCK (default /tmp/marquee-build.lock; every Maven command runs under flock on it).
-# Maven runs offline (-o) first; only when that fails (an artifact not yet in ~/.m2, such as the
-# console launcher) is the same command repeated online.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -32,12 +30,7 @@ MODULES=java.base,java.logging,java.management,java.xml,jdk.incubator.vector,jdk
 
 say() { printf '[pack-kit] %s\n' "$*"; }
 die() { printf '[pack-kit] error: %s\n' "$*" >&2; exit 1; }
-mvn_locked() {   # offline first; online only when offline cannot resolve something
-    if ! flock "$LOCK" mvn -B -q -o -Dstyle.color=never "$@"; then
-        say "offline Maven failed; trying once more online: mvn $*"
-        flock "$LOCK" mvn -B -q -Dstyle.color=never "$@"
-    fi
-}
+mvn_locked() { flock "$LOCK" mvn -B -q -Dstyle.color=never "$@"; }
 
 [[ -x $JDK/bin/jlink ]] || die "no jlink in $JDK (set KIT_JDK to a JDK 17+ home; JDK 25 is what the kit was tried with)"
 command -v mvn >/dev/null || die "mvn not found"

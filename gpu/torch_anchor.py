@@ -10,7 +10,7 @@ lr 1e-3, betas 0.9/0.999, eps 1e-7).
 Times, each op followed by torch.cuda.synchronize(), warm-up then the median of N:
   forward        model.eval(), torch.no_grad(), logits of one batch
   training step  model.train(), zero_grad, forward, loss, backward, Adam step
-  GEMM           torch.matmul on the shapes of bench's GemmShape (operands already on the GPU)
+  GEMM           torch.matmul on the batched shapes of bench's GemmShape (operands already on the GPU)
 first in strict fp32 (TF32 off for matmul and cuDNN), then with TF32 on.
 
     python3 gpu/torch_anchor.py --out OUT_DIR [--warmup 10] [--iters 50]
@@ -33,15 +33,16 @@ PARAMETERS = 11_172_443
 
 # bench/src/main/java/org/marquee/bench/GemmShape.java: (name, transA, transB, M, N, K);
 # C (M, N) = op(A) op(B) with A stored (M, K), or (K, M) when transA; B (K, N), or (N, K) when transB.
+# The convolutions as the OpenCL GPU family runs them, the whole batch of 32 in one GEMM (N, or K
+# for the weight gradient, = 32 x positions): the shapes the GPU targets name. Dense1 per batch.
 GEMM_SHAPES = [
-    ("CONV1_FWD", False, False, 32, 49284, 27),
-    ("CONV2_FWD", False, False, 64, 11881, 288),
-    ("CONV3_FWD", False, False, 128, 2704, 576),
-    ("CONV1_DW", False, True, 32, 27, 49284),
-    ("CONV2_DW", False, True, 64, 288, 11881),
-    ("CONV3_DW", False, True, 128, 576, 2704),
-    ("CONV2_DX", True, False, 288, 11881, 64),
-    ("CONV3_DX", True, False, 576, 2704, 128),
+    ("CONV2_FWD_B32", False, False, 64, 32 * 11881, 288),
+    ("CONV3_FWD_B32", False, False, 128, 32 * 2704, 576),
+    ("CONV2_DW_B32", False, True, 64, 288, 32 * 11881),
+    ("CONV3_DW_B32", False, True, 128, 576, 32 * 2704),
+    ("CONV2_DX_B32", True, False, 288, 32 * 11881, 64),
+    ("CONV3_DX_B32", True, False, 576, 32 * 2704, 128),
+    ("CONV1_FWD_B32", False, False, 32, 32 * 49284, 27),
     ("DENSE1_FWD", False, False, 32, 128, 86528),
     ("DENSE1_DW", True, False, 86528, 128, 32),
     ("DENSE1_DX", False, True, 32, 86528, 128),
@@ -136,11 +137,13 @@ def model_figures(torch, nn, device, batch, warmup, iters):
     return {"parameters": count, "forward": fwd, "training_step": step}
 
 
-def gemm_figures(torch, device, warmup, iters):
+def gemm_figures(torch, device, warmup, iters, names):
     rows = []
     g = torch.Generator(device=device)
     g.manual_seed(1)
     for name, ta, tb, m, n, k in GEMM_SHAPES:
+        if names and name not in names:
+            continue
         a = torch.rand((k, m) if ta else (m, k), device=device, generator=g) * 2 - 1
         b = torch.rand((n, k) if tb else (k, n), device=device, generator=g) * 2 - 1
         opa = a.t() if ta else a
@@ -167,7 +170,14 @@ def main():
                    help="cuda (default); cpu only checks this script where there is no GPU (TF32 flags do nothing there)")
     p.add_argument("--no-cudnn-benchmark", action="store_true",
                    help="leave torch.backends.cudnn.benchmark off (default: on, cuDNN picks its fastest algorithms)")
+    p.add_argument("--shapes", default="",
+                   help="comma-separated GEMM shapes to time (default: all of GEMM_SHAPES)")
     args = p.parse_args()
+    known = [s[0] for s in GEMM_SHAPES]
+    shapes = [s for s in args.shapes.split(",") if s]
+    for s in shapes:
+        if s not in known:
+            p.error("unknown GEMM shape %r; known: %s" % (s, ", ".join(known)))
     os.makedirs(args.out, exist_ok=True)
     result = {"script": "gpu/torch_anchor.py", "python": sys.version.split()[0], "host": platform.node(),
               "batch": args.batch, "warmup": args.warmup, "iters": args.iters,
@@ -201,7 +211,7 @@ def main():
                    "matmul_allow_tf32": torch.backends.cuda.matmul.allow_tf32,
                    "cudnn_allow_tf32": torch.backends.cudnn.allow_tf32}
             run.update(model_figures(torch, nn, device, args.batch, args.warmup, args.iters))
-            run["gemm"] = gemm_figures(torch, device, args.gemm_warmup, args.gemm_iters)
+            run["gemm"] = gemm_figures(torch, device, args.gemm_warmup, args.gemm_iters, shapes)
             run["seconds"] = time.perf_counter() - t0
             result["runs"].append(run)
             write(args.out, result)

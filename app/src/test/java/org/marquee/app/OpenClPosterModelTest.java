@@ -33,7 +33,7 @@ import org.marquee.opencl.OpenClRequirement;
  * depend on all parameters, are compared instead.
  *
  * <p>On OpenCL the parameters stay on the device: a training step copies nothing to the device and
- * reads back only its two reductions (the loss terms and the partial sums of the gradient norm).
+ * reads back only the loss, one number reduced on the device (without clipping no gradient norm is computed).
  */
 class OpenClPosterModelTest {
     private static final int N = 2, STEPS = 3;
@@ -120,10 +120,9 @@ class OpenClPosterModelTest {
         assertEquals(STEPS - 1, transfers.size());
         for (HostTransfers step : transfers) {
             assertEquals(0, step.uploads(), "a training step uploads nothing: " + step);
-            assertEquals(2, step.reads(), "a training step reads back the loss and the gradient norm only: " + step);
-            // loss terms (N x 27 floats) and one partial sum (at most a double) per 4096 parameters
-            long bound = 4L * N * PosterModel.GENRES + 8L * (11_172_443L / 4096 + 1);
-            assertTrue(step.readBytes() <= bound, "bytes read back in one step: " + step + ", at most " + bound);
+            // without clipping no gradient norm is computed; the loss is reduced on the device
+            assertEquals(1, step.reads(), "a training step reads back the loss only: " + step);
+            assertTrue(step.readBytes() <= 8, "bytes read back in one step: " + step + ", at most one double");
         }
     }
 }

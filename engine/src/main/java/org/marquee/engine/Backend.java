@@ -228,6 +228,18 @@ public interface Backend extends AutoCloseable {
      */
     double sigmoidCrossEntropy(Tensor logits, Tensor targets, Tensor grad);
 
+    /**
+     * {@link #sigmoidCrossEntropy} with the loss read later: the gradient is written as there, and
+     * the returned supplier gives the mean loss. A device backend enqueues the loss without
+     * waiting for it, so a training step can enqueue its backward pass and update before the host
+     * waits for the number; the supplier reads it when first asked (and may refuse when asked too
+     * late, see the backend). The default computes it now.
+     */
+    default java.util.function.DoubleSupplier sigmoidCrossEntropyLater(Tensor logits, Tensor targets, Tensor grad) {
+        double loss = sigmoidCrossEntropy(logits, targets, grad);
+        return () -> loss;
+    }
+
     /** Sum of squares of all elements, accumulated in double precision. */
     double sumOfSquares(Tensor x);
 

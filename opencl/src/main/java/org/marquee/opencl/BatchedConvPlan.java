@@ -35,7 +35,12 @@ final class BatchedConvPlan extends ConvPlan {
     /** Images per group for a batch of n: all of them, or as many as keep the workspace under the limit. */
     int group(int n) {
         ConvGeometry g = geometry();
-        long perImage = (long) Math.max(g.patch(), g.k()) * g.positions();
+        return imagesPerGroup(g.patch(), g.k(), g.positions(), n);
+    }
+
+    /** {@link #group} for a convolution of this patch (C*KH*KW), filter count and output positions. */
+    static int imagesPerGroup(int patch, int filters, int positions, int n) {
+        long perImage = (long) Math.max(patch, filters) * positions;
         return (int) Math.max(1, Math.min(n, MAX_COLUMN_FLOATS / perImage));
     }
 

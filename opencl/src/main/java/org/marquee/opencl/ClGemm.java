@@ -64,7 +64,7 @@ final class ClGemm {
                 .f(split ? 0 : beta).mem(split ? partial : c).i(split ? 0 : cOff).i(chunk)
                 .run(global.apply(slabs), local);
         if (split) {
-            new KernelCall(cl, "gemm.cl", "gemm_sum_slabs").mem(partial).i(slabs).i((long) m * n)
+            new KernelCall(cl, "reduce.cl", "gemm_sum_slabs").mem(partial).i(slabs).i((long) m * n)
                     .f(alpha).f(beta).mem(c).i(cOff).run((long) m * n);
         }
     }

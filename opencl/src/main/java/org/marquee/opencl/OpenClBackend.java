@@ -24,14 +24,20 @@ import org.marquee.engine.Tensor;
  * tensors must be closed ({@link org.marquee.engine.Tensor#close()}) by their owners.
  */
 public final class OpenClBackend implements Backend {
-    /** Elements summed by one work-item of {@code sum_squares_partial}. */
-    private static final int SQUARES_CHUNK = 4096;
+    /** Work-items per work-group of the reduction kernels ({@code RWG} in {@code reduce.cl}). */
+    static final int REDUCE_GROUP = 256;
+    /** At most this many work-groups in the first pass of a reduction (its partial sums fit {@link #reduction}). */
+    static final int MAX_REDUCE_GROUPS = 1024;
+    /** Losses whose value may wait in {@link #reduction} to be read ({@link #sigmoidCrossEntropyLater}). */
+    static final int LOSS_SLOTS = 64;
 
     private final OpenClContext cl;
     private final GemmKernel gemmKernel;    // the CPU family's kernel
     private final ClGemm gemm;
     private final GpuGemm gpuGemm;          // the GPU family's variants and tuner; null for the CPU family
     private ClStorage scratch;              // (scratchCapacity) floats, grown on demand
+    private ClStorage reduction;            // partial sums (MAX_REDUCE_GROUPS doubles), a result, LOSS_SLOTS losses
+    private long losses;                    // losses computed so far (sigmoidCrossEntropyLater)
 
     /**
      * How GEMMs run: the kernel family (null: {@link GemmFamily#forKind} of the device), whether
@@ -87,10 +93,10 @@ public final class OpenClBackend implements Backend {
     }
 
     private OpenClBackend(OpenClDevices.Device device, Options options, GemmKernel gemmKernel) {
-        this.cl = new OpenClContext(device);
+        GemmFamily family = options.family() != null ? options.family() : GemmFamily.forKind(device.kind());
+        this.cl = new OpenClContext(device, programsOf(family));
         this.gemmKernel = gemmKernel;
         this.gemm = new ClGemm(cl, this::scratch);
-        GemmFamily family = options.family() != null ? options.family() : GemmFamily.forKind(device.kind());
         try {
             this.gpuGemm = family == GemmFamily.GPU
                     ? new GpuGemm(cl, gemm, options.tune(), options.tuneCacheDirectory(), options.log()) : null;
@@ -98,6 +104,23 @@ public final class OpenClBackend implements Backend {
             cl.close();
             throw e;
         }
+    }
+
+    /**
+     * The programs a backend of {@code family} builds when it opens: the common ones and its
+     * family's GEMM and convolution programs (the GPU family's GEMM variants are built when first
+     * used). Nothing of the other family is built unless a kernel of it is called, so on a GPU
+     * {@code gemm.cl} (48 KiB of local memory per work-group) is never compiled.
+     */
+    static java.util.List<String> programsOf(GemmFamily family) {
+        java.util.List<String> files = new java.util.ArrayList<>(OpenClContext.COMMON);
+        files.addAll(family == GemmFamily.GPU ? java.util.List.of("conv_batch.cl") : java.util.List.of("gemm.cl", "conv.cl"));
+        return files;
+    }
+
+    /** The programs built so far, e.g. {@code gemm_gpu.cl [-DMWG=64 ...]}, in build order. */
+    public java.util.List<String> builtPrograms() {
+        return cl.builtPrograms().stream().map(Object::toString).toList();
     }
 
     @Override public String name() { return "opencl"; }
@@ -136,11 +159,29 @@ public final class OpenClBackend implements Backend {
     /** The GPU family's tuning cache file, or null (CPU family, or tuning off). */
     public java.nio.file.Path gemmTuneCacheFile() { return gpuGemm == null ? null : gpuGemm.cacheFile(); }
 
+    /**
+     * Images per launch of the GPU family's batched convolution for a batch of {@code batch}: the
+     * whole batch, or fewer where the column matrix (patch x images*positions) would pass 512 MiB.
+     * Its GEMMs have N (forward, input gradient) or K (weight gradient) = images x positions.
+     */
+    public static int batchedConvImages(int patch, int filters, int positions, int batch) {
+        return BatchedConvPlan.imagesPerGroup(patch, filters, positions, batch);
+    }
+
     /** The device this backend runs on. */
     public OpenClDevices.Device device() { return cl.device(); }
 
     /** Host-device copies made so far: uploads, downloads and the partial sums of reductions. */
     public HostTransfers hostTransfers() { return cl.transfers(); }
+
+    /** The context this backend runs in; for tests. */
+    OpenClContext context() { return cl; }
+
+    /** Shows every kernel launch from now on to {@code listener} (null: none); for tests of launch sizes. */
+    void onLaunch(java.util.function.Consumer<OpenClContext.Launch> listener) { cl.onLaunch(listener); }
+
+    /** clFlush calls so far: one after each GEMM of the GPU family and after each non-blocking read. */
+    public long flushes() { return cl.flushes(); }
 
     /** Kernels enqueued so far (each costs a launch on the device, a few microseconds on a GPU). */
     public long kernelLaunches() { return cl.launches(); }
@@ -247,6 +288,7 @@ public final class OpenClBackend implements Backend {
         checkGemm(m, n, k, a, b, c);
         GpuGemmVariant v = gpuGemm.choose(transA, transB, m, n, k, mem(a), off(a), mem(b), off(b));
         gemm.run(v, 0, transA, transB, m, n, k, alpha, mem(a), off(a), mem(b), off(b), beta, mem(c), off(c));
+        cl.flush();   // the device starts on the GEMM while the host enqueues what follows
     }
 
     /**
@@ -340,7 +382,7 @@ public final class OpenClBackend implements Backend {
     private void rowsOf(Tensor dy, int first, int count, ConvGeometry g, Tensor rows) {
         int p = g.positions();
         new KernelCall(cl, "conv_batch.cl", "rows_of").mem(mem(dy)).i(off(dy) + (long) first * g.k() * p)
-                .i(g.k()).i(p).i(count).mem(mem(rows)).i(off(rows)).run(new long[] {p, g.k(), count}, null);
+                .i(g.k()).i(p).i(count).mem(mem(rows)).i(off(rows)).run(p, g.k(), count);
     }
 
     /** rows (K, count*P) = dY unpooled from the pooling's gradient and winners of images first..first+count-1. */
@@ -356,7 +398,7 @@ public final class OpenClBackend implements Backend {
         new KernelCall(cl, "conv_batch.cl", "col2im_batch").mem(mem(dcols)).i(off(dcols))
                 .i(g.c()).i(g.h()).i(g.w()).i(g.kh()).i(g.kw()).i(g.stride()).i(g.pad()).i(g.oh()).i(g.ow()).i(count)
                 .mem(mem(dx)).i(off(dx) + (long) first * g.c() * g.h() * g.w())
-                .run(new long[] {g.w(), g.h(), (long) count * g.c()}, null);
+                .run(g.w(), g.h(), (long) count * g.c());
     }
 
     @Override
@@ -373,7 +415,7 @@ public final class OpenClBackend implements Backend {
             gemm(false, false, g.k(), count * p, g.patch(), 1, w, cols, 0, rows);        // (K, count*P)
             new KernelCall(cl, "conv_batch.cl", "conv_epilogue").mem(mem(rows)).i(off(rows)).mem(mem(bias)).i(off(bias))
                     .i(g.k()).i(p).i(count).i(relu ? 1 : 0).mem(mem(y)).i(off(y) + (long) first * g.k() * p)
-                    .run(new long[] {p, g.k(), count}, null);
+                    .run(p, g.k(), count);
         });
     }
 
@@ -395,7 +437,7 @@ public final class OpenClBackend implements Backend {
             new KernelCall(cl, "conv_batch.cl", "conv_epilogue_pool").mem(mem(rows)).i(off(rows)).mem(mem(bias)).i(off(bias))
                     .i(g.k()).i(g.oh()).i(g.ow()).i(count).i(relu ? 1 : 0)
                     .mem(mem(pooled)).i(off(pooled) + at).mem(mem(argmax)).i(off(argmax) + at)
-                    .run(new long[] {pw, ph, (long) count * g.k()}, null);
+                    .run(pw, ph, (long) count * g.k());
         });
     }
 
@@ -464,19 +506,36 @@ public final class OpenClBackend implements Backend {
         requireSize("addBias y", y, (long) outer * channels * inner);
         requireSize("addBias bias", bias, channels);
         new KernelCall(cl, "elementwise.cl", "add_bias").mem(mem(y)).i(off(y)).mem(mem(bias)).i(off(bias))
-                .i(outer).i(channels).i(inner).run(new long[] {inner, channels, outer}, null);
+                .i(outer).i(channels).i(inner).run(inner, channels, outer);
     }
 
-    /** dBias[c] += sum over o, i of dy[o][c][i], in two passes through the scratch buffer. */
+    /**
+     * dBias[c] += sum over o, i of dy[o][c][i]: a tree reduction per channel over {@code parts}
+     * work-groups (enough groups in all to fill the device), then one work-item per channel adds
+     * its parts.
+     */
     @Override
     public void biasGrad(Tensor dy, Tensor dBias, int outer, int channels, int inner) {
         requireSize("biasGrad dy", dy, (long) outer * channels * inner);
         requireSize("biasGrad dBias", dBias, channels);
-        ClStorage partial = scratch((long) outer * channels);   // (outer, channels)
-        new KernelCall(cl, "reduce.cl", "bias_grad_partial").mem(mem(dy)).i(off(dy)).i(outer).i(channels).i(inner)
-                .mem(partial).run(channels, outer);
-        new KernelCall(cl, "reduce.cl", "bias_grad_finish").mem(partial).i(outer).i(channels)
+        int parts = biasGradParts(outer, channels, inner, cl.device().computeUnits());
+        ClStorage partial = scratch((long) channels * parts);   // (channels, parts)
+        new KernelCall(cl, "reduce.cl", "bias_grad_groups").mem(mem(dy)).i(off(dy)).i(outer).i(channels).i(inner)
+                .mem(partial).run(new long[] {(long) parts * REDUCE_GROUP, channels}, new long[] {REDUCE_GROUP, 1});
+        new KernelCall(cl, "reduce.cl", "bias_grad_finish").mem(partial).i(parts).i(channels)
                 .mem(mem(dBias)).i(off(dBias)).run(channels);
+    }
+
+    /**
+     * Work-groups per channel of a bias gradient: enough that all channels together give every
+     * compute unit eight groups, no more than one per {@link #REDUCE_GROUP} elements of a channel,
+     * at most 64.
+     */
+    static int biasGradParts(int outer, int channels, int inner, int computeUnits) {
+        long perChannel = (long) outer * inner;
+        long wanted = (8L * computeUnits + channels - 1) / channels;
+        long most = Math.max(1, (perChannel + REDUCE_GROUP - 1) / REDUCE_GROUP);
+        return (int) Math.max(1, Math.min(64, Math.min(wanted, most)));
     }
 
     // ---------------------------------------------------------------- activations
@@ -511,7 +570,7 @@ public final class OpenClBackend implements Backend {
         requireSize("maxPool argmax", argmax, (long) planes * oh * ow);
         new KernelCall(cl, "pool.cl", "maxpool2x2").mem(mem(x)).i(off(x)).i(h).i(w)
                 .mem(mem(y)).i(off(y)).mem(mem(argmax)).i(off(argmax)).i(oh).i(ow).i(planes)
-                .run(new long[] {ow, oh, planes}, null);
+                .run(ow, oh, planes);
     }
 
     @Override
@@ -524,7 +583,7 @@ public final class OpenClBackend implements Backend {
         if (h % 2 != 0 || w % 2 != 0) fill(dx.view(0, planes * h * w), 0);
         new KernelCall(cl, "pool.cl", "maxpool2x2_backward").mem(mem(dy)).i(off(dy)).mem(mem(argmax)).i(off(argmax))
                 .i(h).i(w).mem(mem(dx)).i(off(dx)).i(oh).i(ow).i(planes)
-                .run(new long[] {ow, oh, planes}, null);
+                .run(ow, oh, planes);
     }
 
     // ---------------------------------------------------------------- dropout and elementwise
@@ -557,19 +616,94 @@ public final class OpenClBackend implements Backend {
         ClStorage terms = scratch(n);                          // (n) per-element losses
         new KernelCall(cl, "loss.cl", "sigmoid_bce").mem(mem(logits)).i(off(logits)).mem(mem(targets)).i(off(targets))
                 .mem(mem(grad)).i(off(grad)).mem(terms).i(n).run(n);
-        return cl.sumOnHost(terms, n, false) / n;
+        return reduce(terms, 0, n, false) / n;
     }
 
-    /** Partial sums per chunk on the device (in double where the device has fp64), finished on the host in double. */
+    /**
+     * The loss's kernels, its reduction into a slot of its own (one of {@link #LOSS_SLOTS}, taken
+     * in turn) and a flush, with nothing read yet: the supplier reads the slot when first asked
+     * (a blocking read, so it waits for what was enqueued before it, usually the step's backward
+     * pass and update). A supplier first asked after {@link #LOSS_SLOTS} later losses would find
+     * its slot reused, and says so.
+     */
+    @Override
+    public java.util.function.DoubleSupplier sigmoidCrossEntropyLater(Tensor logits, Tensor targets, Tensor grad) {
+        sameSize("sigmoidCrossEntropy", logits, targets);
+        sameSize("sigmoidCrossEntropy", logits, grad);
+        int n = logits.intSize();
+        ClStorage terms = scratch(n);
+        new KernelCall(cl, "loss.cl", "sigmoid_bce").mem(mem(logits)).i(off(logits)).mem(mem(targets)).i(off(targets))
+                .mem(mem(grad)).i(off(grad)).mem(terms).i(n).run(n);
+        long ticket = losses++;
+        int index = MAX_REDUCE_GROUPS + 1 + (int) (ticket % LOSS_SLOTS);
+        boolean fp64 = reduceOnDevice(terms, 0, n, false, index);
+        cl.flush();
+        return new java.util.function.DoubleSupplier() {
+            private double value;
+            private boolean read;
+
+            @Override
+            public double getAsDouble() {
+                if (!read) {
+                    if (losses - ticket > LOSS_SLOTS) {
+                        throw new IllegalStateException("this loss was asked for after " + (losses - ticket - 1)
+                                + " later losses; its slot (one of " + LOSS_SLOTS + ") has been reused: read each loss before "
+                                + LOSS_SLOTS + " more are computed");
+                    }
+                    value = (n == 0 ? 0 : cl.readOne(reduction, index, fp64)) / n;
+                    read = true;
+                }
+                return value;
+            }
+        };
+    }
+
+    /** A tree reduction on the device (in double where the device has fp64); the host reads one number. */
     @Override
     public double sumOfSquares(Tensor x) {
-        int n = x.intSize();
-        int parts = (n + SQUARES_CHUNK - 1) / SQUARES_CHUNK;
+        return reduce(mem(x), off(x), x.intSize(), true);
+    }
+
+    /**
+     * The sum of x[xOff..xOff+n) (of its squares when {@code square}): {@code sum_groups} over
+     * {@link #reduceGroups} work-groups, {@code sum_finish} over their partial sums, then one
+     * value read back.
+     */
+    private double reduce(ClStorage x, int xOff, int n, boolean square) {
+        if (n == 0) return 0;
+        boolean fp64 = reduceOnDevice(x, xOff, n, square, MAX_REDUCE_GROUPS);
+        return cl.readOne(reduction, MAX_REDUCE_GROUPS, fp64);
+    }
+
+    /**
+     * Enqueues the sum of x[xOff..xOff+n) (of its squares when {@code square}) into element
+     * {@code index} of {@link #reduction}: {@code sum_groups} over {@link #reduceGroups} work-groups
+     * into the partial sums at its start, {@code sum_finish} over those. Returns whether the sums
+     * are doubles (the device has fp64). Nothing is read back.
+     */
+    private boolean reduceOnDevice(ClStorage x, int xOff, int n, boolean square, int index) {
         boolean fp64 = cl.device().fp64();
-        ClStorage partial = scratch(fp64 ? 2L * parts : parts);   // (parts) doubles or floats
-        new KernelCall(cl, "reduce.cl", fp64 ? "sum_squares_partial_f64" : "sum_squares_partial")
-                .mem(mem(x)).i(off(x)).i(n).i(SQUARES_CHUNK).mem(partial).run(parts);
-        return cl.sumOnHost(partial, parts, fp64);
+        if (reduction == null) reduction = cl.allocate(2L * (MAX_REDUCE_GROUPS + 1 + LOSS_SLOTS));
+        if (n == 0) {
+            cl.fill(reduction.memory(), fp64 ? 2L * index : index, fp64 ? 2 : 1, 0f);
+            return fp64;
+        }
+        int groups = reduceGroups(n, cl.device().computeUnits());
+        String suffix = fp64 ? "_f64" : "";
+        new KernelCall(cl, "reduce.cl", "sum_groups" + suffix).mem(x).i(xOff).i(n).i(square ? 1 : 0).mem(reduction)
+                .run(new long[] {(long) groups * REDUCE_GROUP}, new long[] {REDUCE_GROUP});
+        new KernelCall(cl, "reduce.cl", "sum_finish" + suffix).mem(reduction).i(groups).mem(reduction).i(index)
+                .run(new long[] {REDUCE_GROUP}, new long[] {REDUCE_GROUP});
+        return fp64;
+    }
+
+    /**
+     * Work-groups of a reduction's first pass: sixteen per compute unit, no more than one per
+     * {@link #REDUCE_GROUP} elements, at most {@link #MAX_REDUCE_GROUPS}.
+     */
+    static int reduceGroups(long n, int computeUnits) {
+        long most = Math.max(1, (n + REDUCE_GROUP - 1) / REDUCE_GROUP);
+        return (int) Math.max(1, Math.min(MAX_REDUCE_GROUPS, Math.min(most, 16L * Math.max(1, computeUnits))));
     }
 
     @Override
@@ -594,6 +728,8 @@ public final class OpenClBackend implements Backend {
         try {
             if (scratch != null) scratch.close();
             scratch = null;
+            if (reduction != null) reduction.close();
+            reduction = null;
         } finally {
             cl.close();
         }

@@ -24,17 +24,19 @@ import org.jocl.cl_mem;
 import org.jocl.cl_program;
 
 /**
- * One device opened for use: a context, an in-order command queue, and every kernel program
- * (the {@code kernels/*.cl} resources) built once. A program is identified by its file and the
- * build options it was compiled with ({@link ProgramKey}): the {@link #PROGRAMS} are built at
- * once without extra options, variants of a file with {@code -D} options (the GPU GEMM's
- * blockings) on first use. Kernels are kept per (program, kernel name). {@link #close()}
+ * One device opened for use: a context, an in-order command queue, and the kernel programs (the
+ * {@code kernels/*.cl} resources) it uses, each built once. A program is identified by its file and
+ * the build options it was compiled with ({@link ProgramKey}): the programs a backend names are
+ * built at once without extra options, any other of the {@link #PROGRAMS} and the variants of a
+ * file with {@code -D} options (the GPU GEMM's blockings) on first use. Kernels are kept per (program, kernel name). {@link #close()}
  * releases them all; buffers are owned by their {@link ClStorage} and released by it.
  */
 final class OpenClContext implements AutoCloseable {
     /** The kernel sources, one per op family, under {@code org/marquee/opencl/kernels/}. */
     static final List<String> PROGRAMS = List.of(
             "gemm.cl", "conv.cl", "conv_batch.cl", "elementwise.cl", "pool.cl", "dropout.cl", "loss.cl", "adam.cl", "reduce.cl");
+    /** The programs every backend uses, whatever its GEMM family. */
+    static final List<String> COMMON = List.of("elementwise.cl", "pool.cl", "dropout.cl", "loss.cl", "adam.cl", "reduce.cl");
 
     private final OpenClDevices.Device device;
     private final cl_context context;
@@ -44,17 +46,36 @@ final class OpenClContext implements AutoCloseable {
     private boolean closed;
     private long uploads, uploadedBytes, reads, readBytes;   // host transfers so far
     private long launches;                                   // kernels enqueued so far
+    private long flushes;                                    // clFlush calls so far
+    private final long maxWorkGroupSize;                     // CL_DEVICE_MAX_WORK_GROUP_SIZE
+    private final long[] maxItems;                           // CL_DEVICE_MAX_WORK_ITEM_SIZES (x, y, z)
+    private final Map<cl_kernel, Long> kernelMaxGroup = new HashMap<>();
+    private java.util.function.Consumer<Launch> launchListener;   // null: launches are only counted
 
-    /** Opens {@code device} and builds the {@link #PROGRAMS} from the class path. */
+    /** Opens {@code device} and builds all the {@link #PROGRAMS} from the class path. */
     OpenClContext(OpenClDevices.Device device) {
-        this(device, kernelSources());
+        this(device, PROGRAMS);
     }
 
-    private static Map<String, String> kernelSources() {
+    /**
+     * Opens {@code device} and builds {@code files} (some of the {@link #PROGRAMS}) from the class
+     * path now; any other of the {@link #PROGRAMS} is built when a kernel of it is first asked for.
+     */
+    OpenClContext(OpenClDevices.Device device, List<String> files) {
+        this(device, kernelSources(files));
+    }
+
+    private static Map<String, String> kernelSources(List<String> files) {
         Map<String, String> sources = new LinkedHashMap<>();
-        for (String file : PROGRAMS) sources.put(file, readResource(file));
+        for (String file : files) {
+            if (!PROGRAMS.contains(file)) throw new IllegalArgumentException("no kernel program " + file + " (known: " + PROGRAMS + ")");
+            sources.put(file, readResource(file));
+        }
         return sources;
     }
+
+    /** The programs built so far (file and options), in the order they were built. */
+    List<ProgramKey> builtPrograms() { return List.copyOf(programs.keySet()); }
 
     /** Opens {@code device} and builds the given sources (file name to OpenCL C). */
     @SuppressWarnings("deprecation") // clCreateCommandQueue: OpenCL 1.2 devices lack the 2.0 variant
@@ -72,6 +93,8 @@ final class OpenClContext implements AutoCloseable {
         }
         queue = q;
         try {
+            maxWorkGroupSize = deviceSize(CL.CL_DEVICE_MAX_WORK_GROUP_SIZE);
+            maxItems = deviceItemSizes();
             sources.forEach((file, source) -> programs.put(ProgramKey.of(file), build(ProgramKey.of(file), source)));
         } catch (RuntimeException e) {
             close();
@@ -94,8 +117,84 @@ final class OpenClContext implements AutoCloseable {
         readBytes += bytes;
     }
 
-    /** Records one kernel enqueued. */
-    void countLaunch() { launches++; }
+    /**
+     * One kernel launch as enqueued: its name, global size and work-group (local) size, the
+     * global size a whole multiple of the local size in every dimension.
+     */
+    record Launch(String kernel, long[] global, long[] local) {
+        /** Work-items per work-group. */
+        long groupSize() {
+            long n = 1;
+            for (long l : local) n *= l;
+            return n;
+        }
+
+        @Override
+        public String toString() {
+            return kernel + " global " + java.util.Arrays.toString(global) + " local " + java.util.Arrays.toString(local);
+        }
+    }
+
+    /** Sees every launch from now on (null: none); for tests of the launch sizes. */
+    void onLaunch(java.util.function.Consumer<Launch> listener) { this.launchListener = listener; }
+
+    /**
+     * Enqueues {@code kernel} over {@code global} in work-groups of {@code local}: the only place
+     * a kernel is enqueued. The local size is required (with none, OpenCL 1.2 lets a driver pick
+     * groups of one work-item when no other size divides the global size), must fit the device
+     * and the kernel, and must divide the global size in every dimension (callers round the
+     * global size up; every kernel checks its bounds). No event is asked for.
+     *
+     * @throws IllegalArgumentException when the local size is missing or does not fit
+     */
+    void enqueue(cl_kernel kernel, String name, long[] global, long[] local) {
+        requireOpen();
+        if (local == null) throw new IllegalArgumentException(name + ": a launch needs an explicit work-group (local) size");
+        if (global.length < 1 || global.length > 3 || local.length != global.length) {
+            throw new IllegalArgumentException(name + ": global " + java.util.Arrays.toString(global) + " and local "
+                    + java.util.Arrays.toString(local) + " must have the same 1 to 3 dimensions");
+        }
+        long items = 1;
+        for (int d = 0; d < global.length; d++) {
+            if (local[d] < 1 || local[d] > maxItems[d] || global[d] % local[d] != 0) {
+                throw new IllegalArgumentException(name + ": local size " + java.util.Arrays.toString(local) + " does not divide global size "
+                        + java.util.Arrays.toString(global) + " or exceeds the device's item limits " + java.util.Arrays.toString(maxItems));
+            }
+            items *= local[d];
+        }
+        if (items > kernelMaxGroup(kernel)) {
+            throw new IllegalArgumentException(name + ": work-group of " + items + " work-items > this kernel's maximum " + kernelMaxGroup(kernel));
+        }
+        OpenClException.check(CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null),
+                "clEnqueueNDRangeKernel(" + name + ")");
+        launches++;
+        if (launchListener != null) launchListener.accept(new Launch(name, global.clone(), local.clone()));
+    }
+
+    /** The largest work-group {@code kernel} can run with here: its CL_KERNEL_WORK_GROUP_SIZE within the device's. */
+    long kernelMaxGroup(cl_kernel kernel) {
+        return kernelMaxGroup.computeIfAbsent(kernel, k -> Math.min(maxWorkGroupSize, kernelMaxWorkGroupSize(k)));
+    }
+
+    /** CL_DEVICE_MAX_WORK_ITEM_SIZES: the largest local size per dimension (x, y, z). */
+    long[] maxItems() { return maxItems.clone(); }
+
+    private long deviceSize(int param) {
+        long[] v = new long[1];
+        OpenClException.check(CL.clGetDeviceInfo(device.id(), param, Sizeof.size_t, Pointer.to(v), null), "clGetDeviceInfo");
+        return v[0];
+    }
+
+    private long[] deviceItemSizes() {
+        long[] size = new long[1];
+        OpenClException.check(CL.clGetDeviceInfo(device.id(), CL.CL_DEVICE_MAX_WORK_ITEM_SIZES, 0, null, size),
+                "clGetDeviceInfo(CL_DEVICE_MAX_WORK_ITEM_SIZES)");
+        long[] items = new long[(int) Math.max(3, size[0] / Sizeof.size_t)];
+        java.util.Arrays.fill(items, 1);
+        OpenClException.check(CL.clGetDeviceInfo(device.id(), CL.CL_DEVICE_MAX_WORK_ITEM_SIZES, size[0], Pointer.to(items), null),
+                "clGetDeviceInfo(CL_DEVICE_MAX_WORK_ITEM_SIZES)");
+        return java.util.Arrays.copyOf(items, 3);
+    }
 
     /** Kernels enqueued so far. */
     long launches() { return launches; }
@@ -138,13 +237,14 @@ final class OpenClContext implements AutoCloseable {
     }
 
     /**
-     * The program {@code key}: one of the {@link #PROGRAMS} built at construction, or a variant
-     * built from the class path now and kept. Throws with the build log when it does not compile.
+     * The program {@code key}: one built at construction, or one of the {@link #PROGRAMS} (or a
+     * variant of one) built from the class path now and kept. Throws with the build log when it
+     * does not compile.
      */
     private cl_program program(ProgramKey key) {
         cl_program program = programs.get(key);
         if (program != null) return program;
-        if (key.options().isEmpty()) throw new IllegalArgumentException("no kernel program " + key.file());
+        if (key.options().isEmpty() && !PROGRAMS.contains(key.file())) throw new IllegalArgumentException("no kernel program " + key.file());
         program = build(key, readResource(key.file()));
         programs.put(key, program);
         return program;
@@ -220,24 +320,36 @@ final class OpenClContext implements AutoCloseable {
                 offset * Sizeof.cl_float, count * Sizeof.cl_float, 0, null, null), "clEnqueueFillBuffer");
     }
 
-    /** Waits for the queue, reads the first {@code count} floats (or doubles) of {@code s} and sums them in double. */
-    double sumOnHost(ClStorage s, int count, boolean doubles) {
-        double total = 0;
-        if (doubles) {
-            double[] v = new double[count];
-            OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_TRUE, 0, (long) count * Sizeof.cl_double,
+    /**
+     * Reads element {@code index} of {@code s}, a float or (when {@code isDouble}) a double, with a
+     * blocking read: it waits for everything enqueued before it.
+     */
+    double readOne(ClStorage s, int index, boolean isDouble) {
+        requireOpen();
+        int bytes = isDouble ? Sizeof.cl_double : Sizeof.cl_float;
+        if (isDouble) {
+            double[] v = new double[1];
+            OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_TRUE, (long) index * bytes, bytes,
                     Pointer.to(v), 0, null, null), "clEnqueueReadBuffer");
-            countRead((long) count * Sizeof.cl_double);
-            for (double x : v) total += x;
-        } else {
-            float[] v = new float[count];
-            OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_TRUE, 0, (long) count * Sizeof.cl_float,
-                    Pointer.to(v), 0, null, null), "clEnqueueReadBuffer");
-            countRead((long) count * Sizeof.cl_float);
-            for (float x : v) total += x;
+            countRead(bytes);
+            return v[0];
         }
-        return total;
+        float[] v = new float[1];
+        OpenClException.check(CL.clEnqueueReadBuffer(queue, s.memory(), CL.CL_TRUE, (long) index * bytes, bytes,
+                Pointer.to(v), 0, null, null), "clEnqueueReadBuffer");
+        countRead(bytes);
+        return v[0];
     }
+
+    /** Sends what is queued to the device without waiting (clFlush). */
+    void flush() {
+        requireOpen();
+        OpenClException.check(CL.clFlush(queue), "clFlush");
+        flushes++;
+    }
+
+    /** clFlush calls so far. */
+    long flushes() { return flushes; }
 
     void finish() {
         requireOpen();

@@ -103,6 +103,13 @@ class GemmGpuKernelTest {
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("multiple of the work-group"), e.getMessage());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new GpuGemmVariant("neg", 64, 64, 0, 16, 16, 1));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new GpuGemmVariant("pad", 64, 64, 16, 16, 16, -1));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new GpuGemmVariant("v3", 64, 64, 16, 16, 16, 4, 3));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new GpuGemmVariant("unaligned", 64, 64, 16, 16, 16, 1, 4),
+                "float4 rows need a padding that keeps them 16-byte aligned");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new GpuGemmVariant("2x2", 32, 32, 16, 16, 16, 4, 4),
+                "two rows per work-item cannot be read as float4");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new GpuGemmVariant("uneven", 64, 64, 2, 16, 16, 4, 4),
+                "a 128-float slice over 256 work-items");
         assertEquals(List.copyOf(GpuGemmVariant.ALL), GpuGemmVariant.ALL.stream().distinct().toList());
         assertEquals(GpuGemmVariant.ALL.size(), GpuGemmVariant.ALL.stream().map(GpuGemmVariant::name).distinct().count(),
                 "variant names are unique: " + Arrays.toString(GpuGemmVariant.ALL.toArray()));

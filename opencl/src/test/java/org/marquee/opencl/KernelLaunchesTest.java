@@ -58,8 +58,12 @@ class KernelLaunchesTest {
             try (Sequential m = model(gpu)) {
                 assertEquals(BatchedConvPlan.ROUTE, ((ConvBlock) m.blocks().get(0)).convolution().plan().route());
             }
+            long flushes = gpu.flushes();
             long two = launchesPerStep(gpu, 2), eight = launchesPerStep(gpu, 8);
             assertEquals(two, eight, "launches per step at batch 2 and 8");
+            assertTrue(gpu.flushes() - flushes >= 4 * 11, "a flush after each GEMM: " + (gpu.flushes() - flushes) + " in four steps");
+            assertEquals(java.util.List.of(), gpu.builtPrograms().stream().filter(p -> p.startsWith("gemm.cl") || p.startsWith("conv.cl")).toList(),
+                    "the GPU family builds none of the CPU family's programs");
             assertTrue(two <= 80, "a training step of three conv blocks launched " + two + " kernels");
         }
     }
@@ -70,6 +74,8 @@ class KernelLaunchesTest {
                 OpenClBackend.Options.fromSystemProperties().withFamily(GemmFamily.CPU))) {
             long two = launchesPerStep(cpu, 2), eight = launchesPerStep(cpu, 8);
             assertTrue(eight > two + 6 * 3 * 2, "per-image launches: " + two + " at batch 2, " + eight + " at batch 8");
+            assertEquals(java.util.List.of(), cpu.builtPrograms().stream().filter(p -> p.startsWith("gemm_gpu.cl") || p.startsWith("conv_batch.cl")).toList(),
+                    "the CPU family builds none of the GPU family's programs");
         }
     }
 }

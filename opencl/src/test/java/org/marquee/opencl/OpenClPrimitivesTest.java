@@ -2,6 +2,7 @@ package org.marquee.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
@@ -186,6 +187,33 @@ class OpenClPrimitivesTest {
         double lo = ocl.sigmoidCrossEntropy(z.ocl(), t.ocl(), g.ocl());
         assertEquals(lr, lo, 1e-5 * Math.abs(lr));
         g.assertClose("bce grad", 1e-7, 1e-5);
+    }
+
+    @Test
+    void theLossReadLaterIsTheLossAndOutlivesLaterWork() {
+        Pair z = random(3, 27), t = Pair.zeros(REF, ocl, 3, 27), g = random(3, 27);
+        double[] targets = new double[81];
+        for (int i = 0; i < 81; i++) targets[i] = i % 4 == 0 ? 1 : 0;
+        t.set(targets);
+        double expected = REF.sigmoidCrossEntropy(z.ref(), t.ref(), g.ref());
+        long flushes = ocl.flushes(), reads = ocl.hostTransfers().reads();
+        java.util.function.DoubleSupplier later = ocl.sigmoidCrossEntropyLater(z.ocl(), t.ocl(), g.ocl());
+        assertTrue(ocl.flushes() > flushes, "the loss is flushed to the device, not waited for");
+        assertEquals(reads, ocl.hostTransfers().reads(), "nothing read until asked");
+        // more work through the same scratch and reduction buffers before the host asks
+        Pair other = random(5000);
+        ocl.sumOfSquares(other.ocl());
+        ocl.sigmoidCrossEntropy(g.ocl(), t.ocl(), z.ocl());
+        java.util.function.DoubleSupplier second = ocl.sigmoidCrossEntropyLater(z.ocl(), t.ocl(), g.ocl());
+        assertEquals(expected, later.getAsDouble(), 1e-5 * Math.abs(expected));
+        assertEquals(later.getAsDouble(), later.getAsDouble(), "asked twice, read once");
+        assertEquals(reads + 3, ocl.hostTransfers().reads(), "the sum of squares, the eager loss and this one");
+        second.getAsDouble();
+        // a loss asked for after more than LOSS_SLOTS later ones finds its slot reused
+        java.util.function.DoubleSupplier stale = ocl.sigmoidCrossEntropyLater(z.ocl(), t.ocl(), g.ocl());
+        for (int i = 0; i < OpenClBackend.LOSS_SLOTS; i++) ocl.sigmoidCrossEntropyLater(z.ocl(), t.ocl(), g.ocl());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, stale::getAsDouble);
+        assertTrue(e.getMessage().contains("reused"), e.getMessage());
     }
 
     @Test

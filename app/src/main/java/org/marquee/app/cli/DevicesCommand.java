@@ -35,7 +35,7 @@ public final class DevicesCommand implements Callable<Integer> {
     int imageSize;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "32",
-            description = "with --tune: the batch size of the dense layer's GEMMs (default: ${DEFAULT-VALUE})")
+            description = "with --tune: the batch size the GEMM shapes follow from (the convolutions run the whole batch per GEMM; default: ${DEFAULT-VALUE})")
     int batch;
 
     @Override
@@ -98,9 +98,12 @@ public final class DevicesCommand implements Callable<Integer> {
     }
 
     /**
-     * The poster model's GEMMs as the backend runs them, for square posters of {@code size}
-     * pixels: per image for the convolutions (forward, weight gradient, and the input gradient of
-     * conv2 and conv3), a batch of {@code batch} for dense1.
+     * The poster model's GEMMs as the GPU family runs them, for square posters of {@code size}
+     * pixels and a batch of {@code batch}: each convolution over its whole group of images at once
+     * (N, or K for the weight gradient, = images x positions; the group is the batch unless its
+     * column matrix would pass 512 MiB), forward, weight gradient and the input gradient of conv2
+     * and conv3; dense1 and dense2 over the batch. So the tuning cache holds the shape classes a
+     * training step meets.
      */
     static List<GpuGemm.Shape> posterShapes(int size, int batch) {
         List<GpuGemm.Shape> shapes = new ArrayList<>();
@@ -108,18 +111,24 @@ public final class DevicesCommand implements Callable<Integer> {
         int layer = 1;
         for (int filters : new int[] {32, 64, 128}) {
             int oh = h - 2, ow = w - 2, patch = c * 9, positions = oh * ow;   // 3x3 valid convolution
-            shapes.add(new GpuGemm.Shape("conv" + layer + " fwd", false, false, filters, positions, patch));
-            shapes.add(new GpuGemm.Shape("conv" + layer + " dW", false, true, filters, patch, positions));
-            if (layer > 1) shapes.add(new GpuGemm.Shape("conv" + layer + " dx", true, false, patch, positions, filters));
+            int images = OpenClBackend.batchedConvImages(patch, filters, positions, batch);
+            int columns = Math.multiplyExact(images, positions);
+            String name = "conv" + layer + " ";
+            shapes.add(new GpuGemm.Shape(name + "fwd", false, false, filters, columns, patch));
+            shapes.add(new GpuGemm.Shape(name + "dW", false, true, filters, patch, columns));
+            if (layer > 1) shapes.add(new GpuGemm.Shape(name + "dx", true, false, patch, columns, filters));
             c = filters;
             h = oh / 2;
             w = ow / 2;
             layer++;
         }
-        int flat = c * h * w, units = 128;
+        int flat = c * h * w, units = 128, labels = PosterModel.GENRES;
         shapes.add(new GpuGemm.Shape("dense1 fwd", false, false, batch, units, flat));
         shapes.add(new GpuGemm.Shape("dense1 dW", true, false, flat, units, batch));
         shapes.add(new GpuGemm.Shape("dense1 dx", false, true, batch, flat, units));
+        shapes.add(new GpuGemm.Shape("dense2 fwd", false, false, batch, labels, units));
+        shapes.add(new GpuGemm.Shape("dense2 dW", true, false, units, labels, batch));
+        shapes.add(new GpuGemm.Shape("dense2 dx", false, true, batch, units, labels));
         return shapes;
     }
 

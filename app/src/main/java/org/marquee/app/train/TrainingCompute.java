@@ -82,12 +82,15 @@ public interface TrainingCompute extends AutoCloseable {
             loader.prefetch(order, from + batch, augmenter, step + 1);
             model.setStep(step);
             var logits = model.forward(loader.images(), true);
-            double loss = weighted != null ? weighted.gradient(logits, loader.targets(), loader.hostLabels(), grad)
-                    : org.marquee.engine.nn.Loss.sigmoidCrossEntropy(model.backend(), logits, loader.targets(), grad);
+            java.util.function.DoubleSupplier loss = weighted != null
+                    ? constant(weighted.gradient(logits, loader.targets(), loader.hostLabels(), grad))
+                    : org.marquee.engine.nn.Loss.sigmoidCrossEntropyLater(model.backend(), logits, loader.targets(), grad);
             model.zeroGradients();
-            model.backward(grad);
-            return loss;
+            model.backward(grad);   // enqueued before the host waits for the loss
+            return loss.getAsDouble();
         }
+
+        private static java.util.function.DoubleSupplier constant(double v) { return () -> v; }
 
         @Override
         public Predictions predict(PosterDataset data) {

@@ -10,7 +10,7 @@ import org.marquee.engine.Tensor;
  * same layout. Each step optionally clips by global norm, then calls the backend's fused update:
  *
  * <pre>
- *   norm  = sqrt(Σ g²)                       over the whole gradient block
+ *   norm  = sqrt(Σ g²)                       over the whole gradient block, only when clip > 0
  *   scale = clip / norm  if clip > 0 and norm > clip, else 1
  *   t += 1;  m = β1·m + (1-β1)·scale·g;  v = β2·v + (1-β2)·(scale·g)²
  *   p -= lr · sqrt(1-β2^t) / (1-β1^t) · m / (sqrt(v) + ε)       (Keras' form)
@@ -85,15 +85,22 @@ public final class Adam implements AutoCloseable {
         return parameters.stream().filter(p -> p.name().endsWith("/kernel")).map(Parameter::value).toList();
     }
 
-    /** One update of {@code params} from {@code grads}; returns the gradient's global norm before clipping. */
+    /**
+     * One update of {@code params} from {@code grads}; returns the gradient's global norm before
+     * clipping, or NaN when clipping is off: the norm is then not computed (on a device it is a
+     * reduction over every parameter and a read back to the host, each step).
+     */
     public double step(Tensor params, Tensor grads) {
         if (params.size() != m.size() || grads.size() != m.size()) {
             throw new IllegalArgumentException("Adam over " + m.size() + " parameters got params " + params
                     + " and grads " + grads);
         }
-        double norm = Math.sqrt(backend.sumOfSquares(grads));
+        double norm = Double.NaN;
         double scale = 1;
-        if (config.clipNorm() > 0 && norm > config.clipNorm()) scale = config.clipNorm() / norm;
+        if (config.clipNorm() > 0) {
+            norm = Math.sqrt(backend.sumOfSquares(grads));
+            if (norm > config.clipNorm()) scale = config.clipNorm() / norm;
+        }
         iterations++;
         if (factor != null) decay(params);
         backend.adamStep(params, grads, m, v, config, iterations, scale);

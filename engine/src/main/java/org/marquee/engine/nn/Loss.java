@@ -17,11 +17,24 @@ public final class Loss {
 
     /** Writes dL/dlogits into {@code grad} and returns the mean loss; all three tensors have one shape. */
     public static double sigmoidCrossEntropy(Backend backend, Tensor logits, Tensor targets, Tensor grad) {
+        requireSameShape(logits, targets, grad);
+        return backend.sigmoidCrossEntropy(logits, targets, grad);
+    }
+
+    /**
+     * {@link #sigmoidCrossEntropy} with the loss read later ({@link Backend#sigmoidCrossEntropyLater}):
+     * enqueue the backward pass and the update, then ask the supplier.
+     */
+    public static java.util.function.DoubleSupplier sigmoidCrossEntropyLater(Backend backend, Tensor logits, Tensor targets, Tensor grad) {
+        requireSameShape(logits, targets, grad);
+        return backend.sigmoidCrossEntropyLater(logits, targets, grad);
+    }
+
+    private static void requireSameShape(Tensor logits, Tensor targets, Tensor grad) {
         if (!Arrays.equals(logits.shape(), targets.shape()) || !Arrays.equals(logits.shape(), grad.shape())) {
             throw new IllegalArgumentException("sigmoidCrossEntropy: logits " + Arrays.toString(logits.shape())
                     + ", targets " + Arrays.toString(targets.shape()) + " and grad " + Arrays.toString(grad.shape())
                     + " must have the same shape");
         }
-        return backend.sigmoidCrossEntropy(logits, targets, grad);
     }
 }

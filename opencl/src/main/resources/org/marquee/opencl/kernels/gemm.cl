@@ -25,7 +25,7 @@
 //               Split K: when C has too few blocks to keep every compute unit busy (dense1:
 //               32 x 128 is 2 blocks), the host runs S groups per block along z, group z summing
 //               p in [z*kChunk, (z+1)*kChunk) into slab z of a scratch (S, M, N) buffer, and
-//               gemm_sum_slabs adds the slabs into C. Without splitting S = 1 and kChunk >= K.
+//               reduce.cl's gemm_sum_slabs adds the slabs into C. Without splitting S = 1 and kChunk >= K.
 //               Local memory: As (TM*TK) + Bs (TK*TN) + Cs (TM*TN) floats = 48 KiB.
 
 #define A_AT(i, p) (transA ? A[aOff + (p) * M + (i)] : A[aOff + (i) * K + (p)])
@@ -182,14 +182,3 @@ GEMM_TILED(gemm_tiled_nn, 0, 0)
 GEMM_TILED(gemm_tiled_nt, 0, 1)
 GEMM_TILED(gemm_tiled_tn, 1, 0)
 GEMM_TILED(gemm_tiled_tt, 1, 1)
-
-// Split-K finish: C = alpha * sum over z of partial[z] + beta * C, for S slabs partial (S, M*N)
-// written by a tiled kernel with alpha 1 and beta 0. One work-item per element of C: global M*N.
-__kernel void gemm_sum_slabs(__global const float* partial, int slabs, int count,
-                             float alpha, float beta, __global float* C, int cOff) {
-    int g = get_global_id(0);
-    if (g >= count) return;
-    float sum = 0.0f;
-    for (int z = 0; z < slabs; z++) sum += partial[z * count + g];
-    C[cOff + g] = alpha * sum + (beta == 0.0f ? 0.0f : beta * C[cOff + g]);
-}
