@@ -79,6 +79,9 @@ public final class CpuBackend implements Backend {
 
     private static int off(Tensor t) { return (int) t.offset(); }
 
+    /** The tensor's storage and offset, as the kernels take them. */
+    private Slice slice(Tensor t) { return new Slice(data(t), off(t)); }
+
     private static void requireSize(String what, Tensor t, long n) {
         if (t.size() < n) throw new IllegalArgumentException(what + ": tensor " + t + " holds " + t.size() + " elements, needs " + n);
     }
@@ -140,7 +143,8 @@ public final class CpuBackend implements Backend {
         requireSize("gemm A", a, (long) m * k);
         requireSize("gemm B", b, (long) k * n);
         requireSize("gemm C", c, (long) m * n);
-        kernels.gemm(transA, transB, m, n, k, (float) alpha, data(a), off(a), data(b), off(b), (float) beta, data(c), off(c));
+        GemmOperands op = new GemmOperands(transA, transB, m, n, k, (float) alpha, slice(a), slice(b));
+        kernels.gemm(op, (float) beta, slice(c));
     }
 
     @Override

@@ -12,8 +12,8 @@ import org.marquee.engine.ConvGeometry;
 interface CpuKernels {
     void fill(float[] x, int xo, int n, float value);
 
-    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-              float[] a, int ao, float[] b, int bo, float beta, float[] c, int co);
+    /** C = alpha·op(A)·op(B) + beta·C with the operands in {@code op}; C (m, n), rows n apart. */
+    void gemm(GemmOperands op, float beta, Slice c);
 
     void im2col(float[] x, int xo, ConvGeometry g, float[] cols, int co);
 

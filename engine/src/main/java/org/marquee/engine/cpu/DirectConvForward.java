@@ -188,7 +188,7 @@ final class DirectConvForward {
     static float[] packWeights(float[] weights, int wo, int rows, int cols, float[] dst) {
         int size = VectorGemm.roundUp(rows, MR) * cols;
         if (dst.length < size) dst = new float[size];
-        GemmPacking.packA(false, weights, wo, rows, cols, 0, rows, 0, cols, dst);
+        GemmPacking.packA(false, new Slice(weights, wo), cols, 0, rows, 0, cols, dst);
         return dst;
     }
 

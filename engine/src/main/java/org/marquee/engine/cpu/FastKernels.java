@@ -41,9 +41,8 @@ final class FastKernels implements CpuKernels {
     }
 
     @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                     float[] a, int ao, float[] b, int bo, float beta, float[] c, int co) {
-        gemm.multiply(transA, transB, m, n, k, alpha, a, ao, b, bo, beta, c, co);
+    public void gemm(GemmOperands op, float beta, Slice c) {
+        gemm.multiply(op, beta, c);
     }
 
     @Override

@@ -17,8 +17,11 @@ final class ScalarKernels implements CpuKernels {
 
     /** C = alpha * op(A) op(B) + beta * C; op(A)[i][p] is A[i*K + p], or A[p*M + i] when transposed. */
     @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                     float[] a, int ao, float[] b, int bo, float beta, float[] c, int co) {
+    public void gemm(GemmOperands op, float beta, Slice target) {
+        boolean transA = op.transA(), transB = op.transB();
+        int m = op.m(), n = op.n(), k = op.depth(), ao = op.a().offset(), bo = op.b().offset(), co = target.offset();
+        float alpha = op.alpha();
+        float[] a = op.a().array(), b = op.b().array(), c = target.array();
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 float sum = 0f;
