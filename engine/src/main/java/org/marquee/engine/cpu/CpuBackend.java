@@ -79,6 +79,9 @@ public final class CpuBackend implements Backend {
 
     private static int off(Tensor t) { return (int) t.offset(); }
 
+    /** The tensor's storage and offset, as the kernels take them. */
+    private Slice slice(Tensor t) { return new Slice(data(t), off(t)); }
+
     private static void requireSize(String what, Tensor t, long n) {
         if (t.size() < n) throw new IllegalArgumentException(what + ": tensor " + t + " holds " + t.size() + " elements, needs " + n);
     }
@@ -140,7 +143,8 @@ public final class CpuBackend implements Backend {
         requireSize("gemm A", a, (long) m * k);
         requireSize("gemm B", b, (long) k * n);
         requireSize("gemm C", c, (long) m * n);
-        kernels.gemm(transA, transB, m, n, k, (float) alpha, data(a), off(a), data(b), off(b), (float) beta, data(c), off(c));
+        GemmOperands op = new GemmOperands(transA, transB, m, n, k, (float) alpha, slice(a), slice(b));
+        kernels.gemm(op, (float) beta, slice(c));
     }
 
     @Override
@@ -178,12 +182,17 @@ public final class CpuBackend implements Backend {
         return plan instanceof DirectPlan;
     }
 
-    /** Checks sizes; a null y (the fused pooling's output kept in cache only) is not checked. */
-    private void requireConv(ConvGeometry g, int n, Tensor x, Tensor w, Tensor y) {
+    /** Checks the batch and the sizes of the input (or its gradient) x and the kernel w. */
+    private void requireConv(ConvGeometry g, int n, Tensor x, Tensor w) {
         if (n <= 0) throw new IllegalArgumentException("convolution batch must be positive: " + n);
         requireSize("conv input", x, (long) n * g.c() * g.h() * g.w());
         requireSize("conv kernel", w, (long) g.k() * g.patch());
-        if (y != null) requireSize("conv output", y, (long) n * g.k() * g.positions());
+    }
+
+    /** As {@link #requireConv(ConvGeometry, int, Tensor, Tensor)}, and the output (or its gradient) y. */
+    private void requireConv(ConvGeometry g, int n, Tensor x, Tensor w, Tensor y) {
+        requireConv(g, n, x, w);
+        requireSize("conv output", y, (long) n * g.k() * g.positions());
     }
 
     /** Checks two (n, K, OH/2, OW/2) tensors of a convolution's 2x2 max pooling: values (or their gradient) and winners. */
@@ -199,8 +208,7 @@ public final class CpuBackend implements Backend {
         ConvGeometry g = plan.geometry();
         requireConv(g, n, x, w, y);
         requireSize("conv bias", bias, g.k());
-        conv.forward(data(x), off(x), data(w), off(w), data(bias), off(bias), g, n, data(y), off(y), relu,
-                null, 0, null, 0);
+        conv.forward(new ConvInput(g, n, slice(x), slice(w), slice(bias), relu), slice(y));
     }
 
     @Override
@@ -208,11 +216,10 @@ public final class CpuBackend implements Backend {
                               Tensor pooled, Tensor argmax) {
         if (!direct(plan, this)) { Backend.super.conv2dMaxPool(plan, x, w, bias, n, relu, pooled, argmax); return; }
         ConvGeometry g = plan.geometry();
-        requireConv(g, n, x, w, null);
+        requireConv(g, n, x, w);
         requireSize("conv bias", bias, g.k());
         requirePooled(g, n, "maxPool y", pooled, "maxPool argmax", argmax);
-        conv.forward(data(x), off(x), data(w), off(w), data(bias), off(bias), g, n, null, 0, relu,
-                data(pooled), off(pooled), data(argmax), off(argmax));
+        conv.forwardPooled(new ConvInput(g, n, slice(x), slice(w), slice(bias), relu), new Pooled(slice(pooled), slice(argmax)));
     }
 
     @Override
@@ -221,7 +228,7 @@ public final class CpuBackend implements Backend {
         ConvGeometry g = plan.geometry();
         requireConv(g, n, x, dw, dy);
         requireSize("conv bias gradient", db, g.k());
-        conv.weightGrad(data(x), off(x), data(dy), off(dy), null, 0, g, n, data(dw), off(dw), data(db), off(db));
+        conv.weightGrad(g, n, slice(x), ConvGradient.plain(slice(dy)), slice(dw), slice(db));
     }
 
     @Override
@@ -229,7 +236,7 @@ public final class CpuBackend implements Backend {
         if (!direct(plan, this)) { Backend.super.conv2dInputGrad(plan, dy, w, n, dx); return; }
         ConvGeometry g = plan.geometry();
         requireConv(g, n, dx, w, dy);
-        conv.inputGrad(data(dy), off(dy), null, 0, data(w), off(w), g, n, data(dx), off(dx));
+        conv.inputGrad(g, n, ConvGradient.plain(slice(dy)), slice(w), slice(dx));
     }
 
     @Override
@@ -237,14 +244,14 @@ public final class CpuBackend implements Backend {
                                      Tensor dw, Tensor db, Tensor dx) {
         if (!direct(plan, this)) { Backend.super.conv2dPooledBackward(plan, x, dpool, argmax, w, n, dw, db, dx); return; }
         ConvGeometry g = plan.geometry();
-        requireConv(g, n, x, dw, null);
+        requireConv(g, n, x, dw);
         requireSize("conv bias gradient", db, g.k());
         requirePooled(g, n, "pooled gradient", dpool, "pooled winners", argmax);
-        conv.weightGrad(data(x), off(x), data(dpool), off(dpool), data(argmax), off(argmax), g, n,
-                data(dw), off(dw), data(db), off(db));
+        ConvGradient pooledDy = ConvGradient.pooled(new Pooled(slice(dpool), slice(argmax)));
+        conv.weightGrad(g, n, slice(x), pooledDy, slice(dw), slice(db));
         if (dx != null) {
-            requireConv(g, n, dx, w, null);
-            conv.inputGrad(data(dpool), off(dpool), data(argmax), off(argmax), data(w), off(w), g, n, data(dx), off(dx));
+            requireConv(g, n, dx, w);
+            conv.inputGrad(g, n, pooledDy, slice(w), slice(dx));
         }
     }
 
@@ -287,7 +294,7 @@ public final class CpuBackend implements Backend {
         requireSize("maxPool x", x, (long) planes * h * w);
         requireSize("maxPool y", y, out);
         requireSize("maxPool argmax", argmax, out);
-        kernels.maxPool2x2(data(x), off(x), planes, h, w, data(y), off(y), data(argmax), off(argmax));
+        kernels.maxPool2x2(slice(x), planes, h, w, new Pooled(slice(y), slice(argmax)));
     }
 
     @Override
@@ -296,7 +303,7 @@ public final class CpuBackend implements Backend {
         requireSize("maxPoolBackward dy", dy, out);
         requireSize("maxPoolBackward argmax", argmax, out);
         requireSize("maxPoolBackward dx", dx, (long) planes * h * w);
-        kernels.maxPool2x2Backward(data(dy), off(dy), data(argmax), off(argmax), planes, h, w, data(dx), off(dx));
+        kernels.maxPool2x2Backward(new Pooled(slice(dy), slice(argmax)), planes, h, w, slice(dx));
     }
 
     @Override
@@ -329,8 +336,7 @@ public final class CpuBackend implements Backend {
         sameSize("adamStep", params, m);
         sameSize("adamStep", params, v);
         if (t < 1) throw new IllegalArgumentException("Adam step count starts at 1: " + t);
-        kernels.adamStep(data(params), off(params), data(grads), off(grads), data(m), off(m), data(v), off(v),
-                params.intSize(), config, t, gradScale);
+        kernels.adamStep(new AdamBuffers(slice(params), slice(grads), slice(m), slice(v)), params.intSize(), config, t, gradScale);
     }
 
     @Override

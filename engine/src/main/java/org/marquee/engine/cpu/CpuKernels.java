@@ -12,8 +12,8 @@ import org.marquee.engine.ConvGeometry;
 interface CpuKernels {
     void fill(float[] x, int xo, int n, float value);
 
-    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-              float[] a, int ao, float[] b, int bo, float beta, float[] c, int co);
+    /** C = alpha·op(A)·op(B) + beta·C with the operands in {@code op}; C (m, n), rows n apart. */
+    void gemm(GemmOperands op, float beta, Slice c);
 
     void im2col(float[] x, int xo, ConvGeometry g, float[] cols, int co);
 
@@ -29,9 +29,11 @@ interface CpuKernels {
 
     void sigmoid(float[] x, int xo, float[] y, int yo, int n);
 
-    void maxPool2x2(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao);
+    /** 2x2 max pooling of planes (h, w) at x into out's values and winners (planes, h/2, w/2). */
+    void maxPool2x2(Slice x, int planes, int h, int w, Pooled out);
 
-    void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo);
+    /** The pooling's backward pass: dx (planes, h, w) from the gradient and winners in dy. */
+    void maxPool2x2Backward(Pooled dy, int planes, int h, int w, Slice dx);
 
     void dropoutMask(float[] mask, int mo, int n, long seed, long step, long first, double rate);
 
@@ -41,8 +43,8 @@ interface CpuKernels {
 
     double sumOfSquares(float[] x, int xo, int n);
 
-    void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
-                  AdamConfig cfg, long t, double gradScale);
+    /** One Adam step on n elements of the buffers (see {@link org.marquee.engine.Backend#adamStep}). */
+    void adamStep(AdamBuffers buffers, int n, AdamConfig cfg, long t, double gradScale);
 
     /** Releases threads, if any. */
     default void close() {}

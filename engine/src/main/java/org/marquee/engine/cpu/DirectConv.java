@@ -53,22 +53,23 @@ final class DirectConv {
         this.inputGrad = new DirectConvInputGrad(scheduler, pooling, tuning.inputGradRows());
     }
 
-    /** See {@link DirectConvForward#forward}: y = W * x + bias, optionally ReLU, optionally 2x2 max-pooled. */
-    synchronized void forward(float[] x, int xo, float[] weights, int wo, float[] bias, int bo,
-                              ConvGeometry g, int n, float[] y, int yo, boolean relu,
-                              float[] pooled, int po, float[] argmax, int ao) {
-        forward.forward(x, xo, weights, wo, bias, bo, g, n, y, yo, relu, pooled, po, argmax, ao);
+    /** See {@link DirectConvForward#forward}: y = W * x + bias, optionally ReLU. */
+    synchronized void forward(ConvInput in, Slice y) {
+        forward.forward(in, y);
     }
 
-    /** See {@link DirectConvWeightGrad#weightGrad}: dw += dY · colsᵀ and db += Σ dY, dY optionally given max-pooled. */
-    synchronized void weightGrad(float[] x, int xo, float[] dy, int dyo, float[] arg, int ao, ConvGeometry g, int n,
-                                 float[] dw, int dwo, float[] db, int dbo) {
-        weightGrad.weightGrad(x, xo, dy, dyo, arg, ao, g, n, dw, dwo, db, dbo);
+    /** See {@link DirectConvForward#forwardPooled}: W * x + bias, optionally ReLU, 2x2 max-pooled; y not kept. */
+    synchronized void forwardPooled(ConvInput in, Pooled out) {
+        forward.forwardPooled(in, out);
     }
 
-    /** See {@link DirectConvInputGrad#inputGrad}: dx = col2im(Wᵀ · dY), dY optionally given max-pooled. */
-    synchronized void inputGrad(float[] dy, int dyo, float[] arg, int ao, float[] weights, int wo, ConvGeometry g, int n,
-                                float[] dx, int dxo) {
-        inputGrad.inputGrad(dy, dyo, arg, ao, weights, wo, g, n, dx, dxo);
+    /** See {@link DirectConvWeightGrad#weightGrad}: dw += dY · colsᵀ and db += Σ dY, dY plain or given max-pooled. */
+    synchronized void weightGrad(ConvGeometry g, int n, Slice x, ConvGradient dy, Slice dw, Slice db) {
+        weightGrad.weightGrad(g, n, x, dy, dw, db);
+    }
+
+    /** See {@link DirectConvInputGrad#inputGrad}: dx = col2im(Wᵀ · dY), dY plain or given max-pooled. */
+    synchronized void inputGrad(ConvGeometry g, int n, ConvGradient dy, Slice weights, Slice dx) {
+        inputGrad.inputGrad(g, n, dy, weights, dx);
     }
 }

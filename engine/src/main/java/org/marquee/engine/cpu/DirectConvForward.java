@@ -32,18 +32,36 @@ final class DirectConvForward {
      * offsets {@code off} (the reduction, depth = off.length) and, for kernels 3 wide, their
      * {@link #runs}; the packed weights (planes rounded up to MR, depth); the number of output
      * planes (filters forward, input channels for the input gradient); and what each stored tile
-     * gets: bias[biasOffset + plane] (none when null) and ReLU.
+     * gets ({@link MicroKernel.Epilogue}: bias and ReLU).
+     *
+     * @param runs for kernels 3 wide, the offsets of each run of three taps ({@link #runs}); null otherwise
      */
-    record Sweep(int[] off, int[] runs, float[] packed, int planes, float[] bias, int biasOffset, boolean relu) {}
+    record Sweep(int[] off, int[] runs, float[] packed, int planes, MicroKernel.Epilogue epilogue) {}
 
     /**
-     * One forward call's loop invariants: the (padded) images at src (srcImage floats, rows
-     * srcWidth apart, each), the sweep, y at out (null: not kept), n images of oh x ow, and
-     * the fused pooling's outputs (null: no pooling).
+     * n images in one array: image i starts at data's offset + i*imageSize, its rows width apart.
      */
-    private record Pass(float[] src, int srcOffset, int srcImage, int srcWidth, Sweep sweep,
-                        float[] out, int outOffset, int oh, int ow, int n,
-                        float[] pooled, int pooledOffset, float[] argmax, int argmaxOffset) {}
+    record Images(Slice data, int imageSize, int width) {}
+
+    /**
+     * Where a forward call's output goes: y kept ({@link #kept}), or only its 2x2 max pooling, each
+     * block of rows pooled while in cache and y never written ({@link #pooledOnly}).
+     *
+     * @param y      y (n, K, OH, OW); null when not kept (see {@link #keepsY})
+     * @param pooled the pooling's outputs; null without pooling (see {@link #pools})
+     */
+    private record Outputs(Slice y, Pooled pooled) {
+        static Outputs kept(Slice y) { return new Outputs(java.util.Objects.requireNonNull(y, "y"), null); }
+
+        static Outputs pooledOnly(Pooled pooled) { return new Outputs(null, java.util.Objects.requireNonNull(pooled, "pooled")); }
+
+        boolean keepsY() { return y != null; }
+
+        boolean pools() { return pooled != null; }
+    }
+
+    /** One forward call's loop invariants: the (padded) images, the sweep, n outputs of oh x ow, and where they go. */
+    private record Pass(Images src, Sweep sweep, int oh, int ow, int n, Outputs out) {}
 
     private final ConvScheduler scheduler;
     private final PaddedImages padded;
@@ -61,30 +79,42 @@ final class DirectConvForward {
 
     /**
      * y (n, K, OH, OW) = W (K, C*KH*KW) convolved with x (n, C, H, W), plus bias (K); then max(0, y)
-     * with {@code relu}; then, unless {@code pooled} is null, y max-pooled 2x2 into pooled and
-     * argmax (n, K, OH/2, OW/2) block by block of rows, while they are in cache. With pooling, y may
-     * be null: each block of rows then lives in the worker's buffer only.
+     * with {@code in.relu()}.
      */
-    void forward(float[] x, int xo, float[] weights, int wo, float[] bias, int bo,
-                 ConvGeometry g, int n, float[] y, int yo, boolean relu,
-                 float[] pooled, int po, float[] argmax, int ao) {
+    void forward(ConvInput in, Slice y) { forward(in, Outputs.kept(y)); }
+
+    /**
+     * As {@link #forward(ConvInput, Slice)}, then y max-pooled 2x2 into {@code out}'s values and
+     * winners (n, K, OH/2, OW/2) block by block of rows, while they are in cache; y is not kept:
+     * each block of rows lives in the worker's buffer only.
+     */
+    void forwardPooled(ConvInput in, Pooled out) { forward(in, Outputs.pooledOnly(out)); }
+
+    private void forward(ConvInput in, Outputs outputs) {
+        ConvGeometry g = in.g();
+        int n = in.n();
         int pad = g.pad(), hp = g.h() + 2 * pad, wp = g.w() + 2 * pad;
-        float[] src = pad > 0 ? padded.pad(x, xo, n * g.c(), g.h(), g.w(), pad, pad) : x;    // padded into the workspace
-        int so = pad > 0 ? 0 : xo;
-        packedWeights = packWeights(weights, wo, g.k(), g.patch(), packedWeights);
+        Slice x = in.x(), bias = in.bias();
+        float[] src = pad > 0 ? padded.pad(x.array(), x.offset(), n * g.c(), g.h(), g.w(), pad, pad) : x.array();    // padded into the workspace
+        int so = pad > 0 ? 0 : x.offset();
+        packedWeights = packWeights(in.weights().array(), in.weights().offset(), g.k(), g.patch(), packedWeights);
         int[] off = offsets(g.c(), hp, wp, g.kh(), g.kw());
-        Sweep sweep = new Sweep(off, runs(off, g.kw()), packedWeights, g.k(), bias, bo, relu);
-        rows(new Pass(src, so, g.c() * hp * wp, wp, sweep, y, yo, g.oh(), g.ow(), n, pooled, po, argmax, ao));
+        Sweep sweep = new Sweep(off, runs(off, g.kw()), packedWeights, g.k(),
+                new MicroKernel.Epilogue(bias.array(), bias.offset(), in.relu()));
+        rows(new Pass(new Images(new Slice(src, so), g.c() * hp * wp, wp), sweep, g.oh(), g.ow(), n, outputs));
     }
 
     /**
      * The forward pass's loop: out[i][f][oy][ox] for (image, block of rowsPerUnit rows) units taken in turn
-     * by the threads; with {@code pooled}, each unit then max-pools the pairs of rows it computed.
+     * by the threads; with pooling, each unit then max-pools the pairs of rows it computed.
      */
     private void rows(Pass pass) {
-        float[] src = pass.src(), out = pass.out(), pooled = pass.pooled(), argmax = pass.argmax();
-        int so = pass.srcOffset(), srcImage = pass.srcImage(), srcWidth = pass.srcWidth(), oo = pass.outOffset();
-        int oh = pass.oh(), ow = pass.ow(), n = pass.n(), po = pass.pooledOffset(), ao = pass.argmaxOffset();
+        Outputs outputs = pass.out();
+        float[] src = pass.src().data().array(), out = outputs.keepsY() ? outputs.y().array() : null;  // null: y not kept
+        Pooled pooled = outputs.pools() ? outputs.pooled() : null;                                    // null: no pooling
+        int so = pass.src().data().offset(), srcImage = pass.src().imageSize(), srcWidth = pass.src().width();
+        int oo = outputs.keepsY() ? outputs.y().offset() : 0;
+        int oh = pass.oh(), ow = pass.ow(), n = pass.n();
         Sweep sweep = pass.sweep();
         Pooling pooling = this.pooling;
         int filters = sweep.planes(), depth = sweep.off().length;
@@ -118,7 +148,7 @@ final class DirectConvForward {
                     int ph = oh / 2, pw = ow / 2, pr0 = r0 / 2, pr = Math.min(ph, r1 / 2) - pr0;
                     for (int f = 0; f < filters && pr > 0; f++) {
                         int at = (i * filters + f) * ph * pw + pr0 * pw;
-                        pooling.forward(dst, d0 + f * ld, 1, 2 * pr, ow, rowLd, pooled, po + at, argmax, ao + at);
+                        pooling.forward(dst, d0 + f * ld, 1, 2 * pr, ow, rowLd, pooled, at);
                     }
                 }
             }
@@ -135,16 +165,16 @@ final class DirectConvForward {
      */
     static void block(Sweep sweep, float[] x, int base, int span, float[] buf, int ldb, Worker me) {
         int[] off = sweep.off(), runs = sweep.runs();
-        float[] pa = sweep.packed(), bias = sweep.bias();
-        int planes = sweep.planes(), bo = sweep.biasOffset();
-        boolean relu = sweep.relu();
+        float[] pa = sweep.packed();
+        int planes = sweep.planes();
+        MicroKernel.Epilogue epilogue = sweep.epilogue();
         int depth = off.length;
         for (int q = 0; q < span; q += NR) {
             int q0 = Math.min(q, span - NR);
             for (int ir = 0; ir < planes; ir += MR) {
                 if (runs != null) MicroKernel.multiplyAt3(depth, pa, ir * depth, x, base + q0, runs, me.tile);
                 else MicroKernel.multiplyAt(depth, pa, ir * depth, x, base + q0, off, me.tile);
-                MicroKernel.storeBias(me.tile, Math.min(MR, planes - ir), NR, bias, bo + ir, relu, buf, ir * ldb + q0, ldb);
+                MicroKernel.storeBias(me.tile, Math.min(MR, planes - ir), NR, epilogue, ir, buf, ir * ldb + q0, ldb);
             }
         }
     }
@@ -157,9 +187,9 @@ final class DirectConvForward {
      */
     static void row(Sweep sweep, float[] x, int base, float[] out, int o, int ldo, int ow, Worker me) {
         int[] off = sweep.off(), runs = sweep.runs();
-        float[] pa = sweep.packed(), bias = sweep.bias();
-        int planes = sweep.planes(), bo = sweep.biasOffset();
-        boolean relu = sweep.relu();
+        float[] pa = sweep.packed();
+        int planes = sweep.planes();
+        MicroKernel.Epilogue epilogue = sweep.epilogue();
         int depth = off.length;
         if (ow < NR) {
             float[] panel = me.panel;
@@ -170,7 +200,7 @@ final class DirectConvForward {
             }
             for (int ir = 0; ir < planes; ir += MR) {
                 MicroKernel.multiply(depth, pa, ir * depth, panel, 0, NR, me.tile);
-                MicroKernel.storeBias(me.tile, Math.min(MR, planes - ir), ow, bias, bo + ir, relu, out, o + ir * ldo, ldo);
+                MicroKernel.storeBias(me.tile, Math.min(MR, planes - ir), ow, epilogue, ir, out, o + ir * ldo, ldo);
             }
             return;
         }
@@ -179,7 +209,7 @@ final class DirectConvForward {
             for (int ir = 0; ir < planes; ir += MR) {
                 if (runs != null) MicroKernel.multiplyAt3(depth, pa, ir * depth, x, base + ox, runs, me.tile);
                 else MicroKernel.multiplyAt(depth, pa, ir * depth, x, base + ox, off, me.tile);
-                MicroKernel.storeBias(me.tile, Math.min(MR, planes - ir), NR, bias, bo + ir, relu, out, o + ir * ldo + ox, ldo);
+                MicroKernel.storeBias(me.tile, Math.min(MR, planes - ir), NR, epilogue, ir, out, o + ir * ldo + ox, ldo);
             }
         }
     }
@@ -188,7 +218,7 @@ final class DirectConvForward {
     static float[] packWeights(float[] weights, int wo, int rows, int cols, float[] dst) {
         int size = VectorGemm.roundUp(rows, MR) * cols;
         if (dst.length < size) dst = new float[size];
-        GemmPacking.packA(false, weights, wo, rows, cols, 0, rows, 0, cols, dst);
+        GemmPacking.packA(false, new Slice(weights, wo), cols, 0, rows, 0, cols, dst);
         return dst;
     }
 

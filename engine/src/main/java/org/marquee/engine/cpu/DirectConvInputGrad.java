@@ -37,10 +37,12 @@ final class DirectConvInputGrad {
 
     /**
      * dx (n, C, H, W) = col2im(Wᵀ · dy[i]) for every image: the flipped kernel over dy zero-padded.
-     * With {@code arg} (not null), dy is given max-pooled, as in {@link DirectConvWeightGrad#weightGrad}.
+     * dy is plain or given max-pooled ({@link ConvGradient}), as in {@link DirectConvWeightGrad#weightGrad}.
      */
-    void inputGrad(float[] dy, int dyo, float[] arg, int ao, float[] weights, int wo, ConvGeometry g, int n,
-                   float[] dx, int dxo) {
+    void inputGrad(ConvGeometry g, int n, ConvGradient grad, Slice kernel, Slice out) {
+        float[] dy = grad.values().array(), weights = kernel.array(), dx = out.array();
+        int dyo = grad.values().offset(), wo = kernel.offset(), dxo = out.offset();
+        boolean pooledDy = grad.isPooled();
         int filters = g.k(), channels = g.c(), kh = g.kh(), kw = g.kw();
         // dY zero-padded by qh rows above and below, qw columns left and right: rows paddedWidth long
         int qh = kh - 1 - g.pad(), qw = kw - 1 - g.pad();
@@ -60,7 +62,7 @@ final class DirectConvInputGrad {
         int rowsPer = Math.min(h, rowsPerUnit), local = rowsPer + kh - 1, plane = local * paddedWidth;
         int[] off = DirectConvForward.offsets(filters, local, paddedWidth, kh, kw);
         DirectConvForward.Sweep sweep = new DirectConvForward.Sweep(off, DirectConvForward.runs(off, kw), packedWeights,
-                channels, null, 0, false);
+                channels, MicroKernel.Epilogue.none(channels));
         int blocks = (h + rowsPer - 1) / rowsPer, units = n * blocks, outImage = channels * h * width, dyImage = filters * oh * ow;
         boolean inBuffer = width >= NR;
         Pooling pooling = this.pooling;
@@ -83,8 +85,8 @@ final class DirectConvInputGrad {
                             Arrays.fill(buf, d, d + paddedWidth, 0f);
                         } else {
                             Arrays.fill(buf, d, d + qw, 0f);
-                            if (arg == null) System.arraycopy(dy, dyo + i * dyImage + f * oh * ow + sy * ow, buf, d + qw, ow);
-                            else DirectConvWeightGrad.dyRow(pooling, dy, dyo, arg, ao, (i * filters + f) * (oh / 2), oh / 2, ow / 2, ow, sy, buf, d + qw);
+                            if (!pooledDy) System.arraycopy(dy, dyo + i * dyImage + f * oh * ow + sy * ow, buf, d + qw, ow);
+                            else DirectConvWeightGrad.dyRow(pooling, grad, (i * filters + f) * (oh / 2), oh, ow, sy, buf, d + qw);
                             Arrays.fill(buf, d + qw + ow, d + paddedWidth, 0f);
                         }
                     }

@@ -31,14 +31,11 @@ final class DirectConvWeightGrad {
     private static final int WG_POSITIONS = 512;
 
     /**
-     * One weight-gradient call's loop invariants: n (padded) images at x (imageSize floats, rows
-     * width apart, each), the taps' offsets off (taps = off.length) of a kernel kw wide, dY at dy
-     * (or, with arg not null, the pooling's gradient and its winners at arg), filters K, output
-     * oh x ow, and dW (K, taps) at dw.
+     * One weight-gradient call's loop invariants: the n (padded) images x, the taps' offsets off
+     * (taps = off.length) of the geometry g's kernel (K filters, kw wide, output oh x ow), dY
+     * (plain or given max-pooled) and dW (K, taps).
      */
-    private record Pass(float[] x, int xo, int imageSize, int width, int[] off, int kw,
-                        float[] dy, int dyo, float[] arg, int ao, int filters, int oh, int ow, int n,
-                        float[] dw, int dwo) {}
+    private record Pass(DirectConvForward.Images x, int[] off, ConvGeometry g, int n, ConvGradient dy, Slice dw) {}
 
     private final ConvScheduler scheduler;
     private final PaddedImages padded;
@@ -52,19 +49,18 @@ final class DirectConvWeightGrad {
 
     /**
      * dw (K, C*KH*KW) += Σ over images of dy[i] (K, OH*OW) · im2col(x[i])ᵀ, and db (K) += Σ of dy[i][f].
-     * With {@code arg} (not null), dy is given max-pooled: the pooling's gradient (n, K, OH/2, OW/2)
-     * and its winners at arg, and each unit unpools the rows of dY it reads (see {@link #dyRows}).
+     * When dy is given max-pooled ({@link ConvGradient#isPooled}): the pooling's gradient (n, K,
+     * OH/2, OW/2) and its winners, and each unit unpools the rows of dY it reads (see {@link #dyRows}).
      */
-    void weightGrad(float[] x, int xo, float[] dy, int dyo, float[] arg, int ao, ConvGeometry g, int n,
-                    float[] dw, int dwo, float[] db, int dbo) {
+    void weightGrad(ConvGeometry g, int n, Slice x, ConvGradient dy, Slice dw, Slice db) {
         int pad = g.pad(), hp = g.h() + 2 * pad, wp = g.w() + 2 * pad;
-        float[] src = pad > 0 ? padded.pad(x, xo, n * g.c(), g.h(), g.w(), pad, pad) : x;    // padded into the workspace
-        int so = pad > 0 ? 0 : xo;
+        float[] src = pad > 0 ? padded.pad(x.array(), x.offset(), n * g.c(), g.h(), g.w(), pad, pad) : x.array();    // padded into the workspace
+        int so = pad > 0 ? 0 : x.offset();
         int[] off = DirectConvForward.offsets(g.c(), hp, wp, g.kh(), g.kw());
         int filters = g.k(), patch = g.patch(), ow = g.ow(), imageSize = g.c() * hp * wp;
-        Pass pass = new Pass(src, so, imageSize, wp, off, g.kw(), dy, dyo, arg, ao, filters, g.oh(), ow, n, dw, dwo);
+        Pass pass = new Pass(new DirectConvForward.Images(new Slice(src, so), imageSize, wp), off, g, n, dy, dw);
         int used = patch <= DOT_MAX_PATCH && ow >= L ? dotProducts(pass) : transposed(pass);
-        scheduler.addBias(used, filters, db, dbo);
+        scheduler.addBias(used, filters, db.array(), db.offset());
     }
 
     /**
@@ -75,11 +71,14 @@ final class DirectConvWeightGrad {
      * into dw at the end. Returns how many chunks were used.
      */
     private int transposed(Pass pass) {
-        float[] x = pass.x(), dy = pass.dy(), arg = pass.arg(), dw = pass.dw();
+        ConvGradient grad = pass.dy();
+        ConvGeometry g = pass.g();
+        float[] x = pass.x().data().array(), dy = grad.values().array(), dw = pass.dw().array();
         int[] off = pass.off();
-        int xo = pass.xo(), imageSize = pass.imageSize(), width = pass.width(), kw = pass.kw();
-        int dyo = pass.dyo(), ao = pass.ao(), filters = pass.filters(), oh = pass.oh(), ow = pass.ow(), n = pass.n();
-        int dwo = pass.dwo();
+        int xo = pass.x().data().offset(), imageSize = pass.x().imageSize(), width = pass.x().width(), kw = g.kw();
+        int dyo = grad.values().offset(), filters = g.k(), oh = g.oh(), ow = g.ow(), n = pass.n();
+        int dwo = pass.dw().offset();
+        boolean pooledDy = grad.isPooled();
         int patch = off.length, size = filters * patch, plane = oh * ow;
         int rowsPer = Math.max(1, Math.min(oh, WG_POSITIONS / ow));
         int blocks = (oh + rowsPer - 1) / rowsPer, units = n * blocks;
@@ -91,7 +90,7 @@ final class DirectConvWeightGrad {
             Worker me = scheduler.worker(wk);
             int most = (rowsPer - 1) * width + ow;
             if (me.packedB.length < filtersPad * most) me.packedB = new float[filtersPad * most];
-            if (arg != null && me.dy.length < filters * rowsPer * ow) me.dy = new float[filters * rowsPer * ow];
+            if (pooledDy && me.dy.length < filters * rowsPer * ow) me.dy = new float[filters * rowsPer * ow];
             int[] taps = me.taps;
             for (int ch; (ch = next.getAndIncrement()) < used; ) {
                 Chunk part = scheduler.chunk(ch);
@@ -102,8 +101,8 @@ final class DirectConvWeightGrad {
                     int depth = (r1 - r0 - 1) * width + ow, d0 = dyo + i * filters * plane + r0 * ow;
                     float[] src = dy;
                     int from = d0, ld = plane;
-                    if (arg != null) {      // this unit's rows of dY, unpooled into the worker's buffer
-                        dyRows(pooling, dy, dyo, arg, ao, i, filters, oh, ow, r0, r1, me.dy);
+                    if (pooledDy) {      // this unit's rows of dY, unpooled into the worker's buffer
+                        dyRows(pooling, grad, g, i, r0, r1, me.dy);
                         src = me.dy;
                         from = 0;
                         ld = (r1 - r0) * ow;
@@ -140,30 +139,34 @@ final class DirectConvWeightGrad {
     }
 
     /**
-     * Rows r0..r1 of dY for image i and all K filters, unpooled from the pooling's gradient dp (n, K,
-     * oh/2, ow/2) and its winners arg, into buf (K, r1-r0, ow): filter f's row r at
-     * (f*(r1-r0) + r - r0)*ow. A window's gradient goes to its winner, 0 elsewhere; a trailing odd
-     * row or column gets 0.
+     * Rows r0..r1 of dY for image i and all K filters of g (output oh x ow), unpooled from the
+     * pooling's gradient dp (n, K, oh/2, ow/2) and its winners (both in {@code dy}), into buf (K,
+     * r1-r0, ow): filter f's row r at (f*(r1-r0) + r - r0)*ow. A window's gradient goes to its
+     * winner, 0 elsewhere; a trailing odd row or column gets 0.
      */
-    private static void dyRows(Pooling pooling, float[] dp, int dpo, float[] arg, int ao, int i, int filters, int oh, int ow, int r0, int r1,
-                               float[] buf) {
-        int ph = oh / 2, pw = ow / 2, rows = r1 - r0;
+    private static void dyRows(Pooling pooling, ConvGradient dy, ConvGeometry g, int i, int r0, int r1, float[] buf) {
+        int filters = g.k(), oh = g.oh(), ow = g.ow();
+        int ph = oh / 2, rows = r1 - r0;
         for (int f = 0; f < filters; f++) {
             for (int r = r0; r < r1; r++) {
                 int d = (f * rows + r - r0) * ow;
-                dyRow(pooling, dp, dpo, arg, ao, (i * filters + f) * ph, ph, pw, ow, r, buf, d);
+                dyRow(pooling, dy, (i * filters + f) * ph, oh, ow, r, buf, d);
             }
         }
     }
 
-    /** Row r of one dY plane, unpooled from the pooling's plane (ph, pw) whose first row is {@code prow}, into buf[d .. d+ow). */
-    static void dyRow(Pooling pooling, float[] dp, int dpo, float[] arg, int ao, int prow, int ph, int pw, int ow, int r,
-                      float[] buf, int d) {
+    /**
+     * Row r of one dY plane (oh, ow), unpooled from the pooling's plane (oh/2, ow/2) of the
+     * max-pooled {@code dy} whose first row is {@code prow}, into buf[d .. d+ow).
+     */
+    static void dyRow(Pooling pooling, ConvGradient dy, int prow, int oh, int ow, int r, float[] buf, int d) {
+        int ph = oh / 2, pw = ow / 2;
         if (r / 2 >= ph) {
             Arrays.fill(buf, d, d + ow, 0f);
         } else {
             int at = (prow + r / 2) * pw;
-            pooling.unpoolRow(dp, dpo + at, arg, ao + at, ow, r & 1, buf, d);
+            Slice dp = dy.values(), arg = dy.winners();
+            pooling.unpoolRow(dp.array(), dp.offset() + at, arg.array(), arg.offset() + at, ow, r & 1, buf, d);
         }
     }
 
@@ -212,11 +215,14 @@ final class DirectConvWeightGrad {
      * units (a {@link Chunk}) also sums its dY into its bias share. Returns how many chunks were used.
      */
     private int dotProducts(Pass pass) {
-        float[] x = pass.x(), dyIn = pass.dy(), arg = pass.arg(), dw = pass.dw();
+        ConvGradient grad = pass.dy();
+        ConvGeometry g = pass.g();
+        float[] x = pass.x().data().array(), dyIn = grad.values().array(), dw = pass.dw().array();
         int[] off = pass.off();
-        int xo = pass.xo(), imageSize = pass.imageSize(), width = pass.width();
-        int dyo = pass.dyo(), ao = pass.ao(), filters = pass.filters(), oh = pass.oh(), ow = pass.ow(), n = pass.n();
-        int dwo = pass.dwo();
+        int xo = pass.x().data().offset(), imageSize = pass.x().imageSize(), width = pass.x().width();
+        int dyo = grad.values().offset(), filters = g.k(), oh = g.oh(), ow = g.ow(), n = pass.n();
+        int dwo = pass.dw().offset();
+        boolean pooledDy = grad.isPooled();
         int patch = off.length, size = filters * patch, planeIn = oh * ow;
         int blocks = (oh + DOT_ROWS - 1) / DOT_ROWS, units = n * blocks;
         // keep[0..L) is all ones; keep[L..2L) is for the last vector of a ragged row, which starts at
@@ -233,7 +239,7 @@ final class DirectConvWeightGrad {
         }
         scheduler.pool().run(used, (wk, ws) -> {
             Worker me = scheduler.worker(wk);
-            if (arg != null && me.dy.length < filters * DOT_ROWS * ow) me.dy = new float[filters * DOT_ROWS * ow];
+            if (pooledDy && me.dy.length < filters * DOT_ROWS * ow) me.dy = new float[filters * DOT_ROWS * ow];
             for (int ch; (ch = next.getAndIncrement()) < used; ) {
                 Chunk part = scheduler.chunk(ch);
                 for (int u = units * ch / used; u < units * (ch + 1) / used; u++) {
@@ -241,9 +247,9 @@ final class DirectConvWeightGrad {
                     int xi = xo + i * imageSize, di = dyo + i * filters * planeIn;
                     float[] dy = dyIn;
                     int plane = planeIn;
-                    if (arg != null) {
+                    if (pooledDy) {
                         // this unit's rows of dY unpooled into the worker's buffer, read as rows 0..r1-r0
-                        dyRows(pooling, dyIn, dyo, arg, ao, i, filters, oh, ow, r0, r1, me.dy);
+                        dyRows(pooling, grad, g, i, r0, r1, me.dy);
                         dy = me.dy;
                         plane = (r1 - r0) * ow;
                         di = 0;

@@ -23,9 +23,16 @@ final class DotKernel {
 
     private DotKernel() {}
 
-    /** C[i0..i1)[j0..j1) over p in [p0, p1); A rows are k apart, B rows k apart, C rows ldc apart. */
-    static void block(int k, float alpha, float[] a, int aOff, float[] b, int bOff, float beta,
-                      float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int p0, int p1, float[] sums) {
+    /**
+     * C[i0..i1)[j0..j1) over p in [p0, p1) for A (m, k) and B stored transposed (n, k), both rows
+     * k = {@code op.depth()} apart, and C rows n apart; {@code sums} holds a 4 x 3 block.
+     */
+    static void block(GemmOperands op, float beta, Slice target, VectorGemm.Region region, float[] sums) {
+        int k = op.depth(), ldc = op.n();
+        float alpha = op.alpha();
+        float[] a = op.a().array(), b = op.b().array(), c = target.array();
+        int aOff = op.a().offset(), bOff = op.b().offset(), cOff = target.offset();
+        int i0 = region.i0(), i1 = region.i1(), j0 = region.j0(), j1 = region.j1(), p0 = region.p0(), p1 = region.p1();
         for (int pc = p0; pc < p1; pc += CHUNK) {
             int len = Math.min(CHUNK, p1 - pc);
             float betaHere = pc == p0 ? beta : 1f;

@@ -28,12 +28,24 @@ final class DropoutVector {
     DropoutVector(boolean pairLanes) { this.pairLanes = pairLanes; }
 
     /**
+     * One dropout mask's draw: element i of the mask hashes index first + i with seed and step,
+     * and is kept (value {@code keep}) when the top 24 bits u of the hash are at least
+     * {@code threshold}, else 0.
+     *
+     * @param seed      the run's dropout seed
+     * @param step      the training step
+     * @param first     the hash index of mask element 0
+     * @param threshold ceil(rate * 2^24): u below it drops the element
+     * @param keep      1 / (1 - rate), a kept element's value
+     */
+    record Draw(long seed, long step, long first, long threshold, float keep) {}
+
+    /**
      * Writes mask[mo + i] for i in [from, to) in whole vectors, by {@link #maskPairs} or
      * {@link #maskThroughLongs}; returns the first index not written.
      */
-    int mask(float[] mask, int mo, int from, int to, long seed, long step, long first, long threshold, float keep) {
-        return pairLanes ? maskPairs(mask, mo, from, to, seed, step, first, threshold, keep)
-                : maskThroughLongs(mask, mo, from, to, seed, step, first, threshold, keep);
+    int mask(float[] mask, int mo, int from, int to, Draw draw) {
+        return pairLanes ? maskPairs(mask, mo, from, to, draw) : maskThroughLongs(mask, mo, from, to, draw);
     }
 
     /** u = the top 24 bits of DropoutHash.mix for element indexes i .. i+N-1, with base = seed ^ step * constant. */
@@ -46,8 +58,9 @@ final class DropoutVector {
     }
 
     /** Writes mask[mo + i] for i in [from, to) in whole vectors, narrowing to N floats; returns the first index not written. */
-    private static int maskPairs(float[] mask, int mo, int from, int to, long seed, long step, long first, long threshold,
-                                 float keep) {
+    private static int maskPairs(float[] mask, int mo, int from, int to, Draw draw) {
+        long seed = draw.seed(), step = draw.step(), first = draw.first(), threshold = draw.threshold();
+        float keep = draw.keep();
         long base = seed ^ (step * 0xD1B54A32D192ED03L);
         long keepBits = Float.floatToRawIntBits(keep) & 0xFFFFFFFFL;
         int i = from;
@@ -72,8 +85,9 @@ final class DropoutVector {
      * {@link Pooling}; with this path alone the convolutions measured no slower). Each block's float bits are computed in long lanes into the
      * thread's scratch block and copied out by a scalar loop. Returns the first index not written.
      */
-    private static int maskThroughLongs(float[] mask, int mo, int from, int to, long seed, long step, long first, long threshold,
-                                float keep) {
+    private static int maskThroughLongs(float[] mask, int mo, int from, int to, Draw draw) {
+        long seed = draw.seed(), step = draw.step(), first = draw.first(), threshold = draw.threshold();
+        float keep = draw.keep();
         long[] bits = BITS.get();
         long base = seed ^ (step * 0xD1B54A32D192ED03L);
         LongVector keepBits = LongVector.broadcast(LS, Float.floatToRawIntBits(keep) & 0xFFFFFFFFL);

@@ -41,9 +41,8 @@ final class FastKernels implements CpuKernels {
     }
 
     @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                     float[] a, int ao, float[] b, int bo, float beta, float[] c, int co) {
-        gemm.multiply(transA, transB, m, n, k, alpha, a, ao, b, bo, beta, c, co);
+    public void gemm(GemmOperands op, float beta, Slice c) {
+        gemm.multiply(op, beta, c);
     }
 
     @Override
@@ -116,17 +115,19 @@ final class FastKernels implements CpuKernels {
     }
 
     @Override
-    public void maxPool2x2(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
-        int plane = h * w, out = (h / 2) * (w / 2);
+    public void maxPool2x2(Slice in, int planes, int h, int w, Pooled result) {
+        float[] x = in.array();
+        int xo = in.offset(), plane = h * w, out = (h / 2) * (w / 2);
         pool.range(planes, Math.max(1, GRAIN / plane), (from, to) ->
-                pooling.forward(x, xo + from * plane, to - from, h, w, y, yo + from * out, arg, ao + from * out));
+                pooling.forward(x, xo + from * plane, to - from, h, w, w, result, from * out));
     }
 
     @Override
-    public void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo) {
-        int plane = h * w, out = (h / 2) * (w / 2);
+    public void maxPool2x2Backward(Pooled grads, int planes, int h, int w, Slice result) {
+        float[] dx = result.array();
+        int dxo = result.offset(), plane = h * w, out = (h / 2) * (w / 2);
         pool.range(planes, Math.max(1, GRAIN / plane), (from, to) ->
-                pooling.backward(dy, dyo + from * out, arg, ao + from * out, to - from, h, w, dx, dxo + from * plane));
+                pooling.backward(grads, from * out, to - from, h, w, dx, dxo + from * plane));
     }
 
     /**
@@ -141,8 +142,9 @@ final class FastKernels implements CpuKernels {
     public void dropoutMask(float[] mask, int mo, int n, long seed, long step, long first, double rate) {
         long threshold = (long) Math.ceil(rate * 0x1p24);
         float keep = (float) (1.0 / (1.0 - rate));
+        DropoutVector.Draw draw = new DropoutVector.Draw(seed, step, first, threshold, keep);
         pool.range(n, GRAIN, (from, to) -> {
-            int i = dropout.mask(mask, mo, from, to, seed, step, first, threshold, keep);
+            int i = dropout.mask(mask, mo, from, to, draw);
             // DropoutHash.mix with its loop-invariant part hoisted and index * golden ratio kept as a
             // running sum (the same 64-bit products, one multiplication fewer per element)
             long base = seed ^ (step * 0xD1B54A32D192ED03L);
@@ -190,8 +192,11 @@ final class FastKernels implements CpuKernels {
 
     /** Keras' Adam (see Backend#adamStep) with vectors: m, v, then p -= stepSize * m / (sqrt(v) + eps). */
     @Override
-    public void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
-                         AdamConfig cfg, long t, double gradScale) {
+    public void adamStep(AdamBuffers buffers, int n, AdamConfig cfg, long t, double gradScale) {
+        float[] p = buffers.params().array(), g = buffers.grads().array();
+        float[] m = buffers.firstMoment().array(), v = buffers.secondMoment().array();
+        int po = buffers.params().offset(), go = buffers.grads().offset();
+        int mo = buffers.firstMoment().offset(), vo = buffers.secondMoment().offset();
         float b1 = (float) cfg.beta1(), b2 = (float) cfg.beta2(), eps = (float) cfg.epsilon(), scale = (float) gradScale;
         float stepSize = (float) (cfg.learningRate() * Math.sqrt(1 - Math.pow(cfg.beta2(), t)) / (1 - Math.pow(cfg.beta1(), t)));
         pool.range(n, GRAIN, (from, to) -> {
@@ -205,7 +210,7 @@ final class FastKernels implements CpuKernels {
                 FloatVector update = mi.mul(stepSize).div(vi.sqrt().add(eps));
                 FloatVector.fromArray(S, p, po + i).sub(update).intoArray(p, po + i);
             }
-            if (i < to) scalar.adamStep(p, po + i, g, go + i, m, mo + i, v, vo + i, to - i, cfg, t, gradScale);
+            if (i < to) scalar.adamStep(buffers.from(i), to - i, cfg, t, gradScale);
         });
     }
 

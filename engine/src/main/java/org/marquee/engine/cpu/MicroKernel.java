@@ -296,15 +296,33 @@ final class MicroKernel {
     }
 
     /**
-     * C[r][j] = tile[r][j] + bias[r] for the rows x cols corner of the tile (no bias when
-     * {@code bias} is null), or max(0, that) with {@code relu}: the ReLU as max against a floor of
-     * 0 or -infinity, so the vector code has no branch.
+     * What each stored tile of a convolution gets ({@link #storeBias}): plane m's bias
+     * bias[offset + m], then ReLU when {@code relu}. Without a bias ({@link #none}) the bias is 0
+     * for every plane, so each value gets + 0f, as it always has.
+     *
+     * @param bias   one value per output plane, from {@code offset}
+     * @param offset the index of plane 0's bias
+     * @param relu   whether max(0, value) is taken
      */
-    static void storeBias(float[] tile, int rows, int cols, float[] bias, int bo, boolean relu, float[] c, int cOff, int ldc) {
-        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+    record Epilogue(float[] bias, int offset, boolean relu) {
+        Epilogue { java.util.Objects.requireNonNull(bias, "bias"); }
+
+        /** No bias (0 for each of {@code planes} planes) and no ReLU. */
+        static Epilogue none(int planes) { return new Epilogue(new float[planes], 0, false); }
+    }
+
+    /**
+     * C[r][j] = tile[r][j] + bias[plane + r] for the rows x cols corner of the tile, or max(0, that)
+     * with ReLU, as {@code epilogue} says: the ReLU as max against a floor of 0 or -infinity, so the
+     * vector code has no branch.
+     */
+    static void storeBias(float[] tile, int rows, int cols, Epilogue epilogue, int plane, float[] c, int cOff, int ldc) {
+        float floor = epilogue.relu() ? 0f : Float.NEGATIVE_INFINITY;
+        float[] bias = epilogue.bias();
+        int bo = epilogue.offset() + plane;
         for (int r = 0; r < rows; r++) {
             int t = r * NR, o = cOff + r * ldc;
-            float bv = bias == null ? 0f : bias[bo + r];
+            float bv = bias[bo + r];
             if (cols == NR) {
                 FloatVector.fromArray(S, tile, t).add(bv).max(floor).intoArray(c, o);
                 FloatVector.fromArray(S, tile, t + L).add(bv).max(floor).intoArray(c, o + L);

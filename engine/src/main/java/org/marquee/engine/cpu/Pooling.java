@@ -122,13 +122,16 @@ final class Pooling {
         return low.lanewise(VectorOperators.OR, low.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats();
     }
 
-    void forward(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
-        forward(x, xo, planes, h, w, w, y, yo, arg, ao);
-    }
-
-    /** As {@link #forward(float[], int, int, int, int, float[], int, float[], int)} with input rows {@code ld} apart (ld >= w). */
-    void forward(float[] x, int xo, int planes, int h, int w, int ld, float[] y, int yo, float[] arg, int ao) {
+    /**
+     * y = the maximum of each 2x2 window of {@code planes} planes (h, w) at x[xo ..], input rows
+     * {@code ld} apart (ld >= w; planes h*ld apart), and arg = its winner code 2*dy + dx (first
+     * maximum wins), into {@code out}'s values and winners from element {@code first} on, planes
+     * (h/2)*(w/2) apart.
+     */
+    void forward(float[] x, int xo, int planes, int h, int w, int ld, Pooled out, int first) {
         boolean pairLanes = this.pairLanes;
+        float[] y = out.values().array(), arg = out.winners().array();
+        int yo = out.values().offset() + first, ao = out.winners().offset() + first;
         int oh = h / 2, ow = w / 2;
         FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f), three = FloatVector.broadcast(S, 3f);
         for (int p = 0; p < planes; p++) {
@@ -230,11 +233,14 @@ final class Pooling {
     }
 
     /**
-     * dx[winner] = dy, winner = (2*oy + q/2, 2*ox + q%2); every element of dx is written (losers
-     * and a trailing odd row or column get 0).
+     * dx[winner] = dy, winner = (2*oy + q/2, 2*ox + q%2), for {@code planes} planes of the gradient
+     * and winners in {@code grads} from element {@code first} on and dx (h, w) planes at dx[dxo ..];
+     * every element of dx is written (losers and a trailing odd row or column get 0).
      */
-    void backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo) {
+    void backward(Pooled grads, int first, int planes, int h, int w, float[] dx, int dxo) {
         boolean pairLanes = this.pairLanes;
+        float[] dy = grads.values().array(), arg = grads.winners().array();
+        int dyo = grads.values().offset() + first, ao = grads.winners().offset() + first;
         int oh = h / 2, ow = w / 2;
         FloatVector row1 = COLUMN.add(2f);
         for (int p = 0; p < planes; p++) {

@@ -17,8 +17,11 @@ final class ScalarKernels implements CpuKernels {
 
     /** C = alpha * op(A) op(B) + beta * C; op(A)[i][p] is A[i*K + p], or A[p*M + i] when transposed. */
     @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                     float[] a, int ao, float[] b, int bo, float beta, float[] c, int co) {
+    public void gemm(GemmOperands op, float beta, Slice target) {
+        boolean transA = op.transA(), transB = op.transB();
+        int m = op.m(), n = op.n(), k = op.depth(), ao = op.a().offset(), bo = op.b().offset(), co = target.offset();
+        float alpha = op.alpha();
+        float[] a = op.a().array(), b = op.b().array(), c = target.array();
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 float sum = 0f;
@@ -110,7 +113,9 @@ final class ScalarKernels implements CpuKernels {
 
     /** y = the maximum of each 2x2 window, arg = its position dy*2 + dx, first maximum wins. */
     @Override
-    public void maxPool2x2(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
+    public void maxPool2x2(Slice in, int planes, int h, int w, Pooled out) {
+        float[] x = in.array(), y = out.values().array(), arg = out.winners().array();
+        int xo = in.offset(), yo = out.values().offset(), ao = out.winners().offset();
         int oh = h / 2, ow = w / 2;
         for (int p = 0; p < planes; p++) {
             for (int oy = 0; oy < oh; oy++) {
@@ -131,7 +136,9 @@ final class ScalarKernels implements CpuKernels {
 
     /** dx = 0, then dx[winner] = dy. */
     @Override
-    public void maxPool2x2Backward(float[] dy, int dyo, float[] arg, int ao, int planes, int h, int w, float[] dx, int dxo) {
+    public void maxPool2x2Backward(Pooled grads, int planes, int h, int w, Slice result) {
+        float[] dy = grads.values().array(), arg = grads.winners().array(), dx = result.array();
+        int dyo = grads.values().offset(), ao = grads.winners().offset(), dxo = result.offset();
         fill(dx, dxo, planes * h * w, 0f);
         int oh = h / 2, ow = w / 2;
         for (int p = 0; p < planes; p++) {
@@ -176,8 +183,11 @@ final class ScalarKernels implements CpuKernels {
 
     /** Keras' Adam; see Backend#adamStep. */
     @Override
-    public void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
-                         AdamConfig cfg, long t, double gradScale) {
+    public void adamStep(AdamBuffers buffers, int n, AdamConfig cfg, long t, double gradScale) {
+        float[] p = buffers.params().array(), g = buffers.grads().array();
+        float[] m = buffers.firstMoment().array(), v = buffers.secondMoment().array();
+        int po = buffers.params().offset(), go = buffers.grads().offset();
+        int mo = buffers.firstMoment().offset(), vo = buffers.secondMoment().offset();
         float b1 = (float) cfg.beta1(), b2 = (float) cfg.beta2(), eps = (float) cfg.epsilon(), scale = (float) gradScale;
         float stepSize = (float) (cfg.learningRate() * Math.sqrt(1 - Math.pow(cfg.beta2(), t)) / (1 - Math.pow(cfg.beta1(), t)));
         for (int i = 0; i < n; i++) {

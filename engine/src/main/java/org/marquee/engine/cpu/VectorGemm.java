@@ -72,20 +72,17 @@ final class VectorGemm {
     static int roundUp(int x, int to) { return (x + to - 1) / to * to; }
 
     /**
-     * One product's operands, C = alpha·op(A)·op(B) + beta·C with op(A) (m, depth) and op(B)
-     * (depth, n): built once per {@link #multiply} and shared by every block of the product. Each
-     * block gets its own target (C, or a worker's partial product), its beta and its ranges.
+     * The part of a product one call of {@link #block} computes: rows [i0, i1) and columns [j0, j1)
+     * of C, summed over the depth [p0, p1).
      */
-    private record Operands(boolean transA, boolean transB, int m, int n, int depth, float alpha,
-                            float[] a, int aOff, float[] b, int bOff) {}
+    record Region(int i0, int i1, int j0, int j1, int p0, int p1) {}
 
-    /** C = alpha·op(A)·op(B) + beta·C; op(A) is (m, depth), op(B) (depth, n), C (m, n). */
-    synchronized void multiply(boolean transA, boolean transB, int m, int n, int depth, float alpha,
-                               float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
-        Operands op = new Operands(transA, transB, m, n, depth, alpha, a, aOff, b, bOff);
+    /** C = alpha·op(A)·op(B) + beta·C; op(A) is (m, depth), op(B) (depth, n) (see {@link GemmOperands}), C (m, n). */
+    synchronized void multiply(GemmOperands op, float beta, Slice c) {
+        int m = op.m(), n = op.n(), depth = op.depth();
         int threads = (long) m * n * depth < PARALLEL_MIN_WORK ? 1 : pool.threads();
         if (threads > 1 && splitDepth(m, n, depth, threads)) {
-            multiplySplitDepth(op, beta, c, cOff, threads);
+            multiplySplitDepth(op, beta, c, threads);
             return;
         }
         int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
@@ -100,7 +97,7 @@ final class VectorGemm {
             pool.run(threads, (w, ws) -> {
                 for (int ch; (ch = next.getAndIncrement()) < chunks; ) {
                     int j0 = ch * nc, j1 = Math.min(n, j0 + nc);
-                    block(spaces[w], op, beta, c, cOff, 0, m, j0, j1, 0, depth);
+                    block(spaces[w], op, beta, c, new Region(0, m, j0, j1, 0, depth));
                 }
             });
             return;
@@ -111,7 +108,7 @@ final class VectorGemm {
             if (splitN) { j0 = from * NR; j1 = Math.min(n, to * NR); }
             else { i0 = from * MR; i1 = Math.min(m, to * MR); }
             if (i0 < i1 && j0 < j1) {
-                block(spaces[w], op, beta, c, cOff, i0, i1, j0, j1, 0, depth);
+                block(spaces[w], op, beta, c, new Region(i0, i1, j0, j1, 0, depth));
             }
         });
     }
@@ -125,7 +122,7 @@ final class VectorGemm {
         return depth >= 4 * Math.max(m, n) && (long) m * n <= (1 << 18) && depth >= threads * 64;
     }
 
-    private void multiplySplitDepth(Operands op, float beta, float[] c, int cOff, int threads) {
+    private void multiplySplitDepth(GemmOperands op, float beta, Slice target, int threads) {
         int m = op.m(), n = op.n(), depth = op.depth(), size = m * n;
         for (int w = 1; w < threads; w++) {
             if (spaces[w].partial.length < size) spaces[w].partial = new float[size];
@@ -133,11 +130,13 @@ final class VectorGemm {
         pool.run(threads, (w, ws) -> {
             int p0 = (int) ((long) depth * w / ws), p1 = (int) ((long) depth * (w + 1) / ws);
             if (w == 0) {
-                block(spaces[0], op, beta, c, cOff, 0, m, 0, n, p0, p1);
+                block(spaces[0], op, beta, target, new Region(0, m, 0, n, p0, p1));
             } else {
-                block(spaces[w], op, 0f, spaces[w].partial, 0, 0, m, 0, n, p0, p1);
+                block(spaces[w], op, 0f, new Slice(spaces[w].partial, 0), new Region(0, m, 0, n, p0, p1));
             }
         });
+        float[] c = target.array();
+        int cOff = target.offset();
         for (int w = 1; w < threads; w++) {
             float[] part = spaces[w].partial;
             int i = 0;
@@ -161,18 +160,20 @@ final class VectorGemm {
 
     /**
      * C[i0..i1)[j0..j1) = alpha·(the products over depth p in [p0, p1)) + beta·C, for one worker;
-     * C (m, n) at c[cOff], rows n apart.
+     * C (m, n) in {@code target}, rows n apart.
      */
-    private void block(Workspace ws, Operands op, float beta, float[] c, int cOff,
-                       int i0, int i1, int j0, int j1, int p0, int p1) {
+    private void block(Workspace ws, GemmOperands op, float beta, Slice target, Region region) {
+        int i0 = region.i0(), i1 = region.i1(), j0 = region.j0(), j1 = region.j1(), p0 = region.p0(), p1 = region.p1();
+        float[] c = target.array();
+        int cOff = target.offset();
         int kcMax = kcBlock, mcMax = mcBlock, ncMax = ncBlock;
         boolean directB = this.directB;
         boolean transA = op.transA(), transB = op.transB();
-        int m = op.m(), n = op.n(), depth = op.depth(), aOff = op.aOff(), bOff = op.bOff(), ldc = n;
+        int n = op.n(), bOff = op.b().offset(), ldc = n;
         float alpha = op.alpha();
-        float[] a = op.a(), b = op.b();
+        float[] b = op.b().array();
         if (dotNT && !transA && transB && p1 - p0 >= DOT_MIN_K && j1 - j0 <= DOT_MAX_N) {
-            DotKernel.block(depth, alpha, a, aOff, b, bOff, beta, c, cOff, ldc, i0, i1, j0, j1, p0, p1, ws.tile);
+            DotKernel.block(op, beta, target, region, ws.tile);
             return;
         }
         int kcBlocks = (p1 - p0 + kcMax - 1) / kcMax;
@@ -187,11 +188,11 @@ final class VectorGemm {
             for (int pc = p0; pc < p1; pc += kc0) {
                 int kc = Math.min(kc0, p1 - pc);
                 float betaHere = pc == p0 ? beta : 1f;
-                GemmPacking.packA(transA, a, aOff, m, depth, ic, mc, pc, kc, pa);
+                GemmPacking.packA(transA, op.a(), op.lda(), ic, mc, pc, kc, pa);
                 for (int jc = j0; jc < j1; jc += nc0) {
                     int nc = Math.min(nc0, j1 - jc);
                     boolean inPlace = directB && !transB;
-                    if (!inPlace) GemmPacking.packB(transB, b, bOff, n, depth, pc, kc, jc, nc, pb);
+                    if (!inPlace) GemmPacking.packB(transB, op.b(), op.ldb(), pc, kc, jc, nc, pb);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         float[] bp = pb;
@@ -202,7 +203,7 @@ final class VectorGemm {
                             bo = bOff + pc * n + jc + jr;
                             ldb = n;
                         } else if (inPlace) {
-                            GemmPacking.packB(false, b, bOff, n, depth, pc, kc, jc + jr, cols, pb);
+                            GemmPacking.packB(false, op.b(), n, pc, kc, jc + jr, cols, pb);
                             bo = 0;
                         }
                         for (int ir = 0; ir < mc; ir += MR) {
