@@ -96,7 +96,9 @@ public final class GenreVocabulary {
     }
 
     public static GenreVocabulary load(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = List.of(new String(FileKind.readBounded(file, "genre list", 16L << 20), StandardCharsets.UTF_8)
+                .split("\\R", -1));
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) lines = lines.subList(0, lines.size() - 1);
         try {
             return new GenreVocabulary(lines.stream().filter(l -> !l.isEmpty()).toList());
         } catch (IllegalArgumentException e) {

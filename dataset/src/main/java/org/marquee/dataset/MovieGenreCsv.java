@@ -59,6 +59,11 @@ public final class MovieGenreCsv {
     }
 
     public static Catalogue read(Path csv, CatalogueOptions options) throws IOException {
+        try {
+            FileKind.requireReadable(csv, "catalogue");
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(csv.toString(), null, "MovieGenre.csv not found");
+        }
         try (InputStream in = Files.newInputStream(csv)) {
             return read(csv.toString(), in, options);
         } catch (NoSuchFileException e) {

@@ -52,6 +52,7 @@ public final class PosterCache implements PosterDataset, Closeable {
 
     private PosterCache(Path file) throws IOException {
         this.file = file;
+        FileKind.requireReadable(file, "poster cache");
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
             ByteBuffer head = read(0, HEADER_BYTES);

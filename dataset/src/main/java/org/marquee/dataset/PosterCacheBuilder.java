@@ -94,6 +94,11 @@ public final class PosterCacheBuilder {
                 }
             }
         }
+        try {
+            FileKind.requireReplaceable(file, "the poster cache");
+        } catch (IOException e) {
+            throw new AtomicFiles.WriteFailedException(file, e);
+        }
         long fingerprint = fingerprint(sources);
         int n = sources.size();
         int g = genres.size();
@@ -130,6 +135,7 @@ public final class PosterCacheBuilder {
             }
             out.force(true);
             bar.done();
+            FileKind.requireReplaceable(file, "the poster cache");
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw e instanceof AtomicFiles.WriteFailedException ? e : new AtomicFiles.WriteFailedException(file, e);

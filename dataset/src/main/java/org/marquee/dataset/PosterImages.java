@@ -37,6 +37,9 @@ public final class PosterImages {
      */
     public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
 
+    /** Largest poster file read, in bytes: real posters are well under 1 MB. */
+    public static final long MAX_FILE_BYTES = 64L << 20;
+
     private final int size;
     private final long maxPixels;
 
@@ -146,9 +149,13 @@ public final class PosterImages {
     public static BufferedImage decode(Path file, long maxPixels) throws PosterException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = FileKind.readBounded(file, "poster", MAX_FILE_BYTES);
         } catch (NoSuchFileException e) {
             throw new PosterException(file, PosterException.Reason.MISSING, null);
+        } catch (FileKind.TooLargeException e) {
+            throw new PosterException(file, PosterException.Reason.TOO_LARGE, e.getReason(), e);
+        } catch (FileKind.NotARegularFileException e) {
+            throw new PosterException(file, PosterException.Reason.UNREADABLE, e.getReason(), e);
         } catch (IOException e) {
             throw new PosterException(file, PosterException.Reason.UNREADABLE, e.getMessage(), e);
         }

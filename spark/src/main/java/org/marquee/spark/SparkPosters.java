@@ -127,8 +127,10 @@ final class SparkPosters {
         try {
             Path p = new Path(file);
             try (var in = p.getFileSystem(conf).open(p)) {
-                bytes = in.readAllBytes();
+                bytes = org.marquee.dataset.FileKind.readBounded(in, file, "poster", org.marquee.dataset.PosterImages.MAX_FILE_BYTES);
             }
+        } catch (org.marquee.dataset.FileKind.TooLargeException e) {
+            return new Decoded(movie, null, PosterException.Reason.TOO_LARGE.name(), file + ": " + e.getReason());
         } catch (java.io.FileNotFoundException e) {
             return new Decoded(movie, null, PosterException.Reason.MISSING.name(), file + ": " + PosterException.Reason.MISSING.description());
         } catch (IOException | RuntimeException e) {

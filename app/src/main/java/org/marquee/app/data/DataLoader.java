@@ -83,7 +83,11 @@ public final class DataLoader {
             p = Path.of(csvOrFolder);
         }
         if (Files.isDirectory(p)) p = p.resolve(DataLocation.CSV_NAME);
-        if (!Files.isRegularFile(p)) throw new IllegalArgumentException("catalogue " + p + " does not exist");
+        org.marquee.dataset.FileKind kind = org.marquee.dataset.FileKind.of(p);
+        if (kind == org.marquee.dataset.FileKind.MISSING) throw new IllegalArgumentException("catalogue " + p + " does not exist");
+        if (kind != org.marquee.dataset.FileKind.REGULAR) {
+            throw new IllegalArgumentException("catalogue " + p + " is " + org.marquee.dataset.FileKind.describe(p) + ", not a CSV file");
+        }
         return p;
     }
 
