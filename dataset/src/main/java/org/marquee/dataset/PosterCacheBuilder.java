@@ -147,9 +147,7 @@ public final class PosterCacheBuilder {
     /** The poster's bytes, or the reason it was skipped. */
     private Object decode(PosterSource source, Progress bar) {
         try {
-            byte[] out = new byte[images.pixelsPerImage()];
-            images.toChwBytes(images.resize(PosterImages.decode(source.file(), images.maxPixels())), out, 0);
-            return out;
+            return images.loadBytes(source.file());
         } catch (PosterException e) {
             return e.reason();
         } catch (RuntimeException | OutOfMemoryError e) {

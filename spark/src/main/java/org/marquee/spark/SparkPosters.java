@@ -143,9 +143,7 @@ final class SparkPosters {
     static Decoded decode(int movie, String location, byte[] bytes, int imageSize, long maxPixels) {
         try {
             PosterImages images = new PosterImages(imageSize, maxPixels);
-            byte[] out = new byte[images.pixelsPerImage()];
-            images.toChwBytes(images.resize(PosterImages.decode(location, bytes, maxPixels)), out, 0);
-            return new Decoded(movie, out, null, null);
+            return new Decoded(movie, images.bytesOf(location, bytes), null, null);
         } catch (PosterException e) {
             return new Decoded(movie, null, e.reason().name(), e.getMessage());
         } catch (RuntimeException e) {
