@@ -92,6 +92,15 @@ public final class AtomicFiles {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
+    /**
+     * A failure's message in words: a file system exception the JDK gives no reason for (its
+     * message is the bare path) says what happened to which path.
+     */
+    public static String message(Throwable e) {
+        if (e instanceof FileSystemException f && (f.getReason() == null || f.getReason().isBlank())) return inWords(f);
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
     /** What the JDK's reason-less file system exceptions mean, naming the path they concern. */
     private static String inWords(FileSystemException f) {
         String path = f.getFile() == null ? "a path" : f.getFile();
@@ -99,7 +108,7 @@ public final class AtomicFiles {
             return path + " exists and is " + FileKind.describe(java.nio.file.Path.of(path)) + ", not a folder";
         }
         if (f instanceof java.nio.file.AccessDeniedException) return "permission denied on " + path;
-        if (f instanceof java.nio.file.NoSuchFileException) return path + " does not exist";
+        if (f instanceof java.nio.file.NoSuchFileException) return path + ": no such file or folder (or none can be made there)";
         if (f instanceof java.nio.file.NotDirectoryException) return path + " is not a folder";
         return f.getClass().getSimpleName() + " on " + path;
     }

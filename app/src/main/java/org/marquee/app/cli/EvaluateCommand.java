@@ -93,7 +93,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                 case validation -> data.validation();
                 case test -> data.test();
             };
-            if (split != Split.train) checkNoTrainingPosters(loaded.checkpoint(), checkpoint, data, part, out);
+            if (split != Split.train) {
+                checkNoTrainingPosters(loaded.checkpoint(), checkpoint, data, part, out);
+            } else {
+                out.println("note: the train split holds the posters the checkpoint was trained on: its scores measure how well it"
+                        + " fits them, not how it does on posters it has not seen (use --split validation or test for that)");
+            }
             long t0 = System.nanoTime();
             Predictions p = scorer.apply(part);
             double seconds = (System.nanoTime() - t0) / 1e9;
