@@ -81,7 +81,7 @@ public final class PosterCache implements PosterDataset, Closeable {
             fingerprint = head.getLong();
             long pixelOffset = head.getLong();
             int metaCrc = head.getInt();
-            if (imageSize < 1 || count < 0 || g < 1 || failureCount < 0 || vocabBytes < 1) {
+            if (imageSize < 1 || imageSize > 4096 || count < 0 || g < 1 || failureCount < 0 || vocabBytes < 1) {
                 throw corrupt("bad header values");
             }
             pixelsPerImage = 3 * imageSize * imageSize;
