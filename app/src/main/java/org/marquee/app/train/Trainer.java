@@ -230,17 +230,18 @@ public final class Trainer {
     }
 
     /**
-     * Why two checkpoints are not of one run, or empty when they may be: another run id (when both
-     * record one), another seed, other genres, or other data (the recorded data settings and poster
-     * fingerprint).
+     * Why two checkpoints are not of one run, or empty when they may be: another run id when both
+     * record one; otherwise (checkpoints written before run ids) another seed, other genres, or
+     * other data (the recorded data settings and poster fingerprint).
      */
     public static java.util.Optional<String> otherRun(org.marquee.app.checkpoint.Checkpoint a,
             org.marquee.app.checkpoint.Checkpoint b) {
         String key = org.marquee.app.checkpoint.RunSettings.NOTE_PREFIX + RUN_ID;
         var ida = a.run().get(key);
         var idb = b.run().get(key);
-        if (ida.isPresent() && idb.isPresent() && !ida.get().equals(idb.get())) {
-            return java.util.Optional.of("run id " + idb.get() + ", not " + ida.get());
+        if (ida.isPresent() && idb.isPresent()) {
+            // one run's checkpoints share its id whatever --allow-change changed between them
+            return ida.get().equals(idb.get()) ? java.util.Optional.empty() : java.util.Optional.of("run id " + idb.get() + ", not " + ida.get());
         }
         if (a.training().seed() != b.training().seed()) {
             return java.util.Optional.of("--seed " + b.training().seed() + ", not " + a.training().seed());

@@ -81,4 +81,25 @@ class RunFolderTest extends CapturedConsole {
         assertTrue(Trainer.otherRun(CheckpointFile.read(a.resolve(Trainer.LAST)), CheckpointFile.read(a.resolve(Trainer.BEST)))
                 .isEmpty());
     }
+
+    @Test
+    void withoutRunIdsAnotherSeedOrOtherDataTellsRunsApart() throws Exception {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        assertEquals(0, run(train(a, "--epochs", "1")), err());
+        assertEquals(0, run(train(b, "--epochs", "1", "--seed", "5")), err());
+        var la = CheckpointFile.read(a.resolve(Trainer.LAST));
+        var lb = CheckpointFile.read(b.resolve(Trainer.LAST));
+        String key = RunSettings.NOTE_PREFIX + Trainer.RUN_ID;
+        var noIdA = la.with(new RunSettings(withoutKey(la.run(), key)), la.extras());
+        var noIdB = lb.with(new RunSettings(withoutKey(lb.run(), key)), lb.extras());
+        assertTrue(Trainer.otherRun(noIdA, noIdB).orElseThrow().startsWith("--seed 5, not "), Trainer.otherRun(noIdA, noIdB).toString());
+        assertTrue(Trainer.otherRun(noIdA, CheckpointFile.read(a.resolve(Trainer.BEST))).isEmpty());
+    }
+
+    private static java.util.Map<String, String> withoutKey(RunSettings run, String key) {
+        var m = new java.util.LinkedHashMap<>(run.values());
+        m.remove(key);
+        return m;
+    }
 }
