@@ -109,14 +109,14 @@ public final class MovieGenreCsv {
             if (e.getCause() instanceof CharacterCodingException) {
                 throw encodingError(csv, charset, lastEnd, e.getCause());
             }
-            throw new IOException(csv + " near line " + (lastEnd + 1) + ": not valid CSV: " + e.getCause().getMessage(), e);
+            throw new IOException(csv + " near line " + (lastEnd + 1) + ": not valid CSV: " + brief(e.getCause().getMessage()), e);
         } catch (IOException e) {
             if (String.valueOf(e.getMessage()).startsWith(csv)) throw e;   // already names the file
-            throw new IOException(csv + " near line " + (lastEnd + 1) + ": not valid CSV: " + e.getMessage(), e);
+            throw new IOException(csv + " near line " + (lastEnd + 1) + ": not valid CSV: " + brief(e.getMessage()), e);
         } catch (IllegalArgumentException | IllegalStateException e) {
             // commons-csv's own checks: a header with an empty or repeated name, a record it cannot split
             throw new IOException(csv + (lastEnd <= 1 ? " line 1: unusable header: " : " near line " + (lastEnd + 1) + ": not valid CSV: ")
-                    + e.getMessage(), e);
+                    + brief(e.getMessage()), e);
         }
         return new Catalogue(movies, report, options.genresFromData() ? GenreVocabulary.of(movies) : GenreVocabulary.STANDARD);
     }
@@ -252,6 +252,12 @@ public final class MovieGenreCsv {
         }
         String poster = row.get(POSTER).trim();
         return new MovieRecord(id, title, year, score, genres, poster.isEmpty() ? null : poster);
+    }
+
+    /** A parser's message, which may quote a whole header or field, cut to a few hundred characters. */
+    private static String brief(String message) {
+        return message == null || message.length() <= 4 * ReadReport.EXCERPT_CHARS ? message
+                : message.substring(0, 4 * ReadReport.EXCERPT_CHARS) + String.format("... (%,d characters)", message.length());
     }
 
     /** A field in quotes for a message, cut to a short excerpt when long. */

@@ -242,6 +242,9 @@ class MovieGenreCsvTest {
         Files.writeString(header, "imdbId," + title + "\n");
         IOException e = assertThrows(IOException.class, () -> MovieGenreCsv.read(header));
         assertTrue(e.getMessage().length() < 600 && e.getMessage().contains("lacks column(s)"), e.getMessage().length() + "");
+        Files.writeString(header, "imdbId,," + title + "\n");   // an empty name: the parser's own message quotes the header
+        e = assertThrows(IOException.class, () -> MovieGenreCsv.read(header));
+        assertTrue(e.getMessage().length() < 600 && e.getMessage().contains("unusable header"), e.getMessage().length() + "");
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
