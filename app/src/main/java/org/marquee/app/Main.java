@@ -42,7 +42,7 @@ public final class Main implements Runnable {
      * the checkpoint it wrote ({@link DemoNextSteps}).
      */
     static final String[] DEMO = {"train", "--synthetic", Integer.toString(DEMO_POSTERS), "--epochs", "3", "--batch-size", "8",
-            "--learning-rate", "1e-3", "--output", DEMO_OUTPUT.toString()};
+            "--learning-rate", "1e-3", "--output", DEMO_OUTPUT.toString(), "--overwrite"};   // the demo's folder is its own: each demo replaces it
 
     @Override
     public void run() {

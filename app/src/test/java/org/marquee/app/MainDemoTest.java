@@ -2,6 +2,7 @@ package org.marquee.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ class MainDemoTest {
         assertEquals(Main.DEMO_OUTPUT.toString(), after("--output"));
         assertFalse(List.of(Main.DEMO).contains("--split-seed"), "the hints assume the default split seed");
         assertFalse(List.of(Main.DEMO).contains("--image-size"), "the hints assume the default image size");
+        assertTrue(List.of(Main.DEMO).contains("--overwrite"), "a second demo replaces the first instead of being refused");
         assertEquals(List.of("evaluate -c runs/demo/best.ckpt",
                         "predict -c runs/demo/best.ckpt runs/demo/poster.png",
                         "explain --checkpoint runs/demo/best.ckpt --poster runs/demo/poster.png"),

@@ -46,12 +46,14 @@ public final class AtomicFiles {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = null;
         try {
+            FileKind.requireReplaceable(file, "the target");
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 body.write(out);
             }
             readableByAll(tmp);   // temporary files are created owner-only
+            FileKind.requireReplaceable(file, "the target");   // again: it may have become a device or a folder meanwhile
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -83,8 +85,32 @@ public final class AtomicFiles {
     /** An I/O failure in words: "No space left on device" rather than the exception's class. */
     public static String reason(IOException e) {
         String m = e.getMessage();
-        if (e instanceof FileSystemException f && f.getReason() != null) m = f.getReason();
+        if (e instanceof FileSystemException f) {
+            m = f.getReason();
+            if (m == null || m.isBlank()) m = inWords(f);
+        }
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /**
+     * A failure's message in words: a file system exception the JDK gives no reason for (its
+     * message is the bare path) says what happened to which path.
+     */
+    public static String message(Throwable e) {
+        if (e instanceof FileSystemException f && (f.getReason() == null || f.getReason().isBlank())) return inWords(f);
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    /** What the JDK's reason-less file system exceptions mean, naming the path they concern. */
+    private static String inWords(FileSystemException f) {
+        String path = f.getFile() == null ? "a path" : f.getFile();
+        if (f instanceof java.nio.file.FileAlreadyExistsException) {
+            return path + " exists and is " + FileKind.describe(java.nio.file.Path.of(path)) + ", not a folder";
+        }
+        if (f instanceof java.nio.file.AccessDeniedException) return "permission denied on " + path;
+        if (f instanceof java.nio.file.NoSuchFileException) return path + ": no such file or folder (or none can be made there)";
+        if (f instanceof java.nio.file.NotDirectoryException) return path + " is not a folder";
+        return f.getClass().getSimpleName() + " on " + path;
     }
 
     private static void readableByAll(Path file) throws IOException {

@@ -96,7 +96,15 @@ public final class GenreVocabulary {
     }
 
     public static GenreVocabulary load(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(FileKind.readBounded(file, "genre list", 16L << 20)))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text", e);
+        }
+        List<String> lines = List.of(text.split("\\R", -1));
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) lines = lines.subList(0, lines.size() - 1);
         try {
             return new GenreVocabulary(lines.stream().filter(l -> !l.isEmpty()).toList());
         } catch (IllegalArgumentException e) {

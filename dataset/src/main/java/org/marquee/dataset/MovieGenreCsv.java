@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.file.Files;
@@ -59,6 +60,11 @@ public final class MovieGenreCsv {
     }
 
     public static Catalogue read(Path csv, CatalogueOptions options) throws IOException {
+        try {
+            FileKind.requireReadable(csv, "catalogue");
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(csv.toString(), null, "MovieGenre.csv not found");
+        }
         try (InputStream in = Files.newInputStream(csv)) {
             return read(csv.toString(), in, options);
         } catch (NoSuchFileException e) {
@@ -71,16 +77,19 @@ public final class MovieGenreCsv {
      * a catalogue that is not a local file (Spark reads it from any file system it knows).
      */
     public static Catalogue read(String csv, InputStream in, CatalogueOptions options) throws IOException {
-        CharsetDecoder decoder = options.charset().newDecoder()
+        java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(in, 1 << 16);
+        Charset charset = charsetOf(csv, buffered, options.charset());
+        CharsetDecoder decoder = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
+                .setDuplicateHeaderMode(org.apache.commons.csv.DuplicateHeaderMode.ALLOW_ALL).get();
         ReadReport report = new ReadReport();
         List<MovieRecord> movies = new ArrayList<>();
         long lastEnd = 1;
-        try (Reader reader = new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
+        try (Reader reader = new BufferedReader(new InputStreamReader(buffered, decoder), 1 << 16);
                 CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
-            checkHeader(csv, parser.getHeaderMap());
+            checkHeader(csv, parser.getHeaderMap(), parser.getHeaderNames());
             Set<Long> seen = new HashSet<>();
             Iterator<CSVRecord> rows = parser.iterator();
             while (rows.hasNext()) {
@@ -95,31 +104,72 @@ public final class MovieGenreCsv {
                 }
             }
         } catch (CharacterCodingException e) {
-            throw encodingError(csv, options, lastEnd, e);
+            throw encodingError(csv, charset, lastEnd, e);
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof CharacterCodingException) {
-                throw encodingError(csv, options, lastEnd, e.getCause());
+                throw encodingError(csv, charset, lastEnd, e.getCause());
             }
-            throw new IOException(csv + " near line " + (lastEnd + 1) + ": not valid CSV: " + e.getCause().getMessage(), e);
+            throw new IOException(csv + " near line " + (lastEnd + 1) + ": not valid CSV: " + brief(e.getCause().getMessage()), e);
         } catch (IOException e) {
             if (String.valueOf(e.getMessage()).startsWith(csv)) throw e;   // already names the file
-            throw new IOException(csv + " near line " + (lastEnd + 1) + ": not valid CSV: " + e.getMessage(), e);
+            throw new IOException(csv + " near line " + (lastEnd + 1) + ": not valid CSV: " + brief(e.getMessage()), e);
         } catch (IllegalArgumentException | IllegalStateException e) {
             // commons-csv's own checks: a header with an empty or repeated name, a record it cannot split
             throw new IOException(csv + (lastEnd <= 1 ? " line 1: unusable header: " : " near line " + (lastEnd + 1) + ": not valid CSV: ")
-                    + e.getMessage(), e);
+                    + brief(e.getMessage()), e);
         }
         return new Catalogue(movies, report, options.genresFromData() ? GenreVocabulary.of(movies) : GenreVocabulary.STANDARD);
     }
 
-    private static IOException encodingError(String csv, CatalogueOptions options, long lastEnd, Throwable cause) {
-        return new IOException(csv + " near line " + (lastEnd + 1) + ": bytes that are not valid "
-                + options.charset().name() + " (the Kaggle MovieGenre.csv is single-byte ISO-8859-1)", cause);
+    /**
+     * The file's encoding: a UTF-8 byte-order mark is skipped and the file read as UTF-8 whatever
+     * {@code wanted} says; UTF-16 and UTF-32 (with a byte-order mark, or without one but with the
+     * zero bytes they put beside ASCII letters) are refused, naming the encoding.
+     */
+    static Charset charsetOf(String csv, java.io.BufferedInputStream in, Charset wanted) throws IOException {
+        in.mark(8);
+        byte[] b = in.readNBytes(4);
+        in.reset();
+        int n = b.length;
+        int b0 = n > 0 ? b[0] & 0xFF : -1, b1 = n > 1 ? b[1] & 0xFF : -1, b2 = n > 2 ? b[2] & 0xFF : -1, b3 = n > 3 ? b[3] & 0xFF : -1;
+        String found = null;
+        if (b0 == 0 && b1 == 0 && b2 == 0xFE && b3 == 0xFF) found = "UTF-32 (big-endian, byte-order mark 00 00 FE FF)";
+        else if (b0 == 0xFF && b1 == 0xFE && b2 == 0 && b3 == 0) found = "UTF-32 (little-endian, byte-order mark FF FE 00 00)";
+        else if (b0 == 0xFE && b1 == 0xFF) found = "UTF-16 (big-endian, byte-order mark FE FF)";
+        else if (b0 == 0xFF && b1 == 0xFE) found = "UTF-16 (little-endian, byte-order mark FF FE)";
+        else if (n == 4 && b0 == 0 && b1 == 0 && b2 == 0 && b3 != 0) found = "UTF-32 (big-endian, no byte-order mark)";
+        else if (n == 4 && b0 != 0 && b1 == 0 && b2 == 0 && b3 == 0) found = "UTF-32 (little-endian, no byte-order mark)";
+        else if (n == 4 && b0 == 0 && b1 != 0 && b2 == 0) found = "UTF-16 (big-endian, no byte-order mark)";
+        else if (n == 4 && b0 != 0 && b1 == 0 && b2 != 0 && b3 == 0) found = "UTF-16 (little-endian, no byte-order mark)";
+        if (found != null) {
+            throw new IOException(csv + ": the file is " + found + " text; this reader takes single-byte ISO-8859-1 (the Kaggle"
+                    + " file) or UTF-8: save it in one of those");
+        }
+        if (b0 == 0xEF && b1 == 0xBB && b2 == 0xBF) {
+            in.skipNBytes(3);
+            return java.nio.charset.StandardCharsets.UTF_8;
+        }
+        return wanted;
     }
 
-    private static void checkHeader(String csv, Map<String, Integer> header) throws IOException {
+    private static IOException encodingError(String csv, Charset charset, long lastEnd, Throwable cause) {
+        return new IOException(csv + " near line " + (lastEnd + 1) + ": bytes that are not valid "
+                + charset.name() + " (the Kaggle MovieGenre.csv is single-byte ISO-8859-1)", cause);
+    }
+
+    private static void checkHeader(String csv, Map<String, Integer> header, List<String> names) throws IOException {
         if (header == null || header.isEmpty()) {
             throw new IOException(csv + ": empty file, expected a header with columns " + REQUIRED_COLUMNS);
+        }
+        Map<String, Integer> first = new java.util.HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            if (name == null || name.isBlank()) continue;
+            Integer earlier = first.putIfAbsent(name, i);
+            if (earlier != null) {
+                throw new IOException(csv + " line 1: column \"" + ReadReport.excerpt(name) + "\" appears twice in the header"
+                        + " (columns " + (earlier + 1) + " and " + (i + 1) + "); which one holds the data is ambiguous");
+            }
         }
         List<String> missing = new ArrayList<>();
         for (String column : REQUIRED_COLUMNS) {
@@ -128,8 +178,9 @@ public final class MovieGenreCsv {
             }
         }
         if (!missing.isEmpty()) {
-            throw new IOException(csv + " line 1: header lacks column(s) " + missing + "; found " + header.keySet()
-                    + ", expected " + REQUIRED_COLUMNS);
+            throw new IOException(csv + " line 1: header lacks column(s) " + missing + "; found "
+                    + names.stream().limit(20).map(ReadReport::excerpt).toList() + (names.size() > 20 ? " and " + (names.size() - 20)
+                    + " more" : "") + ", expected " + REQUIRED_COLUMNS);
         }
     }
 
@@ -142,7 +193,7 @@ public final class MovieGenreCsv {
         }
         String idText = row.get(ID).trim();
         if (!DIGITS.matcher(idText).matches() || Long.parseLong(idText) == 0) {
-            report.drop(line, ReadReport.Reason.BAD_IMDB_ID, "imdbId \"" + idText + "\"");
+            report.drop(line, ReadReport.Reason.BAD_IMDB_ID, "imdbId " + quote(idText));
             return null;
         }
         long id = Long.parseLong(idText);
@@ -153,7 +204,7 @@ public final class MovieGenreCsv {
         }
         Integer year = yearOf(title);
         if (year == null) {
-            report.drop(line, ReadReport.Reason.NO_YEAR_IN_TITLE, "\"" + title + "\"");
+            report.drop(line, ReadReport.Reason.NO_YEAR_IN_TITLE, quote(title));
             return null;
         }
         String scoreText = row.get(SCORE).trim();
@@ -165,7 +216,7 @@ public final class MovieGenreCsv {
                 score = Double.NaN;
             }
             if (score.isNaN() || score < 0 || score > 10) {   // IMDb scores run from 1 to 10
-                report.drop(line, ReadReport.Reason.BAD_SCORE, "\"" + scoreText + "\"");
+                report.drop(line, ReadReport.Reason.BAD_SCORE, quote(scoreText));
                 return null;
             }
         }
@@ -174,7 +225,7 @@ public final class MovieGenreCsv {
         for (String g : genreText.isEmpty() ? new String[0] : genreText.split("\\|", -1)) {
             String name = g.trim();
             if (name.isEmpty() || genres.contains(name)) {
-                report.drop(line, ReadReport.Reason.BAD_GENRE, "\"" + genreText + "\"");
+                report.drop(line, ReadReport.Reason.BAD_GENRE, quote(genreText));
                 return null;
             }
             genres.add(name);
@@ -182,7 +233,7 @@ public final class MovieGenreCsv {
         if (!options.genresFromData()) {
             for (String name : genres) {
                 if (GenreVocabulary.STANDARD.indexOf(name) < 0) {
-                    report.drop(line, ReadReport.Reason.UNKNOWN_GENRE, "\"" + name + "\"");
+                    report.drop(line, ReadReport.Reason.UNKNOWN_GENRE, quote(name));
                     return null;
                 }
             }
@@ -201,6 +252,17 @@ public final class MovieGenreCsv {
         }
         String poster = row.get(POSTER).trim();
         return new MovieRecord(id, title, year, score, genres, poster.isEmpty() ? null : poster);
+    }
+
+    /** A parser's message, which may quote a whole header or field, cut to a few hundred characters. */
+    private static String brief(String message) {
+        return message == null || message.length() <= 4 * ReadReport.EXCERPT_CHARS ? message
+                : message.substring(0, 4 * ReadReport.EXCERPT_CHARS) + String.format("... (%,d characters)", message.length());
+    }
+
+    /** A field in quotes for a message, cut to a short excerpt when long. */
+    private static String quote(String field) {
+        return "\"" + ReadReport.excerpt(field) + "\"";
     }
 
     /** The year of the last "(YYYY)" in the title, or null when there is none. */

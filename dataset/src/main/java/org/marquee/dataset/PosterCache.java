@@ -20,16 +20,23 @@ import java.util.List;
  *
  * <pre>
  * 0   "MQPCACHE"  int version  int S  int count  int G  int failures  int vocabBytes
- * 32  long fingerprint  long pixelOffset  (16 reserved bytes)
+ * 32  long fingerprint  long pixelOffset  int metaCrc  (12 reserved bytes)
  * 64  vocabulary: UTF-8 names joined by '\n'
  *     index:    count x (long imdbId, G label bytes 0/1)
  *     failures: failures x (long imdbId, byte reason ordinal)
+ *     pixel checksums: count x int, the CRC-32 of each poster's pixels
  * pixelOffset (4096-aligned): count x 3*S*S bytes, (count, 3, S, S)
  * </pre>
+ *
+ * metaCrc is the CRC-32 of the header's first 48 bytes and of everything from the vocabulary to
+ * the pixel checksums: checked on open. The pixels are checked against their checksums by
+ * {@link #verifyPixels()}, one pass over the file.
  */
 public final class PosterCache implements PosterDataset, Closeable {
     static final byte[] MAGIC = "MQPCACHE".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** Where the header holds metaCrc; the bytes before it are covered by it. */
+    static final int META_CRC_AT = 48;
     static final int HEADER_BYTES = 64;
     /** Largest mapping; each chunk holds a whole number of images. */
     private static final long MAX_CHUNK = 1L << 30;
@@ -46,12 +53,14 @@ public final class PosterCache implements PosterDataset, Closeable {
     private final long[] ids; // (count)
     private final byte[] labels; // (count, G) 0/1
     private final List<Failure> failures;
+    private final int[] pixelCrcs; // (count)
     private final int imagesPerChunk;
     private final MappedByteBuffer[] chunks;
     private final ThreadLocal<byte[]> scratch;
 
     private PosterCache(Path file) throws IOException {
         this.file = file;
+        FileKind.requireReadable(file, "poster cache");
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
             ByteBuffer head = read(0, HEADER_BYTES);
@@ -71,16 +80,24 @@ public final class PosterCache implements PosterDataset, Closeable {
             int vocabBytes = head.getInt();
             fingerprint = head.getLong();
             long pixelOffset = head.getLong();
-            if (imageSize < 1 || count < 0 || g < 1 || failureCount < 0 || vocabBytes < 1) {
+            int metaCrc = head.getInt();
+            if (imageSize < 1 || imageSize > 4096 || count < 0 || g < 1 || failureCount < 0 || vocabBytes < 1) {
                 throw corrupt("bad header values");
             }
             pixelsPerImage = 3 * imageSize * imageSize;
-            long indexBytes = (long) count * (8 + g) + (long) failureCount * 9;
+            long indexBytes = (long) count * (8 + g) + (long) failureCount * 9 + (long) count * 4;
             if (pixelOffset < HEADER_BYTES + vocabBytes + indexBytes
                     || channel.size() < pixelOffset + (long) count * pixelsPerImage) {
                 throw corrupt("file is shorter than its header says (" + channel.size() + " bytes)");
             }
+            if (vocabBytes + indexBytes > Integer.MAX_VALUE - 64) throw corrupt("bad header values");
             ByteBuffer meta = read(HEADER_BYTES, (int) (vocabBytes + indexBytes));
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(head.array(), 0, META_CRC_AT);
+            crc.update(meta.duplicate());
+            if ((int) crc.getValue() != metaCrc) {
+                throw corrupt("header, vocabulary or index do not match their checksum (the file was altered or damaged)");
+            }
             byte[] vocab = new byte[vocabBytes];
             meta.get(vocab);
             genres = new GenreVocabulary(List.of(new String(vocab, StandardCharsets.UTF_8).split("\n")));
@@ -101,6 +118,8 @@ public final class PosterCache implements PosterDataset, Closeable {
                 f.add(new Failure(id, reasons[Math.min(Math.max(r, 0), reasons.length - 1)]));
             }
             failures = List.copyOf(f);
+            pixelCrcs = new int[count];
+            for (int i = 0; i < count; i++) pixelCrcs[i] = meta.getInt();
             imagesPerChunk = (int) Math.max(1, MAX_CHUNK / pixelsPerImage);
             int chunkCount = (count + imagesPerChunk - 1) / imagesPerChunk;
             chunks = new MappedByteBuffer[chunkCount];
@@ -173,6 +192,20 @@ public final class PosterCache implements PosterDataset, Closeable {
     /** Posters of the inputs that were left out (missing, truncated, not an image...). */
     public List<Failure> failures() {
         return failures;
+    }
+
+    /**
+     * Checks every poster's pixels against its checksum, in parallel: the index of the first
+     * poster that does not match, or -1 when all do.
+     */
+    public int verifyPixels() {
+        return java.util.stream.IntStream.range(0, ids.length).parallel().filter(i -> {
+            byte[] bytes = scratch.get();
+            readBytes(i, bytes, 0);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(bytes, 0, pixelsPerImage);
+            return (int) crc.getValue() != pixelCrcs[i];
+        }).min().orElse(-1);
     }
 
     /** Copies poster {@code index}'s 8-bit pixels (3, S, S) into out[offset ..]. */

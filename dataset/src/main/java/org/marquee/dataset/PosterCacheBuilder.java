@@ -47,11 +47,13 @@ public final class PosterCacheBuilder {
         if (Files.isRegularFile(file)) {
             try {
                 PosterCache cache = PosterCache.open(file);
-                if (cache.fingerprint() == wanted) {
-                    return new Opened(cache, false, "inputs unchanged");
+                int bad = cache.fingerprint() == wanted ? cache.verifyPixels() : -1;
+                if (cache.fingerprint() == wanted && bad < 0) {
+                    return new Opened(cache, false, "inputs unchanged, checksums match");
                 }
+                why = bad >= 0 ? "the pixels of poster " + cache.id(bad) + " do not match their checksum (the file was altered or damaged)"
+                        : "inputs or image size changed";
                 cache.close();
-                why = "inputs or image size changed";
             } catch (IOException e) {
                 why = "existing cache unreadable: " + e.getMessage();
             }
@@ -94,17 +96,23 @@ public final class PosterCacheBuilder {
                 }
             }
         }
+        try {
+            FileKind.requireReplaceable(file, "the poster cache");
+        } catch (IOException e) {
+            throw new AtomicFiles.WriteFailedException(file, e);
+        }
         long fingerprint = fingerprint(sources);
         int n = sources.size();
         int g = genres.size();
         byte[] vocab = String.join("\n", genres.names()).getBytes(StandardCharsets.UTF_8);
-        long indexBytes = (long) n * Math.max(8 + g, 9);
+        long indexBytes = (long) n * (Math.max(8 + g, 9) + 4);
         long pixelOffset = align(PosterCache.HEADER_BYTES + vocab.length + indexBytes, 4096);
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, file.getFileName() + ".", ".partial");
         List<PosterSource> stored = new ArrayList<>(n);
         List<PosterCache.Failure> failures = new ArrayList<>();
+        List<Integer> crcs = new ArrayList<>(n);
         Progress bar = progress.apply(n);
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             long position = pixelOffset;
@@ -114,6 +122,9 @@ public final class PosterCacheBuilder {
                         .mapToObj(i -> decode(chunk.get(i), bar)).toList();
                 for (int i = 0; i < chunk.size(); i++) {
                     if (decoded.get(i) instanceof byte[] pixels) {
+                        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                        crc.update(pixels);
+                        crcs.add((int) crc.getValue());
                         ByteBuffer b = ByteBuffer.wrap(pixels);
                         while (b.hasRemaining()) {
                             position += out.write(b, position);
@@ -124,12 +135,13 @@ public final class PosterCacheBuilder {
                     }
                 }
             }
-            ByteBuffer head = header(fingerprint, pixelOffset, vocab, stored, failures);
+            ByteBuffer head = header(fingerprint, pixelOffset, vocab, stored, failures, crcs);
             while (head.hasRemaining()) {
                 out.write(head, head.position());
             }
             out.force(true);
             bar.done();
+            FileKind.requireReplaceable(file, "the poster cache");
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw e instanceof AtomicFiles.WriteFailedException ? e : new AtomicFiles.WriteFailedException(file, e);
@@ -141,9 +153,7 @@ public final class PosterCacheBuilder {
     /** The poster's bytes, or the reason it was skipped. */
     private Object decode(PosterSource source, Progress bar) {
         try {
-            byte[] out = new byte[images.pixelsPerImage()];
-            images.toChwBytes(images.resize(PosterImages.decode(source.file(), images.maxPixels())), out, 0);
-            return out;
+            return images.loadBytes(source.file());
         } catch (PosterException e) {
             return e.reason();
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -154,9 +164,9 @@ public final class PosterCacheBuilder {
     }
 
     private ByteBuffer header(long fingerprint, long pixelOffset, byte[] vocab, List<PosterSource> stored,
-            List<PosterCache.Failure> failures) {
+            List<PosterCache.Failure> failures, List<Integer> crcs) {
         int g = genres.size();
-        int size = PosterCache.HEADER_BYTES + vocab.length + stored.size() * (8 + g) + failures.size() * 9;
+        int size = PosterCache.HEADER_BYTES + vocab.length + stored.size() * (8 + g + 4) + failures.size() * 9;
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         b.put(PosterCache.MAGIC).putInt(PosterCache.VERSION).putInt(images.size()).putInt(stored.size())
                 .putInt(g).putInt(failures.size()).putInt(vocab.length).putLong(fingerprint).putLong(pixelOffset);
@@ -173,6 +183,11 @@ public final class PosterCacheBuilder {
         for (PosterCache.Failure f : failures) {
             b.putLong(f.imdbId()).put((byte) f.reason().ordinal());
         }
+        for (int c : crcs) b.putInt(c);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b.array(), 0, PosterCache.META_CRC_AT);
+        crc.update(b.array(), PosterCache.HEADER_BYTES, size - PosterCache.HEADER_BYTES);
+        b.putInt(PosterCache.META_CRC_AT, (int) crc.getValue());
         return b.flip();
     }
 

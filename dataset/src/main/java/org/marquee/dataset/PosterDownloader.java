@@ -175,6 +175,12 @@ public final class PosterDownloader {
             throws InterruptedException {
         long deadline = System.nanoTime() + options.deadline().toNanos();
         Path target = folder.resolve(job.imdbId() + ".jpg");
+        FileKind kind = FileKind.of(target);
+        if (kind != FileKind.MISSING && kind != FileKind.REGULAR) {   // a FIFO, a device, a folder: never deleted or replaced
+            report.failed(new DownloadReport.Failed(job.imdbId(), job.url(), DownloadReport.Failure.IO_ERROR,
+                    target + " is " + FileKind.describe(target) + ", not a regular file; it is left as it is"));
+            return;
+        }
         if (Files.exists(target)) {
             try {
                 PosterImages.decode(target, options.maxPixels());
@@ -374,7 +380,10 @@ public final class PosterDownloader {
                 throw new Attempt(DownloadReport.Failure.TRUNCATED, "JPEG without end-of-image marker, " + total + " bytes");
             }
             checkDecodes(tmp, total);
-            local(target, () -> Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
+            local(target, () -> {
+                FileKind.requireReplaceable(target, "the poster");
+                return Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            });
         } finally {
             Files.deleteIfExists(tmp);
         }

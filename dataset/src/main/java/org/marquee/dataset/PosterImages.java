@@ -37,8 +37,21 @@ public final class PosterImages {
      */
     public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
 
+    /** Largest poster file read, in bytes: real posters are well under 1 MB. */
+    public static final long MAX_FILE_BYTES = 64L << 20;
+
+    /**
+     * Heap bytes per declared pixel the pipeline needs beside the decoder's own image: the opaque
+     * RGB copy (4) and the resizer's progressively halved steps (4/3 x 4), rounded up.
+     */
+    static final int PIPELINE_BYTES_PER_PIXEL = 10;
+
+    /** Heap bytes reserved by decodes in progress, so that parallel decodes do not each count the same free heap. */
+    private static final java.util.concurrent.atomic.AtomicLong RESERVED = new java.util.concurrent.atomic.AtomicLong();
+
     private final int size;
     private final long maxPixels;
+    private final java.util.function.LongSupplier heapFree;
 
     public PosterImages(int size) {
         this(size, DEFAULT_MAX_PIXELS);
@@ -46,6 +59,15 @@ public final class PosterImages {
 
     /** Images declaring more than maxPixels pixels are refused before any pixel is decoded. */
     public PosterImages(int size, long maxPixels) {
+        this(size, maxPixels, PosterImages::heapFree);
+    }
+
+    /**
+     * As above, with {@code heapFree} telling the heap bytes free for one decode: an image whose
+     * decoding and resizing need more is refused before any pixel is decoded.
+     */
+    PosterImages(int size, long maxPixels, java.util.function.LongSupplier heapFree) {
+        this.heapFree = heapFree;
         if (size < 1 || size > 4096) {
             throw new IllegalArgumentException("image size must be in 1..4096: " + size);
         }
@@ -80,11 +102,38 @@ public final class PosterImages {
         return out;
     }
 
-    /** The poster as bytes 0..255, (3, size, size). */
+    /**
+     * The poster as bytes 0..255, (3, size, size). Running out of memory on it is this poster's
+     * {@link PosterException}, never an {@link OutOfMemoryError} that ends the caller's work.
+     */
     public byte[] loadBytes(Path file) throws PosterException {
-        byte[] out = new byte[pixelsPerImage()];
-        toChwBytes(resize(decode(file, maxPixels)), out, 0);
-        return out;
+        return bytesOf(file.toString(), readFile(file));
+    }
+
+    /** {@link #loadBytes} of a poster's file bytes already read, {@code location} naming it. */
+    public byte[] bytesOf(String location, byte[] fileBytes) throws PosterException {
+        long[] reserved = {0};
+        try {
+            byte[] out = new byte[pixelsPerImage()];
+            toChwBytes(resize(decode(location, fileBytes, maxPixels, PIPELINE_BYTES_PER_PIXEL, heapFree, reserved)), out, 0);
+            return out;
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(location, e);
+        } finally {
+            RESERVED.addAndGet(-reserved[0]);
+        }
+    }
+
+    private static PosterException outOfMemory(String location, OutOfMemoryError e) {
+        return new PosterException(location, PosterException.Reason.TOO_LARGE, String.format(
+                "ran out of memory decoding it: %s; the heap's limit is %,d MB (-Xmx)", e.getMessage(),
+                Runtime.getRuntime().maxMemory() >> 20), e);
+    }
+
+    /** Heap bytes free now: the limit (-Xmx) less what is in use. */
+    static long heapFree() {
+        Runtime r = Runtime.getRuntime();
+        return r.maxMemory() - (r.totalMemory() - r.freeMemory());
     }
 
     /** Stretches to size x size RGB. */
@@ -144,15 +193,23 @@ public final class PosterImages {
      * PosterException naming the file.
      */
     public static BufferedImage decode(Path file, long maxPixels) throws PosterException {
+        return decode(file.toString(), readFile(file), maxPixels);
+    }
+
+    private static byte[] readFile(Path file) throws PosterException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = FileKind.readBounded(file, "poster", MAX_FILE_BYTES);
         } catch (NoSuchFileException e) {
             throw new PosterException(file, PosterException.Reason.MISSING, null);
+        } catch (FileKind.TooLargeException e) {
+            throw new PosterException(file, PosterException.Reason.TOO_LARGE, e.getReason(), e);
+        } catch (FileKind.NotARegularFileException e) {
+            throw new PosterException(file, PosterException.Reason.UNREADABLE, e.getReason(), e);
         } catch (IOException e) {
             throw new PosterException(file, PosterException.Reason.UNREADABLE, e.getMessage(), e);
         }
-        return decode(file.toString(), bytes, maxPixels);
+        return bytes;
     }
 
     /**
@@ -160,6 +217,21 @@ public final class PosterImages {
      * errors: for posters that are not local files (Spark reads them from any file system it knows).
      */
     public static BufferedImage decode(String location, byte[] bytes, long maxPixels) throws PosterException {
+        long[] reserved = {0};
+        try {
+            return decode(location, bytes, maxPixels, 0, PosterImages::heapFree, reserved);
+        } finally {
+            RESERVED.addAndGet(-reserved[0]);
+        }
+    }
+
+    /**
+     * The decode, refusing an image whose decoded pixels plus {@code pipelineBytesPerPixel} per
+     * pixel need more heap than is free (less what other decodes in progress reserved); the bytes
+     * it reserves are added to reserved[0], for the caller to release when its pipeline is done.
+     */
+    private static BufferedImage decode(String location, byte[] bytes, long maxPixels, int pipelineBytesPerPixel,
+            java.util.function.LongSupplier heapFree, long[] reserved) throws PosterException {
         String file = location;
         if (bytes.length == 0) {
             throw new PosterException(file, PosterException.Reason.EMPTY, null, null);
@@ -188,6 +260,8 @@ public final class PosterImages {
                     throw new PosterException(file, PosterException.Reason.TOO_LARGE, String.format(
                             "declares %,d x %,d = %,d pixels, limit %,d", width, height, width * height, maxPixels), null);
                 }
+                long need = width * height * (decodedBytesPerPixel(reader) + pipelineBytesPerPixel);
+                reserve(file, width, height, need, heapFree, reserved);
                 BufferedImage image = reader.read(0);
                 if (warnings.length() > 0) {
                     throw new PosterException(file, PosterException.Reason.TRUNCATED, warnings.toString(), null);
@@ -204,10 +278,47 @@ public final class PosterImages {
             PosterException.Reason reason = isTruncationMessage(e) ? PosterException.Reason.TRUNCATED
                     : PosterException.Reason.UNREADABLE;
             throw new PosterException(file, reason, String.valueOf(e.getMessage()), e);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(file, e);
         } catch (Error e) {
-            // OutOfMemoryError and decoder bugs (the JDK's decoders throw Errors on some damaged files)
+            // decoder bugs (the JDK's decoders throw Errors on some damaged files)
             throw new PosterException(file, PosterException.Reason.UNREADABLE, "decoder failed: " + e, e);
         }
+    }
+
+    /** Bytes per pixel of the image the reader will return: 8 for 16-bit RGBA, 4 for packed RGB, 3 for 8-bit RGB. */
+    static int decodedBytesPerPixel(ImageReader reader) {
+        try {
+            Iterator<javax.imageio.ImageTypeSpecifier> types = reader.getImageTypes(0);
+            if (types.hasNext()) {
+                java.awt.image.SampleModel m = types.next().getSampleModel(1, 1);
+                long bits = (long) m.getNumDataElements() * java.awt.image.DataBuffer.getDataTypeSize(m.getDataType());
+                return (int) Math.max(1, (bits + 7) / 8);
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through to the common case
+        }
+        return 4;
+    }
+
+    private static final Object GC_LOCK = new Object();
+
+    private static void reserve(String file, long width, long height, long need, java.util.function.LongSupplier heapFree,
+            long[] reserved) throws PosterException {
+        long free = heapFree.getAsLong() - RESERVED.get();
+        if (need > free && need <= Runtime.getRuntime().maxMemory()) {
+            synchronized (GC_LOCK) {   // garbage may be what fills the heap: count again after a collection
+                System.gc();
+                free = heapFree.getAsLong() - RESERVED.get();
+            }
+        }
+        if (need > free) {
+            throw new PosterException(file, PosterException.Reason.TOO_LARGE, String.format(
+                    "%,d x %,d pixels need about %,d MB of memory to decode and resize, %,d MB of the heap is free (limit %,d MB, -Xmx)",
+                    width, height, need >> 20, Math.max(0, free) >> 20, Runtime.getRuntime().maxMemory() >> 20), null);
+        }
+        RESERVED.addAndGet(need);
+        reserved[0] += need;
     }
 
     private static IIOReadWarningListener warningsTo(StringBuilder sink) {

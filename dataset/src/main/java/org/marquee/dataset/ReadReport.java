@@ -63,10 +63,20 @@ public final class ReadReport {
         kept++;
     }
 
+    /** Characters of a field shown in a message; longer ones are cut and their length said. */
+    public static final int EXCERPT_CHARS = 80;
+
+    /** {@code text}, or its first {@link #EXCERPT_CHARS} characters and its length when it is longer. */
+    public static String excerpt(String text) {
+        if (text == null || text.length() <= EXCERPT_CHARS) return text;
+        return text.substring(0, EXCERPT_CHARS) + String.format("... (%,d characters)", text.length());
+    }
+
     void drop(long line, Reason reason, String detail) {
         counts.merge(reason, 1, Integer::sum);
         if (reason.malformed()) {
-            issues.add(new Issue(line, reason, detail));
+            issues.add(new Issue(line, reason, detail == null || detail.length() <= 3 * EXCERPT_CHARS ? detail
+                    : excerpt(detail)));
         }
     }
 

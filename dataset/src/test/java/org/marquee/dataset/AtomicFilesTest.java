@@ -87,4 +87,15 @@ class AtomicFilesTest {
             assertEquals(List.of(), list(cache.getParent()), "no partial cache is left behind");
         }
     }
+
+    @Test
+    void aFailureTheSystemGivesNoReasonForIsPutInWords() throws IOException {
+        Path file = Files.writeString(dir.resolve("afile"), "x");
+        assertEquals(file + " exists and is a regular file, not a folder",
+                AtomicFiles.message(new java.nio.file.FileAlreadyExistsException(file.toString())));
+        assertEquals("/proc/marquee: no such file or folder (or none can be made there)",
+                AtomicFiles.message(new java.nio.file.NoSuchFileException("/proc/marquee")));
+        assertEquals("permission denied on /root/x", AtomicFiles.message(new java.nio.file.AccessDeniedException("/root/x")));
+        assertEquals("kept as is", AtomicFiles.message(new IOException("kept as is")));
+    }
 }

@@ -195,4 +195,61 @@ class MovieGenreCsvTest {
                         "line 6: IMDB Score is not a number from 0 to 10 (\"Infinity\")"),
                 c.report().issues().stream().map(ReadReport.Issue::toString).toList());
     }
+
+    @Test
+    void aColumnNamedTwiceIsRefusedNamingItAndBothPositions() throws IOException {
+        Path f = dir.resolve("twice.csv");
+        Files.writeString(f, "imdbId,Imdb Link,Title,IMDB Score,Genre,Poster,Genre\n1,l,Heat (1995),8.2,Crime,,Horror\n");
+        IOException e = assertThrows(IOException.class, () -> MovieGenreCsv.read(f));
+        assertTrue(e.getMessage().contains("column \"Genre\" appears twice in the header (columns 5 and 7)"), e.getMessage());
+        Files.writeString(f, "imdbId,imdbId,Imdb Link,Title,IMDB Score,Genre,Poster\n5,1,l,Heat (1995),8.2,Crime,\n");
+        e = assertThrows(IOException.class, () -> MovieGenreCsv.read(f));
+        assertTrue(e.getMessage().contains("column \"imdbId\" appears twice in the header (columns 1 and 2)"), e.getMessage());
+    }
+
+    @Test
+    void aUtf8ByteOrderMarkIsReadAsUtf8AndUtf16Or32IsNamed() throws IOException {
+        Path f = dir.resolve("bom.csv");
+        byte[] body = (HEADER + "1,l,Am\u00e9lie (2001),8.3,Comedy,\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        Files.write(f, concat(bom, body));
+        MovieGenreCsv.Catalogue c = MovieGenreCsv.read(f);   // default charset ISO-8859-1: the mark says UTF-8
+        assertEquals("Am\u00e9lie (2001)", c.movies().get(0).title());
+        String text = HEADER + "1,l,Heat (1995),8.2,Crime,\n";
+        Object[][] cases = {
+            {text.getBytes(StandardCharsets.UTF_16), "UTF-16 (big-endian, byte-order mark FE FF)"},
+            {concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, text.getBytes(StandardCharsets.UTF_16LE)), "UTF-16 (little-endian, byte-order mark FF FE)"},
+            {text.getBytes(StandardCharsets.UTF_16LE), "UTF-16 (little-endian, no byte-order mark)"},
+            {concat(new byte[] {0, 0, (byte) 0xFE, (byte) 0xFF}, text.getBytes(java.nio.charset.Charset.forName("UTF-32BE"))),
+                "UTF-32 (big-endian, byte-order mark 00 00 FE FF)"},
+            {text.getBytes(java.nio.charset.Charset.forName("UTF-32LE")), "UTF-32 (little-endian, no byte-order mark)"},
+        };
+        for (Object[] k : cases) {
+            Files.write(f, (byte[]) k[0]);
+            IOException e = assertThrows(IOException.class, () -> MovieGenreCsv.read(f));
+            assertTrue(e.getMessage().contains("the file is " + k[1] + " text"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aHugeFieldIsShownAsAShortExcerpt() throws IOException {
+        String title = "x".repeat(1_000_000);
+        Path f = write("1,l," + title + ",8.2,Crime,\n");
+        MovieGenreCsv.Catalogue c = MovieGenreCsv.read(f);
+        String shown = c.report().issues().get(0).toString();
+        assertTrue(shown.length() < 200 && shown.contains("(1,000,000 characters)"), shown);
+        Path header = dir.resolve("header.csv");
+        Files.writeString(header, "imdbId," + title + "\n");
+        IOException e = assertThrows(IOException.class, () -> MovieGenreCsv.read(header));
+        assertTrue(e.getMessage().length() < 600 && e.getMessage().contains("lacks column(s)"), e.getMessage().length() + "");
+        Files.writeString(header, "imdbId,," + title + "\n");   // an empty name: the parser's own message quotes the header
+        e = assertThrows(IOException.class, () -> MovieGenreCsv.read(header));
+        assertTrue(e.getMessage().length() < 600 && e.getMessage().contains("unusable header"), e.getMessage().length() + "");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

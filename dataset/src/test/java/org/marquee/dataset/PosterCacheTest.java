@@ -159,4 +159,46 @@ class PosterCacheTest {
         assertTrue(e.getMessage().contains("Western"));
         assertFalse(Files.exists(dir.resolve("c.bin")));
     }
+
+    private static void flipBit(Path file, long at) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x04);
+        }
+    }
+
+    @Test
+    void aFlippedBitInTheVocabularyOrInThePixelsIsFoundOnOpenAndTheCacheRebuilt() throws IOException {
+        Path file = dir.resolve("cache.bin");
+        PosterCacheBuilder b = builder(S);
+        b.openOrBuild(file, sources).cache().close();
+        byte[] good = Files.readAllBytes(file);
+        FileTime modified = Files.getLastModifiedTime(file);
+        flipBit(file, PosterCache.HEADER_BYTES + 2);   // "Action" becomes "Acpion"
+        IOException e = assertThrows(IOException.class, () -> PosterCache.open(file));
+        assertTrue(e.getMessage().contains("vocabulary or index do not match their checksum"), e.getMessage());
+        PosterCacheBuilder.Opened again = b.openOrBuild(file, sources);
+        assertTrue(again.built() && again.why().contains("do not match their checksum"), again.why());
+        assertEquals(GENRES, again.cache().genres());
+        again.cache().close();
+        assertArrayEquals(good, Files.readAllBytes(file));
+
+        long pixelOffset = java.nio.ByteBuffer.wrap(good).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(40);
+        flipBit(file, pixelOffset + 2L * 3 * S * S + 17);   // one byte of the third poster
+        Files.setLastModifiedTime(file, modified);
+        try (PosterCache opened = PosterCache.open(file)) {
+            assertEquals(2, opened.verifyPixels());
+        }
+        again = b.openOrBuild(file, sources);
+        assertTrue(again.built() && again.why().equals("the pixels of poster 1002 do not match their checksum (the file was altered or"
+                + " damaged)"), again.why());
+        again.cache().close();
+        assertArrayEquals(good, Files.readAllBytes(file));
+        PosterCacheBuilder.Opened reused = b.openOrBuild(file, sources);
+        assertFalse(reused.built());
+        assertEquals("inputs unchanged, checksums match", reused.why());
+        reused.cache().close();
+    }
 }

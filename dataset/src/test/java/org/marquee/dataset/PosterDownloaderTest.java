@@ -174,6 +174,22 @@ class PosterDownloaderTest {
     }
 
     @Test
+    void aPosterPathThatIsAFifoOrALinkToADeviceIsLeftAsItIsAndNamed() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("posters"));
+        Path pipe = FileKindTest.fifo(out, "12.jpg");
+        Path link = Files.createSymbolicLink(out.resolve("13.jpg"), FileKindTest.devZero());
+        DownloadReport r = downloader(1).download(List.of(new PosterDownloader.Job(12, base + "/ok.jpg"),
+                new PosterDownloader.Job(13, base + "/ok.jpg")), out);
+        assertEquals(2, r.failedCount(), r.summary());
+        assertEquals(DownloadReport.Failure.IO_ERROR, failureOf(r, 12));
+        assertEquals(FileKind.FIFO, FileKind.of(pipe));
+        assertTrue(Files.isSymbolicLink(link));
+        String all = r.failures().toString();
+        assertTrue(all.contains("is a FIFO (named pipe), not a regular file; it is left as it is")
+                && all.contains("is a link to a character device (/dev/zero)"), all);
+    }
+
+    @Test
     void slowAnswerPastTheReadTimeoutIsRetriedThenReported() throws IOException {
         Path out = dir.resolve("posters");
         DownloadReport r = downloader(2, Duration.ofMillis(300))

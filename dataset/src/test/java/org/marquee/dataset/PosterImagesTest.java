@@ -103,4 +103,28 @@ class PosterImagesTest {
         assertTrue(e.getMessage().contains("40 x 30 = 1,200 pixels, limit 1,199"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new PosterImages(16, 0));
     }
+
+    /** A PNG of 16-bit RGBA samples (8 bytes a pixel once decoded), one colour: small on disk. */
+    static Path rgba16(Path file, int width, int height) throws IOException {
+        java.awt.color.ColorSpace cs = java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB);
+        java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(cs, true, false,
+                java.awt.Transparency.TRANSLUCENT, java.awt.image.DataBuffer.TYPE_USHORT);
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(cm,
+                cm.createCompatibleWritableRaster(width, height), false, null);
+        javax.imageio.ImageIO.write(img, "png", file.toFile());
+        return file;
+    }
+
+    @Test
+    void anImageWhoseDecodingNeedsMoreHeapThanIsFreeIsRefusedNamingTheMemory() throws IOException {
+        Path f = rgba16(dir.resolve("deep.png"), 1000, 1000);
+        // 1,000,000 pixels x (8 decoded + 10 for the RGB copy and the resizer) = about 17 MB
+        PosterImages tight = new PosterImages(8, PosterImages.DEFAULT_MAX_PIXELS, () -> 16L << 20);
+        PosterException e = assertThrows(PosterException.class, () -> tight.loadBytes(f));
+        assertEquals(PosterException.Reason.TOO_LARGE, e.reason());
+        assertTrue(e.getMessage().startsWith(f + ": ") && e.getMessage().contains("1,000 x 1,000 pixels need about 17 MB of memory"),
+                e.getMessage());
+        PosterImages roomy = new PosterImages(8, PosterImages.DEFAULT_MAX_PIXELS, () -> 24L << 20);
+        assertEquals(3 * 8 * 8, roomy.loadBytes(f).length);
+    }
 }

@@ -11,14 +11,21 @@ import org.marquee.dataset.PosterDataset;
  * asks for from the cluster (a Spark job per call: fine for a handful, wrong for a training loop,
  * which runs on the cluster instead).
  */
-final class RemotePosters implements PosterDataset {
+final class RemotePosters implements PosterDataset, org.marquee.app.data.LeftOutPosters {
     private final int imageSize;
     private final GenreVocabulary genres;
     private final long[] ids;
     private final float[][] labels;
     private final Function<int[], PosterRow[]> fetch;
+    private final java.util.List<org.marquee.dataset.PosterCache.Failure> leftOut;
 
     RemotePosters(int imageSize, GenreVocabulary genres, long[] ids, float[][] labels, Function<int[], PosterRow[]> fetch) {
+        this(imageSize, genres, ids, labels, fetch, java.util.List.of());
+    }
+
+    RemotePosters(int imageSize, GenreVocabulary genres, long[] ids, float[][] labels, Function<int[], PosterRow[]> fetch,
+            java.util.List<org.marquee.dataset.PosterCache.Failure> leftOut) {
+        this.leftOut = java.util.List.copyOf(leftOut);
         if (ids.length != labels.length) throw new IllegalArgumentException(ids.length + " ids but " + labels.length + " labels");
         this.imageSize = imageSize;
         this.genres = genres;
@@ -28,6 +35,8 @@ final class RemotePosters implements PosterDataset {
     }
 
     @Override public int size() { return ids.length; }
+    /** The catalogue's posters the executors could not read or decode, each with its reason. */
+    @Override public java.util.List<org.marquee.dataset.PosterCache.Failure> leftOut() { return leftOut; }
     @Override public int imageSize() { return imageSize; }
     @Override public GenreVocabulary genres() { return genres; }
     @Override public long id(int index) { return ids[index]; }

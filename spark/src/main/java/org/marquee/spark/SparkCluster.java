@@ -92,12 +92,13 @@ public final class SparkCluster implements Cluster {
             return out.iterator();
         });
         return new Loaded(rows, ids, labels, local.genres(), imageSize, seed,
-                String.format(Locale.ROOT, "%,d synthetic posters, %dx%d", count, imageSize, imageSize), List.of());
+                String.format(Locale.ROOT, "%,d synthetic posters, %dx%d", count, imageSize, imageSize), List.of(), List.of());
     }
 
     /** What a reader produced: the posters on the cluster and, here, their ids and labels in order. */
     record Loaded(JavaPairRDD<Integer, PosterRow> rows, long[] ids, float[][] labels, org.marquee.dataset.GenreVocabulary genres,
-                  int imageSize, long splitSeed, String description, List<org.marquee.dataset.MovieRecord> movies) {}
+                  int imageSize, long splitSeed, String description, List<org.marquee.dataset.MovieRecord> movies,
+                  List<org.marquee.dataset.PosterCache.Failure> leftOut) {}
 
     /** Keeps {@code loaded}'s posters cached on the executors and splits them 60/20/20 as one machine does. */
     private LoadedData adopt(Loaded loaded) {
@@ -107,7 +108,7 @@ public final class SparkCluster implements Cluster {
         if (cached != loaded.ids().length) {
             throw new IllegalStateException("the cluster holds " + cached + " posters, expected " + loaded.ids().length);
         }
-        all = new RemotePosters(loaded.imageSize(), loaded.genres(), loaded.ids(), loaded.labels(), this::fetch);
+        all = new RemotePosters(loaded.imageSize(), loaded.genres(), loaded.ids(), loaded.labels(), this::fetch, loaded.leftOut());
         Splits s = Splits.of(loaded.ids(), loaded.splitSeed());
         return new LoadedData(all, new Subset(all, s.train()), new Subset(all, s.validation()), new Subset(all, s.test()),
                 loaded.description(), loaded.movies(), null);

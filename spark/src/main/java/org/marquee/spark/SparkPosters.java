@@ -42,14 +42,20 @@ final class SparkPosters {
     static SparkCluster.Loaded read(SparkCluster cluster, DataRequest request, int imageSize, PrintStream out) throws IOException {
         JavaSparkContext sc = cluster.context();
         var conf = sc.hadoopConfiguration();
-        Path csv = new Path("auto".equalsIgnoreCase(request.data()) ? DataLoader.resolveCsv("auto").toUri().toString() : request.data());
-        FileSystem fs = csv.getFileSystem(conf);
-        if (!fs.exists(csv)) throw new IllegalArgumentException("catalogue " + csv + " does not exist");
-        if (fs.getFileStatus(csv).isDirectory()) csv = new Path(csv, DataLocation.CSV_NAME);
-        if (!fs.exists(csv)) throw new IllegalArgumentException("catalogue " + csv + " does not exist");
-        Path posterDir = request.posters() != null ? new Path(request.posters()) : new Path(csv.getParent(), DataLocation.POSTERS);
-        FileSystem pfs = posterDir.getFileSystem(conf);
-        if (!pfs.exists(posterDir) || !pfs.getFileStatus(posterDir).isDirectory()) {
+        SparkPaths.Located data = SparkPaths.locate("--data",
+                "auto".equalsIgnoreCase(request.data()) ? DataLoader.resolveCsv("auto").toUri().toString() : request.data(), conf);
+        if (!SparkPaths.exists("--data", data)) throw new IllegalArgumentException("--data: catalogue " + data.path() + " does not exist");
+        Path csv = data.path();
+        if (SparkPaths.isDirectory("--data", data)) {
+            csv = new Path(csv, DataLocation.CSV_NAME);
+            if (!SparkPaths.exists("--data", new SparkPaths.Located(csv, data.fs()))) {
+                throw new IllegalArgumentException("--data: catalogue " + csv + " does not exist");
+            }
+        }
+        SparkPaths.Located posters = request.posters() != null ? SparkPaths.locate("--posters", request.posters(), conf)
+                : new SparkPaths.Located(new Path(csv.getParent(), DataLocation.POSTERS), data.fs());
+        Path posterDir = posters.path();
+        if (!SparkPaths.exists("--posters", posters) || !SparkPaths.isDirectory("--posters", posters)) {
             throw new IllegalArgumentException("posters folder " + posterDir + " does not exist (set it with --posters,"
                     + " or fetch the posters with the download command)");
         }
@@ -91,6 +97,7 @@ final class SparkPosters {
         List<float[]> labels = new ArrayList<>();
         Map<String, Integer> leftOut = new TreeMap<>();
         List<String> examples = new ArrayList<>();
+        List<org.marquee.dataset.PosterCache.Failure> failures = new ArrayList<>();
         for (int m = 0; m < movies.size(); m++) {
             Decoded d = outcomes.get(m);
             String reason = d.reason();
@@ -100,6 +107,7 @@ final class SparkPosters {
                 labels.add(catalogue.vocabulary().encode(movies.get(m).genres()));
             } else {
                 indexOf[m] = -1;
+                failures.add(new org.marquee.dataset.PosterCache.Failure(movies.get(m).imdbId(), PosterException.Reason.valueOf(reason)));
                 leftOut.merge(reason.toLowerCase(Locale.ROOT).replace('_', ' '), 1, Integer::sum);
                 if (examples.size() < 3) examples.add(d.message());
             }
@@ -118,7 +126,7 @@ final class SparkPosters {
         long[] idArray = ids.stream().mapToLong(Long::longValue).toArray();
         return new SparkCluster.Loaded(rows, idArray, labels.toArray(float[][]::new), catalogue.vocabulary(), imageSize, request.splitSeed(),
                 String.format(Locale.ROOT, "%,d posters from %s through Spark, %dx%d", idArray.length, csv, imageSize, imageSize),
-                movies);
+                movies, failures);
     }
 
     /** Reads one poster file on an executor; a missing or unreadable file becomes a reason, never an exception. */
@@ -127,8 +135,10 @@ final class SparkPosters {
         try {
             Path p = new Path(file);
             try (var in = p.getFileSystem(conf).open(p)) {
-                bytes = in.readAllBytes();
+                bytes = org.marquee.dataset.FileKind.readBounded(in, file, "poster", org.marquee.dataset.PosterImages.MAX_FILE_BYTES);
             }
+        } catch (org.marquee.dataset.FileKind.TooLargeException e) {
+            return new Decoded(movie, null, PosterException.Reason.TOO_LARGE.name(), file + ": " + e.getReason());
         } catch (java.io.FileNotFoundException e) {
             return new Decoded(movie, null, PosterException.Reason.MISSING.name(), file + ": " + PosterException.Reason.MISSING.description());
         } catch (IOException | RuntimeException e) {
@@ -141,9 +151,7 @@ final class SparkPosters {
     static Decoded decode(int movie, String location, byte[] bytes, int imageSize, long maxPixels) {
         try {
             PosterImages images = new PosterImages(imageSize, maxPixels);
-            byte[] out = new byte[images.pixelsPerImage()];
-            images.toChwBytes(images.resize(PosterImages.decode(location, bytes, maxPixels)), out, 0);
-            return new Decoded(movie, out, null, null);
+            return new Decoded(movie, images.bytesOf(location, bytes), null, null);
         } catch (PosterException e) {
             return new Decoded(movie, null, e.reason().name(), e.getMessage());
         } catch (RuntimeException e) {

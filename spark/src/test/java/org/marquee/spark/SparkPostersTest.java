@@ -73,6 +73,8 @@ class SparkPostersTest {
             try (LoadedData local = new DataLoader(new PrintStream(new ByteArrayOutputStream())).real(data.toString(), null, 0, 16,
                     dir.resolve("p.cache"), 7)) {
                 assertEquals(local.all().size(), spark.all().size());
+                assertEquals(local.leftOut(), spark.leftOut(), "the left-out posters and reasons, for left-out.csv");
+                assertEquals(8, spark.leftOut().size());
                 for (int i = 0; i < local.all().size(); i++) assertEquals(local.all().id(i), spark.all().id(i), "poster " + i);
                 int[] all = new int[local.all().size()];
                 for (int i = 0; i < all.length; i++) all[i] = i;
@@ -101,5 +103,27 @@ class SparkPostersTest {
                     new DataRequest(dir.resolve("nothing.csv").toString(), null, 0, 1000, 7, false), 16, out));
             assertTrue(missingCsv.getMessage().contains("nothing.csv"), missingCsv.getMessage());
         }
+    }
+
+    @Test
+    void aDataUriSparkCannotOpenNamesTheOptionThePathAndTheCause() {
+        try (SparkCluster cluster = new SparkCluster(sc, 2)) {
+            String[][] cases = {
+                {"bogus://host/data", "--data bogus://host/data: no file system for the scheme \"bogus\" is known here"},
+                {"s3a://bucket/data", "--data s3a://bucket/data: the file system for \"s3a:\" is not on the class path"},
+                {"hdfs://[bad/data", "--data hdfs://[bad/data: not a valid URI"},
+            };
+            for (String[] c : cases) {
+                var e = assertThrows(IllegalArgumentException.class, () -> cluster.load(new DataRequest(c[0], null, 0, 1000, 7, false), 16, out));
+                assertTrue(e.getMessage().startsWith(c[1]), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aRefusedConnectionIsPutInWords() {
+        String m = SparkPaths.failure("--data", "hdfs://127.0.0.1:1/x", new java.io.IOException("Call From a to b failed",
+                new java.net.ConnectException("Connection refused"))).getMessage();
+        assertEquals("--data hdfs://127.0.0.1:1/x: cannot connect to its server (connection refused: is it running, and is the port right?)", m);
     }
 }

@@ -99,7 +99,11 @@ public final class CheckpointFile {
     }
 
     public static Checkpoint read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new CheckpointException(file, "no such file");
+        org.marquee.dataset.FileKind kind = org.marquee.dataset.FileKind.of(file);
+        if (kind == org.marquee.dataset.FileKind.MISSING) throw new CheckpointException(file, "no such file");
+        if (kind != org.marquee.dataset.FileKind.REGULAR) {
+            throw new CheckpointException(file, "is " + org.marquee.dataset.FileKind.describe(file) + ", not a checkpoint file");
+        }
         long length = Files.size(file);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             CheckedInputStream checked = new CheckedInputStream(raw, new CRC32());

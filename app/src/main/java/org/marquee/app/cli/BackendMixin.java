@@ -35,8 +35,12 @@ public final class BackendMixin {
      * anything is opened or loaded. Whether the named backend can run here is found out by {@link #open}.
      */
     public void check() {
-        choice();
+        BackendChoice c = choice();
         OptionRanges.check("--threads", threads, 0, 4096);
+        if (device != null && (c == BackendChoice.CPU || c == BackendChoice.REFERENCE)) {
+            throw new IllegalArgumentException("--device " + device + " picks an OpenCL device, and the " + backend + " backend uses none:"
+                    + " leave it out, or give --backend opencl (the devices command lists them)");
+        }
     }
 
     /** The --backend value as a choice; an unknown name is an {@link IllegalArgumentException} naming the known ones. */

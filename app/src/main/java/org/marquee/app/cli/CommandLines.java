@@ -14,7 +14,7 @@ public final class CommandLines {
         CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
-            err.println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            err.println("error: " + org.marquee.dataset.AtomicFiles.message(e));
             if (System.getenv("MARQUEE_DEBUG") != null) e.printStackTrace(err);
             err.flush();
             return 1;

@@ -72,7 +72,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (mirrors && sparkOptions.on()) throw new IllegalArgumentException("--tta flip runs on this machine only; leave out --spark or --tta");
         try (Backend backend = backendOptions.open(out);
              LoadedModel loaded = LoadedModel.open(checkpoint, backend, rawWeights);
-             Cluster cluster = sparkOptions.connect(out);
+             Cluster cluster = sparkOptions.connect(checkSameRun(checkpoint, loaded.checkpoint(), out));
              LoadedData data = loadData(loaded, checkpoint, cluster, out)) {
             TrainingCompute.Factory compute = cluster == null ? TrainingCompute.LOCAL : cluster.compute(loaded.recipe());
             if (cluster != null) out.println("cluster: " + cluster.describe());
@@ -93,7 +93,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                 case validation -> data.validation();
                 case test -> data.test();
             };
-            if (split != Split.train) checkNoTrainingPosters(loaded.checkpoint(), checkpoint, data, part, out);
+            if (split != Split.train) {
+                checkNoTrainingPosters(loaded.checkpoint(), checkpoint, data, part, out);
+            } else {
+                out.println("note: the train split holds the posters the checkpoint was trained on: its scores measure how well it"
+                        + " fits them, not how it does on posters it has not seen (use --split validation or test for that)");
+            }
             long t0 = System.nanoTime();
             Predictions p = scorer.apply(part);
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -135,6 +140,26 @@ public final class EvaluateCommand implements Callable<Integer> {
         String taken = dataOptions.adopt(loaded.checkpoint().run());
         if (!taken.isEmpty()) out.println("data setup from " + checkpoint + ": " + taken);
         return cluster == null ? dataOptions.load(loaded.imageSize(), out) : dataOptions.load(cluster, loaded.imageSize(), out);
+    }
+
+    /**
+     * Refuses a best.ckpt or last.ckpt whose partner in the same folder belongs to another run:
+     * the folder's checkpoints were mixed, and its split and training posters may be another run's.
+     * Returns {@code out}.
+     */
+    static PrintStream checkSameRun(Path checkpoint, org.marquee.app.checkpoint.Checkpoint c, PrintStream out) throws java.io.IOException {
+        String name = checkpoint.getFileName().toString();
+        String partner = name.equals(org.marquee.app.train.Trainer.BEST) ? org.marquee.app.train.Trainer.LAST
+                : name.equals(org.marquee.app.train.Trainer.LAST) ? org.marquee.app.train.Trainer.BEST : null;
+        if (partner == null) return out;
+        Path other = checkpoint.resolveSibling(partner);
+        if (org.marquee.dataset.FileKind.of(other) != org.marquee.dataset.FileKind.REGULAR) return out;
+        var why = org.marquee.app.train.Trainer.otherRun(org.marquee.app.checkpoint.CheckpointFile.read(other), c);
+        if (why.isPresent()) {
+            throw new IllegalArgumentException(checkpoint + " and " + other + " belong to different runs (" + name + " has "
+                    + why.get() + "): the folder's checkpoints were mixed; evaluate a checkpoint of its own folder");
+        }
+        return out;
     }
 
     /**

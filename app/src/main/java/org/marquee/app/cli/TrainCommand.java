@@ -85,6 +85,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in the output folder from its last.ckpt")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "start a new run in an output folder that holds one, replacing its checkpoints"
+            + " (without it, train refuses such a folder)")
+    boolean overwrite;
+
     @Option(names = "--allow-change", paramLabel = "OPTION", split = ",",
             description = "with --resume: options that may differ from those the run was started with, named without"
                     + " their dashes (for example learning-rate,batch-size); any other change is refused. --patience may"
@@ -152,7 +156,10 @@ public final class TrainCommand implements Callable<Integer> {
         TrainOptions options = new TrainOptions(epochs, batchSize,
                 TrainOptions.adam(learningRate, clipNorm).withWeightDecay(weightDecay), seed, patience, output, flip,
                 Augmentation.parse(augment), plan()).withSelection(select == null ? DEFAULT_SELECTION : Selection.parse(select)).withEma(ema);
+        if (resume && overwrite) throw new IllegalArgumentException("--resume and --overwrite exclude each other: continue the run, or replace it");
+        if (!resume && !overwrite) refuseExistingRun(output);
         Files.createDirectories(output);
+        Trainer.removeStaleTemporaryFiles(output, out);
         try (Cluster cluster = sparkOptions.connect(out);
              LoadedData data = cluster == null ? dataOptions.load(imageSize, out) : dataOptions.load(cluster, imageSize, out);
              Backend backend = backendOptions.open(out);
@@ -169,9 +176,11 @@ public final class TrainCommand implements Callable<Integer> {
             InputNormalization normalization = null;
             EpochLog log = new EpochLog();
             RunSettings run = runSettings(data, options);
+            Checkpoint resumedFrom = null;
             if (resume) {
-                Path last = Trainer.lastCheckpoint(output);
+                Path last = Trainer.resumePoint(output, out);
                 Checkpoint c = CheckpointFile.read(last);
+                resumedFrom = c;
                 Selection recorded = c.run().get(SELECT).map(Selection::parse).orElse(Selection.LOSS);
                 if (select == null && recorded != options.selection()) {
                     options = options.withSelection(recorded);   // resume selects as the run did, by loss when it recorded nothing
@@ -210,6 +219,7 @@ public final class TrainCommand implements Callable<Integer> {
             positives = posWeight > 1 ? PositiveWeights.capped(trainLabels, data.genres().size(), posWeight) : null;
             printRecipe(options, data.genres(), out);
             if (state.epoch() == 0) reportUntrained(model, data, trainLabels, out);
+            run = Trainer.withRunId(run, resumedFrom);
             try (PosterServer page = serve == null ? null
                     : new PosterServer(PosterServer.Options.loopback(serve), null, null, output)) {
                 if (page != null) {
@@ -310,6 +320,23 @@ public final class TrainCommand implements Callable<Integer> {
      */
     java.util.Set<String> alwaysChangeable() {
         return "constant".equals(schedule) ? java.util.Set.of("--epochs", "--patience") : java.util.Set.of("--patience");
+    }
+
+    /** Refuses an output folder holding a run's checkpoint: a new run would replace them without a word. */
+    static void refuseExistingRun(Path output) {
+        for (String name : List.of(Trainer.LAST, Trainer.BEST)) {
+            Path p = output.resolve(name);
+            if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                String epoch;
+                try {
+                    epoch = "epoch " + CheckpointFile.read(p).training().epoch();
+                } catch (IOException | RuntimeException e) {
+                    epoch = "unreadable";
+                }
+                throw new IllegalArgumentException(output + " holds a run (" + name + ", " + epoch + "): give --resume to continue it,"
+                        + " --overwrite to replace it, or another --output folder");
+            }
+        }
     }
 
     /** The name of the extra checkpoint array that holds the training posters' ids. */

@@ -25,6 +25,9 @@ import org.marquee.dataset.SyntheticPosters;
  * Both are split 60 / 20 / 20 by a seeded shuffle of their ids.
  */
 public final class DataLoader {
+    /** Fewest posters that give the 60 / 20 / 20 splits one poster each at least. */
+    public static final int MIN_POSTERS = 5;
+
     private final PrintStream out;
 
     public DataLoader(PrintStream out) {
@@ -33,7 +36,7 @@ public final class DataLoader {
 
     /** {@code count} synthetic posters of {@code imageSize} pixels. */
     public LoadedData synthetic(int count, int imageSize, long splitSeed) {
-        if (count < 5) throw new IllegalArgumentException("at least 5 synthetic posters are needed for three splits: " + count);
+        if (count < MIN_POSTERS) throw new IllegalArgumentException("at least 5 synthetic posters are needed for three splits: " + count);
         SyntheticPosters posters = new SyntheticPosters(count, imageSize, splitSeed);
         return split(posters, String.format(Locale.ROOT, "%,d synthetic posters, %dx%d", count, imageSize, imageSize),
                 List.of(), null, splitSeed);
@@ -61,13 +64,32 @@ public final class DataLoader {
         out.println("catalogue: " + catalogue.report().summary(3));
         List<MovieRecord> movies = catalogue.movies();
         if (limit > 0 && limit < movies.size()) movies = movies.subList(0, limit);
+        if (movies.size() < MIN_POSTERS) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%,d usable movies in %s (%,d rows read, %,d kept%s); at least %d"
+                    + " are needed for the train, validation and test splits", movies.size(), csv, catalogue.report().rowsRead(),
+                    catalogue.report().rowsKept(), limit > 0 ? ", --limit " + limit : "", MIN_POSTERS));
+        }
+        List<PosterSource> sources = PosterSource.of(movies, posterDir);
+        long present = sources.stream().filter(s -> org.marquee.dataset.FileKind.of(s.file())
+                == org.marquee.dataset.FileKind.REGULAR).count();
+        if (present < MIN_POSTERS) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%,d of %,d posters found in %s; at least %d are needed"
+                    + " for the train, validation and test splits (fetch them with the download command, or give the folder"
+                    + " with --posters)", present, sources.size(), posterDir, MIN_POSTERS));
+        }
         Path cache = cacheFile != null ? cacheFile
                 : Path.of("runs", "cache", String.format(Locale.ROOT, "posters-%d%s.cache", imageSize, limit > 0 ? "-" + limit : ""));
         Files.createDirectories(cache.toAbsolutePath().getParent());
         PosterCacheBuilder builder = new PosterCacheBuilder(new PosterImages(imageSize), catalogue.vocabulary(),
                 total -> Progress.start("caching posters", total));
-        PosterCacheBuilder.Opened opened = builder.openOrBuild(cache, PosterSource.of(movies, posterDir));
+        PosterCacheBuilder.Opened opened = builder.openOrBuild(cache, sources);
         PosterCache posterCache = opened.cache();
+        if (posterCache.size() < MIN_POSTERS) {
+            posterCache.close();
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%,d of %,d posters in %s could be decoded (%,d left out,"
+                    + " listed in %s); at least %d are needed for the train, validation and test splits", posterCache.size(),
+                    sources.size(), posterDir, posterCache.failures().size(), cache, MIN_POSTERS));
+        }
         out.printf(Locale.ROOT, "poster cache %s: %s (%s); %,d posters, %,d left out%n", cache,
                 opened.built() ? "built" : "reused", opened.why(), posterCache.size(), posterCache.failures().size());
         return split(posterCache, String.format(Locale.ROOT, "%,d posters from %s, %dx%d", posterCache.size(), csv, imageSize, imageSize),
@@ -83,7 +105,11 @@ public final class DataLoader {
             p = Path.of(csvOrFolder);
         }
         if (Files.isDirectory(p)) p = p.resolve(DataLocation.CSV_NAME);
-        if (!Files.isRegularFile(p)) throw new IllegalArgumentException("catalogue " + p + " does not exist");
+        org.marquee.dataset.FileKind kind = org.marquee.dataset.FileKind.of(p);
+        if (kind == org.marquee.dataset.FileKind.MISSING) throw new IllegalArgumentException("catalogue " + p + " does not exist");
+        if (kind != org.marquee.dataset.FileKind.REGULAR) {
+            throw new IllegalArgumentException("catalogue " + p + " is " + org.marquee.dataset.FileKind.describe(p) + ", not a CSV file");
+        }
         return p;
     }
 

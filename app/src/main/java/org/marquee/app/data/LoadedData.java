@@ -20,7 +20,8 @@ public record LoadedData(PosterDataset all, Subset train, Subset validation, Sub
 
     /** The posters of the catalogue the cache could not hold, each with its reason (none for synthetic data). */
     public List<org.marquee.dataset.PosterCache.Failure> leftOut() {
-        return resource instanceof org.marquee.dataset.PosterCache c ? c.failures() : List.of();
+        if (resource instanceof org.marquee.dataset.PosterCache c) return c.failures();
+        return all instanceof LeftOutPosters l ? l.leftOut() : List.of();
     }
 
     @Override

@@ -72,6 +72,21 @@ public final class ModelState {
         return true;
     }
 
+    /** Where two specs with the same headline differ: the first layer line that is not the same. */
+    static String firstDifference(ModelSpec checkpoint, ModelSpec model) {
+        String[] a = checkpoint.layers().split("\n", -1);
+        String[] b = model.layers().split("\n", -1);
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            String x = i < a.length ? a[i].strip() : "(none)";
+            String y = i < b.length ? b[i].strip() : "(none)";
+            if (!x.equals(y)) {
+                return "layer " + (i + 1) + " differs: the checkpoint says \"" + x + "\", the model has \"" + y + "\""
+                        + " (the checkpoint's own description is inconsistent: its input size or layers were altered, or another build wrote it)";
+            }
+        }
+        return "the layer descriptions differ in spacing only";
+    }
+
     /**
      * Loads the checkpoint's parameters into {@code model} (and Adam's state into {@code adam}, if
      * given). A checkpoint holding a NaN or infinity is refused, naming the tensor that holds it.
@@ -80,7 +95,8 @@ public final class ModelState {
         ModelSpec mine = spec(model);
         if (!mine.equals(c.model())) {
             throw new IllegalArgumentException("the checkpoint holds " + c.model().headline() + " but the model is " + mine.headline()
-                    + (mine.parameterCount() == c.model().parameterCount() ? " (layers differ)" : ""));
+                    + (mine.headline().equals(c.model().headline()) ? "; " + firstDifference(c.model(), mine)
+                    : mine.parameterCount() == c.model().parameterCount() ? " (layers differ)" : ""));
         }
         nonFinite(c, model).ifPresent(where -> {
             throw new IllegalArgumentException("the checkpoint is unusable: " + where);

@@ -210,4 +210,20 @@ class CheckpointFileTest {
         assertTrue(e.getMessage().contains("version 9"), e.getMessage());
         assertFalse(e.getMessage().contains("CRC"), "the version is checked before the checksum");
     }
+
+    @Test
+    void aCheckpointPathThatIsAFolderAFifoOrALinkToADeviceSaysWhatItIs() throws Exception {
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(dir));
+        assertTrue(e.getMessage().contains("is a folder, not a checkpoint file"), e.getMessage());
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero));
+        Path link = Files.createSymbolicLink(dir.resolve("best.ckpt"), zero);
+        e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(link));
+        assertTrue(e.getMessage().contains("is a link to a character device (/dev/zero)"), e.getMessage());
+        Path pipe = dir.resolve("last.ckpt");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor() == 0);
+        e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> assertThrows(CheckpointException.class, () -> CheckpointFile.read(pipe)));
+        assertTrue(e.getMessage().contains("is a FIFO (named pipe)"), e.getMessage());
+    }
 }

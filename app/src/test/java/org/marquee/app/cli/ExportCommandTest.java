@@ -121,4 +121,16 @@ class ExportCommandTest extends CapturedConsole {
         assertTrue(err().contains(missing.toString()), err());
         assertFalse(Files.exists(onnx), "nothing written");
     }
+
+    @Test
+    void anOnnxPathUnderAFileOrOnAFifoSaysWhyAndReplacesNothing() throws Exception {
+        Path file = Files.writeString(dir.resolve("afile"), "x");
+        assertEquals(1, run("export", "--onnx", file.resolve("m.onnx").toString(), "-c", checkpoint.toString()));
+        assertTrue(err().contains(file + " exists and is a regular file, not a folder"), err());
+        Path pipe = dir.resolve("pipe.onnx");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor() == 0);
+        assertEquals(1, run("export", "--onnx", pipe.toString(), "-c", checkpoint.toString()));
+        assertTrue(err().contains("is a FIFO (named pipe); it is never replaced"), err());
+        assertEquals(org.marquee.dataset.FileKind.FIFO, org.marquee.dataset.FileKind.of(pipe));
+    }
 }

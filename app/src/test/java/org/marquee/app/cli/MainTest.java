@@ -154,6 +154,20 @@ class MainTest extends CapturedConsole {
         assertTrue(err().contains("validation posters") && err().contains("--synthetic was 40, now 1000"), err());
         assertEquals(0, run("evaluate", "--backend", "reference", "-c", ckpt, "--split", "train"), err());
         assertTrue(out().contains("train split: 24 posters"), out());
+        assertTrue(out().contains("note: the train split holds the posters the checkpoint was trained on"), out());
+    }
+
+    @Test
+    void anOutputPathUnderAFileOrADeviceOptionWithTheCpuBackendSayWhy() throws IOException {
+        Path file = Files.writeString(dir.resolve("afile"), "x");
+        assertEquals(1, run(concat(new String[] {"train"}, concat(TINY, "--epochs", "1", "-o", file.toString()))));
+        assertTrue(err().contains(file + " exists and is a regular file, not a folder"), err());
+        assertEquals(1, run(concat(new String[] {"train"}, concat(TINY, "--epochs", "1", "-o", file.resolve("run").toString()))));
+        assertTrue(err().contains(file.resolve("run") + ": Not a directory"), err());
+        for (String backend : List.of("cpu", "reference")) {
+            assertTrue(run("train", "--backend", backend, "--device", "1", "--synthetic", "40") != 0);
+            assertTrue(err().contains("--device 1 picks an OpenCL device, and the " + backend + " backend uses none"), err());
+        }
     }
 
     @Test

@@ -143,4 +143,49 @@ class PredictCommandTest {
         String normalized = out.toString(StandardCharsets.UTF_8);
         assertTrue(!plain.equals(normalized), "other inputs, other probabilities:\n" + plain + normalized);
     }
+
+    @Test
+    void aPosterThatIsAFifoOrALinkToADeviceFailsAloneWithoutWaiting() throws Exception {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero));
+        Path link = Files.createSymbolicLink(dir.resolve("zero.jpg"), zero);
+        Path pipe = dir.resolve("pipe.jpg");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor() == 0);
+        args.set(args.size() - 1, link.toString());
+        args.add(6, pipe.toString());
+        int code = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> Main.run(args.toArray(String[]::new)));
+        assertEquals(1, code);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("error: " + pipe + ": ") && e.contains("is a FIFO (named pipe), not a regular file"), e);
+        assertTrue(e.contains("error: " + link + ": ") && e.contains("a link to a character device (/dev/zero)"), e);
+        String text = out.toString(StandardCharsets.UTF_8);
+        for (int i = 0; i < 3; i++) assertTrue(text.contains("p" + i + ".png: "), text);
+    }
+
+    /**
+     * In a JVM of 128 MB, a 3,000 x 3,000 PNG of 16-bit RGBA samples (under the pixel limit, small on disk)
+     * is that poster's failure, naming the memory, and the poster after it is still predicted.
+     */
+    @Test
+    void aPosterTooDeepForTheHeapIsItsOwnFailureAndTheNextIsPredicted() throws Exception {
+        Path deep = dir.resolve("deep.png");
+        java.awt.color.ColorSpace cs = java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB);
+        var cm = new java.awt.image.ComponentColorModel(cs, true, false, java.awt.Transparency.TRANSLUCENT,
+                java.awt.image.DataBuffer.TYPE_USHORT);
+        ImageIO.write(new BufferedImage(cm, cm.createCompatibleWritableRaster(3000, 3000), false, null), "png", deep.toFile());
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "-Xmx128m", "--add-modules=jdk.incubator.vector", "-cp", classPath,
+                Main.class.getName(), "predict", "--backend", "reference", "-c", checkpoint.toString(), deep.toString(),
+                args.get(5))
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), output);
+        assertTrue(output.contains("error: " + deep + ": ") && output.contains("3,000 x 3,000 pixels need about")
+                && output.contains("MB of memory to decode and resize"), output);
+        assertTrue(output.contains("p0.png: "), output);
+        assertTrue(!output.contains("OutOfMemoryError"), output);
+    }
 }

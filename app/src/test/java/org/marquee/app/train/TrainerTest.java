@@ -306,6 +306,23 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void aCheckpointWhoseLayersDisagreeWithItsHeadlineNamesTheLayer() throws IOException {
+        Path o = dir.resolve("altered");
+        train(new ReferenceBackend(), options(1, o), null);
+        Checkpoint c = CheckpointFile.read(o.resolve(Trainer.LAST));
+        String[] layers = c.model().layers().split("\n");
+        String changed = layers[0].replaceFirst("\\d+", "99");
+        var spec = new org.marquee.app.checkpoint.ModelSpec(c.model().architecture(), c.model().channels(), c.model().height(),
+                c.model().width(), c.model().classes(), c.model().parameterCount(), c.model().layers().replace(layers[0], changed));
+        Checkpoint altered = new Checkpoint(spec, c.genres(), c.training(), c.precision(), c.weights(), 0, null, null);
+        try (Sequential model = PosterModel.build(new ReferenceBackend(), SEED, 24, 24, LABELS)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelState.restore(altered, model, null));
+            assertTrue(e.getMessage().contains("layer 1 differs: the checkpoint says \"" + changed.strip() + "\", the model has \""
+                    + layers[0].strip() + "\""), e.getMessage());
+        }
+    }
+
     /** Stops the run at the {@code at}-th checkpoint write, as a crash there would. */
     static final class Crash extends IOException {
         private static final long serialVersionUID = 1L;
