@@ -69,6 +69,20 @@ public record CpuOptions(int threads, boolean scalar, boolean im2col, boolean pa
     /** The largest GEMM block size accepted (kc, mc, nc). */
     public static final int MAX_BLOCK = 1 << 16;
 
+    /**
+     * Checks the thread count (0 or more) and the GEMM blocks (1 to {@link #MAX_BLOCK}).
+     *
+     * @param threads worker threads, 0 = all processors
+     * @param scalar the scalar twin instead of the vector kernels
+     * @param im2col convolutions through im2col + GEMM instead of the direct convolution
+     * @param pairLanes pooling and dropout on pair lanes
+     * @param kc GEMM depth block
+     * @param mc GEMM row block
+     * @param nc GEMM column block
+     * @param packAllB pack every panel of B
+     * @param dotProducts A·Bᵀ with few columns as dot products
+     * @param dynamicSplit GEMM column blocks handed out on demand
+     */
     public CpuOptions {
         if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all processors): " + threads);
         requireBlock("kc", kc);
@@ -82,20 +96,34 @@ public record CpuOptions(int threads, boolean scalar, boolean im2col, boolean pa
         }
     }
 
-    /** Whether this JVM's default is the pair-lane pooling and dropout: JDK 25 and later. */
+    /**
+     * Whether this JVM's default is the pair-lane pooling and dropout: JDK 25 and later.
+     *
+     * @return true from JDK 25 on
+     */
     public static boolean defaultPairLanes() { return Runtime.version().feature() >= 25; }
 
-    /** All processors, the vector kernels, the direct convolution, this JDK's pair-lane choice, the measured GEMM blocks. */
+    /**
+     * All processors, the vector kernels, the direct convolution, this JDK's pair-lane choice, the measured GEMM blocks.
+     *
+     * @return the default options
+     */
     public static CpuOptions defaults() {
         return new CpuOptions(0, false, false, defaultPairLanes(), 384, 192, 256, false, true, true);
     }
 
-    /** {@link #defaults()} with each option whose system property is set taken from it (see the table above). */
+    /**
+     * {@link #defaults()} with each option whose system property is set taken from it (see the table above).
+     *
+     * @return the options
+     */
     public static CpuOptions fromSystemProperties() { return fromProperties(System.getProperties()); }
 
     /**
      * {@link #defaults()} with each option whose property is set in {@code p} taken from it.
      *
+     * @param p the properties to read
+     * @return the options
      * @throws IllegalArgumentException for a value that is not {@code true}/{@code false}, or not a
      *         whole number in range, naming the property
      */
@@ -134,28 +162,66 @@ public record CpuOptions(int threads, boolean scalar, boolean im2col, boolean pa
         throw new IllegalArgumentException("-D" + name + " must be a whole number in [1, " + MAX_BLOCK + "]: " + v);
     }
 
+    /**
+     * These options with another thread count.
+     *
+     * @param threads worker threads, 0 = all processors
+     * @return the new options
+     */
     public CpuOptions withThreads(int threads) {
         return new CpuOptions(threads, scalar, im2col, pairLanes, kc, mc, nc, packAllB, dotProducts, dynamicSplit);
     }
 
+    /**
+     * These options with the scalar twin on or off.
+     *
+     * @param scalar whether every kernel runs its plain scalar twin
+     * @return the new options
+     */
     public CpuOptions withScalar(boolean scalar) {
         return new CpuOptions(threads, scalar, im2col, pairLanes, kc, mc, nc, packAllB, dotProducts, dynamicSplit);
     }
 
+    /**
+     * These options with the im2col route on or off.
+     *
+     * @param im2col whether convolutions go through im2col + GEMM instead of the direct convolution
+     * @return the new options
+     */
     public CpuOptions withIm2col(boolean im2col) {
         return new CpuOptions(threads, scalar, im2col, pairLanes, kc, mc, nc, packAllB, dotProducts, dynamicSplit);
     }
 
+    /**
+     * These options with pair-lane pooling and dropout on or off.
+     *
+     * @param pairLanes whether pooling and dropout run on half-width vectors
+     * @return the new options
+     */
     public CpuOptions withPairLanes(boolean pairLanes) {
         return new CpuOptions(threads, scalar, im2col, pairLanes, kc, mc, nc, packAllB, dotProducts, dynamicSplit);
     }
 
-    /** The GEMM's cache blocks: depth kc, rows mc, columns nc. */
+    /**
+     * The GEMM's cache blocks: depth kc, rows mc, columns nc.
+     *
+     * @param kc the depth block
+     * @param mc the row block
+     * @param nc the column block
+     * @return the new options
+     */
     public CpuOptions withBlocks(int kc, int mc, int nc) {
         return new CpuOptions(threads, scalar, im2col, pairLanes, kc, mc, nc, packAllB, dotProducts, dynamicSplit);
     }
 
-    /** The GEMM's routes: pack every B panel, dot products for A·Bᵀ with few columns, columns on demand. */
+    /**
+     * The GEMM's routes: pack every B panel, dot products for A·Bᵀ with few columns, columns on demand.
+     *
+     * @param packAllB whether every panel of B is packed
+     * @param dotProducts whether A·Bᵀ with few columns runs as dot products
+     * @param dynamicSplit whether column blocks are handed out on demand
+     * @return the new options
+     */
     public CpuOptions withGemmRoutes(boolean packAllB, boolean dotProducts, boolean dynamicSplit) {
         return new CpuOptions(threads, scalar, im2col, pairLanes, kc, mc, nc, packAllB, dotProducts, dynamicSplit);
     }
