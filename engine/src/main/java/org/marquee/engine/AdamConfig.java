@@ -9,6 +9,16 @@ package org.marquee.engine;
  * below 1, or the decay would flip the weights' sign.
  */
 public record AdamConfig(double learningRate, double beta1, double beta2, double epsilon, double clipNorm, double weightDecay) {
+    /**
+     * Checks every hyper-parameter's range, naming the one out of it.
+     *
+     * @param learningRate the step size lr, above 0
+     * @param beta1 the first moment's decay, in [0, 1)
+     * @param beta2 the second moment's decay, in [0, 1)
+     * @param epsilon added to sqrt(v), above 0
+     * @param clipNorm the largest global gradient norm, 0 = no clipping
+     * @param weightDecay AdamW's decoupled decay of the kernels, 0 = off
+     */
     public AdamConfig {
         if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be positive: " + learningRate);
         if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0, 1): " + beta1);
@@ -23,14 +33,45 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
         }
     }
 
-    /** Without weight decay: plain Adam. */
+    /**
+     * Without weight decay: plain Adam.
+     *
+     * @param learningRate the step size lr, above 0
+     * @param beta1 the first moment's decay, in [0, 1)
+     * @param beta2 the second moment's decay, in [0, 1)
+     * @param epsilon added to sqrt(v), above 0
+     * @param clipNorm the largest global gradient norm, 0 = no clipping
+     */
     public AdamConfig(double learningRate, double beta1, double beta2, double epsilon, double clipNorm) {
         this(learningRate, beta1, beta2, epsilon, clipNorm, 0);
     }
 
+    /**
+     * Keras' defaults: lr 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-7, no clipping, no weight decay.
+     *
+     * @return the configuration
+     */
     public static AdamConfig keras() { return new AdamConfig(1e-3, 0.9, 0.999, 1e-7, 0, 0); }
 
+    /**
+     * This configuration with another learning rate.
+     *
+     * @param lr the step size, above 0
+     * @return the new configuration
+     */
     public AdamConfig withLearningRate(double lr) { return new AdamConfig(lr, beta1, beta2, epsilon, clipNorm, weightDecay); }
+    /**
+     * This configuration with another clipping norm.
+     *
+     * @param clip the largest global gradient norm, 0 = no clipping
+     * @return the new configuration
+     */
     public AdamConfig withClipNorm(double clip) { return new AdamConfig(learningRate, beta1, beta2, epsilon, clip, weightDecay); }
+    /**
+     * This configuration with another weight decay.
+     *
+     * @param wd AdamW's decay, 0 = plain Adam
+     * @return the new configuration
+     */
     public AdamConfig withWeightDecay(double wd) { return new AdamConfig(learningRate, beta1, beta2, epsilon, clipNorm, wd); }
 }

@@ -17,15 +17,25 @@ import java.util.ServiceLoader;
  */
 public interface BackendProvider {
 
-    /** The name users type: "reference", "cpu", "opencl". */
+    /**
+     * The name users type: "reference", "cpu", "opencl".
+     *
+     * @return the provider's name
+     */
     String name();
 
-    /** Whether this backend can run here, and on what; {@link Availability#reason()} says why not. */
+    /**
+     * Whether this backend can run here, and on what; {@link Availability#reason()} says why not.
+     *
+     * @return what the probe found
+     */
     Availability probe();
 
     /**
      * Rank among usable providers on the same kind of device, highest first: how fast this backend
      * is there. A provider of priority 0 is a fallback, taken automatically only when nothing else is usable.
+     *
+     * @return the priority, 0 for a fallback
      */
     int priority();
 
@@ -33,12 +43,18 @@ public interface BackendProvider {
      * Creates the backend. {@code device} selects a device by index or name where that applies (may be null).
      * Where this provider cannot run here, it throws an {@link IllegalStateException} naming the
      * probe's reason ({@link #requireAvailable}) rather than failing deeper with a linkage error.
+     *
+     * @param options threads and device selector
+     * @return the backend, which the caller closes
      */
     Backend create(BackendOptions options);
 
     /**
      * Probes {@code provider} and returns what it found, or throws an {@link IllegalStateException}
      * "backend 'NAME' is not available here: REASON". {@link #create} implementations call it first.
+     *
+     * @param provider the provider to probe
+     * @return its availability, usable
      */
     static Availability requireAvailable(BackendProvider provider) {
         Availability a = provider.probe();
@@ -53,35 +69,79 @@ public interface BackendProvider {
      * would run on (null when not usable).
      */
     record Availability(boolean available, String reason, DeviceKind kind) {
+        /**
+         * Checks the result: a reason is always given, a usable backend names its kind of device, an unusable one none.
+         *
+         * @param available whether the backend can run here
+         * @param reason what the probe found, or why it cannot run
+         * @param kind the kind of device it runs on; ignored when not usable
+         */
         public Availability {
             if (reason == null) throw new IllegalArgumentException("an availability needs a reason");
             if (available && kind == null) throw new IllegalArgumentException("a usable backend runs on some kind of device");
             if (!available) kind = null;
         }
 
-        /** Usable on the host CPU. */
+        /**
+         * Usable on the host CPU.
+         *
+         * @param what what the probe found
+         * @return a usable availability on the CPU
+         */
         public static Availability yes(String what) { return new Availability(true, what, DeviceKind.CPU); }
-        /** Usable on a device of this kind. */
+        /**
+         * Usable on a device of this kind.
+         *
+         * @param what what the probe found
+         * @param kind the kind of device
+         * @return a usable availability
+         */
         public static Availability yes(String what, DeviceKind kind) { return new Availability(true, what, kind); }
+        /**
+         * Not usable here.
+         *
+         * @param why the reason, for the user
+         * @return an unusable availability
+         */
         public static Availability no(String why) { return new Availability(false, why, null); }
     }
 
     /** Options common to all backends: threads (0 = all processors), device selector (null = default). */
     record BackendOptions(int threads, String device) {
+        /**
+         * Checks the thread count.
+         *
+         * @param threads worker threads, 0 = all processors
+         * @param device the device selector, index or part of its name; null for the default
+         */
         public BackendOptions {
             if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all processors): " + threads);
         }
+        /**
+         * All processors and the default device.
+         *
+         * @return the default options
+         */
         public static BackendOptions defaults() { return new BackendOptions(0, null); }
     }
 
-    /** Every provider on the class path, in discovery order. */
+    /**
+     * Every provider on the class path, in discovery order.
+     *
+     * @return the providers ServiceLoader finds
+     */
     static List<BackendProvider> all() {
         List<BackendProvider> list = new ArrayList<>();
         ServiceLoader.load(BackendProvider.class).forEach(list::add);
         return list;
     }
 
-    /** The provider with this name, if present on the class path. */
+    /**
+     * The provider with this name, if present on the class path.
+     *
+     * @param name the name, case-insensitive
+     * @return the provider, or empty
+     */
     static Optional<BackendProvider> named(String name) {
         return all().stream().filter(p -> p.name().equalsIgnoreCase(name)).findFirst();
     }

@@ -10,6 +10,18 @@ package org.marquee.engine;
  * </pre>
  */
 public record ConvGeometry(int c, int h, int w, int k, int kh, int kw, int stride, int pad) {
+    /**
+     * Checks that the sizes are positive, the stride at least 1, the padding 0 or more and that the kernel fits the padded input.
+     *
+     * @param c input channels C
+     * @param h input height H
+     * @param w input width W
+     * @param k kernels K, the output channels
+     * @param kh kernel height KH
+     * @param kw kernel width KW
+     * @param stride the step between output positions, at least 1
+     * @param pad zero rows and columns on each side, 0 or more
+     */
     public ConvGeometry {
         if (c <= 0 || h <= 0 || w <= 0 || k <= 0 || kh <= 0 || kw <= 0) {
             throw new IllegalArgumentException("convolution sizes must be positive: " + describe(c, h, w, k, kh, kw, stride, pad));
@@ -23,11 +35,29 @@ public record ConvGeometry(int c, int h, int w, int k, int kh, int kw, int strid
         }
     }
 
+    /**
+     * The output height, (H + 2 pad - KH) / stride + 1, rounded down.
+     *
+     * @return OH
+     */
     public int oh() { return (h + 2 * pad - kh) / stride + 1; }
+    /**
+     * The output width, (W + 2 pad - KW) / stride + 1, rounded down.
+     *
+     * @return OW
+     */
     public int ow() { return (w + 2 * pad - kw) / stride + 1; }
-    /** Rows of the im2col matrix: C*KH*KW. */
+    /**
+     * Rows of the im2col matrix: C*KH*KW.
+     *
+     * @return C*KH*KW
+     */
     public int patch() { return c * kh * kw; }
-    /** Columns of the im2col matrix: OH*OW. */
+    /**
+     * Columns of the im2col matrix: OH*OW.
+     *
+     * @return OH*OW
+     */
     public int positions() { return oh() * ow(); }
 
     private static String describe(int c, int h, int w, int k, int kh, int kw, int stride, int pad) {

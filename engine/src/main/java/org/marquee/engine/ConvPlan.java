@@ -30,6 +30,8 @@ public class ConvPlan implements AutoCloseable {
     private Tensor dy;       // (capacity, K, OH, OW)
 
     /**
+     * @param backend the backend whose primitives take this plan
+     * @param geometry the convolution's geometry
      * @param route    a short description for people ("im2col + gemm", "direct")
      * @param columns  whether the route needs {@link #columns()}
      * @param output   whether a fused pooling needs the full output, {@link #output(int)}
@@ -45,43 +47,88 @@ public class ConvPlan implements AutoCloseable {
         this.unpooled = unpooled;
     }
 
-    /** The route of {@link Backend}'s default primitives: im2col, gemm and col2im, with every workspace. */
+    /**
+     * The route of {@link Backend}'s default primitives: im2col, gemm and col2im, with every workspace.
+     *
+     * @param backend the backend
+     * @param g the convolution's geometry
+     * @return a plan with the columns, output and unpooled-gradient workspaces
+     */
     public static ConvPlan textbook(Backend backend, ConvGeometry g) {
         return new ConvPlan(backend, g, TEXTBOOK, true, true, true);
     }
 
-    /** A route that needs no workspace from the plan: the backend keeps what it needs itself. */
+    /**
+     * A route that needs no workspace from the plan: the backend keeps what it needs itself.
+     *
+     * @param backend the backend
+     * @param g the convolution's geometry
+     * @param route a short description for people, e.g. "direct"
+     * @return a plan without workspaces
+     */
     public static ConvPlan withoutWorkspace(Backend backend, ConvGeometry g, String route) {
         return new ConvPlan(backend, g, route, false, false, false);
     }
 
+    /**
+     * The backend that made this plan.
+     *
+     * @return the backend
+     */
     public Backend backend() { return backend; }
+    /**
+     * The geometry this plan was made for.
+     *
+     * @return the geometry
+     */
     public ConvGeometry geometry() { return geometry; }
-    /** How the backend computes these convolutions, e.g. "im2col + gemm" or "direct". */
+    /**
+     * How the backend computes these convolutions, e.g. "im2col + gemm" or "direct".
+     *
+     * @return the route's description
+     */
     public String route() { return route; }
 
-    /** One image's column matrix (C*KH*KW, OH*OW). */
+    /**
+     * One image's column matrix (C*KH*KW, OH*OW).
+     *
+     * @return the workspace, allocated on first use and kept
+     */
     public Tensor columns() {
         require(columns, "a column workspace");
         if (cols == null) cols = backend.allocate(geometry.patch(), geometry.positions());
         return cols;
     }
 
-    /** The convolution's output for n images (n, K, OH, OW), for a route that pools from it. */
+    /**
+     * The convolution's output for n images (n, K, OH, OW), for a route that pools from it.
+     *
+     * @param n the number of images
+     * @return the workspace, (n, K, OH, OW), grown when n is larger than before
+     */
     public Tensor output(int n) {
         require(output, "an output workspace");
         y = perBatch(y, n);
         return batch(y, n);
     }
 
-    /** dY for n images (n, K, OH, OW), unpooled from a pooling's gradient. */
+    /**
+     * dY for n images (n, K, OH, OW), unpooled from a pooling's gradient.
+     *
+     * @param n the number of images
+     * @return the workspace, (n, K, OH, OW), grown when n is larger than before
+     */
     public Tensor unpooledGradient(int n) {
         require(unpooled, "an unpooled-gradient workspace");
         dy = perBatch(dy, n);
         return batch(dy, n);
     }
 
-    /** Checks that this plan was made by backend {@code b}; a backend calls it before using the plan. */
+    /**
+     * Checks that this plan was made by backend {@code b}; a backend calls it before using the plan.
+     *
+     * @param b the backend about to use the plan
+     */
     public void requireFor(Backend b) {
         if (b != backend) throw new IllegalArgumentException("convolution plan " + this + " was made by another backend");
     }

@@ -9,10 +9,18 @@ public enum DeviceKind {
     /** Another dedicated compute device (OpenCL's CL_DEVICE_TYPE_ACCELERATOR). */
     ACCELERATOR;
 
-    /** Whether this is a device apart from the host CPU, which an automatic choice prefers. */
+    /**
+     * Whether this is a device apart from the host CPU, which an automatic choice prefers.
+     *
+     * @return true for a GPU or an accelerator
+     */
     public boolean dedicated() { return this != CPU; }
 
-    /** "a CPU", "a GPU", "an accelerator". */
+    /**
+     * "a CPU", "a GPU", "an accelerator".
+     *
+     * @return the kind with its indefinite article
+     */
     public String withArticle() {
         return switch (this) {
             case CPU -> "a CPU";

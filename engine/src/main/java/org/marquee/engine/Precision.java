@@ -11,6 +11,10 @@ public enum Precision {
 
     Precision(int bytes) { this.bytes = bytes; }
 
-    /** Bytes per element. */
+    /**
+     * Bytes per element.
+     *
+     * @return 4 for float32, 8 for float64
+     */
     public int bytes() { return bytes; }
 }

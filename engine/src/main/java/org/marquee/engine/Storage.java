@@ -6,7 +6,11 @@ package org.marquee.engine;
  * host storages may treat close as a no-op.
  */
 public interface Storage extends AutoCloseable {
-    /** Capacity in elements. */
+    /**
+     * Capacity in elements.
+     *
+     * @return the number of elements it holds
+     */
     long capacity();
 
     @Override

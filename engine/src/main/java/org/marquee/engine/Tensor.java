@@ -39,27 +39,79 @@ public final class Tensor implements AutoCloseable {
     /**
      * Wraps a freshly allocated storage; used by backends in {@link Backend#allocate}. The tensor
      * owns the storage: {@link #close()} on it releases the storage.
+     *
+     * @param backend the backend that allocated the storage
+     * @param storage the memory
+     * @param shape the dimensions
+     * @return a tensor that owns the storage
      */
     public static Tensor of(Backend backend, Storage storage, int... shape) {
         return new Tensor(backend, storage, 0, shape, true);
     }
 
+    /**
+     * The backend that allocated this tensor; only its primitives may read or write it.
+     *
+     * @return the backend
+     */
     public Backend backend() { return backend; }
-    /** The memory behind this tensor, shared with its views; release it through the owner's {@link #close()}. */
+    /**
+     * The memory behind this tensor, shared with its views; release it through the owner's {@link #close()}.
+     *
+     * @return the storage
+     */
     public Storage storage() { return storage; }
-    /** Whether this tensor allocated its storage (and so may close it), rather than being a view of another. */
+    /**
+     * Whether this tensor allocated its storage (and so may close it), rather than being a view of another.
+     *
+     * @return true for the owner, false for a view
+     */
     public boolean ownsStorage() { return owner; }
-    /** Offset of the first element, in elements, inside {@link #storage()}. */
+    /**
+     * Offset of the first element, in elements, inside {@link #storage()}.
+     *
+     * @return the offset, 0 for an owner
+     */
     public long offset() { return offset; }
+    /**
+     * The dimensions, row-major: the last one varies fastest.
+     *
+     * @return a copy of the shape
+     */
     public int[] shape() { return shape.clone(); }
+    /**
+     * The number of dimensions.
+     *
+     * @return the length of {@link #shape()}
+     */
     public int rank() { return shape.length; }
+    /**
+     * One dimension of the shape.
+     *
+     * @param axis the dimension's index, 0 to rank - 1
+     * @return its size
+     */
     public int dim(int axis) { return shape[axis]; }
-    /** Number of elements. */
+    /**
+     * Number of elements.
+     *
+     * @return the product of the dimensions
+     */
     public long size() { return size; }
-    /** Number of elements as an int, failing loudly if it does not fit. */
+    /**
+     * Number of elements as an int, failing loudly if it does not fit.
+     *
+     * @return the product of the dimensions
+     */
     public int intSize() { return Math.toIntExact(size); }
 
-    /** A view of {@code count} elements starting {@code start} elements into this tensor. */
+    /**
+     * A view of {@code count} elements starting {@code start} elements into this tensor.
+     *
+     * @param start the offset of the view's first element, in elements
+     * @param newShape the view's shape; its size must fit inside this tensor
+     * @return a view sharing this storage
+     */
     public Tensor view(long start, int... newShape) {
         long n = Shapes.size(newShape);
         if (start < 0 || start + n > size) {
@@ -69,7 +121,12 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(backend, storage, offset + start, newShape, false);
     }
 
-    /** The same elements under another shape with the same size. */
+    /**
+     * The same elements under another shape with the same size.
+     *
+     * @param newShape the new dimensions, with the same product
+     * @return a view sharing this storage
+     */
     public Tensor reshape(int... newShape) {
         if (Shapes.size(newShape) != size) {
             throw new IllegalArgumentException("cannot reshape " + Arrays.toString(shape) + " to "
@@ -78,7 +135,12 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(backend, storage, offset, newShape, false);
     }
 
-    /** The i-th slice along the first axis, e.g. one image of a batch. */
+    /**
+     * The i-th slice along the first axis, e.g. one image of a batch.
+     *
+     * @param i the index along the first axis
+     * @return a view of shape (dims 1..rank-1)
+     */
     public Tensor slice(int i) {
         if (rank() < 2 || i < 0 || i >= shape[0]) {
             throw new IndexOutOfBoundsException("slice " + i + " of " + Arrays.toString(shape));
@@ -87,10 +149,18 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(backend, storage, offset + (long) i * Shapes.size(rest), rest, false);
     }
 
-    /** Copies this tensor's elements to the host. */
+    /**
+     * Copies this tensor's elements to the host.
+     *
+     * @return the elements in row-major order
+     */
     public float[] toFloats() { return backend.download(this); }
 
-    /** Copies this tensor's elements to the host in double precision. */
+    /**
+     * Copies this tensor's elements to the host in double precision.
+     *
+     * @return the elements in row-major order
+     */
     public double[] toDoubles() { return backend.downloadDoubles(this); }
 
     /**

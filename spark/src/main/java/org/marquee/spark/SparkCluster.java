@@ -48,9 +48,23 @@ public final class SparkCluster implements Cluster {
 
     /** Starts a Spark context on {@code master} (a spark-submit run passes its own master, which wins). */
     static SparkCluster start(String master, int shards) {
-        SparkConf conf = new SparkConf().setAppName("marquee");
+        return new SparkCluster(new JavaSparkContext(configure(new SparkConf(), master)), true, shards);
+    }
+
+    /** The log level of a context Marquee starts, unless its configuration names one (spark-submit --conf spark.log.level=INFO). */
+    static final String LOG_LEVEL = "WARN";
+
+    /**
+     * {@code conf} named "marquee", on {@code master} unless it names one already (spark-submit's
+     * {@code --master} wins), and logging warnings and errors only unless it sets {@code spark.log.level}:
+     * Spark's INFO lines (several per task, hundreds per epoch) would bury the training's progress,
+     * as {@code ./marquee} keeps them out of its output too.
+     */
+    static SparkConf configure(SparkConf conf, String master) {
+        conf.setAppName("marquee");
         if (!conf.contains("spark.master")) conf.setMaster(master);
-        return new SparkCluster(new JavaSparkContext(conf), true, shards);
+        if (!conf.contains("spark.log.level")) conf.set("spark.log.level", LOG_LEVEL);
+        return conf;
     }
 
     JavaSparkContext context() { return sc; }

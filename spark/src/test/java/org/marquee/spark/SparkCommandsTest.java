@@ -55,6 +55,17 @@ class SparkCommandsTest {
         assertTrue(e.getMessage().contains("Java 25") && e.getMessage().contains("JDK 17 or 21"), e.getMessage());
     }
 
+    @Test
+    void aContextMarqueeStartsLogsWarningsOnlyUnlessItsConfigurationSaysOtherwise() {
+        var quiet = SparkCluster.configure(new org.apache.spark.SparkConf(false), "local[2]");
+        assertEquals("WARN", quiet.get("spark.log.level"));
+        assertEquals("local[2]", quiet.get("spark.master"));
+        var submitted = new org.apache.spark.SparkConf(false).set("spark.log.level", "INFO").setMaster("spark://host:7077");
+        SparkCluster.configure(submitted, "local[2]");
+        assertEquals("INFO", submitted.get("spark.log.level"));
+        assertEquals("spark://host:7077", submitted.get("spark.master"));
+    }
+
     private static String lossLine(String text) {
         return text.lines().filter(l -> l.startsWith("test split:")).findFirst().orElseThrow().replaceAll(", [0-9.]+ s$", "");
     }

@@ -2,7 +2,8 @@ package org.marquee.app.backend;
 
 import java.util.Locale;
 
-/** The backends a user can ask for; {@link #AUTO} picks OpenCL when usable, else the CPU backend. */
+/** The backends a user can ask for; {@link #AUTO} picks a usable backend on a GPU or
+ * accelerator (OpenCL on a GPU), else the CPU backend ({@link BackendSelector}). */
 public enum BackendChoice {
     AUTO, CPU, OPENCL, REFERENCE;
 

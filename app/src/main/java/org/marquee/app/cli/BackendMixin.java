@@ -11,11 +11,13 @@ import picocli.CommandLine.Option;
 /** --backend, --device and --threads, shared by every command that computes. */
 public final class BackendMixin {
     @Option(names = "--backend", paramLabel = "NAME",
-            description = "auto, cpu, opencl or reference (default: ${DEFAULT-VALUE}; auto takes OpenCL when a device is usable, else cpu)")
+            description = "auto, cpu, opencl or reference (default: ${DEFAULT-VALUE}; auto takes a backend on a GPU or accelerator when"
+                    + " one is usable, OpenCL on a GPU, else cpu, and says why; the devices command shows what it would pick)")
     String backend;
 
     @Option(names = "--device", paramLabel = "DEVICE",
-            description = "OpenCL device: index or part of its name (see the devices command); default the first")
+            description = "OpenCL device: index or part of its name (see the devices command); default: the first GPU or accelerator,"
+                    + " else the first device")
     String device;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
@@ -52,6 +54,7 @@ public final class BackendMixin {
         }
     }
 
+    /** Opens the chosen backend, printing to {@code log} which backend it is (and, for auto, why). */
     public Backend open(PrintStream log) {
         check();
         return BackendSelector.discover(log).open(choice(), new BackendOptions(threads, device));

@@ -107,6 +107,13 @@ public final class DataMixin {
      * order and the genre vocabulary), so that the same files moved elsewhere still match while
      * an edited catalogue does not. Paths are kept as notes.
      */
+    /** The key of the posters' fingerprint among the {@link #settings}. */
+    static final String POSTERS_SETTING = "posters";
+
+    /** Every key {@link #settings} can hold, notes aside: what decides which posters a command sees and how they are split. */
+    static final java.util.Set<String> SETTINGS = java.util.Set.of("data", "--limit", "--genres-from-data", "--synthetic",
+            "--split-seed", POSTERS_SETTING);
+
     public RunSettings settings(LoadedData d) {
         RunSettings.Builder b = RunSettings.builder().put("data", real() ? "real" : "synthetic");
         if (real()) {
@@ -116,7 +123,7 @@ public final class DataMixin {
         } else {
             b.put("--synthetic", synthetic);
         }
-        return b.put("--split-seed", splitSeed).put("posters", fingerprint(d)).note("description", d.description()).build();
+        return b.put("--split-seed", splitSeed).put(POSTERS_SETTING, fingerprint(d)).note("description", d.description()).build();
     }
 
     /** "9,184 posters, 27 genres, sha-256 1a2b3c4d5e6f7a8b" of the posters' ids in order and the genre names. */
@@ -145,6 +152,13 @@ public final class DataMixin {
         out.printf("data: %s; train %,d, validation %,d, test %,d%n", d.description(), d.train().size(),
                 d.validation().size(), d.test().size());
         return d;
+    }
+
+    /** The catalogue of {@code --data} alone (with {@code --limit} and {@code --genres-from-data}), no poster read. */
+    public org.marquee.dataset.MovieGenreCsv.Catalogue catalogue(PrintStream out) throws IOException {
+        check();
+        if (!real()) throw new IllegalStateException("no catalogue without --data");
+        return new DataLoader(out).catalogue(data, limit, genresFromData);
     }
 
     public LoadedData load(int imageSize, PrintStream out) throws IOException {

@@ -1,11 +1,14 @@
 package org.marquee.app.cli;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.marquee.app.PosterModel;
+import org.marquee.app.backend.BackendChoice;
+import org.marquee.app.backend.BackendSelector;
 import org.marquee.engine.BackendProvider;
 import org.marquee.opencl.GemmFamily;
 import org.marquee.opencl.GpuGemm;
@@ -15,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "devices", mixinStandardHelpOptions = true,
-        description = {"Lists the backends on the class path with whether each can run here, and every OpenCL device.",
+        description = {"Lists the backends on the class path with whether each can run here, every OpenCL device, and what --backend auto would pick (and why).",
                 "With --tune, times every GPU GEMM variant that fits the chosen OpenCL device on the poster model's GEMM shapes,"
                         + " prints the table and rewrites the tuning cache with the winners."})
 public final class DevicesCommand implements Callable<Integer> {
@@ -34,9 +37,13 @@ public final class DevicesCommand implements Callable<Integer> {
             description = "with --tune: the poster side the GEMM shapes follow from (default: ${DEFAULT-VALUE}, the model's)")
     int imageSize;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "32",
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
             description = "with --tune: the batch size the GEMM shapes follow from (the convolutions run the whole batch per GEMM; default: ${DEFAULT-VALUE})")
     int batch;
+
+    /** The older name of --batch-size, still accepted; null when not given. */
+    @Option(names = "--batch", paramLabel = "N", hidden = true)
+    Integer batchAlias;
 
     @Override
     public Integer call() {
@@ -55,13 +62,38 @@ public final class DevicesCommand implements Callable<Integer> {
         } catch (RuntimeException | LinkageError e) {
             out.println("  none: " + e.getMessage());
         }
+        out.println("--backend auto would pick:");
+        try {
+            BackendSelector.discover(new PrintStream(new IndentedLines(out), true, StandardCharsets.UTF_8)).choose(BackendChoice.AUTO);
+        } catch (IllegalStateException e) {
+            out.println("  nothing: " + e.getMessage());
+        }
         return tune ? tune(devices, out) : 0;
+    }
+
+    /** Writes each line it is given to {@code target} indented by two spaces. */
+    private static final class IndentedLines extends java.io.OutputStream {
+        private final PrintStream target;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        IndentedLines(PrintStream target) { this.target = target; }
+
+        @Override
+        public void write(int b) {
+            if (b == '\n') {
+                target.println("  " + line.toString(StandardCharsets.UTF_8));
+                line.reset();
+            } else {
+                line.write(b);
+            }
+        }
     }
 
     private int tune(List<OpenClDevices.Device> devices, PrintStream out) {
         GemmFamily forced = GemmFamily.parse(family);
         OptionRanges.imageSize("--image-size", imageSize);
-        OptionRanges.check("--batch", batch, 1, 65_536);
+        if (batchAlias != null) batch = batchAlias;
+        OptionRanges.check("--batch-size", batch, 1, 65_536);
         OpenClDevices.Device d = OpenClDevices.select(devices, device);
         OpenClBackend.Options options = OpenClBackend.Options.fromSystemProperties().withFamily(forced).withTuning(true);
         try (OpenClBackend b = new OpenClBackend(d, options)) {

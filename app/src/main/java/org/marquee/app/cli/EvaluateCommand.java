@@ -183,14 +183,27 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         if (shared == 0) return;
-        var differences = c.run().differences(dataOptions.settings(data), java.util.Set.of()).stream()
-                .filter(d -> d.key().startsWith("--") || d.key().equals("data") || d.key().equals("posters"))
+        var differences = dataDifferences(c.run(), dataOptions.settings(data)).stream()
                 .map(Object::toString).collect(java.util.stream.Collectors.joining("; "));
         throw new IllegalArgumentException(String.format(Locale.ROOT,
                 "%,d of the %,d %s posters (id %d, ...) were training posters of %s, so its scores would flatter it; %s."
                         + " Leave out the data options to use the checkpoint's setup", shared, part.size(), split, example, checkpoint,
                 differences.isEmpty() ? "the data setup is the one it recorded" : "the data setup differs from the training run's: "
                         + differences));
+    }
+
+    /**
+     * The data settings in which {@code now} differs from the {@code recorded} run: the kind of
+     * data and the options that choose the posters and their split, and only those (a training
+     * option such as {@code --seed} does not change which posters are scored). The posters'
+     * fingerprint is named only when no option differs, as the one sign of an edited catalogue or
+     * poster folder; otherwise it differs because of the options named.
+     */
+    static java.util.List<org.marquee.app.checkpoint.RunSettings.Difference> dataDifferences(
+            org.marquee.app.checkpoint.RunSettings recorded, org.marquee.app.checkpoint.RunSettings now) {
+        var all = recorded.differences(now, java.util.Set.of()).stream().filter(d -> DataMixin.SETTINGS.contains(d.key())).toList();
+        var options = all.stream().filter(d -> !d.key().equals(DataMixin.POSTERS_SETTING)).toList();
+        return options.isEmpty() ? all : options;
     }
 
     /** The fixed threshold asked for, or the one tuned on the validation split. */

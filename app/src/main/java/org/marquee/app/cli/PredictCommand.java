@@ -1,6 +1,7 @@
 package org.marquee.app.cli;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +44,9 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--raw-weights", description = "use the trained weights even when the checkpoint holds their moving average (--ema)")
     boolean rawWeights;
+
+    @Option(names = {"-v", "--verbose"}, description = "also say which backend runs the model and, with --backend auto, why")
+    boolean verbose;
 
     @Parameters(paramLabel = "POSTER", arity = "1..*", description = "poster image files")
     List<Path> posters;
@@ -89,7 +93,7 @@ public final class PredictCommand implements Callable<Integer> {
                     + " for the checkpoint's decision rule");
         }
         List<Prediction> results = new ArrayList<>();
-        try (Backend backend = backendOptions.open(log);
+        try (Backend backend = backendOptions.open(verbose ? log : new PrintStream(OutputStream.nullOutputStream()));
              LoadedModel loaded = LoadedModel.open(checkpoint, backend, rawWeights)) {
             if (loaded.weightsLine() != null) log.println(loaded.weightsLine());
             var normalization = loaded.normalization();
@@ -114,7 +118,7 @@ public final class PredictCommand implements Callable<Integer> {
                     try {
                         pixels = images.load(file);
                     } catch (IOException | RuntimeException e) {
-                        Prediction failed = Prediction.failed(file, e.getMessage() != null ? e.getMessage() : e.toString());
+                        Prediction failed = Prediction.failed(file, reason(file, e));
                         results.add(failed);
                         if (!json) System.err.println("error: " + file + ": " + failed.error());
                         continue;
@@ -137,6 +141,16 @@ public final class PredictCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Why {@code file} could not be read, without the file's name when the message starts with it
+     * (a {@link org.marquee.dataset.PosterException} names its file), since the report names it already.
+     */
+    static String reason(Path file, Exception e) {
+        String message = e.getMessage() != null ? e.getMessage() : e.toString();
+        String prefix = file + ": ";
+        return message.startsWith(prefix) && message.length() > prefix.length() ? message.substring(prefix.length()) : message;
     }
 
     /** The plain rule: every genre at or above {@code t}, no forced top genre, no cap. */
@@ -172,6 +186,11 @@ public final class PredictCommand implements Callable<Integer> {
         return sb.toString();
     }
 
+    /**
+     * The results as a JSON array, one object per poster: its file and its top genres with their
+     * probabilities at full double precision and whether each is decided, then the decided genres;
+     * or its file and the error.
+     */
     static String toJson(List<Prediction> results) {
         StringBuilder sb = new StringBuilder("[\n");
         for (int n = 0; n < results.size(); n++) {
@@ -184,7 +203,7 @@ public final class PredictCommand implements Callable<Integer> {
             sb.append(", \"genres\": [");
             for (int i = 0; i < r.genres().size(); i++) {
                 sb.append(i == 0 ? "" : ", ").append("{\"genre\": ").append(quote(r.genres().get(i)))
-                        .append(String.format(Locale.ROOT, ", \"probability\": %.4f", r.probabilities().get(i)))
+                        .append(", \"probability\": ").append(r.probabilities().get(i))   // every digit: the shortest that reads back the same double
                         .append(", \"decided\": ").append(r.decided().contains(r.genres().get(i))).append('}');
             }
             sb.append("], \"decided\": [");

@@ -3,14 +3,14 @@ package org.marquee.app.cli;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.marquee.app.PosterModel;
-import org.marquee.app.data.LeftOutReport;
-import org.marquee.app.data.LoadedData;
-import org.marquee.app.data.Subset;
 import org.marquee.app.metrics.Baselines;
 import org.marquee.app.report.ScoreDistribution;
+import org.marquee.dataset.MovieGenreCsv;
+import org.marquee.dataset.MovieRecord;
 import org.marquee.engine.nn.Sequential;
 import org.marquee.engine.reference.ReferenceBackend;
 import picocli.CommandLine.Command;
@@ -18,9 +18,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "summary", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Prints the model's layer table and, with --data, the data set's genre statistics.",
-                "With --data it also prints the IMDb score's distribution by release year and draws genres.png, years.png"
-                        + " and scores.png into the output folder."})
+        description = {"Prints the model's layer table and, with --data, the catalogue's genre statistics.",
+                "With --data it reads MovieGenre.csv alone (no poster), prints the genre frequencies and the IMDb score's"
+                        + " distribution by release year, and draws genres.png, years.png and scores.png into the output folder."})
 public final class SummaryCommand implements Callable<Integer> {
     @Mixin DataMixin dataOptions;
 
@@ -42,19 +42,31 @@ public final class SummaryCommand implements Callable<Integer> {
             out.println();
         }
         if (!dataOptions.real()) return 0;
-        try (LoadedData data = dataOptions.load(imageSize, out)) {
-            Files.createDirectories(output);
-            LeftOutReport.write(data.leftOut(), output, out);
-            TrainCommand.writeDatasetCharts(data, output);
-            boolean[][] labels = Subset.labels(data.all());
-            double[] prior = Baselines.prior(labels, data.genres().size());
-            int[] order = Baselines.topK(prior, prior.length);
-            out.printf(Locale.ROOT, "%d genres, %.2f per poster on average:%n", data.genres().size(),
-                    java.util.Arrays.stream(labels).mapToInt(r -> { int c = 0; for (boolean b : r) if (b) c++; return c; }).average().orElse(0));
-            for (int j : order) out.printf(Locale.ROOT, "  %-12s %6.2f%%%n", data.genres().get(j), 100 * prior[j]);
-            out.print(ScoreDistribution.of(data.movies()).table());
-            out.println("wrote " + output.resolve("genres.png") + ", " + output.resolve("years.png") + " and " + output.resolve("scores.png"));
+        for (String option : List.of("--posters", "--cache", "--synthetic")) {
+            if (dataOptions.given(option)) {
+                throw new IllegalArgumentException("summary reads MovieGenre.csv alone, not the posters: leave out " + option);
+            }
         }
+        MovieGenreCsv.Catalogue catalogue = dataOptions.catalogue(out);
+        List<MovieRecord> movies = catalogue.movies();
+        List<String> genres = catalogue.vocabulary().names();
+        Files.createDirectories(output);
+        TrainCommand.writeDatasetCharts(movies, output);
+        int[] count = new int[genres.size()];
+        long labels = 0;
+        for (MovieRecord m : movies) {
+            for (String g : m.genres()) {
+                int j = genres.indexOf(g);
+                if (j >= 0) { count[j]++; labels++; }
+            }
+        }
+        double[] share = new double[count.length];
+        for (int j = 0; j < count.length; j++) share[j] = movies.isEmpty() ? 0 : (double) count[j] / movies.size();
+        out.printf(Locale.ROOT, "%,d movies in the catalogue (posters not read); %d genres, %.2f per movie on average:%n", movies.size(),
+                genres.size(), movies.isEmpty() ? 0.0 : (double) labels / movies.size());
+        for (int j : Baselines.topK(share, share.length)) out.printf(Locale.ROOT, "  %-12s %6.2f%%%n", genres.get(j), 100 * share[j]);
+        out.print(ScoreDistribution.of(movies).table());
+        out.println("wrote " + output.resolve("genres.png") + ", " + output.resolve("years.png") + " and " + output.resolve("scores.png"));
         return 0;
     }
 }

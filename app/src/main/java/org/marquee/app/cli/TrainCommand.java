@@ -106,7 +106,7 @@ public final class TrainCommand implements Callable<Integer> {
     String augment;
 
     @Option(names = "--schedule", paramLabel = "constant|cosine", defaultValue = "constant",
-            description = "learning-rate schedule: constant, or cosine from --lr down to 1% of it at the last step (default: ${DEFAULT-VALUE})")
+            description = "learning-rate schedule: constant, or cosine from --lr down to 1%% of it at the last step (default: ${DEFAULT-VALUE})")
     String schedule;
 
     @Option(names = "--warmup-epochs", paramLabel = "N", defaultValue = "0",
@@ -429,7 +429,7 @@ public final class TrainCommand implements Callable<Integer> {
         out.println("validation before training:");
         Predictions before = predict(model, data, data.validation());
         out.print(MetricsTable.withBaselines("untrained", before.metrics(data.genres()), trainLabels, valLabels, data.genres()));
-        writeDatasetCharts(data, output);
+        writeDatasetCharts(data.movies(), output);
     }
 
     /**
@@ -452,16 +452,17 @@ public final class TrainCommand implements Callable<Integer> {
         out.print(new EvaluationReport(test, rule, data.genres(), trainLabels).table());
     }
 
-    static void writeDatasetCharts(LoadedData data, Path output) throws IOException {
-        if (data.movies().isEmpty()) return;
+    /** Draws genres.png, years.png and scores.png of {@code movies} into {@code output}; nothing for synthetic data (no movies). */
+    static void writeDatasetCharts(java.util.List<org.marquee.dataset.MovieRecord> movies, Path output) throws IOException {
+        if (movies.isEmpty()) return;
         var perGenre = new java.util.TreeMap<String, Integer>();
         var perYear = new java.util.TreeMap<Integer, Integer>();
-        data.movies().forEach(m -> {
+        movies.forEach(m -> {
             m.genres().forEach(g -> perGenre.merge(g, 1, Integer::sum));
             perYear.merge(m.year(), 1, Integer::sum);
         });
         DatasetCharts.genres(perGenre, output.resolve("genres.png"));
         DatasetCharts.years(perYear, output.resolve("years.png"));
-        System.out.println(DatasetCharts.scores(data.movies(), output.resolve("scores.png")).summary() + " (scores.png)");
+        System.out.println(DatasetCharts.scores(movies, output.resolve("scores.png")).summary() + " (scores.png)");
     }
 }

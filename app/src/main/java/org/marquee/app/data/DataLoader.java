@@ -96,6 +96,19 @@ public final class DataLoader {
                 movies, posterCache, splitSeed);
     }
 
+    /**
+     * The catalogue alone, without a poster: the movies of MovieGenre.csv ({@code csvOrFolder} as
+     * for {@link #real}), the first {@code limit} when above 0, after printing its {@code catalogue:}
+     * summary; what {@code summary --data} needs for its genre and year statistics.
+     */
+    public MovieGenreCsv.Catalogue catalogue(String csvOrFolder, int limit, boolean genresFromData) throws IOException {
+        Path csv = resolveCsv(csvOrFolder);
+        MovieGenreCsv.Catalogue catalogue = MovieGenreCsv.read(csv, CatalogueOptions.defaults().withGenresFromData(genresFromData));
+        out.println("catalogue: " + catalogue.report().summary(3));
+        if (limit <= 0 || limit >= catalogue.movies().size()) return catalogue;
+        return new MovieGenreCsv.Catalogue(catalogue.movies().subList(0, limit), catalogue.report(), catalogue.vocabulary());
+    }
+
     public static Path resolveCsv(String csvOrFolder) {
         Path p;
         if ("auto".equalsIgnoreCase(csvOrFolder)) {

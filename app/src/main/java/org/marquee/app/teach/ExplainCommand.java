@@ -52,7 +52,7 @@ public final class ExplainCommand implements Callable<Integer> {
             description = "poster side in pixels for an untrained model; the layers are the same, their shapes follow (default: ${DEFAULT-VALUE})")
     int imageSize;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE",
+    @Option(names = {"-c", "--checkpoint"}, paramLabel = "FILE",
             description = "explain a trained model saved by train, instead of an untrained one")
     Path checkpoint;
 

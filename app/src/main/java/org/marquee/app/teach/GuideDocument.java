@@ -50,7 +50,7 @@ public final class GuideDocument {
     }
 
     /** One problem per line: "file:line: what is wrong"; empty when the chapter agrees with the code. */
-    public List<String> check(GuideFigures figures) {
+    public List<String> check(Figures figures) {
         List<String> problems = new ArrayList<>();
         render(figures, problems);
         problems.addAll(checkLinks());
@@ -58,7 +58,7 @@ public final class GuideDocument {
     }
 
     /** The chapter with every mark's text replaced by the figure's current value. */
-    public String render(GuideFigures figures, List<String> problems) {
+    public String render(Figures figures, List<String> problems) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -117,7 +117,7 @@ public final class GuideDocument {
     }
 
     /** Links to project files must resolve; a link named like a method ("Conv2d.forward", "im2col()") must name one in the file. */
-    List<String> checkLinks() {
+    public List<String> checkLinks() {
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             Matcher m = LINK.matcher(lines.get(i));

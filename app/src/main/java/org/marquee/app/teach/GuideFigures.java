@@ -15,7 +15,7 @@ import picocli.CommandLine;
  * code. The guide marks each one with its name (see {@link GuideDocument}); a test compares the two,
  * so the guide cannot drift from the code. Figures are computed on first use and kept.
  */
-public final class GuideFigures {
+public final class GuideFigures implements Figures {
     private final Map<String, Supplier<String>> figures = new LinkedHashMap<>();
     private final Map<String, String> computed = new LinkedHashMap<>();
     private final ModelFigures model = new ModelFigures();
@@ -56,9 +56,11 @@ public final class GuideFigures {
     /** Every figure's name, in definition order. */
     public Set<String> names() { return Collections.unmodifiableSet(figures.keySet()); }
 
+    @Override
     public boolean has(String name) { return figures.containsKey(name); }
 
     /** The figure's text as the guide must show it. */
+    @Override
     public synchronized String get(String name) {
         Supplier<String> f = figures.get(name);
         if (f == null) throw new IllegalArgumentException("no figure named '" + name + "'; known: " + figures.keySet());

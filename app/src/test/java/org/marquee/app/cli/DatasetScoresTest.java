@@ -39,15 +39,24 @@ class DatasetScoresTest extends CapturedConsole {
     @Test
     void summaryPrintsTheCountsAndTheTableAndDrawsScoresPng() throws IOException {
         Path output = dir.resolve("summary");
-        assertEquals(0, Main.run("summary", "--data", dir.toString(), "--image-size", "24", "--cache", dir.resolve("p.cache").toString(),
-                "-o", output.toString()), err());
+        try (var posters = Files.list(dir.resolve("posters"))) {   // the catalogue is all it reads
+            for (Path p : posters.toList()) Files.delete(p);
+        }
+        Files.delete(dir.resolve("posters"));
+        assertEquals(0, Main.run("summary", "--data", dir.toString(), "-o", output.toString()), err());
         String text = out();
+        assertTrue(text.contains("10 movies in the catalogue (posters not read); 27 genres, 1.50 per movie on average:\n"), text);
+        assertTrue(text.contains("  Drama        100.00%\n  Comedy        50.00%\n"), text);
+        assertTrue(!text.contains("poster cache"), text);
         assertTrue(text.contains("IMDb score: 6 of 10 movies have one, 4 lack one; median 6.5 (scores.png)\n"), text);
         assertTrue(text.contains("2001             2    5.0   5.50   6.00   6.50    7.0\n"), text);
         assertTrue(text.contains("2003             3    4.0   6.00   8.00   8.50    9.0\n"), text);
         assertTrue(text.contains(" and " + output.resolve("scores.png")), text);
         BufferedImage chart = ImageIO.read(output.resolve("scores.png").toFile());
         assertEquals(1000, chart.getWidth());
+
+        assertEquals(1, Main.run("summary", "--data", dir.toString(), "--cache", dir.resolve("p.cache").toString()));
+        assertTrue(err().contains("summary reads MovieGenre.csv alone, not the posters: leave out --cache"), err());
     }
 
     @Test

@@ -151,7 +151,8 @@ class MainTest extends CapturedConsole {
         assertTrue(err().contains("of the 8 test posters") && err().contains("were training posters of " + ckpt)
                 && err().contains("--split-seed was 5, now 6"), err());
         assertEquals(1, run("evaluate", "--backend", "reference", "-c", ckpt, "--synthetic", "1000", "--split", "validation"));
-        assertTrue(err().contains("validation posters") && err().contains("--synthetic was 40, now 1000"), err());
+        assertTrue(err().contains("validation posters") && err().contains("differs from the training run's: --synthetic was 40, now 1000."),
+                "only the option that differs and decides the posters, not --seed, --epochs or the fingerprint: " + err());
         assertEquals(0, run("evaluate", "--backend", "reference", "-c", ckpt, "--split", "train"), err());
         assertTrue(out().contains("train split: 24 posters"), out());
         assertTrue(out().contains("note: the train split holds the posters the checkpoint was trained on"), out());
@@ -315,6 +316,18 @@ class MainTest extends CapturedConsole {
     void devicesListsTheBackends() {
         assertEquals(0, run("devices"));
         assertTrue(out().contains("reference") && out().contains("cpu") && out().contains("OpenCL devices:"), out());
+        String pick = out().substring(out().indexOf("--backend auto would pick:\n") + 27);
+        assertTrue(pick.startsWith("  auto backend: ") && pick.contains("  passed over reference: "), out());
+    }
+
+    @Test
+    void devicesTakesBatchSizeAsEveryOtherCommandDoesAndStillTheOldName() {
+        assertEquals(1, run("devices", "--tune", "--batch-size", "0"));
+        assertTrue(err().contains("--batch-size"), err());
+        assertEquals(1, run("devices", "--tune", "--batch", "0"));
+        assertTrue(err().contains("--batch-size"), err());
+        assertEquals(0, run("devices", "--help"));
+        assertTrue(out().contains("--batch-size") && !out().contains("--batch="), out());
     }
 
     @Test
@@ -345,7 +358,7 @@ class MainTest extends CapturedConsole {
     void devicesTuneTimesTheGpuVariantsOnThePosterShapes() throws IOException {
         assumeTrue(BackendProvider.named("opencl").map(p -> p.probe().available()).orElse(false), "OpenCL unavailable");
         // 40-pixel posters keep it short on a CPU device: conv1 38x38 outputs, dense1 K = 128 * 3 * 3
-        assertEquals(0, run("devices", "--tune", "--family", "gpu", "--image-size", "40", "--batch", "4"));
+        assertEquals(0, run("devices", "--tune", "--family", "gpu", "--image-size", "40", "--batch-size", "4"));
         String text = out();
         // the convolutions over the whole batch of 4, as the GPU family's batched plan runs them
         for (String shape : List.of("conv1 fwd 32x5776x27", "conv1 dW 32x27x5776", "conv3 dx 576x144x128", "dense1 fwd 4x128x1152",

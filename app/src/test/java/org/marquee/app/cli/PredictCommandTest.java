@@ -72,8 +72,34 @@ class PredictCommandTest {
         String text = out.toString(StandardCharsets.UTF_8);
         for (int i = 0; i < 3; i++) assertTrue(text.contains("p" + i + ".png: "), text);
         String e = err.toString(StandardCharsets.UTF_8);
-        assertTrue(e.contains("error: " + dir.resolve("broken.jpg") + ": "), e);
+        Path broken = dir.resolve("broken.jpg");
+        assertTrue(e.contains("error: " + broken + ": not a JPEG or PNG image"), e);
+        assertEquals(1, e.split(java.util.regex.Pattern.quote(broken.toString()), -1).length - 1, "the file is named once: " + e);
         assertTrue(e.contains("1 of 4 posters could not be read"), e);
+    }
+
+    @Test
+    void theBackendIsNamedOnlyWhenAskedFor() {
+        args.remove(args.size() - 1);
+        assertEquals(0, Main.run(args.toArray(String[]::new)));
+        String quiet = out.toString(StandardCharsets.UTF_8);
+        assertTrue(!quiet.contains("backend") && quiet.contains("p0.png: "), quiet);
+        out.reset();
+        args.add(1, "--verbose");
+        assertEquals(0, Main.run(args.toArray(String[]::new)));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("backend: reference"), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void jsonGivesEveryDigitOfAProbability() {
+        double p = 0.12345678901234567, tiny = 3.0e-7;
+        String json = PredictCommand.toJson(List.of(new PredictCommand.Prediction(Path.of("a.png"), List.of("Drama", "Comedy"),
+                List.of(p, tiny), List.of("Drama"), List.of(p))));
+        assertTrue(json.contains("\"probability\": " + p + ", "), json);
+        String key = "\"Comedy\", \"probability\": ";
+        String small = json.substring(json.indexOf(key) + key.length(), json.indexOf(", \"decided\": false"));
+        assertEquals(tiny, Double.parseDouble(small), json);
+        assertTrue(small.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?"), "a JSON number: " + small);
     }
 
     @Test

@@ -125,7 +125,7 @@ class ExplainCommandTest {
 
         Path broken = dir.resolve("broken.ckpt");
         Files.write(broken, new byte[] {1, 2, 3});
-        Run bad = Run.of(new ExplainCommand(), "--checkpoint", broken.toString());
+        Run bad = Run.of(new ExplainCommand(), "-c", broken.toString());   // -c as in evaluate, predict and export
         assertEquals(1, bad.exitCode());
         assertTrue(bad.err().startsWith("error: ") && bad.err().contains("broken.ckpt"), bad.err());
     }

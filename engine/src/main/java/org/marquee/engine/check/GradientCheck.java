@@ -39,6 +39,16 @@ public final class GradientCheck {
      */
     public record Options(double epsilon, double tolerance, double absoluteFloor, int maxEntriesPerTensor,
                           long sampleSeed, boolean training) {
+        /**
+         * Checks that the step and tolerances are positive and at least one entry is sampled.
+         *
+         * @param epsilon the finite-difference step
+         * @param tolerance largest accepted relative error
+         * @param absoluteFloor an entry also passes when |analytic - numeric| is below this
+         * @param maxEntriesPerTensor check at most this many elements of each tensor
+         * @param sampleSeed selects the sampled elements
+         * @param training run the forward pass in training mode
+         */
         public Options {
             if (!(epsilon > 0)) throw new IllegalArgumentException("epsilon must be positive: " + epsilon);
             if (!(tolerance > 0)) throw new IllegalArgumentException("tolerance must be positive: " + tolerance);
@@ -46,14 +56,29 @@ public final class GradientCheck {
             if (maxEntriesPerTensor <= 0) throw new IllegalArgumentException("max entries per tensor must be positive: " + maxEntriesPerTensor);
         }
 
-        /** ε = 1e-6, relative error below 1e-5 or absolute below 1e-8, every element, training mode. */
+        /**
+         * ε = 1e-6, relative error below 1e-5 or absolute below 1e-8, every element, training mode.
+         *
+         * @return the default options
+         */
         public static Options defaults() { return new Options(1e-6, 1e-5, 1e-8, Integer.MAX_VALUE, 1, true); }
 
+        /**
+         * These options, checking at most {@code n} sampled elements of each tensor.
+         *
+         * @param n the elements per tensor, at least 1
+         * @return the new options
+         */
         public Options withMaxEntriesPerTensor(int n) { return new Options(epsilon, tolerance, absoluteFloor, n, sampleSeed, training); }
     }
 
     /** Backpropagated gradients by tensor name: "input" first (when computed), then each parameter. */
     public record Gradients(Map<String, double[]> byTensor) {
+        /**
+         * Copies the arrays, so later changes to them do not show here.
+         *
+         * @param byTensor the gradient of each tensor, by name, in order
+         */
         public Gradients {
             Map<String, double[]> copy = new LinkedHashMap<>();
             byTensor.forEach((name, values) -> copy.put(name, values.clone()));
@@ -61,12 +86,28 @@ public final class GradientCheck {
         }
     }
 
-    /** Checks {@code model} on {@code input} under {@code objective}. */
+    /**
+     * Checks {@code model} on {@code input} under {@code objective}.
+     *
+     * @param model the model, built with {@code withInputGradient()} to check the input gradient too
+     * @param input the input batch
+     * @param objective the scalar function of the output and its gradient
+     * @param options step, tolerances and sampling
+     * @return every compared entry, with whether it passed
+     */
     public static GradientCheckResult check(Sequential model, Tensor input, Objective objective, Options options) {
         return compare(model, input, objective, analytic(model, input, objective, options), options);
     }
 
-    /** One forward and backward pass: the gradients the model computes. */
+    /**
+     * One forward and backward pass: the gradients the model computes.
+     *
+     * @param model the model
+     * @param input the input batch
+     * @param objective the scalar function of the output and its gradient
+     * @param options whether to run in training mode
+     * @return the gradients, by tensor name
+     */
     public static Gradients analytic(Sequential model, Tensor input, Objective objective, Options options) {
         requireReference(model);
         model.zeroGradients();
@@ -80,7 +121,16 @@ public final class GradientCheck {
         return new Gradients(grads);
     }
 
-    /** Central differences for every tensor in {@code analytic}, compared entry by entry. */
+    /**
+     * Central differences for every tensor in {@code analytic}, compared entry by entry.
+     *
+     * @param model the model
+     * @param input the input batch
+     * @param objective the scalar function of the output and its gradient
+     * @param analytic the gradients to check
+     * @param options step, tolerances and sampling
+     * @return every compared entry, with whether it passed
+     */
     public static GradientCheckResult compare(Sequential model, Tensor input, Objective objective, Gradients analytic,
                                               Options options) {
         requireReference(model);

@@ -10,6 +10,12 @@ import java.util.Map;
  */
 public record GradientCheckResult(List<Entry> entries, GradientCheck.Options options) {
 
+    /**
+     * Copies the entries.
+     *
+     * @param entries one entry per checked element
+     * @param options the options the check ran with
+     */
     public GradientCheckResult {
         entries = List.copyOf(entries);
     }
@@ -21,11 +27,25 @@ public record GradientCheckResult(List<Entry> entries, GradientCheck.Options opt
     public record Entry(String tensor, int index, double analytic, double numeric,
                         double relativeError, double absoluteError, boolean passed) {}
 
+    /**
+     * Whether every entry passed.
+     *
+     * @return true when no entry failed
+     */
     public boolean passed() { return entries.stream().allMatch(Entry::passed); }
 
+    /**
+     * The entries that failed, in order.
+     *
+     * @return the failures, empty when the check passed
+     */
     public List<Entry> failures() { return entries.stream().filter(e -> !e.passed()).toList(); }
 
-    /** Every entry as a table: tensor, index, analytic, numeric, relative error, verdict. */
+    /**
+     * Every entry as a table: tensor, index, analytic, numeric, relative error, verdict.
+     *
+     * @return the table, one line per entry
+     */
     public String table() {
         StringBuilder sb = new StringBuilder(String.format("%-24s %9s %15s %15s %11s  %s%n",
                 "tensor", "index", "analytic", "numeric", "rel.error", "ok"));
@@ -36,7 +56,11 @@ public record GradientCheckResult(List<Entry> entries, GradientCheck.Options opt
         return sb.toString();
     }
 
-    /** One line per tensor: entries checked, failures, largest relative error; then the verdict. */
+    /**
+     * One line per tensor: entries checked, failures, largest relative error; then the verdict.
+     *
+     * @return the summary
+     */
     public String summary() {
         Map<String, double[]> byTensor = new LinkedHashMap<>();   // tensor -> {count, failures, max error}
         for (Entry e : entries) {

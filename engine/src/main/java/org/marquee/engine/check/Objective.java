@@ -8,9 +8,21 @@ import org.marquee.engine.nn.Loss;
 @FunctionalInterface
 public interface Objective {
 
+    /**
+     * The objective's value for {@code output}, writing its gradient.
+     *
+     * @param output the model's output y
+     * @param grad dL/dy, written, of y's shape
+     * @return L(y)
+     */
     double evaluate(Tensor output, Tensor grad);
 
-    /** The training loss: mean sigmoid cross-entropy of the logits against {@code targets}. */
+    /**
+     * The training loss: mean sigmoid cross-entropy of the logits against {@code targets}.
+     *
+     * @param targets the targets, of the logits' shape
+     * @return the objective
+     */
     static Objective sigmoidCrossEntropy(Tensor targets) {
         return (output, grad) -> Loss.sigmoidCrossEntropy(output.backend(), output, targets, grad);
     }
@@ -19,6 +31,9 @@ public interface Objective {
      * L = Σ r_i · y_i with fixed weights r_i drawn uniformly from [-1, 1) by {@code seed}, so that
      * dL/dy = r exercises every output element with a different, known weight (for checking a
      * single layer on its own).
+     *
+     * @param seed the seed of the weights r
+     * @return the objective
      */
     static Objective weightedSum(long seed) {
         return (output, grad) -> {

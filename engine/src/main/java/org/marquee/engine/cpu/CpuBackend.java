@@ -35,10 +35,18 @@ public final class CpuBackend implements Backend {
     /** All processors, the other options from the system properties ({@link CpuOptions#fromSystemProperties()}). */
     public CpuBackend() { this(0); }
 
-    /** {@code threads} workers (0 = all processors), the other options from the system properties. */
+    /**
+     * {@code threads} workers (0 = all processors), the other options from the system properties.
+     *
+     * @param threads worker threads, 0 = all processors
+     */
     public CpuBackend(int threads) { this(CpuOptions.fromSystemProperties().withThreads(threads)); }
 
-    /** A backend that computes as {@code options} say; its worker threads start here. */
+    /**
+     * A backend that computes as {@code options} say; its worker threads start here.
+     *
+     * @param options threads, kernels and GEMM blocks
+     */
     public CpuBackend(CpuOptions options) {
         this.options = java.util.Objects.requireNonNull(options, "options");
         this.threads = options.threads() == 0 ? Runtime.getRuntime().availableProcessors() : options.threads();
@@ -48,7 +56,11 @@ public final class CpuBackend implements Backend {
         this.conv = scalar || options.im2col() ? null : new DirectConv(pool, options.tuning());
     }
 
-    /** The options this backend was built with (threads as given: 0 = all processors). */
+    /**
+     * The options this backend was built with (threads as given: 0 = all processors).
+     *
+     * @return the options
+     */
     public CpuOptions options() { return options; }
 
     @Override public String name() { return "cpu"; }
@@ -60,7 +72,17 @@ public final class CpuBackend implements Backend {
                 : "cpu (float32, " + MicroKernel.S.vectorBitSize() + "-bit vectors, " + threads + " threads)";
     }
 
+    /**
+     * The worker threads that share a primitive's work (1 for the scalar twin).
+     *
+     * @return the number of threads
+     */
     public int threads() { return scalar ? 1 : threads; }
+    /**
+     * Whether every primitive runs its plain scalar twin instead of the Vector API kernel.
+     *
+     * @return true for the scalar twin
+     */
     public boolean isScalar() { return scalar; }
 
     // ---------------------------------------------------------------- memory

@@ -16,6 +16,7 @@ public final class CpuProvider implements BackendProvider {
 
     private final BooleanSupplier vectorModuleLoaded;
 
+    /** The provider ServiceLoader creates: usable when the JVM has loaded the Vector API module. */
     public CpuProvider() {
         this(() -> ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent());
     }

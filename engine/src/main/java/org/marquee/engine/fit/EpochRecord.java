@@ -6,6 +6,16 @@ package org.marquee.engine.fit;
  * best so far, and how long the epoch took (0 for epochs restored from a training state).
  */
 public record EpochRecord(int epoch, int epochs, double trainLoss, double validationLoss, boolean best, double seconds) {
+    /**
+     * Checks that the epoch is one of the run's.
+     *
+     * @param epoch this epoch, from 1
+     * @param epochs the run's number of epochs
+     * @param trainLoss the mean training loss over the epoch's steps
+     * @param validationLoss the validation loss after it, NaN without validation
+     * @param best whether that was the lowest validation loss so far
+     * @param seconds how long the epoch took, 0 when restored
+     */
     public EpochRecord {
         if (epoch < 1 || epoch > epochs) throw new IllegalArgumentException("epoch " + epoch + " of " + epochs);
     }

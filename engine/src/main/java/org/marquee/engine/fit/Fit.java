@@ -61,6 +61,11 @@ public final class Fit {
      * holds a {@code last.state} is refused: continue that run with {@link #resume} or choose
      * another folder.
      *
+     * @param model the model to train, ending in logits (the loss applies the sigmoid)
+     * @param train the training examples
+     * @param validation the validation examples, or null
+     * @param options epochs, batch size, Adam, seed, patience, checkpoint folder and listener
+     * @return what each epoch measured and the best epoch
      * @throws IllegalArgumentException when the examples do not fit the model or the model ends with a sigmoid
      * @throws IllegalStateException    when training diverges
      * @throws IOException              when a checkpoint cannot be written; the message names the file
@@ -84,6 +89,11 @@ public final class Fit {
      * training examples must be those of the run (the differences are named); the number of
      * epochs and the patience may change.
      *
+     * @param model a model built with the same layers as the run's
+     * @param train the training examples of the run
+     * @param validation the validation examples, or null
+     * @param options the run's options; the epochs and patience may differ
+     * @return what each epoch measured, the earlier epochs included
      * @throws ModelFileException when the state cannot be read or belongs to another model
      */
     public static FitResult resume(Sequential model, Examples train, Examples validation, FitOptions options) throws IOException {
@@ -194,7 +204,14 @@ public final class Fit {
                 + " (try a lower learning rate or a clip norm)");
     }
 
-    /** The visiting order of epoch {@code epoch}: a Fisher-Yates shuffle seeded by (seed, epoch) alone. */
+    /**
+     * The visiting order of epoch {@code epoch}: a Fisher-Yates shuffle seeded by (seed, epoch) alone.
+     *
+     * @param n the number of examples
+     * @param seed the run's seed
+     * @param epoch the epoch, from 1
+     * @return a permutation of 0..n-1
+     */
     public static int[] permutation(int n, long seed, int epoch) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
@@ -211,6 +228,11 @@ public final class Fit {
     /**
      * The mean sigmoid cross-entropy of {@code model} on {@code examples}, over examples and
      * outputs, in inference mode (no dropout), computed in double precision from the logits.
+     *
+     * @param model the model, ending in logits
+     * @param examples the examples and their targets
+     * @param batchSize the examples per forward pass
+     * @return the mean loss
      */
     public static double evaluate(Sequential model, Examples examples, int batchSize) {
         checkFits(model, examples, "the examples");
@@ -222,7 +244,14 @@ public final class Fit {
         return sum[0] / ((double) examples.size() * g);
     }
 
-    /** The sigmoid of the model's logits for every example, {@code [example][output]}, in inference mode. */
+    /**
+     * The sigmoid of the model's logits for every example, {@code [example][output]}, in inference mode.
+     *
+     * @param model the model, ending in logits
+     * @param examples the examples
+     * @param batchSize the examples per forward pass
+     * @return the probabilities, [example][output]
+     */
     public static float[][] predict(Sequential model, Examples examples, int batchSize) {
         checkFits(model, examples, "the examples");
         float[][] out = new float[examples.size()][examples.targetSize()];
@@ -232,7 +261,13 @@ public final class Fit {
         return out;
     }
 
-    /** The sigmoid of the model's logits for each input, in batches of {@link #PREDICT_BATCH}. */
+    /**
+     * The sigmoid of the model's logits for each input, in batches of {@link #PREDICT_BATCH}.
+     *
+     * @param model the model, ending in logits
+     * @param inputs one flattened example per row
+     * @return the probabilities, [input][output]
+     */
     public static float[][] predict(Sequential model, float[][] inputs) {
         return predict(model, inputs, PREDICT_BATCH);
     }
@@ -240,6 +275,11 @@ public final class Fit {
     /**
      * The sigmoid of the model's logits for each input ({@code inputs[i]} holds one example of
      * the model's input shape, flattened), {@code [input][output]}, in inference mode.
+     *
+     * @param model the model, ending in logits
+     * @param inputs one flattened example per row
+     * @param batchSize the examples per forward pass
+     * @return the probabilities, [input][output]
      */
     public static float[][] predict(Sequential model, float[][] inputs, int batchSize) {
         int outputs = Math.toIntExact(Shapes.size(model.outputShape()));

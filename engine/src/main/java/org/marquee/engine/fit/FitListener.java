@@ -9,12 +9,21 @@ import java.util.Locale;
  */
 @FunctionalInterface
 public interface FitListener {
-    /** Called once per epoch after the validation loss is known and any checkpoint is written. */
+    /**
+     * Called once per epoch after the validation loss is known and any checkpoint is written.
+     *
+     * @param epoch what the epoch measured
+     */
     void epochEnded(EpochRecord epoch);
 
     /**
      * Called after each training step: {@code step} of {@code steps} (1-based) in {@code epoch},
      * with the mean training loss of the epoch's steps so far. Does nothing unless overridden.
+     *
+     * @param epoch the epoch, from 1
+     * @param step the step within the epoch, from 1
+     * @param steps the epoch's number of steps
+     * @param runningLoss the mean training loss of its steps so far
      */
     default void stepEnded(int epoch, int step, int steps, double runningLoss) {}
 
@@ -22,6 +31,8 @@ public interface FitListener {
      * Called when training stops before its last epoch because the validation loss has not
      * improved for the patience's number of epochs; {@code reason} says so in words. Does nothing
      * unless overridden.
+     *
+     * @param reason the explanation, for people
      */
     default void stoppedEarly(String reason) {}
 
@@ -31,6 +42,9 @@ public interface FitListener {
     /**
      * Prints one line per epoch to {@code out}:
      * {@code epoch 3/10  train loss 0.4120  val loss 0.4388  0.8 s  * best}.
+     *
+     * @param out where the lines go
+     * @return the listener
      */
     static FitListener printing(PrintStream out) {
         return new FitListener() {
@@ -42,6 +56,9 @@ public interface FitListener {
     /**
      * As {@link #printing}, and also a line about every tenth of each epoch:
      * {@code epoch 3/10  step 40/100  loss 0.4302}.
+     *
+     * @param out where the lines go
+     * @return the listener
      */
     static FitListener printingSteps(PrintStream out) {
         return new FitListener() {
@@ -69,7 +86,12 @@ public interface FitListener {
         };
     }
 
-    /** The line {@link #printing} prints for an epoch. */
+    /**
+     * The line {@link #printing} prints for an epoch.
+     *
+     * @param e the epoch's record
+     * @return the line, without a line break
+     */
     static String line(EpochRecord e) {
         String val = Double.isNaN(e.validationLoss()) ? "" : String.format(Locale.ROOT, "  val loss %.4f", e.validationLoss());
         return String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f%s  %.1f s%s", e.epoch(), e.epochs(), e.trainLoss(), val,

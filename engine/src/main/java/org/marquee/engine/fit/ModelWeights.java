@@ -40,6 +40,10 @@ public final class ModelWeights {
     /**
      * Writes {@code model}'s parameters to {@code file} atomically. A model holding a NaN or an
      * infinity is refused (naming the tensor), and so is a failed write (naming the file).
+     *
+     * @param model the model whose parameters are written
+     * @param file the target file, replaced whole or not at all
+     * @throws IOException when the write fails or a parameter is not finite
      */
     public static void save(Sequential model, Path file) throws IOException {
         double[] values = model.parameters().toDoubles();
@@ -59,6 +63,10 @@ public final class ModelWeights {
      * input shape and every one of its parameter tensors, by name and shape, in order; the first
      * difference is named. A file holding a NaN or an infinity is refused, naming the tensor and
      * the index. Nothing is loaded unless the whole file, its checksum included, is sound.
+     *
+     * @param model the model to load into, with the layers the file describes
+     * @param file the weights file
+     * @throws IOException when the file cannot be read or does not fit the model
      */
     public static void load(Sequential model, Path file) throws IOException {
         double[] values;

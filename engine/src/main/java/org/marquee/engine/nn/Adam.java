@@ -43,7 +43,13 @@ public final class Adam implements AutoCloseable {
     private double filledWith = Double.NaN; // the value factor holds now
     private long iterations;
 
-    /** Plain Adam (the config's weight decay must be 0: without the kernels there is nothing to decay). */
+    /**
+     * Plain Adam (the config's weight decay must be 0: without the kernels there is nothing to decay).
+     *
+     * @param backend the backend of the model's parameters
+     * @param config the hyper-parameters, weight decay 0
+     * @param parameterCount P, the length of the parameter block
+     */
     public Adam(Backend backend, AdamConfig config, long parameterCount) {
         this(backend, config, parameterCount, List.of());
     }
@@ -51,6 +57,11 @@ public final class Adam implements AutoCloseable {
     /**
      * Adam whose weight decay, if any, applies to {@code decayed}: views into the parameter block
      * that {@link #step} will be given, normally {@link #kernels} of the model's parameters.
+     *
+     * @param backend the backend of the model's parameters
+     * @param config the hyper-parameters
+     * @param parameterCount P, the length of the parameter block
+     * @param decayed the views whose elements weight decay shrinks
      */
     public Adam(Backend backend, AdamConfig config, long parameterCount, List<Tensor> decayed) {
         if (backend == null || config == null || decayed == null) throw new IllegalArgumentException("backend, config and decayed tensors are required");
@@ -75,12 +86,23 @@ public final class Adam implements AutoCloseable {
         }
     }
 
-    /** Adam for {@code model}'s parameters, decaying (when the config asks for it) its kernels only. */
+    /**
+     * Adam for {@code model}'s parameters, decaying (when the config asks for it) its kernels only.
+     *
+     * @param model the model whose parameters are optimized
+     * @param config the hyper-parameters
+     * @return the optimizer, which owns m and v: close it
+     */
     public static Adam forModel(Sequential model, AdamConfig config) {
         return new Adam(model.backend(), config, model.parameterCount(), kernels(model.namedParameters()));
     }
 
-    /** The kernels (Conv2d and Dense weights, named ".../kernel") among {@code parameters}; biases are left out. */
+    /**
+     * The kernels (Conv2d and Dense weights, named ".../kernel") among {@code parameters}; biases are left out.
+     *
+     * @param parameters the model's named parameters
+     * @return the kernel tensors, in order
+     */
     public static List<Tensor> kernels(List<Parameter> parameters) {
         return parameters.stream().filter(p -> p.name().endsWith("/kernel")).map(Parameter::value).toList();
     }
@@ -89,6 +111,10 @@ public final class Adam implements AutoCloseable {
      * One update of {@code params} from {@code grads}; returns the gradient's global norm before
      * clipping, or NaN when clipping is off: the norm is then not computed (on a device it is a
      * reduction over every parameter and a read back to the host, each step).
+     *
+     * @param params the parameter block, updated in place
+     * @param grads the gradient block, in the same layout
+     * @return the L2 norm of the whole gradient before clipping, or NaN when clipping is off
      */
     public double step(Tensor params, Tensor grads) {
         if (params.size() != m.size() || grads.size() != m.size()) {
@@ -123,22 +149,49 @@ public final class Adam implements AutoCloseable {
         }
     }
 
-    /** Sets the learning rate of the following steps (the other hyper-parameters stay). */
+    /**
+     * Sets the learning rate of the following steps (the other hyper-parameters stay).
+     *
+     * @param learningRate the new rate, above 0
+     */
     public void setLearningRate(double learningRate) {
         if (learningRate != config.learningRate()) config = config.withLearningRate(learningRate);
     }
 
-    /** Steps taken so far (t of the last step). */
+    /**
+     * Steps taken so far (t of the last step).
+     *
+     * @return t, 0 before the first step
+     */
     public long iterations() { return iterations; }
 
-    /** Restores the step counter, e.g. from a checkpoint together with m and v. */
+    /**
+     * Restores the step counter, e.g. from a checkpoint together with m and v.
+     *
+     * @param t the number of steps already taken
+     */
     public void setIterations(long t) {
         if (t < 0) throw new IllegalArgumentException("iterations must be >= 0: " + t);
         this.iterations = t;
     }
 
+    /**
+     * The first-moment estimates m, one per parameter (P), as a checkpoint stores them.
+     *
+     * @return the tensor m
+     */
     public Tensor m() { return m; }
+    /**
+     * The second-moment estimates v, one per parameter (P), as a checkpoint stores them.
+     *
+     * @return the tensor v
+     */
     public Tensor v() { return v; }
+    /**
+     * The hyper-parameters in use, with the learning rate last set.
+     *
+     * @return the configuration
+     */
     public AdamConfig config() { return config; }
 
     @Override

@@ -69,19 +69,36 @@ public final class Conv2d implements Layer {
     @Override public int[] inputShape() { return inputShape.clone(); }
     @Override public int[] outputShape() { return outputShape.clone(); }
     @Override public int parameterCount() { return g.k() * g.patch() + g.k(); }
+    /**
+     * The convolution's geometry: input (C, H, W), K kernels of KH x KW, stride and padding.
+     *
+     * @return the geometry
+     */
     public ConvGeometry geometry() { return g; }
 
-    /** The kernel, (K, C, KH, KW): a view into the model's parameter block. */
+    /**
+     * The kernel, (K, C, KH, KW): a view into the model's parameter block.
+     *
+     * @return the kernel view
+     */
     public Tensor weights() { return weights.value(); }
 
-    /** The bias, (K): a view into the model's parameter block. */
+    /**
+     * The bias, (K): a view into the model's parameter block.
+     *
+     * @return the bias view
+     */
     public Tensor bias() { return bias.value(); }
 
     /** The kernel's gradient, (K, C, KH, KW), and the bias's, (K): views into the model's gradient block. */
     Tensor weightGradient() { return weights.gradient(); }
     Tensor biasGradient() { return bias.gradient(); }
 
-    /** The backend's plan for this layer's convolutions: how it computes them ({@link ConvPlan#route()}). */
+    /**
+     * The backend's plan for this layer's convolutions: how it computes them ({@link ConvPlan#route()}).
+     *
+     * @return the plan
+     */
     public ConvPlan plan() { return plan; }
 
     @Override

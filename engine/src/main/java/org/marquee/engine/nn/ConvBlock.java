@@ -69,10 +69,22 @@ public final class ConvBlock implements Layer {
      * The convolution, the ReLU and the pooling as layers of their own: they share this block's
      * parameters, and run one by one they compute the same as the block (each keeping its own
      * output, e.g. to show the convolution's values before the ReLU).
+     *
+     * @return the three layers, in order
      */
     public List<Layer> parts() { return List.of(conv, relu, pool); }
 
+    /**
+     * The block's convolution, which holds its kernel and bias.
+     *
+     * @return the convolution layer
+     */
     public Conv2d convolution() { return conv; }
+    /**
+     * The geometry of the block's convolution.
+     *
+     * @return the geometry
+     */
     public ConvGeometry geometry() { return conv.geometry(); }
 
     @Override

@@ -46,9 +46,17 @@ public final class Dense implements Layer {
     @Override public int[] outputShape() { return new int[] {out}; }
     @Override public int parameterCount() { return in * out + out; }
 
-    /** The kernel, (in, out): a view into the model's parameter block. */
+    /**
+     * The kernel, (in, out): a view into the model's parameter block.
+     *
+     * @return the kernel view
+     */
     public Tensor weights() { return weights.value(); }
-    /** The bias, (out). */
+    /**
+     * The bias, (out).
+     *
+     * @return the bias view
+     */
     public Tensor bias() { return bias.value(); }
 
     @Override

@@ -52,8 +52,17 @@ public final class Dropout implements Layer {
     @Override public int[] inputShape() { return shape.clone(); }
     @Override public int[] outputShape() { return shape.clone(); }
     @Override public int parameterCount() { return 0; }
+    /**
+     * The probability of dropping an element in training.
+     *
+     * @return the rate, in [0, 1)
+     */
     public double rate() { return rate; }
-    /** Whether this layer overwrites its input and its output gradient. */
+    /**
+     * Whether this layer overwrites its input and its output gradient.
+     *
+     * @return true when it works in place
+     */
     public boolean inPlace() { return inPlace; }
 
     void setSeed(long seed) { this.seed = seed; }

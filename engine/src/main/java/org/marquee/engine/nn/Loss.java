@@ -15,7 +15,15 @@ import org.marquee.engine.Tensor;
 public final class Loss {
     private Loss() {}
 
-    /** Writes dL/dlogits into {@code grad} and returns the mean loss; all three tensors have one shape. */
+    /**
+     * Writes dL/dlogits into {@code grad} and returns the mean loss; all three tensors have one shape.
+     *
+     * @param backend the backend of the tensors
+     * @param logits the logits z, (batch, labels)
+     * @param targets the targets t in [0, 1]
+     * @param grad dL/dz, written
+     * @return the mean loss over every element
+     */
     public static double sigmoidCrossEntropy(Backend backend, Tensor logits, Tensor targets, Tensor grad) {
         requireSameShape(logits, targets, grad);
         return backend.sigmoidCrossEntropy(logits, targets, grad);

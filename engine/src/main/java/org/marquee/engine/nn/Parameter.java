@@ -8,6 +8,13 @@ import org.marquee.engine.Tensor;
  * parameter block and gradient block. Names look like "conv2d_1/kernel" or "dense_2/bias".
  */
 public record Parameter(String name, Tensor value, Tensor gradient) {
+    /**
+     * Checks that the name and both views are present and of the same size.
+     *
+     * @param name the parameter's name, e.g. "conv2d_1/kernel"
+     * @param value the view into the parameter block
+     * @param gradient the view into the gradient block, at the same offset
+     */
     public Parameter {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");

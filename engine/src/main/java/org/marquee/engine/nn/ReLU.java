@@ -42,7 +42,11 @@ public final class ReLU implements Layer {
     @Override public int[] inputShape() { return shape.clone(); }
     @Override public int[] outputShape() { return shape.clone(); }
     @Override public int parameterCount() { return 0; }
-    /** Whether this layer overwrites its input and its output gradient. */
+    /**
+     * Whether this layer overwrites its input and its output gradient.
+     *
+     * @return true when it works in place
+     */
     public boolean inPlace() { return inPlace; }
 
     @Override

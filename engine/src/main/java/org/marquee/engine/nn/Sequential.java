@@ -49,7 +49,13 @@ public final class Sequential implements AutoCloseable {
         setDropoutSeed(seed);
     }
 
-    /** Starts a model whose examples have shape {@code inputShape}, e.g. (3, 224, 224). */
+    /**
+     * Starts a model whose examples have shape {@code inputShape}, e.g. (3, 224, 224).
+     *
+     * @param backend the backend every layer computes on
+     * @param inputShape the shape of one example, without the batch dimension
+     * @return a builder with no layer yet
+     */
     public static Builder builder(Backend backend, int... inputShape) {
         return new Builder(backend, inputShape);
     }
@@ -57,31 +63,76 @@ public final class Sequential implements AutoCloseable {
     /**
      * Every layer in order, as Keras lists them: a {@link ConvBlock} appears as its Conv2D, ReLU
      * and MaxPooling2D. Run one by one, they compute what the model computes.
+     *
+     * @return the layers, unmodifiable
      */
     public List<Layer> layers() { return layers; }
 
-    /** What {@link #forward} and {@link #backward} run in order: the layers, with each {@link ConvBlock} as one. */
+    /**
+     * What {@link #forward} and {@link #backward} run in order: the layers, with each {@link ConvBlock} as one.
+     *
+     * @return the blocks, unmodifiable
+     */
     public List<Layer> blocks() { return blocks; }
 
+    /**
+     * The backend the model computes on.
+     *
+     * @return the backend its tensors live on
+     */
     public Backend backend() { return backend; }
+    /**
+     * The shape of one input example, without the batch dimension, e.g. (3, 224, 224).
+     *
+     * @return a copy of the shape
+     */
     public int[] inputShape() { return inputShape.clone(); }
+    /**
+     * The shape of one output example, without the batch dimension: the last layer's, e.g. (27).
+     *
+     * @return a copy of the shape (the input shape when there is no layer)
+     */
     public int[] outputShape() { return blocks.isEmpty() ? inputShape.clone() : blocks.get(blocks.size() - 1).outputShape(); }
+    /**
+     * The number of trainable parameters P: every kernel and bias element.
+     *
+     * @return P
+     */
     public long parameterCount() { return block.size(); }
 
-    /** All parameters, (P); layers hold views into it. */
+    /**
+     * All parameters, (P); layers hold views into it.
+     *
+     * @return the parameter block
+     */
     public Tensor parameters() { return block.params(); }
 
-    /** All parameter gradients, (P), in the layout of {@link #parameters()}. */
+    /**
+     * All parameter gradients, (P), in the layout of {@link #parameters()}.
+     *
+     * @return the gradient block
+     */
     public Tensor gradients() { return block.grads(); }
 
-    /** Every parameter tensor with its gradient, in block order ("conv2d_1/kernel", "conv2d_1/bias", ...). */
+    /**
+     * Every parameter tensor with its gradient, in block order ("conv2d_1/kernel", "conv2d_1/bias", ...).
+     *
+     * @return the parameters with their names, shapes and gradients
+     */
     public List<Parameter> namedParameters() {
         return block.slots().stream().map(ParameterBlock.Slot::parameter).toList();
     }
 
+    /** Sets every parameter gradient to 0, before a batch's {@link #backward} adds into them. */
     public void zeroGradients() { backend.fill(block.grads(), 0); }
 
-    /** (N, inputShape...) to the last layer's output (N, outputShape...), logits for the poster model. */
+    /**
+     * (N, inputShape...) to the last layer's output (N, outputShape...), logits for the poster model.
+     *
+     * @param x the batch, (N, inputShape...)
+     * @param training whether dropout is active (training) or the identity (inference)
+     * @return the output, owned by the model and overwritten by the next forward
+     */
     public Tensor forward(Tensor x, boolean training) {
         LayerChecks.batchOf("model input", "input", x, inputShape);
         Tensor h = x;
@@ -89,7 +140,11 @@ public final class Sequential implements AutoCloseable {
         return h;
     }
 
-    /** Backpropagates dL/dlogits through the layers in reverse order, adding into {@link #gradients()}. */
+    /**
+     * Backpropagates dL/dlogits through the layers in reverse order, adding into {@link #gradients()}.
+     *
+     * @param dLogits dL/d(output), of the last forward's output shape
+     */
     public void backward(Tensor dLogits) {
         LayerChecks.batchOf("model output", "output gradient", dLogits, outputShape());
         Tensor d = dLogits;
@@ -100,10 +155,16 @@ public final class Sequential implements AutoCloseable {
     /**
      * dL/dx of the last backward, (N, inputShape...), or null unless the model was built with
      * {@link Builder#withInputGradient()} (a model normally computes no image gradient).
+     *
+     * @return the input gradient, or null
      */
     public Tensor inputGradient() { return inputGradient; }
 
-    /** The dropout layer at index i of {@link #layers()} draws its mask from DropoutHash(seed + i, step, element). */
+    /**
+     * The dropout layer at index i of {@link #layers()} draws its mask from DropoutHash(seed + i, step, element).
+     *
+     * @param seed the dropout seed
+     */
     public void setDropoutSeed(long seed) {
         this.dropoutSeed = seed;
         for (int i = 0; i < layers.size(); i++) {
@@ -111,7 +172,11 @@ public final class Sequential implements AutoCloseable {
         }
     }
 
-    /** The training step counter that selects the dropout masks. */
+    /**
+     * The training step counter that selects the dropout masks.
+     *
+     * @param step the step number, the same for every shard of one batch
+     */
     public void setStep(long step) {
         this.step = step;
         for (Layer layer : layers) {
@@ -119,9 +184,18 @@ public final class Sequential implements AutoCloseable {
         }
     }
 
+    /**
+     * The training step counter of {@link #setStep}.
+     *
+     * @return the step that selects the next dropout masks
+     */
     public long step() { return step; }
 
-    /** The seed of {@link #setDropoutSeed}: the model's seed unless set since. */
+    /**
+     * The seed of {@link #setDropoutSeed}: the model's seed unless set since.
+     *
+     * @return the dropout seed
+     */
     public long dropoutSeed() { return dropoutSeed; }
 
     /**
@@ -129,6 +203,8 @@ public final class Sequential implements AutoCloseable {
      * (0, the default: each batch is whole). Dropout then draws each element's mask by its index in
      * that larger batch, so replicas that each run one shard of a batch apply exactly the masks one
      * model would apply to the whole of it (data-parallel training).
+     *
+     * @param row the index in the whole batch of this model's first row, 0 or more
      */
     public void setFirstRow(long row) {
         if (row < 0) throw new IllegalArgumentException("first row must be at least 0: " + row);
@@ -137,7 +213,11 @@ public final class Sequential implements AutoCloseable {
         }
     }
 
-    /** Keras-style table of layers, output shapes and parameter counts. */
+    /**
+     * Keras-style table of layers, output shapes and parameter counts.
+     *
+     * @return the table, one line per layer, then the total parameter count
+     */
     public String summary() { return Summary.of(this); }
 
     /** Releases the parameter, gradient and activation buffers and the convolutions' workspaces. */
@@ -168,9 +248,26 @@ public final class Sequential implements AutoCloseable {
             this.inputShape = inputShape.clone();
         }
 
-        /** Conv2D with a square kernel, stride 1 and no padding ("valid", as in Keras). */
+        /**
+         * Conv2D with a square kernel, stride 1 and no padding ("valid", as in Keras).
+         *
+         * @param filters the number of kernels K, the output channels
+         * @param kernel the kernel side
+         * @return this builder
+         */
         public Builder conv2d(int filters, int kernel) { return conv2d(filters, kernel, kernel, 1, 0); }
 
+        /**
+         * Conv2D with K kernels of KH x KW, a stride and symmetric zero padding: output (K, OH, OW) with
+         * OH = (H + 2 pad - KH) / stride + 1 (floor), and OW alike; Glorot-uniform kernels, zero biases.
+         *
+         * @param filters the number of kernels K, the output channels
+         * @param kh the kernel height
+         * @param kw the kernel width
+         * @param stride the step between two output positions, at least 1
+         * @param pad the zero rows and columns added on each side, 0 or more
+         * @return this builder
+         */
         public Builder conv2d(int filters, int kh, int kw, int stride, int pad) {
             return add((ctx, names, in) -> new Conv2d(ctx, names.apply("conv2d"), in, filters, kh, kw, stride, pad));
         }
@@ -179,9 +276,24 @@ public final class Sequential implements AutoCloseable {
          * Conv2D (square kernel, stride 1, no padding), ReLU and 2x2 max pooling as one
          * {@link ConvBlock}: the same layers, names and parameters as
          * {@code conv2d(filters, kernel).relu().maxPool2x2()}, computed in one pass each way.
+         *
+         * @param filters the number of kernels K, the output channels
+         * @param kernel the kernel side
+         * @return this builder
          */
         public Builder convBlock(int filters, int kernel) { return convBlock(filters, kernel, kernel, 1, 0); }
 
+        /**
+         * {@link #conv2d(int, int, int, int, int)}, ReLU and 2x2 max pooling as one {@link ConvBlock}, computed in one
+         * pass each way; output (K, OH/2, OW/2).
+         *
+         * @param filters the number of kernels K, the output channels
+         * @param kh the kernel height
+         * @param kw the kernel width
+         * @param stride the convolution's stride, at least 1
+         * @param pad the convolution's zero padding on each side, 0 or more
+         * @return this builder
+         */
         public Builder convBlock(int filters, int kh, int kw, int stride, int pad) {
             return add((ctx, names, in) -> {
                 Conv2d conv = new Conv2d(ctx, names.apply("conv2d"), in, filters, kh, kw, stride, pad);
@@ -191,16 +303,53 @@ public final class Sequential implements AutoCloseable {
             });
         }
 
+        /**
+         * ReLU, y = max(0, x) elementwise, keeping the shape.
+         *
+         * @return this builder
+         */
         public Builder relu() { return add((ctx, names, in) -> new ReLU(ctx, names.apply("re_lu"), in)); }
+        /**
+         * 2x2 max pooling with stride 2: (C, H, W) to (C, H/2, W/2), a trailing odd row or column dropped (Keras' "valid").
+         *
+         * @return this builder
+         */
         public Builder maxPool2x2() { return add((ctx, names, in) -> new MaxPool2d(ctx, names.apply("max_pooling2d"), in)); }
+        /**
+         * Inverted dropout: in training each element is zeroed with probability {@code rate} and the others scaled
+         * by 1 / (1 - rate), so the expected value is unchanged; at inference the identity. The mask is a hash of
+         * (seed, step, element), so runs repeat exactly.
+         *
+         * @param rate the probability of dropping an element, in [0, 1)
+         * @return this builder
+         */
         public Builder dropout(double rate) { return add((ctx, names, in) -> new Dropout(ctx, names.apply("dropout"), in, rate)); }
+        /**
+         * Flattens each example to one dimension in row-major order: (C, H, W) to (C*H*W).
+         *
+         * @return this builder
+         */
         public Builder flatten() { return add((ctx, names, in) -> new Flatten(ctx, names.apply("flatten"), in)); }
+        /**
+         * A fully connected layer: y = x W + b with x (in), kernel W (in, units) Glorot-uniform and bias b (units) zero.
+         *
+         * @param units the number of outputs
+         * @return this builder
+         */
         public Builder dense(int units) { return add((ctx, names, in) -> new Dense(ctx, names.apply("dense"), in, units)); }
 
-        /** Inference only: maps logits to probabilities; it has no backward pass. */
+        /**
+         * Inference only: maps logits to probabilities; it has no backward pass.
+         *
+         * @return this builder
+         */
         public Builder sigmoid() { return add((ctx, names, in) -> new Sigmoid(ctx, names.apply("activation"), in)); }
 
-        /** Also computes dL/dx at the first layer ({@link Sequential#inputGradient()}); for gradient checks. */
+        /**
+         * Also computes dL/dx at the first layer ({@link Sequential#inputGradient()}); for gradient checks.
+         *
+         * @return this builder
+         */
         public Builder withInputGradient() {
             inputGradient = true;
             return this;
@@ -215,6 +364,9 @@ public final class Sequential implements AutoCloseable {
          * Creates the layers (each checks its input shape; an error names the layer, the expected
          * and the actual shape), then allocates the parameter and gradient blocks and initializes
          * kernels Glorot-uniform from {@code seed}. The seed also becomes the dropout seed.
+         *
+         * @param seed the seed of the initial weights and of dropout
+         * @return the model, which owns its buffers: close it
          */
         public Sequential build(long seed) {
             ParameterBlock block = new ParameterBlock();

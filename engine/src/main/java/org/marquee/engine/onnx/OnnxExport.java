@@ -45,8 +45,11 @@ import org.marquee.engine.nn.Sequential;
 public final class OnnxExport {
     /** ONNX operator set 13 and IR version 7, as released together in ONNX 1.8. */
     public static final int OPSET = 13;
+    /** The ONNX IR version of the files written (7, which opset 13 needs). */
     public static final int IR_VERSION = 7;
+    /** The producer name recorded in every file. */
     public static final String PRODUCER = "marquee";
+    /** The name of the graph's input, (N, input shape...). */
     public static final String INPUT = "input";
     /** The graph output of {@link #of}: the last layer's output. */
     public static final String OUTPUT = "output";
@@ -56,7 +59,12 @@ public final class OnnxExport {
 
     private OnnxExport() {}
 
-    /** The model as it is: one output, "output", what {@link Sequential#forward} returns at inference. */
+    /**
+     * The model as it is: one output, "output", what {@link Sequential#forward} returns at inference.
+     *
+     * @param model the model to export
+     * @return the ONNX model
+     */
     public static OnnxModel of(Sequential model) {
         return export(model, false, Map.of());
     }
@@ -65,6 +73,9 @@ public final class OnnxExport {
      * For a model whose last layer gives logits (trained with a fused sigmoid cross-entropy, like the
      * poster model): a Sigmoid is appended, and the graph has two outputs, "probabilities" (the
      * sigmoid of the logits) and "logits" (the model's own output).
+     *
+     * @param model the model to export, ending in logits
+     * @return the ONNX model with two outputs
      */
     public static OnnxModel withSigmoid(Sequential model) {
         return export(model, true, Map.of());
@@ -74,6 +85,11 @@ public final class OnnxExport {
      * {@link #withSigmoid} when {@code sigmoid}, else {@link #of}; {@code metadata} goes into the
      * model's metadata_props (ONNX Runtime: {@code OrtSession.getMetadata().getCustomMetadata()}),
      * sorted by key so that the same content always gives the same bytes.
+     *
+     * @param model the model to export
+     * @param sigmoid whether to append a Sigmoid (the model ends in logits)
+     * @param metadata key-value pairs stored in the file
+     * @return the ONNX model
      */
     public static OnnxModel export(Sequential model, boolean sigmoid, Map<String, String> metadata) {
         List<Layer> layers = model.layers();

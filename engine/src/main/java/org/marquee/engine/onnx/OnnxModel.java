@@ -11,6 +11,12 @@ import java.util.List;
 public final class OnnxModel {
     /** A graph input or output: a float32 tensor; the batch dimension is the name "N", the others are sizes. */
     public record Value(String name, List<String> shape) {
+        /**
+         * Copies the shape.
+         *
+         * @param name the value's name in the graph
+         * @param shape its dimensions: "N" for the batch, sizes for the others
+         */
         public Value {
             shape = List.copyOf(shape);
         }
@@ -32,23 +38,53 @@ public final class OnnxModel {
         this.operators = List.copyOf(operators);
     }
 
-    /** The ONNX file's content (a copy). */
+    /**
+     * The ONNX file's content (a copy).
+     *
+     * @return the bytes
+     */
     public byte[] bytes() { return bytes.clone(); }
 
-    /** Writes the file's content to {@code out}. */
+    /**
+     * Writes the file's content to {@code out}.
+     *
+     * @param out the stream written to
+     * @throws IOException when the stream fails
+     */
     public void writeTo(OutputStream out) throws IOException { out.write(bytes); }
 
-    /** The file's size in bytes. */
+    /**
+     * The file's size in bytes.
+     *
+     * @return the size
+     */
     public int size() { return bytes.length; }
 
+    /**
+     * The graph's input, {@link OnnxExport#INPUT}, (N, input shape...).
+     *
+     * @return the input
+     */
     public Value input() { return input; }
 
-    /** The graph's outputs, in order. */
+    /**
+     * The graph's outputs, in order.
+     *
+     * @return the outputs
+     */
     public List<Value> outputs() { return outputs; }
 
-    /** The graph's nodes' operator types in order, e.g. [Conv, Relu, MaxPool, Flatten, Gemm]. */
+    /**
+     * The graph's nodes' operator types in order, e.g. [Conv, Relu, MaxPool, Flatten, Gemm].
+     *
+     * @return the operator types
+     */
     public List<String> operators() { return operators; }
 
-    /** The ONNX opset the graph's operators are taken from. */
+    /**
+     * The ONNX opset the graph's operators are taken from.
+     *
+     * @return the opset version
+     */
     public int opset() { return OnnxExport.OPSET; }
 }
