@@ -47,7 +47,7 @@ class JavadocTest {
         List<String> problems = new ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
             if (INCUBATING.equals(d.getCode()) || d.getKind() == Diagnostic.Kind.NOTE) continue;
-            String where = d.getSource() == null ? "" : sources.relativize(Path.of(d.getSource().toUri())) + ":" + d.getLineNumber() + ": ";
+            String where = d.getSource() == null ? "" : sources.toAbsolutePath().relativize(Path.of(d.getSource().toUri())) + ":" + d.getLineNumber() + ": ";
             problems.add(where + d.getKind().name().toLowerCase(Locale.ROOT) + ": " + d.getMessage(Locale.ROOT));
         }
         return problems;

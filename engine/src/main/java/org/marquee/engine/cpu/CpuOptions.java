@@ -53,29 +53,57 @@ public record CpuOptions(int threads, boolean scalar, boolean im2col, CpuTuning 
     /** The largest GEMM block size accepted (kc, mc, nc). */
     public static final int MAX_BLOCK = CpuTuning.MAX_BLOCK;
 
+    /**
+     * Checks the thread count (0 or more) and that a tuning is given.
+     *
+     * @param threads worker threads, 0 = all processors
+     * @param scalar  the scalar twin instead of the vector kernels
+     * @param im2col  convolutions through im2col + GEMM instead of the direct convolution
+     * @param tuning  the processor-dependent choices of the vector kernels
+     */
     public CpuOptions {
         if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all processors): " + threads);
         java.util.Objects.requireNonNull(tuning, "tuning");
     }
 
-    /** Whether this JVM's default is the pair-lane pooling and dropout: JDK 25 and later. */
+    /**
+     * Whether this JVM's default is the pair-lane pooling and dropout: JDK 25 and later.
+     *
+     * @return true from JDK 25
+     */
     public static boolean defaultPairLanes() { return CpuTuning.defaultPairLanes(); }
 
-    /** All processors, the vector kernels, the direct convolution, {@link CpuTuning#baseline()}. */
+    /**
+     * All processors, the vector kernels, the direct convolution, {@link CpuTuning#baseline()}.
+     *
+     * @return the default options
+     */
     public static CpuOptions defaults() {
         return new CpuOptions(0, false, false, CpuTuning.baseline());
     }
 
-    /** {@link #defaults()} with each option whose system property is set taken from it (see the table above). */
+    /**
+     * {@link #defaults()} with each option whose system property is set taken from it (see the table above).
+     *
+     * @return the options the system properties ask for
+     */
     public static CpuOptions fromSystemProperties() { return fromProperties(System.getProperties()); }
 
-    /** {@link #fromProperties(Properties, CpuTuning)} over the baseline tuning. */
+    /**
+     * {@link #fromProperties(Properties, CpuTuning)} over the baseline tuning.
+     *
+     * @param p the properties to read
+     * @return the options {@code p} asks for
+     */
     public static CpuOptions fromProperties(Properties p) { return fromProperties(p, CpuTuning.baseline()); }
 
     /**
      * {@code tuning} and the other defaults, with each option whose property is set in {@code p}
      * taken from it.
      *
+     * @param p      the properties to read
+     * @param tuning the tuning the tuning properties are laid on
+     * @return the options {@code p} asks for
      * @throws IllegalArgumentException for a value that is not {@code true}/{@code false}, or not a
      *         whole number in range, naming the property
      */
@@ -96,23 +124,71 @@ public record CpuOptions(int threads, boolean scalar, boolean im2col, CpuTuning 
         }
     }
 
-    /** The pair-lane choice of the tuning. */
+    /**
+     * The pair-lane choice of the tuning.
+     *
+     * @return whether pooling and dropout run on pair lanes
+     */
     public boolean pairLanes() { return tuning.pairLanes(); }
 
+    /**
+     * These options with another thread count.
+     *
+     * @param threads worker threads, 0 = all processors
+     * @return the changed options
+     */
     public CpuOptions withThreads(int threads) { return new CpuOptions(threads, scalar, im2col, tuning); }
 
+    /**
+     * These options with or without the scalar twin.
+     *
+     * @param scalar the scalar twin instead of the vector kernels
+     * @return the changed options
+     */
     public CpuOptions withScalar(boolean scalar) { return new CpuOptions(threads, scalar, im2col, tuning); }
 
+    /**
+     * These options with or without the im2col convolutions.
+     *
+     * @param im2col convolutions through im2col + GEMM instead of the direct convolution
+     * @return the changed options
+     */
     public CpuOptions withIm2col(boolean im2col) { return new CpuOptions(threads, scalar, im2col, tuning); }
 
+    /**
+     * These options with another tuning.
+     *
+     * @param tuning the processor-dependent choices
+     * @return the changed options
+     */
     public CpuOptions withTuning(CpuTuning tuning) { return new CpuOptions(threads, scalar, im2col, tuning); }
 
+    /**
+     * These options with another pair-lane choice.
+     *
+     * @param pairLanes pooling and dropout on pair lanes
+     * @return the changed options
+     */
     public CpuOptions withPairLanes(boolean pairLanes) { return withTuning(tuning.withPairLanes(pairLanes)); }
 
-    /** The GEMM's cache blocks: depth kc, rows mc, columns nc. */
+    /**
+     * The GEMM's cache blocks: depth kc, rows mc, columns nc.
+     *
+     * @param kc depth block
+     * @param mc row block
+     * @param nc column block
+     * @return the changed options
+     */
     public CpuOptions withBlocks(int kc, int mc, int nc) { return withTuning(tuning.withBlocks(kc, mc, nc)); }
 
-    /** The GEMM's routes: pack every B panel, dot products for A·Bᵀ with few columns, columns on demand. */
+    /**
+     * The GEMM's routes: pack every B panel, dot products for A·Bᵀ with few columns, columns on demand.
+     *
+     * @param packAllB     pack every panel of B
+     * @param dotProducts  A·Bᵀ with few columns as dot products
+     * @param dynamicSplit column blocks handed out on demand
+     * @return the changed options
+     */
     public CpuOptions withGemmRoutes(boolean packAllB, boolean dotProducts, boolean dynamicSplit) {
         return withTuning(tuning.withGemmRoutes(packAllB, dotProducts, dynamicSplit));
     }

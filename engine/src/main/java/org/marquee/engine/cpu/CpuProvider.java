@@ -65,6 +65,10 @@ public final class CpuProvider implements BackendProvider {
      * {@value #TUNING_DIR_PROPERTY} (default {@code ~/.cache/marquee}) or a measured search of
      * {@link CpuTuner#DEFAULT_BUDGET} on {@code threads} workers; with {@value #TUNE_PROPERTY}
      * {@code false}, the cached one or else {@link CpuTuning#forProcessor}.
+     *
+     * @param p       the properties to read
+     * @param threads worker threads to measure with, 0 = all processors
+     * @return the tuning and where it came from
      */
     public static CpuTuner.Outcome machineTuning(Properties p, int threads) {
         ProcessorInfo cpu = ProcessorInfo.current();
@@ -80,7 +84,12 @@ public final class CpuProvider implements BackendProvider {
         return CpuTuner.cachedOrTuned(dir, cpu, threads, CpuTuner.DEFAULT_BUDGET, line -> System.err.println("marquee: " + line));
     }
 
-    /** The tuning cache's folder: {@value #TUNING_DIR_PROPERTY}, else {@code user.home}/.cache/marquee. */
+    /**
+     * The tuning cache's folder: {@value #TUNING_DIR_PROPERTY}, else {@code user.home}/.cache/marquee.
+     *
+     * @param p the properties to read
+     * @return the folder
+     */
     public static Path tuningDir(Properties p) {
         String dir = p.getProperty(TUNING_DIR_PROPERTY);
         if (dir != null && !dir.isBlank()) return Path.of(dir.trim());

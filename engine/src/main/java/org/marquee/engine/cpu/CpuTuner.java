@@ -49,7 +49,13 @@ public final class CpuTuner {
 
     private CpuTuner() {}
 
-    /** One tuning and where it came from. */
+    /**
+     * One tuning and where it came from.
+     *
+     * @param tuning the choices
+     * @param cpu    the machine they are for
+     * @param source where they came from, in words
+     */
     public record Outcome(CpuTuning tuning, ProcessorInfo cpu, String source) {}
 
     /**
@@ -57,6 +63,13 @@ public final class CpuTuner {
      * foreign), a measured search of at most {@code budget} on {@code threads} workers (0 = all
      * processors), written to the cache. Progress lines go to {@code progress}. When the cache
      * cannot be written the tuning is still returned, and the reason reported.
+     *
+     * @param cacheDir the cache's folder
+     * @param cpu      the machine measured
+     * @param threads  worker threads, 0 = all processors
+     * @param budget   the longest a measurement may take
+     * @param progress receives one line per step of the search
+     * @return the tuning and where it came from
      */
     public static Outcome cachedOrTuned(Path cacheDir, ProcessorInfo cpu, int threads, Duration budget, Consumer<String> progress) {
         Path file = cacheFile(cacheDir, cpu);
@@ -80,7 +93,13 @@ public final class CpuTuner {
         }
     }
 
-    /** The cache file for {@code cpu} in {@code dir}: one per processor key, named by the key's hash. */
+    /**
+     * The cache file for {@code cpu} in {@code dir}: one per processor key, named by the key's hash.
+     *
+     * @param dir the cache's folder
+     * @param cpu the machine
+     * @return the file's path
+     */
     public static Path cacheFile(Path dir, ProcessorInfo cpu) {
         CRC32 crc = new CRC32();
         crc.update(cpu.key().getBytes(StandardCharsets.UTF_8));
@@ -166,6 +185,12 @@ public final class CpuTuner {
     /**
      * The measured search from {@link CpuTuning#forProcessor}, at most {@code budget} long, on
      * {@code threads} workers (0 = all processors).
+     *
+     * @param cpu      the machine (its caches give the starting point)
+     * @param threads  worker threads, 0 = all processors
+     * @param budget   the longest the search may take
+     * @param progress receives one line per choice
+     * @return the best tuning found
      */
     public static CpuTuning tune(ProcessorInfo cpu, int threads, Duration budget, Consumer<String> progress) {
         long deadline = System.nanoTime() + budget.toNanos();

@@ -44,6 +44,20 @@ public record CpuTuning(int kc, int mc, int nc, boolean packAllB, boolean dotPro
     /** The depth block used unless overridden: fixed, so that a dense layer's sums are cut the same way everywhere. */
     public static final int DEFAULT_KC = 384;
 
+    /**
+     * Checks each choice's range, and that convRows is even.
+     *
+     * @param kc            GEMM depth block
+     * @param mc            GEMM row block
+     * @param nc            GEMM column block
+     * @param packAllB      pack every B panel
+     * @param dotProducts   A·Bᵀ with few columns as dot products
+     * @param dynamicSplit  column blocks on demand
+     * @param pairLanes     pooling and dropout on pair lanes
+     * @param convRows      forward rows per unit (even)
+     * @param inputGradRows input-gradient rows per unit
+     * @param runsPerThread runs of units each thread claims per pass
+     */
     public CpuTuning {
         requireRange("kc", kc, 1, MAX_BLOCK);
         requireRange("mc", mc, 1, MAX_BLOCK);
@@ -60,13 +74,19 @@ public record CpuTuning(int kc, int mc, int nc, boolean packAllB, boolean dotPro
         }
     }
 
-    /** Whether this JVM's default is the pair-lane pooling and dropout: JDK 25 and later (see {@link Pooling}). */
+    /**
+     * Whether this JVM's default is the pair-lane pooling and dropout: JDK 25 and later (see {@link Pooling}).
+     *
+     * @return true from JDK 25
+     */
     public static boolean defaultPairLanes() { return Runtime.version().feature() >= 25; }
 
     /**
      * The choices measured best before the tuner existed (AMD EPYC Zen 5, L1d 48 KiB, L2 1 MiB):
      * kc 384, mc 192, nc 256, B read in place, dot products, columns on demand, this JDK's pair-lane
      * choice, 4 forward rows, 8 input-gradient rows, 8 runs per thread. The tests' fixed point.
+     *
+     * @return the baseline choices
      */
     public static CpuTuning baseline() {
         return new CpuTuning(DEFAULT_KC, 192, 256, false, true, true, defaultPairLanes(), 4, 8, 8);
@@ -77,6 +97,9 @@ public record CpuTuning(int kc, int mc, int nc, boolean packAllB, boolean dotPro
      * floats fills a quarter of L2 and a B block of kc x nc half of it (the rest holds C and the
      * panels in flight), rounded to the micro-tile and kept within [64, 1024]; the rest as
      * {@link #baseline()}. kc stays {@link #DEFAULT_KC} (see the class comment).
+     *
+     * @param cpu the machine, its L2 size in particular
+     * @return the derived choices
      */
     public static CpuTuning forProcessor(ProcessorInfo cpu) {
         CpuTuning b = baseline();
@@ -92,24 +115,57 @@ public record CpuTuning(int kc, int mc, int nc, boolean packAllB, boolean dotPro
         return (int) (v / multiple * multiple);
     }
 
+    /**
+     * These choices with other GEMM blocks.
+     *
+     * @param kc depth block
+     * @param mc row block
+     * @param nc column block
+     * @return the changed choices
+     */
     public CpuTuning withBlocks(int kc, int mc, int nc) {
         return new CpuTuning(kc, mc, nc, packAllB, dotProducts, dynamicSplit, pairLanes, convRows, inputGradRows, runsPerThread);
     }
 
+    /**
+     * These choices with other GEMM routes.
+     *
+     * @param packAllB     pack every B panel
+     * @param dotProducts  A·Bᵀ with few columns as dot products
+     * @param dynamicSplit column blocks on demand
+     * @return the changed choices
+     */
     public CpuTuning withGemmRoutes(boolean packAllB, boolean dotProducts, boolean dynamicSplit) {
         return new CpuTuning(kc, mc, nc, packAllB, dotProducts, dynamicSplit, pairLanes, convRows, inputGradRows, runsPerThread);
     }
 
+    /**
+     * These choices with another pair-lane choice.
+     *
+     * @param pairLanes pooling and dropout on pair lanes
+     * @return the changed choices
+     */
     public CpuTuning withPairLanes(boolean pairLanes) {
         return new CpuTuning(kc, mc, nc, packAllB, dotProducts, dynamicSplit, pairLanes, convRows, inputGradRows, runsPerThread);
     }
 
-    /** The direct convolution's units: forward rows, input-gradient rows, runs per thread. */
+    /**
+     * The direct convolution's units: forward rows, input-gradient rows, runs per thread.
+     *
+     * @param convRows      forward rows per unit (even)
+     * @param inputGradRows input-gradient rows per unit
+     * @param runsPerThread runs of units each thread claims per pass
+     * @return the changed choices
+     */
     public CpuTuning withConvUnits(int convRows, int inputGradRows, int runsPerThread) {
         return new CpuTuning(kc, mc, nc, packAllB, dotProducts, dynamicSplit, pairLanes, convRows, inputGradRows, runsPerThread);
     }
 
-    /** The choices by name, in declaration order (the cache file's and {@code tune}'s listing). */
+    /**
+     * The choices by name, in declaration order (the cache file's and {@code tune}'s listing).
+     *
+     * @return name to value, in order
+     */
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("kc", Integer.toString(kc));
@@ -129,6 +185,10 @@ public record CpuTuning(int kc, int mc, int nc, boolean packAllB, boolean dotPro
      * The choices read back from {@code p}, keys as {@link #asMap()} with {@code prefix} before
      * each; a key that is absent keeps {@code otherwise}'s value.
      *
+     * @param p         the properties to read
+     * @param prefix    put before each choice's name
+     * @param otherwise the values of the keys that are absent
+     * @return the choices read
      * @throws IllegalArgumentException for a value that is not {@code true}/{@code false} or not a
      *         whole number, or out of range, naming the key
      */

@@ -22,6 +22,16 @@ import java.util.Locale;
  */
 public record ProcessorInfo(String model, int cores, String jdk, int vectorBits, long l1dBytes, long l2Bytes) {
 
+    /**
+     * Checks that the model and JDK are named and the counts are in range.
+     *
+     * @param model      the processor's model name
+     * @param cores      processors available to the JVM
+     * @param jdk        the JDK's version string
+     * @param vectorBits the preferred float vector width in bits
+     * @param l1dBytes   level-1 data cache per core, 0 where unknown
+     * @param l2Bytes    level-2 cache per core, 0 where unknown
+     */
     public ProcessorInfo {
         if (model == null || model.isBlank()) throw new IllegalArgumentException("model must be named");
         if (cores < 1) throw new IllegalArgumentException("cores must be >= 1: " + cores);
@@ -30,14 +40,22 @@ public record ProcessorInfo(String model, int cores, String jdk, int vectorBits,
         if (l1dBytes < 0 || l2Bytes < 0) throw new IllegalArgumentException("cache sizes must be >= 0");
     }
 
-    /** This machine and JVM, read from {@code /proc/cpuinfo} and {@code /sys/devices/system/cpu} where they exist. */
+    /**
+     * This machine and JVM, read from {@code /proc/cpuinfo} and {@code /sys/devices/system/cpu} where they exist.
+     *
+     * @return what the tuning of this machine depends on
+     */
     public static ProcessorInfo current() {
         return new ProcessorInfo(modelName(Path.of("/proc/cpuinfo")), Runtime.getRuntime().availableProcessors(),
                 Runtime.version().toString(), MicroKernel.S.vectorBitSize(),
                 cacheBytes(Path.of("/sys/devices/system/cpu/cpu0/cache"), 1), cacheBytes(Path.of("/sys/devices/system/cpu/cpu0/cache"), 2));
     }
 
-    /** The identity a cached tuning must match: model, cores, JDK and vector width (the cache sizes follow from the model). */
+    /**
+     * The identity a cached tuning must match: model, cores, JDK and vector width (the cache sizes follow from the model).
+     *
+     * @return one line naming the four
+     */
     public String key() {
         return model.trim() + " | " + cores + " cores | JDK " + jdk + " | " + vectorBits + "-bit vectors";
     }

@@ -32,6 +32,12 @@ public final class Loss {
     /**
      * {@link #sigmoidCrossEntropy} with the loss read later ({@link Backend#sigmoidCrossEntropyLater}):
      * enqueue the backward pass and the update, then ask the supplier.
+     *
+     * @param backend the backend the tensors live on
+     * @param logits  the model's outputs (N, G)
+     * @param targets the 0/1 labels (N, G)
+     * @param grad    receives dL/dlogits (N, G)
+     * @return the mean loss, read when asked
      */
     public static java.util.function.DoubleSupplier sigmoidCrossEntropyLater(Backend backend, Tensor logits, Tensor targets, Tensor grad) {
         requireSameShape(logits, targets, grad);
