@@ -212,7 +212,7 @@ public final class PosterService implements AutoCloseable {
         List<String> bars = new ArrayList<>();
         for (int j = 0; j < genres.size(); j++) {
             bars.add(Json.object().put("genre", genres.get(j)).put("p", poster.probabilities[j])
-                    .put("label", String.format(Locale.ROOT, "%.4f", poster.probabilities[j]))   // predict --json's form
+                    .put("label", String.format(Locale.ROOT, "%.4f", poster.probabilities[j]))   // predict's text form; "p" is --json's
                     .put("threshold", rule.thresholds()[j]).put("decided", decided[j]).toString());
         }
         List<String> chosen = new ArrayList<>();

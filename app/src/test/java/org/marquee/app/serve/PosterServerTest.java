@@ -87,9 +87,10 @@ class PosterServerTest {
         List<String[]> expected = ServeFixtures.predictProbabilities(ServeFixtures.predictJson(checkpoint, poster));
         assertEquals(27, expected.size());
         for (String[] g : expected) {
-            Matcher m = Pattern.compile("\"genre\":\"" + Pattern.quote(g[0]) + "\",\"p\":[-0-9.eE]+,\"label\":\"([0-9.]+)\"").matcher(r.body());
+            Matcher m = Pattern.compile("\"genre\":\"" + Pattern.quote(g[0]) + "\",\"p\":([-0-9.eE]+),\"label\":\"([0-9.]+)\"").matcher(r.body());
             assertTrue(m.find(), g[0] + " in " + r.body());
-            assertEquals(g[1], m.group(1), g[0]);
+            assertEquals(Double.parseDouble(g[1]), Double.parseDouble(m.group(1)), g[0] + ": the same double as predict --json");
+            assertEquals(g[2], m.group(2), g[0] + ": the bar's label");
         }
         assertTrue(r.body().contains("\"input\":\"data:image/png;base64,"));
     }

@@ -89,9 +89,12 @@ final class ServeFixtures {
 
     /** Each genre's probability as predict --json prints it, in its order. */
     static List<String[]> predictProbabilities(String json) {
-        var m = java.util.regex.Pattern.compile("\\{\"genre\": \"([^\"]+)\", \"probability\": ([0-9.]+)").matcher(json);
+        var m = java.util.regex.Pattern.compile("\\{\"genre\": \"([^\"]+)\", \"probability\": ([-0-9.eE]+)").matcher(json);
         List<String[]> out = new java.util.ArrayList<>();
-        while (m.find()) out.add(new String[] {m.group(1), m.group(2)});
+        // genre, predict --json's full-precision value, and that value as the page's bar label shows it (4 decimals)
+        while (m.find()) {
+            out.add(new String[] {m.group(1), m.group(2), String.format(java.util.Locale.ROOT, "%.4f", Double.parseDouble(m.group(2)))});
+        }
         return out;
     }
 

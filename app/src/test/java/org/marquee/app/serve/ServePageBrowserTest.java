@@ -91,7 +91,7 @@ class ServePageBrowserTest {
         }
         List<String[]> expected = ServeFixtures.predictProbabilities(ServeFixtures.predictJson(checkpoint, poster));
         assertEquals(27, expected.size());
-        for (String[] g : expected) assertEquals(g[1], shown.get(g[0]), g[0]);
+        for (String[] g : expected) assertEquals(g[2], shown.get(g[0]), g[0] + ": predict --json's " + g[1] + " to the 4 decimals a bar shows");
         assertTrue(browser.findElement(By.id("input")).getAttribute("src").startsWith("data:image/png"));
         assertTrue(browser.findElement(By.id("rule")).getText().contains("0.50"));
     }
