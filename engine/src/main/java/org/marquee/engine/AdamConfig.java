@@ -7,6 +7,13 @@ package org.marquee.engine;
  * kernel weight shrinks as {@code w -= lr · weightDecay · w}, decoupled from the gradient and its
  * moments (Loshchilov and Hutter); 0, the default, is plain Adam. {@code lr · weightDecay} must stay
  * below 1, or the decay would flip the weights' sign.
+ *
+ * @param learningRate the step size lr
+ * @param beta1        decay of the first moment (mean of the gradients)
+ * @param beta2        decay of the second moment (mean of their squares)
+ * @param epsilon      added to the square root of the second moment
+ * @param clipNorm     the largest global L2 norm of the gradient, 0 = no clipping
+ * @param weightDecay  AdamW's decoupled decay of the kernel weights, 0 = plain Adam
  */
 public record AdamConfig(double learningRate, double beta1, double beta2, double epsilon, double clipNorm, double weightDecay) {
     /**

@@ -67,6 +67,10 @@ public interface BackendProvider {
     /**
      * The result of a probe: usable or not, what it found (or why not), and the kind of device it
      * would run on (null when not usable).
+     *
+     * @param available whether the backend can run here
+     * @param reason    what the probe found, or why the backend cannot run
+     * @param kind      the kind of device it would run on, null when not usable
      */
     record Availability(boolean available, String reason, DeviceKind kind) {
         /**
@@ -106,7 +110,12 @@ public interface BackendProvider {
         public static Availability no(String why) { return new Availability(false, why, null); }
     }
 
-    /** Options common to all backends: threads (0 = all processors), device selector (null = default). */
+    /**
+     * Options common to all backends: threads (0 = all processors), device selector (null = default).
+     *
+     * @param threads worker threads, 0 = all processors
+     * @param device  the device: an index or part of its name, null = the backend's default
+     */
     record BackendOptions(int threads, String device) {
         /**
          * Checks the thread count.

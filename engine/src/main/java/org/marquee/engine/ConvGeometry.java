@@ -8,6 +8,15 @@ package org.marquee.engine;
  *   OH = (H + 2*pad - KH) / stride + 1        OW = (W + 2*pad - KW) / stride + 1
  *   im2col matrix: (C*KH*KW, OH*OW)            weights: (K, C*KH*KW)
  * </pre>
+ *
+ * @param c      input channels C
+ * @param h      input height H
+ * @param w      input width W
+ * @param k      filters K (output channels)
+ * @param kh     kernel height KH
+ * @param kw     kernel width KW
+ * @param stride the step between windows, in both directions
+ * @param pad    zero rows and columns added on every side
  */
 public record ConvGeometry(int c, int h, int w, int k, int kh, int kw, int stride, int pad) {
     /**

@@ -30,6 +30,8 @@ public class ConvPlan implements AutoCloseable {
     private Tensor dy;       // (capacity, K, OH, OW)
 
     /**
+     * A plan for one convolution on one backend: its route and which workspaces the route needs.
+     *
      * @param backend the backend whose primitives take this plan
      * @param geometry the convolution's geometry
      * @param route    a short description for people ("im2col + gemm", "direct")

@@ -30,6 +30,8 @@ public final class GradientCheck {
     private GradientCheck() {}
 
     /**
+     * How a check runs: the step, what passes, how many elements are sampled, and the mode.
+     *
      * @param epsilon the finite-difference step
      * @param tolerance largest accepted relative error
      * @param absoluteFloor an entry also passes when |analytic - numeric| is below this
@@ -72,7 +74,11 @@ public final class GradientCheck {
         public Options withMaxEntriesPerTensor(int n) { return new Options(epsilon, tolerance, absoluteFloor, n, sampleSeed, training); }
     }
 
-    /** Backpropagated gradients by tensor name: "input" first (when computed), then each parameter. */
+    /**
+     * Backpropagated gradients by tensor name: "input" first (when computed), then each parameter.
+     *
+     * @param byTensor each tensor's gradient, by name, in that order
+     */
     public record Gradients(Map<String, double[]> byTensor) {
         /**
          * Copies the arrays, so later changes to them do not show here.

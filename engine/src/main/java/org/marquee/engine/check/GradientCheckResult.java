@@ -7,6 +7,9 @@ import java.util.Map;
 /**
  * The outcome of a gradient check: one entry per checked element (analytic and numeric
  * derivative, their relative error), grouped by tensor in the order they were checked.
+ *
+ * @param entries one entry per checked element
+ * @param options the options the check ran with
  */
 public record GradientCheckResult(List<Entry> entries, GradientCheck.Options options) {
 
@@ -23,6 +26,14 @@ public record GradientCheckResult(List<Entry> entries, GradientCheck.Options opt
     /**
      * One checked element. {@code relativeError = |a - n| / (|a| + |n|)} (0 when both are 0); it
      * passes when that is within the tolerance or {@code |a - n|} is below the absolute floor.
+     *
+     * @param tensor        the tensor's name ("input" or a parameter's)
+     * @param index         the element's flat index in the tensor
+     * @param analytic      the backpropagated derivative a
+     * @param numeric       the central difference n
+     * @param relativeError |a - n| / (|a| + |n|)
+     * @param absoluteError |a - n|
+     * @param passed        whether the element is within the tolerance or the absolute floor
      */
     public record Entry(String tensor, int index, double analytic, double numeric,
                         double relativeError, double absoluteError, boolean passed) {}

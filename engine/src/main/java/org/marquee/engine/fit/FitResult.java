@@ -6,6 +6,11 @@ import java.util.List;
  * What {@link Fit#fit} did: every epoch's losses (those of a resumed run's earlier epochs too),
  * the epoch of the lowest validation loss (0 without a validation set) and whether it stopped
  * early for lack of improvement.
+ *
+ * @param history            every epoch, in order
+ * @param bestEpoch          the epoch of the lowest validation loss, 0 without validation examples
+ * @param bestValidationLoss that loss
+ * @param stoppedEarly       whether training stopped before its last epoch for lack of improvement
  */
 public record FitResult(List<EpochRecord> history, int bestEpoch, double bestValidationLoss, boolean stoppedEarly) {
     /**

@@ -9,7 +9,12 @@ import java.util.List;
  * to report. Made by {@link OnnxExport}.
  */
 public final class OnnxModel {
-    /** A graph input or output: a float32 tensor; the batch dimension is the name "N", the others are sizes. */
+    /**
+     * A graph input or output: a float32 tensor; the batch dimension is the name "N", the others are sizes.
+     *
+     * @param name  the value's name in the graph
+     * @param shape its dimensions, "N" for the batch
+     */
     public record Value(String name, List<String> shape) {
         /**
          * Copies the shape.

@@ -17,6 +17,9 @@ import org.marquee.engine.Tensor;
  * no vectorization. Every loop reads {@code data[offset + index]}.
  */
 public final class ReferenceBackend implements Backend {
+    /** A reference backend: host arrays of doubles, no threads. */
+    public ReferenceBackend() {}
+
 
     /** A plain {@code double[]}. */
     static final class DoubleStorage implements Storage {
