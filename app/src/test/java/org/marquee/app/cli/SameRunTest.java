@@ -55,6 +55,22 @@ class SameRunTest extends CapturedConsole {
         assertEquals(golden, now);
     }
 
+    /** The same on 150 real movies, where ../shared/data (or MARQUEE_DATA) is present. */
+    @Test
+    void aShortRealPosterRunWritesWhatTheGoldenRunWrote() throws Exception {
+        Path data = org.marquee.dataset.DataLocation.find().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(data != null && Files.isRegularFile(data.resolve(org.marquee.dataset.DataLocation.CSV_NAME)),
+                "no shared/data/MovieGenre.csv found");
+        Path o = dir.resolve("real");
+        List<String> args = new ArrayList<>(List.of("train", "--backend", "reference", "--data", data.toString(), "--limit", "150",
+                "--image-size", "22", "--epochs", "2", "--batch-size", "8", "--seed", "5", "--augment", "real", "--lr", "2e-3",
+                "--cache", dir.resolve("posters.cache").toString(), "-o", o.toString()));
+        assertEquals(0, Main.run(args.toArray(String[]::new)), err());
+        String now = describe(o, out()).replace(data.toString(), "DATA").replace(dir.toString(), "TMP");
+        if (Boolean.getBoolean("marquee.golden.write")) Files.writeString(Path.of("src/test/resources/golden/same-real-run.txt"), now);
+        assertEquals(Files.readString(resource("same-real-run.txt")), now);
+    }
+
     @Test
     void theGoldenLastCheckpointStillReadsAsItWasWritten() throws Exception {
         Checkpoint c = CheckpointFile.read(resource("last.ckpt"));
