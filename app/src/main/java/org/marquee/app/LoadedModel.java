@@ -71,7 +71,7 @@ public record LoadedModel(Checkpoint checkpoint, Sequential model, boolean avera
             return "weights: the exponential moving average" + checkpoint.run().get("--ema").map(d -> " (decay " + d + ")").orElse("")
                     + " the checkpoint holds; --raw-weights for the trained ones";
         }
-        return checkpoint.extra(org.marquee.app.train.WeightAverage.EMA).isPresent()
+        return checkpoint.extra(org.marquee.engine.fit.WeightAverage.EMA).isPresent()
                 ? "weights: the trained ones (--raw-weights), not the checkpoint's moving average" : null;
     }
 

@@ -12,7 +12,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.marquee.app.cluster.ModelRecipe;
 import org.marquee.app.train.Augmentation;
 import org.marquee.app.train.InputNormalization;
-import org.marquee.app.train.PositiveWeights;
+import org.marquee.engine.fit.PositiveWeights;
 import org.marquee.app.train.Predictions;
 import org.marquee.app.train.TrainingCompute;
 import org.marquee.dataset.PosterDataset;

@@ -12,7 +12,6 @@ import org.marquee.app.data.DataLoader;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.train.Augmentation;
 import org.marquee.app.train.TrainOptions;
-import org.marquee.app.train.Trainer;
 import org.marquee.app.train.TrainingCompute;
 import org.marquee.engine.Backend;
 import org.marquee.engine.cpu.CpuBackend;
@@ -76,7 +75,7 @@ public final class StepBenchmark {
              Sequential model = recipe.build(backend);
              Adam adam = Adam.forModel(model, TrainOptions.adam(5e-4, 1.0));
              TrainingCompute compute = factory.open(model, data.train(), batch, Augmentation.parse("flip"), 42, null, null)) {
-            int[] order = Trainer.permutation(data.train().size(), 42, 1);
+            int[] order = org.marquee.engine.fit.Fit.permutation(data.train().size(), 42, 1);
             double[] ms = new double[steps];
             for (int s = 0; s < warmup + steps; s++) {
                 long t0 = System.nanoTime();

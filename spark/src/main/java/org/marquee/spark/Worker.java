@@ -10,7 +10,7 @@ import org.marquee.app.cluster.ModelRecipe;
 import org.marquee.app.train.Augmentation;
 import org.marquee.app.train.Augmenter;
 import org.marquee.app.train.InputNormalization;
-import org.marquee.app.train.PositiveWeights;
+import org.marquee.engine.fit.PositiveWeights;
 import org.marquee.engine.Tensor;
 import org.marquee.engine.nn.Loss;
 import scala.Tuple2;

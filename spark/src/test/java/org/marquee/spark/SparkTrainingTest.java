@@ -30,7 +30,7 @@ import org.marquee.app.train.EpochResult;
 import org.marquee.app.train.InputNormalization;
 import org.marquee.app.data.Subset;
 import org.marquee.app.train.ModelState;
-import org.marquee.app.train.PositiveWeights;
+import org.marquee.engine.fit.PositiveWeights;
 import org.marquee.app.train.Predictions;
 import org.marquee.app.train.ProgressLine;
 import org.marquee.app.train.TrainOptions;
@@ -87,7 +87,7 @@ class SparkTrainingTest {
             int perEpoch = data.train().size() / BATCH;
             for (int step = 0; step < steps; step++) {
                 int epoch = step / perEpoch + 1;
-                int[] order = Trainer.permutation(data.train().size(), SEED, epoch);
+                int[] order = org.marquee.engine.fit.Fit.permutation(data.train().size(), SEED, epoch);
                 if (step == failAtStep) Worker.INJECTED_FAILURES.set(1);
                 losses[step] = c.gradient(order, (step % perEpoch) * BATCH, step);
                 adam.step(model.parameters(), model.gradients());

@@ -149,12 +149,12 @@ public final class EvaluateCommand implements Callable<Integer> {
      */
     static PrintStream checkSameRun(Path checkpoint, org.marquee.app.checkpoint.Checkpoint c, PrintStream out) throws java.io.IOException {
         String name = checkpoint.getFileName().toString();
-        String partner = name.equals(org.marquee.app.train.Trainer.BEST) ? org.marquee.app.train.Trainer.LAST
-                : name.equals(org.marquee.app.train.Trainer.LAST) ? org.marquee.app.train.Trainer.BEST : null;
+        String partner = name.equals(org.marquee.app.train.RunFolder.BEST) ? org.marquee.app.train.RunFolder.LAST
+                : name.equals(org.marquee.app.train.RunFolder.LAST) ? org.marquee.app.train.RunFolder.BEST : null;
         if (partner == null) return out;
         Path other = checkpoint.resolveSibling(partner);
         if (org.marquee.dataset.FileKind.of(other) != org.marquee.dataset.FileKind.REGULAR) return out;
-        var why = org.marquee.app.train.Trainer.otherRun(org.marquee.app.checkpoint.CheckpointFile.read(other), c);
+        var why = org.marquee.app.train.RunFolder.otherRun(org.marquee.app.checkpoint.CheckpointFile.read(other), c);
         if (why.isPresent()) {
             throw new IllegalArgumentException(checkpoint + " and " + other + " belong to different runs (" + name + " has "
                     + why.get() + "): the folder's checkpoints were mixed; evaluate a checkpoint of its own folder");

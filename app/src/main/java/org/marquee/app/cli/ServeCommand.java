@@ -11,7 +11,7 @@ import org.marquee.app.data.LoadedData;
 import org.marquee.app.metrics.DecisionRule;
 import org.marquee.app.serve.PosterServer;
 import org.marquee.app.serve.PosterService;
-import org.marquee.app.train.Trainer;
+import org.marquee.app.train.RunFolder;
 import org.marquee.dataset.PosterImages;
 import org.marquee.engine.Backend;
 import picocli.CommandLine.Command;
@@ -68,7 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
         PosterServer.Options options = new PosterServer.Options(bind, port, (long) maxUploadMb << 20, maxRequests, 64, 16);
         if (run != null && !Files.isDirectory(run)) throw new IllegalArgumentException("--run " + run + " is not a folder");
         Path model = checkpoint;
-        if (model == null && run != null) model = Files.isRegularFile(run.resolve(Trainer.BEST)) ? run.resolve(Trainer.BEST) : null;
+        if (model == null && run != null) model = Files.isRegularFile(run.resolve(RunFolder.BEST)) ? run.resolve(RunFolder.BEST) : null;
         else if (model == null) model = CheckpointLocator.orLatest(null);
         if (testPosters && model == null) throw new IllegalArgumentException("--test-posters needs a checkpoint (-c)");
         dataOptions.check();

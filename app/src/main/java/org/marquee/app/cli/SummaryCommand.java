@@ -51,7 +51,7 @@ public final class SummaryCommand implements Callable<Integer> {
         List<MovieRecord> movies = catalogue.movies();
         List<String> genres = catalogue.vocabulary().names();
         Files.createDirectories(output);
-        TrainCommand.writeDatasetCharts(movies, output);
+        TrainingReport.datasetCharts(movies, output, out);
         int[] count = new int[genres.size()];
         long labels = 0;
         for (MovieRecord m : movies) {

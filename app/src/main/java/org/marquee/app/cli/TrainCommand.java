@@ -1,42 +1,38 @@
 package org.marquee.app.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.marquee.app.PosterModel;
-import org.marquee.app.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.CheckpointException;
+import org.marquee.engine.checkpoint.CheckpointFile;
+import org.marquee.engine.checkpoint.NamedArray;
+import org.marquee.engine.checkpoint.RunSettings;
+import org.marquee.engine.checkpoint.TrainingState;
+import org.marquee.engine.fit.Fit;
 import org.marquee.app.cluster.Cluster;
 import org.marquee.app.train.TrainingCompute;
 import java.util.List;
-import org.marquee.app.checkpoint.CheckpointFile;
-import org.marquee.app.checkpoint.NamedArray;
-import org.marquee.app.checkpoint.RunSettings;
-import org.marquee.app.checkpoint.TrainingState;
 import org.marquee.app.data.LeftOutReport;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
-import org.marquee.app.metrics.DecisionRule;
-import org.marquee.app.metrics.MetricsTable;
-import org.marquee.app.report.DatasetCharts;
 import org.marquee.app.report.FirstLayerReport;
 import org.marquee.app.train.Augmentation;
 import org.marquee.app.train.EpochLog;
 import org.marquee.app.train.InputNormalization;
-import org.marquee.app.train.LearningRateSchedule;
+import org.marquee.engine.fit.LearningRateSchedule;
 import org.marquee.app.train.ModelState;
 import org.marquee.app.train.OutputBias;
-import org.marquee.app.train.PositiveWeights;
-import org.marquee.app.train.Predictions;
+import org.marquee.engine.fit.PositiveWeights;
 import org.marquee.app.train.ProgressFile;
 import org.marquee.app.train.ProgressLine;
 import org.marquee.app.serve.PosterServer;
 import org.marquee.app.train.Selection;
 import org.marquee.app.train.TrainOptions;
 import org.marquee.app.train.Trainer;
-import org.marquee.app.train.WeightAverage;
+import org.marquee.app.train.RunFolder;
 import org.marquee.engine.Backend;
 import org.marquee.engine.nn.Adam;
 import org.marquee.engine.nn.Sequential;
@@ -157,14 +153,15 @@ public final class TrainCommand implements Callable<Integer> {
                 TrainOptions.adam(learningRate, clipNorm).withWeightDecay(weightDecay), seed, patience, output, flip,
                 Augmentation.parse(augment), plan()).withSelection(select == null ? DEFAULT_SELECTION : Selection.parse(select)).withEma(ema);
         if (resume && overwrite) throw new IllegalArgumentException("--resume and --overwrite exclude each other: continue the run, or replace it");
-        if (!resume && !overwrite) refuseExistingRun(output);
+        if (!resume && !overwrite) ResumeRules.refuseExistingRun(output);
         Files.createDirectories(output);
-        Trainer.removeStaleTemporaryFiles(output, out);
+        RunFolder.removeStaleTemporaryFiles(output, out);
         try (Cluster cluster = sparkOptions.connect(out);
              LoadedData data = cluster == null ? dataOptions.load(imageSize, out) : dataOptions.load(cluster, imageSize, out);
              Backend backend = backendOptions.open(out);
              Sequential model = PosterModel.build(backend, seed, imageSize, imageSize, data.genres().size());
              Adam adam = Adam.forModel(model, options.adam())) {
+            TrainingCompute.Factory compute = TrainingCompute.LOCAL;
             if (cluster != null) {
                 compute = cluster.compute(PosterModel.recipe(seed, imageSize, imageSize, data.genres().size()));
                 out.println("cluster: " + cluster.describe());
@@ -178,20 +175,20 @@ public final class TrainCommand implements Callable<Integer> {
             RunSettings run = runSettings(data, options);
             Checkpoint resumedFrom = null;
             if (resume) {
-                Path last = Trainer.resumePoint(output, out);
+                Path last = RunFolder.resumePoint(output, out);
                 Checkpoint c = CheckpointFile.read(last);
                 resumedFrom = c;
-                Selection recorded = c.run().get(SELECT).map(Selection::parse).orElse(Selection.LOSS);
+                Selection recorded = c.run().get(ResumeRules.SELECT).map(Selection::parse).orElse(Selection.LOSS);
                 if (select == null && recorded != options.selection()) {
                     options = options.withSelection(recorded);   // resume selects as the run did, by loss when it recorded nothing
                     run = runSettings(data, options);
                 }
-                c = resumable(last, c, data, run, out);
-                Trainer.checkBest(output, c, out);
+                c = new ResumeRules(seed, schedule, allowChange, output).resumable(last, c, data.genres(), run, out);
+                RunFolder.checkBest(output, c, out);
                 try {
                     ModelState.restore(c, model, adam);
                 } catch (IllegalArgumentException e) {
-                    throw new org.marquee.app.checkpoint.CheckpointException(last, e.getMessage(), e);
+                    throw new CheckpointException(last, e.getMessage(), e);
                 }
                 state = c.training();
                 log = EpochLog.parse(state.log());
@@ -200,26 +197,26 @@ public final class TrainCommand implements Callable<Integer> {
                             + " records no input normalization; resume without --normalize"));
                 }
                 if (ema > 0) {
-                    average = c.extra(WeightAverage.EMA).map(a -> a.values()).orElse(null);
+                    average = c.extra(Fit.EMA).map(a -> a.values()).orElse(null);
                     if (average == null) out.println("note: " + last + " holds no moving average of the weights; it starts at its weights");
                 }
                 out.printf("resuming from %s after epoch %d (step %d)%n", last, state.epoch(), state.step());
                 if (recorded != options.selection()) {
                     state = state.withBestScore(options.selection().initial());
                     out.printf("note: the best epoch is now chosen by %s instead of %s; the next epoch replaces %s%n",
-                            options.selection().option, recorded.option, Trainer.BEST);
+                            options.selection().option, recorded.option, RunFolder.BEST);
                 }
             }
             if (normalize && normalization == null) {
                 normalization = cluster == null ? InputNormalization.of(data.train()) : cluster.normalizationOf(data.train());
             }
-            this.normalization = normalization;
             boolean[][] trainLabels = Subset.labels(data.train());
             if (!resume && logOddsBias()) OutputBias.initLogOdds(model, trainLabels);
-            positives = posWeight > 1 ? PositiveWeights.capped(trainLabels, data.genres().size(), posWeight) : null;
-            printRecipe(options, data.genres(), out);
-            if (state.epoch() == 0) reportUntrained(model, data, trainLabels, out);
-            run = Trainer.withRunId(run, resumedFrom);
+            PositiveWeights positives = posWeight > 1 ? PositiveWeights.capped(trainLabels, data.genres().size(), posWeight) : null;
+            printRecipe(options, normalization, positives, data.genres(), out);
+            var report = new TrainingReport(model, data, trainLabels, compute, normalization, batchSize, seed, output, out);
+            if (state.epoch() == 0) report.untrained();
+            run = RunFolder.withRunId(run, resumedFrom);
             try (PosterServer page = serve == null ? null
                     : new PosterServer(PosterServer.Options.loopback(serve), null, null, output)) {
                 if (page != null) {
@@ -231,7 +228,7 @@ public final class TrainCommand implements Callable<Integer> {
                         .computingWith(compute).observing(page == null ? null : new ProgressFile(output))
                         .run(state, log);
             }
-            reportTest(model, data, trainLabels, out);
+            report.test(ema);
             float[] poster = new float[data.test().pixelsPerImage()];
             data.test().fillBatch(new int[] {0}, poster, new float[data.genres().size()]);
             if (normalization != null) normalization.apply(poster);
@@ -240,22 +237,6 @@ public final class TrainCommand implements Callable<Integer> {
                     + "filters.png, feature-maps.png" + (data.movies().isEmpty() ? "" : ", genres.png, years.png, scores.png"));
         }
         return 0;
-    }
-
-    /** The loss's weights of positive examples (null: the plain loss), once the training labels are known. */
-    private PositiveWeights positives;
-
-    /** The run's input normalization once known (null: none), for the reports before and after training. */
-    private InputNormalization normalization;
-
-    /** Where the model runs: here, or on the cluster of {@code --spark}. */
-    private TrainingCompute.Factory compute = TrainingCompute.LOCAL;
-
-    /** The model's predictions on {@code set}, computed where the training runs. */
-    private Predictions predict(Sequential model, LoadedData data, org.marquee.dataset.PosterDataset set) {
-        try (TrainingCompute c = compute.open(model, data.train(), batchSize, Augmentation.none(), seed, normalization, null)) {
-            return c.predict(set);
-        }
     }
 
     /** Every option's range, before any folder, data or backend is touched. */
@@ -301,7 +282,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** One line naming what differs from plain training, when anything does. */
-    private void printRecipe(TrainOptions options, List<String> genres, PrintStream out) {
+    private void printRecipe(TrainOptions options, InputNormalization normalization, PositiveWeights positives, List<String> genres,
+                             PrintStream out) {
         var parts = new java.util.ArrayList<String>();
         if (!options.augmentation().isNone()) parts.add("augment " + options.augmentation().describe());
         if (options.schedule().shape() != LearningRateSchedule.Shape.CONSTANT) parts.add("schedule " + options.schedule().describe());
@@ -314,31 +296,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (!parts.isEmpty()) out.println("training: " + String.join("; ", parts));
     }
 
-    /**
-     * Options that may change on resume without being named: early stopping, and the run's length
-     * while the learning rate is constant (a cosine schedule's length is part of the experiment).
-     */
-    java.util.Set<String> alwaysChangeable() {
-        return "constant".equals(schedule) ? java.util.Set.of("--epochs", "--patience") : java.util.Set.of("--patience");
-    }
-
-    /** Refuses an output folder holding a run's checkpoint: a new run would replace them without a word. */
-    static void refuseExistingRun(Path output) {
-        for (String name : List.of(Trainer.LAST, Trainer.BEST)) {
-            Path p = output.resolve(name);
-            if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                String epoch;
-                try {
-                    epoch = "epoch " + CheckpointFile.read(p).training().epoch();
-                } catch (IOException | RuntimeException e) {
-                    epoch = "unreadable";
-                }
-                throw new IllegalArgumentException(output + " holds a run (" + name + ", " + epoch + "): give --resume to continue it,"
-                        + " --overwrite to replace it, or another --output folder");
-            }
-        }
-    }
-
     /** The name of the extra checkpoint array that holds the training posters' ids. */
     public static final String TRAIN_IDS = "train-ids";
 
@@ -349,30 +306,10 @@ public final class TrainCommand implements Callable<Integer> {
                 .put("--learning-rate", learningRate).put("--clip-norm", clipNorm).put("--weight-decay", weightDecay)
                 .put("--augment", options.augmentation().describe())   // --flip is --augment flip
                 .put("--schedule", schedule).put("--warmup-epochs", warmupEpochs).put("--bias-init", biasInit)
-                .put("--epochs", epochs).put("--patience", patience).put(SELECT, options.selection().option)
+                .put("--epochs", epochs).put("--patience", patience).put(ResumeRules.SELECT, options.selection().option)
                 .put("--ema", ema).put("--normalize", normalize).put("--pos-weight", posWeight)
                 .note("--spark", sparkOptions.on() ? sparkOptions.master : "no")   // where it ran does not change the result
                 .build().with(dataOptions.settings(data));
-    }
-
-    /** The run setting naming the metric that selects the best epoch; a checkpoint without it selected by loss. */
-    static final String SELECT = "--select";
-
-    /**
-     * What a run recorded before these options existed did: it chose its best epoch by the
-     * validation loss, kept no average of the weights and did not normalize its inputs.
-     */
-    static final RunSettings OLDER_DEFAULTS = RunSettings.builder().put(SELECT, "loss").put("--ema", 0.0).put("--normalize", false)
-            .put("--pos-weight", 1.0).build();
-
-    /** {@code recorded} with {@link #OLDER_DEFAULTS} for the settings it lacks. */
-    static RunSettings withOlderDefaults(RunSettings recorded) {
-        return OLDER_DEFAULTS.with(recorded);
-    }
-
-    /** The option names given to --allow-change, each with its leading dashes. */
-    private List<String> allowed() {
-        return allowChange.stream().map(k -> k.startsWith("--") ? k : "--" + k).toList();
     }
 
     /** The training posters' ids, in float64 (exact for every id below 2^53). */
@@ -382,87 +319,5 @@ public final class TrainCommand implements Callable<Integer> {
         return new NamedArray(TRAIN_IDS, Checkpoint.Precision.FLOAT64, ids);
     }
 
-    /**
-     * The run's {@code last.ckpt}, checked to be the same experiment: same genres, and every
-     * recorded setting equal to this run's, except {@link #alwaysChangeable} and those named by
-     * {@code --allow-change}. A format 1 checkpoint records no settings; only its seed is checked.
-     */
-    private Checkpoint resumable(Path last, Checkpoint c, LoadedData data, RunSettings now, PrintStream out) {
-        if (!c.genres().equals(data.genres())) throw new IllegalArgumentException(last + " was trained on other genres: " + c.genres());
-        if (c.training().seed() != seed) {
-            throw new IllegalArgumentException(last + " was trained with --seed " + c.training().seed() + ", not " + seed
-                    + "; resume with the same seed");
-        }
-        if (c.run().isEmpty()) {
-            out.println("note: " + last + " does not record the options of its run (an older format); only its seed and genres"
-                    + " were checked");
-            return c;
-        }
-        var mayChange = new java.util.HashSet<>(alwaysChangeable());
-        for (String k : allowed()) {
-            if (c.run().get(k).isEmpty() && now.get(k).isEmpty()) {
-                throw new IllegalArgumentException("--allow-change names " + k + ", which is not an option this run records: "
-                        + now.values().keySet().stream().filter(n -> n.startsWith("--")).collect(java.util.stream.Collectors.joining(", ")));
-            }
-            mayChange.add(k);
-        }
-        RunSettings recorded = withOlderDefaults(c.run());
-        var differences = recorded.differences(now, mayChange);
-        if (!differences.isEmpty()) {
-            throw new IllegalArgumentException("--resume would change the run in " + output + ": "
-                    + differences.stream().map(Object::toString).collect(java.util.stream.Collectors.joining("; "))
-                    + ". Resume with the recorded values, or name what may change with --allow-change "
-                    + differences.stream().map(RunSettings.Difference::key).filter(k -> k.startsWith("--"))
-                            .map(k -> k.substring(2)).collect(java.util.stream.Collectors.joining(","))
-                    + " (changing the data or its split mixes validation posters into training; start a new run instead)");
-        }
-        for (String k : allowed()) {
-            recorded.get(k).filter(v -> !v.equals(now.get(k).orElse(null)))
-                    .ifPresent(v -> out.printf("note: %s changes from %s to %s (allowed)%n", k, v, now.get(k).orElse("unset")));
-        }
-        return c;
-    }
 
-    /** The untrained model on the validation split beside the baselines, and the data set's charts. */
-    private void reportUntrained(Sequential model, LoadedData data, boolean[][] trainLabels, PrintStream out) throws IOException {
-        boolean[][] valLabels = Subset.labels(data.validation());
-        out.println("validation before training:");
-        Predictions before = predict(model, data, data.validation());
-        out.print(MetricsTable.withBaselines("untrained", before.metrics(data.genres()), trainLabels, valLabels, data.genres()));
-        writeDatasetCharts(data.movies(), output);
-    }
-
-    /**
-     * Loads the best checkpoint into {@code model}, tunes the {@link DecisionRule} on the validation
-     * split with it and stores the rule in {@code best.ckpt}, then reports the model on the test
-     * split at 0.5 and with the rule, as {@code evaluate} does by default.
-     */
-    private void reportTest(Sequential model, LoadedData data, boolean[][] trainLabels, PrintStream out) throws IOException {
-        Path best = output.resolve(Trainer.BEST);
-        Checkpoint c = CheckpointFile.read(best);
-        if (ModelState.restoreForInference(c, model, false)) {
-            out.println("weights: the moving average of " + best.getFileName() + " (--ema " + ema + ") for the rule and the test set");
-        }
-        DecisionRule rule = EvaluationReport.tuneRule(predict(model, data, data.validation()));
-        CheckpointFile.write(rule.storeIn(c), best);
-        out.printf(Locale.ROOT, "decision rule tuned on the validation split (%,d posters), stored in %s: %s%n",
-                data.validation().size(), best.getFileName(), rule.describe(data.genres()));
-        Predictions test = predict(model, data, data.test());
-        out.printf("test set (%,d posters), best checkpoint %s:%n", data.test().size(), best);
-        out.print(new EvaluationReport(test, rule, data.genres(), trainLabels).table());
-    }
-
-    /** Draws genres.png, years.png and scores.png of {@code movies} into {@code output}; nothing for synthetic data (no movies). */
-    static void writeDatasetCharts(java.util.List<org.marquee.dataset.MovieRecord> movies, Path output) throws IOException {
-        if (movies.isEmpty()) return;
-        var perGenre = new java.util.TreeMap<String, Integer>();
-        var perYear = new java.util.TreeMap<Integer, Integer>();
-        movies.forEach(m -> {
-            m.genres().forEach(g -> perGenre.merge(g, 1, Integer::sum));
-            perYear.merge(m.year(), 1, Integer::sum);
-        });
-        DatasetCharts.genres(perGenre, output.resolve("genres.png"));
-        DatasetCharts.years(perYear, output.resolve("years.png"));
-        System.out.println(DatasetCharts.scores(movies, output.resolve("scores.png")).summary() + " (scores.png)");
-    }
 }

@@ -14,7 +14,7 @@ import org.marquee.app.report.FilterImages;
 import org.marquee.app.train.EpochLog;
 import org.marquee.app.train.EpochResult;
 import org.marquee.app.train.ProgressFile;
-import org.marquee.app.train.Trainer;
+import org.marquee.app.train.RunFolder;
 
 /**
  * Watches a run folder while {@code train} writes it and publishes what changed: each new row of
@@ -92,7 +92,7 @@ final class RunWatcher {
     }
 
     private void lookAtCheckpoint() throws IOException {
-        Path file = run.resolve(Trainer.LAST);
+        Path file = run.resolve(RunFolder.LAST);
         FileTime t = changed(file, checkpointTime);
         if (t == null) return;
         Checkpoint c = CheckpointFile.read(file);

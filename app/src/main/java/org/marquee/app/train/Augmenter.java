@@ -7,7 +7,7 @@ import org.marquee.engine.DropoutHash;
  * {@link DropoutHash#uniform} of (seed ^ salt, step, row), one salt per draw, where row is the
  * poster's place in its batch: the result depends on the key alone, never on earlier calls, so a
  * run repeats exactly and one resumed from a checkpoint (which holds seed and step) continues with
- * the same augmented batches. The flip uses {@link Trainer#flips}' key, so {@code --augment flip}
+ * the same augmented batches. The flip uses {@link #flips}' key, so {@code --augment flip}
  * is {@code --flip}, bit for bit.
  *
  * <p>The transforms run in this order, each only when switched on:
@@ -64,9 +64,9 @@ public final class Augmenter {
         if (augmentation.crops() || augmentation.jittersColour()) clamp(pixels, offset);
     }
 
-    /** Whether row {@code row} of the batch at {@code step} is mirrored: the same draw as {@link Trainer#flips}. */
+    /** Whether row {@code row} of the batch at {@code step} is mirrored: the same draw as {@link #flips}. */
     static boolean flipped(long seed, long step, int row) {
-        return (DropoutHash.mix(seed ^ Trainer.FLIP_SALT, step, row) & 1) != 0;
+        return (DropoutHash.mix(seed ^ FLIP_SALT, step, row) & 1) != 0;
     }
 
     private double u(long salt, long step, int row) {
@@ -144,4 +144,12 @@ public final class Augmenter {
         int n = 3 * size * size;
         for (int i = offset; i < offset + n; i++) pixels[i] = Math.max(LOW, Math.min(HIGH, pixels[i]));
     }
+
+    /** Row i of the batch at {@code step} is mirrored when bit 0 of a hash of (seed, step, i) is set. */
+    static java.util.function.IntPredicate flips(long seed, long step) {
+        long key = seed ^ FLIP_SALT;
+        return i -> (DropoutHash.mix(key, step, i) & 1) != 0;
+    }
+
+    static final long FLIP_SALT = 0x666C6970L;   // "flip": keeps flips apart from dropout masks
 }

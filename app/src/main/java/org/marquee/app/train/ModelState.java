@@ -1,5 +1,6 @@
 package org.marquee.app.train;
 
+import org.marquee.engine.fit.WeightAverage;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;

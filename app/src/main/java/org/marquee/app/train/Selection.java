@@ -47,6 +47,15 @@ public enum Selection {
         };
     }
 
+    /** The training loop's selection: the metric by its name among {@link Trainer}'s validation scores. */
+    public org.marquee.engine.fit.Selection toFit() {
+        return switch (this) {
+            case LOSS -> new org.marquee.engine.fit.Selection(org.marquee.engine.fit.Validator.LOSS, false, label());
+            case MICRO_F1 -> new org.marquee.engine.fit.Selection(Trainer.RULE_MICRO_F1, true, label());
+            case MAP -> new org.marquee.engine.fit.Selection("val_map", true, label());
+        };
+    }
+
     /** How reports name it. */
     public String label() {
         return switch (this) {

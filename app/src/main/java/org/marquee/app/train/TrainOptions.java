@@ -1,5 +1,6 @@
 package org.marquee.app.train;
 
+import org.marquee.engine.fit.LearningRateSchedule;
 import java.nio.file.Path;
 import org.marquee.engine.AdamConfig;
 
@@ -54,6 +55,16 @@ public record TrainOptions(int epochs, int batchSize, AdamConfig adam, long seed
     /** These options keeping an exponential moving average of the weights with decay {@code d} (0 = none). */
     public TrainOptions withEma(double d) {
         return new TrainOptions(epochs, batchSize, adam, seed, patience, output, flip, augmentation, schedule, selection, d);
+    }
+
+    /**
+     * These options as the training loop's: the checkpoints go to the output folder, augmentation
+     * and positive weights are the poster compute's business, and the model ends with its last
+     * epoch's weights (the best epoch's are in {@code best.ckpt}).
+     */
+    public org.marquee.engine.fit.FitOptions toFit(org.marquee.engine.fit.FitListener listener) {
+        return new org.marquee.engine.fit.FitOptions(epochs, batchSize, adam, seed, patience, output, listener, schedule, emaDecay,
+                selection.toFit(), null, null, false);
     }
 
     /** Keras' Adam (beta1 0.9, beta2 0.999, epsilon 1e-7) with the given learning rate and clip norm. */

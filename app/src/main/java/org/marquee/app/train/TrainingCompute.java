@@ -1,22 +1,18 @@
 package org.marquee.app.train;
 
+import org.marquee.engine.fit.PositiveWeights;
 import org.marquee.dataset.PosterDataset;
+import org.marquee.engine.fit.GradientCompute;
 import org.marquee.engine.nn.Sequential;
 
 /**
- * Where the arithmetic of training runs. The {@link Trainer} owns the loop, the optimizer, the
- * schedule and the checkpoints; a compute turns a batch into the gradient in the model's
- * {@link Sequential#gradients()} and a data set into predictions. {@link Local} runs the model
- * itself; the {@code spark} module runs replicas on a cluster, each on a shard of the batch, and
- * leaves the same gradient (to float rounding) in the same place.
+ * Where the arithmetic of training posters runs: the training loop's {@link GradientCompute}
+ * (a batch of the order into the gradient in the model's {@link Sequential#gradients()}, seen at
+ * its step: dropout masks and augmentation) and the predictions for a data set. {@link Local} runs
+ * the model itself; the {@code spark} module runs replicas on a cluster, each on a shard of the
+ * batch, and leaves the same gradient (to float rounding) in the same place.
  */
-public interface TrainingCompute extends AutoCloseable {
-    /**
-     * Leaves in the model's gradients the gradient of the mean loss over the batch
-     * {@code order[from .. from + batch)} of the training set, as seen at {@code step} (its dropout
-     * masks and augmentation), and returns that mean loss.
-     */
-    double gradient(int[] order, int from, long step);
+public interface TrainingCompute extends GradientCompute {
 
     /** The model's predictions, in inference mode, for every poster of {@code data} in order. */
     Predictions predict(PosterDataset data);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.marquee.app.Main;
 import org.marquee.app.checkpoint.CheckpointFile;
 import org.marquee.app.checkpoint.RunSettings;
-import org.marquee.app.train.Trainer;
+import org.marquee.app.train.RunFolder;
 
 /** A run's folder: never overwritten by another run, resumable from best.ckpt alone, and its two checkpoints of one run. */
 class RunFolderTest extends CapturedConsole {
@@ -34,29 +34,29 @@ class RunFolderTest extends CapturedConsole {
     void trainRefusesAFolderHoldingARunUnlessToldToOverwrite() throws Exception {
         Path o = dir.resolve("run");
         assertEquals(0, run(train(o, "--epochs", "1")), err());
-        byte[] before = Files.readAllBytes(o.resolve(Trainer.LAST));
+        byte[] before = Files.readAllBytes(o.resolve(RunFolder.LAST));
         assertEquals(1, run(train(o, "--epochs", "1", "--seed", "9")));
         assertTrue(err().contains(o + " holds a run (last.ckpt, epoch 1): give --resume to continue it, --overwrite to replace it"),
                 err());
-        assertArrayEquals(before, Files.readAllBytes(o.resolve(Trainer.LAST)), "a refused run writes nothing");
+        assertArrayEquals(before, Files.readAllBytes(o.resolve(RunFolder.LAST)), "a refused run writes nothing");
         assertEquals(0, run(train(o, "--epochs", "1", "--seed", "9", "--overwrite")), err());
-        assertEquals(9, CheckpointFile.read(o.resolve(Trainer.LAST)).training().seed());
+        assertEquals(9, CheckpointFile.read(o.resolve(RunFolder.LAST)).training().seed());
     }
 
     @Test
     void resumeWithoutLastCkptStartsFromBestCkptAndRemovesStaleTemporaryFiles() throws Exception {
         Path o = dir.resolve("run");
         assertEquals(0, run(train(o, "--epochs", "1")), err());
-        byte[] once = Files.readAllBytes(o.resolve(Trainer.LAST));
-        Files.delete(o.resolve(Trainer.LAST));   // killed while the first last.ckpt was written
+        byte[] once = Files.readAllBytes(o.resolve(RunFolder.LAST));
+        Files.delete(o.resolve(RunFolder.LAST));   // killed while the first last.ckpt was written
         Path stale = Files.write(o.resolve(".last.ckpt8123.tmp"), new byte[100]);
         assertEquals(0, run(train(o, "--epochs", "2", "--resume")), err());
-        assertTrue(out().contains("resuming from " + o.resolve(Trainer.BEST) + " after epoch 1"), out());
+        assertTrue(out().contains("resuming from " + o.resolve(RunFolder.BEST) + " after epoch 1"), out());
         assertTrue(out().contains("removed " + stale), out());
         assertFalse(Files.exists(stale));
-        assertEquals(2, CheckpointFile.read(o.resolve(Trainer.LAST)).training().epoch());
-        String id = CheckpointFile.read(o.resolve(Trainer.LAST)).run().get(RunSettings.NOTE_PREFIX + Trainer.RUN_ID).orElseThrow();
-        assertEquals(id, CheckpointFile.read(o.resolve(Trainer.BEST)).run().get(RunSettings.NOTE_PREFIX + Trainer.RUN_ID)
+        assertEquals(2, CheckpointFile.read(o.resolve(RunFolder.LAST)).training().epoch());
+        String id = CheckpointFile.read(o.resolve(RunFolder.LAST)).run().get(RunSettings.NOTE_PREFIX + RunFolder.RUN_ID).orElseThrow();
+        assertEquals(id, CheckpointFile.read(o.resolve(RunFolder.BEST)).run().get(RunSettings.NOTE_PREFIX + RunFolder.RUN_ID)
                 .orElseThrow(), "the resumed run keeps its id");
         assertTrue(once.length > 0);
 
@@ -71,14 +71,14 @@ class RunFolderTest extends CapturedConsole {
         Path b = dir.resolve("b");
         assertEquals(0, run(train(a, "--epochs", "1")), err());
         assertEquals(0, run(train(b, "--epochs", "1")), err());   // the same settings: only the run id tells them apart
-        Files.copy(b.resolve(Trainer.BEST), a.resolve(Trainer.BEST), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(b.resolve(RunFolder.BEST), a.resolve(RunFolder.BEST), StandardCopyOption.REPLACE_EXISTING);
 
-        assertEquals(1, run("evaluate", "--backend", "reference", "-c", a.resolve(Trainer.BEST).toString()));
+        assertEquals(1, run("evaluate", "--backend", "reference", "-c", a.resolve(RunFolder.BEST).toString()));
         assertTrue(err().contains("belong to different runs (best.ckpt has run id"), err());
 
         assertEquals(0, run(train(a, "--epochs", "2", "--resume")), err());
-        assertTrue(out().contains("repaired " + a.resolve(Trainer.BEST) + ": it belongs to another run (run id"), out());
-        assertTrue(Trainer.otherRun(CheckpointFile.read(a.resolve(Trainer.LAST)), CheckpointFile.read(a.resolve(Trainer.BEST)))
+        assertTrue(out().contains("repaired " + a.resolve(RunFolder.BEST) + ": it belongs to another run (run id"), out());
+        assertTrue(RunFolder.otherRun(CheckpointFile.read(a.resolve(RunFolder.LAST)), CheckpointFile.read(a.resolve(RunFolder.BEST)))
                 .isEmpty());
     }
 
@@ -88,13 +88,13 @@ class RunFolderTest extends CapturedConsole {
         Path b = dir.resolve("b");
         assertEquals(0, run(train(a, "--epochs", "1")), err());
         assertEquals(0, run(train(b, "--epochs", "1", "--seed", "5")), err());
-        var la = CheckpointFile.read(a.resolve(Trainer.LAST));
-        var lb = CheckpointFile.read(b.resolve(Trainer.LAST));
-        String key = RunSettings.NOTE_PREFIX + Trainer.RUN_ID;
+        var la = CheckpointFile.read(a.resolve(RunFolder.LAST));
+        var lb = CheckpointFile.read(b.resolve(RunFolder.LAST));
+        String key = RunSettings.NOTE_PREFIX + RunFolder.RUN_ID;
         var noIdA = la.with(new RunSettings(withoutKey(la.run(), key)), la.extras());
         var noIdB = lb.with(new RunSettings(withoutKey(lb.run(), key)), lb.extras());
-        assertTrue(Trainer.otherRun(noIdA, noIdB).orElseThrow().startsWith("--seed 5, not "), Trainer.otherRun(noIdA, noIdB).toString());
-        assertTrue(Trainer.otherRun(noIdA, CheckpointFile.read(a.resolve(Trainer.BEST))).isEmpty());
+        assertTrue(RunFolder.otherRun(noIdA, noIdB).orElseThrow().startsWith("--seed 5, not "), RunFolder.otherRun(noIdA, noIdB).toString());
+        assertTrue(RunFolder.otherRun(noIdA, CheckpointFile.read(a.resolve(RunFolder.BEST))).isEmpty());
     }
 
     private static java.util.Map<String, String> withoutKey(RunSettings run, String key) {

@@ -100,7 +100,7 @@ class AugmenterTest {
     void theFlipIsTheFlipOptionBitForBit() {
         float[] image = noise(3);
         for (long step = 0; step < 40; step++) {
-            var flips = Trainer.flips(SEED, step);
+            var flips = Augmenter.flips(SEED, step);
             for (int row = 0; row < 8; row++) {
                 float[] expected = image.clone();
                 if (flips.test(row)) BatchLoader.mirror(expected, 0, 3 * S, S);

@@ -1,5 +1,6 @@
 package org.marquee.app.train;
 
+import org.marquee.engine.fit.LearningRateSchedule;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,7 +63,7 @@ class RecipeTrainingTest {
             Trainer trainer = new Trainer(model, adam, options, train, val, new ProgressLine(out, false, System::nanoTime), out)
                     .withWriter((checkpoint, file) -> {
                         CheckpointFile.write(checkpoint, file);
-                        if (file.endsWith(Trainer.LAST) && checkpoint.training().epoch() == stopAfter) throw new IOException("stopped");
+                        if (file.endsWith(RunFolder.LAST) && checkpoint.training().epoch() == stopAfter) throw new IOException("stopped");
                     });
             trainer.run(state, log);
             assertTrue(log.rows().stream().allMatch(r -> r.valMap() > 0 && r.valMap() <= 1), "mAP is logged: " + log.toCsv());
@@ -75,7 +76,7 @@ class RecipeTrainingTest {
         double[] straight = train(full(dir.resolve("straight")), null, 0);
         Path split = dir.resolve("split");
         assertThrows(IOException.class, () -> train(full(split), null, 1));
-        double[] resumed = train(full(split), split.resolve(Trainer.LAST), 0);
+        double[] resumed = train(full(split), split.resolve(RunFolder.LAST), 0);
         assertArrayEquals(straight, resumed, "augmented, scheduled, decayed: resumed after epoch 1 ends where the unbroken run does");
         assertArrayEquals(straight, train(full(dir.resolve("again")), null, 0), "and a second run repeats the first");
     }

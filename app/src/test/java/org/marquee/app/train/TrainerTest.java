@@ -1,5 +1,6 @@
 package org.marquee.app.train;
 
+import org.marquee.engine.fit.WeightAverage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -92,7 +93,7 @@ class TrainerTest {
         Path split = dir.resolve("split");
         Run first = train(new ReferenceBackend(), options(1, split), null);
         assertEquals(1, first.state().epoch());
-        Run resumed = train(new ReferenceBackend(), options(3, split), split.resolve(Trainer.LAST));
+        Run resumed = train(new ReferenceBackend(), options(3, split), split.resolve(RunFolder.LAST));
 
         assertEquals(3, resumed.state().epoch());
         assertEquals(straight.state().step(), resumed.state().step());
@@ -107,11 +108,11 @@ class TrainerTest {
         Run straight = train(new ReferenceBackend(), ema, null);
         Path split = dir.resolve("ema-split");
         train(new ReferenceBackend(), options(1, split).withEma(0.5), null);
-        Run resumed = train(new ReferenceBackend(), options(3, split).withEma(0.5), split.resolve(Trainer.LAST));
+        Run resumed = train(new ReferenceBackend(), options(3, split).withEma(0.5), split.resolve(RunFolder.LAST));
         assertArrayEquals(straight.weights(), resumed.weights());
         assertArrayEquals(losses(straight.log()), losses(resumed.log()), "validation with the average repeats exactly");
-        Checkpoint a = CheckpointFile.read(dir.resolve("ema-straight").resolve(Trainer.LAST));
-        Checkpoint b = CheckpointFile.read(split.resolve(Trainer.LAST));
+        Checkpoint a = CheckpointFile.read(dir.resolve("ema-straight").resolve(RunFolder.LAST));
+        Checkpoint b = CheckpointFile.read(split.resolve(RunFolder.LAST));
         double[] average = a.extra(WeightAverage.EMA).orElseThrow().values();
         assertArrayEquals(average, b.extra(WeightAverage.EMA).orElseThrow().values(), "the average resumes exactly");
         assertEquals(Checkpoint.Precision.FLOAT64, a.extra(WeightAverage.EMA).orElseThrow().precision());
@@ -120,7 +121,7 @@ class TrainerTest {
         Run plain = train(new ReferenceBackend(), options(3, dir.resolve("no-ema")), null);
         assertArrayEquals(plain.weights(), straight.weights(), "the average does not change the training itself");
         assertNotEquals(plain.log().rows().get(2).valLoss(), straight.log().rows().get(2).valLoss(), "validation sees the average");
-        assertTrue(CheckpointFile.read(dir.resolve("no-ema").resolve(Trainer.LAST)).extra(WeightAverage.EMA).isEmpty());
+        assertTrue(CheckpointFile.read(dir.resolve("no-ema").resolve(RunFolder.LAST)).extra(WeightAverage.EMA).isEmpty());
 
         // the validation loss of the last epoch is that of the averaged weights
         try (Sequential model = PosterModel.build(new ReferenceBackend(), SEED, SIZE, SIZE, LABELS)) {
@@ -141,13 +142,13 @@ class TrainerTest {
             EpochLog log = new EpochLog();
             end = new Trainer(model, adam, options(1, o), train, val, new ProgressLine(out, false, System::nanoTime), out)
                     .normalizing(n).run(TrainingState.initial(SEED), log);
-            Checkpoint c = CheckpointFile.read(o.resolve(Trainer.LAST));
+            Checkpoint c = CheckpointFile.read(o.resolve(RunFolder.LAST));
             assertEquals(n, InputNormalization.from(c).orElseThrow());
             assertEquals(log.rows().get(0).valLoss(), new Evaluator(model, 8, n).run(val).loss(), 1e-12, "validation saw normalized posters");
             assertNotEquals(log.rows().get(0).valLoss(), new Evaluator(model, 8).run(val).loss());
         }
         Run plain = train(new ReferenceBackend(), options(1, dir.resolve("raw-inputs")), null);
-        assertTrue(!Arrays.equals(plain.weights(), CheckpointFile.read(o.resolve(Trainer.LAST)).weights()), "training saw them too");
+        assertTrue(!Arrays.equals(plain.weights(), CheckpointFile.read(o.resolve(RunFolder.LAST)).weights()), "training saw them too");
         assertEquals(1, end.epoch());
     }
 
@@ -158,7 +159,7 @@ class TrainerTest {
         Run a = train(new ReferenceBackend(), flipped, null);
         Path split = dir.resolve("flip-b");
         train(new ReferenceBackend(), new TrainOptions(1, 8, plain.adam(), SEED, 0, split, true), null);
-        Run b = train(new ReferenceBackend(), new TrainOptions(2, 8, plain.adam(), SEED, 0, split, true), split.resolve(Trainer.LAST));
+        Run b = train(new ReferenceBackend(), new TrainOptions(2, 8, plain.adam(), SEED, 0, split, true), split.resolve(RunFolder.LAST));
         assertArrayEquals(a.weights(), b.weights(), "a flipped run resumed after epoch 1 ends where the straight one does");
         Run none = train(new ReferenceBackend(), plain, null);
         assertTrue(!Arrays.equals(a.weights(), none.weights()), "flips change what the model sees");
@@ -168,12 +169,12 @@ class TrainerTest {
     void aboutHalfOfThePostersAreFlippedAndTheDrawDependsOnTheStep() {
         int flipped = 0, differ = 0;
         for (long step = 0; step < 100; step++) {
-            var now = Trainer.flips(SEED, step);
-            var next = Trainer.flips(SEED, step + 1);
+            var now = Augmenter.flips(SEED, step);
+            var next = Augmenter.flips(SEED, step + 1);
             for (int i = 0; i < 32; i++) {
                 if (now.test(i)) flipped++;
                 if (now.test(i) != next.test(i)) differ++;
-                assertEquals(now.test(i), Trainer.flips(SEED, step).test(i), "the same key gives the same draw");
+                assertEquals(now.test(i), Augmenter.flips(SEED, step).test(i), "the same key gives the same draw");
             }
         }
         assertTrue(flipped > 1400 && flipped < 1800, "flipped " + flipped + " of 3200");
@@ -192,8 +193,8 @@ class TrainerTest {
 
     @Test
     void aDifferentSeedShufflesDifferently() {
-        int[] a = Trainer.permutation(100, 1, 1), b = Trainer.permutation(100, 1, 2), c = Trainer.permutation(100, 2, 1);
-        assertArrayEquals(a, Trainer.permutation(100, 1, 1));
+        int[] a = org.marquee.engine.fit.Fit.permutation(100, 1, 1), b = org.marquee.engine.fit.Fit.permutation(100, 1, 2), c = org.marquee.engine.fit.Fit.permutation(100, 2, 1);
+        assertArrayEquals(a, org.marquee.engine.fit.Fit.permutation(100, 1, 1));
         assertTrue(!Arrays.equals(a, b) && !Arrays.equals(a, c));
         int[] sorted = a.clone();
         Arrays.sort(sorted);
@@ -223,7 +224,7 @@ class TrainerTest {
         for (int i = 1; i < rows.size(); i++) if (rows.get(i).valMap() > rows.get(best).valMap()) best = i;
         assertEquals(best + 1, run.state().bestEpoch(), rows.toString());
         assertEquals(rows.get(best).valMap(), run.state().bestScore(), 0.0);
-        assertEquals(best + 1, CheckpointFile.read(dir.resolve("map").resolve(Trainer.BEST)).training().epoch());
+        assertEquals(best + 1, CheckpointFile.read(dir.resolve("map").resolve(RunFolder.BEST)).training().epoch());
 
         Run byLoss = train(new ReferenceBackend(), options(4, dir.resolve("loss")), null);
         int lowest = 0;
@@ -299,7 +300,7 @@ class TrainerTest {
     void restoreRejectsACheckpointOfAnotherModel() throws IOException {
         Path o = dir.resolve("other");
         train(new ReferenceBackend(), options(1, o), null);
-        Checkpoint c = CheckpointFile.read(o.resolve(Trainer.LAST));
+        Checkpoint c = CheckpointFile.read(o.resolve(RunFolder.LAST));
         try (Sequential bigger = PosterModel.build(new ReferenceBackend(), SEED, 26, 26, LABELS)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelState.restore(c, bigger, null));
             assertTrue(e.getMessage().contains("3x24x24") && e.getMessage().contains("3x26x26"), e.getMessage());
@@ -310,7 +311,7 @@ class TrainerTest {
     void aCheckpointWhoseLayersDisagreeWithItsHeadlineNamesTheLayer() throws IOException {
         Path o = dir.resolve("altered");
         train(new ReferenceBackend(), options(1, o), null);
-        Checkpoint c = CheckpointFile.read(o.resolve(Trainer.LAST));
+        Checkpoint c = CheckpointFile.read(o.resolve(RunFolder.LAST));
         String[] layers = c.model().layers().split("\n");
         String changed = layers[0].replaceFirst("\\d+", "99");
         var spec = new org.marquee.app.checkpoint.ModelSpec(c.model().architecture(), c.model().channels(), c.model().height(),
@@ -345,17 +346,17 @@ class TrainerTest {
             } catch (Crash expected) {
                 // the process died here
             }
-            Path last = run.resolve(Trainer.LAST);
+            Path last = run.resolve(RunFolder.LAST);
             if (Files.exists(last)) {
                 Checkpoint c = CheckpointFile.read(last);
-                Trainer.checkBest(run, c, out);
-                Checkpoint best = CheckpointFile.read(run.resolve(Trainer.BEST));
+                RunFolder.checkBest(run, c, out);
+                Checkpoint best = CheckpointFile.read(run.resolve(RunFolder.BEST));
                 assertTrue(best.training().epoch() == c.training().bestEpoch() || best.training().epoch() > c.training().epoch(),
                         "crash at write " + at + ": best.ckpt epoch " + best.training().epoch() + ", last.ckpt " + c.training());
             }
             Run resumed = train(new ReferenceBackend(), options(2, run), Files.exists(last) ? last : null);
             assertArrayEquals(straight.weights(), resumed.weights(), "crash at write " + at);
-            Checkpoint best = CheckpointFile.read(run.resolve(Trainer.BEST));
+            Checkpoint best = CheckpointFile.read(run.resolve(RunFolder.BEST));
             assertEquals(straight.state().bestEpoch(), best.training().epoch(), "crash at write " + at);
             assertEquals(best.training().epoch(), CheckpointFile.read(last).training().bestEpoch(), "crash at write " + at);
         }
@@ -365,18 +366,18 @@ class TrainerTest {
     void aMissingBestCheckpointIsRebuiltFromLastOrExplained() throws IOException {
         Path run = dir.resolve("old");
         train(new ReferenceBackend(), options(1, run), null);
-        Files.delete(run.resolve(Trainer.BEST));   // as an older build could leave it: last.ckpt written, then killed
-        Checkpoint last = CheckpointFile.read(run.resolve(Trainer.LAST));
-        Trainer.checkBest(run, last, out);
-        assertEquals(1, CheckpointFile.read(run.resolve(Trainer.BEST)).training().epoch());
+        Files.delete(run.resolve(RunFolder.BEST));   // as an older build could leave it: last.ckpt written, then killed
+        Checkpoint last = CheckpointFile.read(run.resolve(RunFolder.LAST));
+        RunFolder.checkBest(run, last, out);
+        assertEquals(1, CheckpointFile.read(run.resolve(RunFolder.BEST)).training().epoch());
         assertTrue(console.toString(StandardCharsets.UTF_8).contains("repaired"), console.toString(StandardCharsets.UTF_8));
 
         TrainingState t = last.training();
         Checkpoint later = new Checkpoint(last.model(), last.genres(), new TrainingState(t.seed(), 3, t.step(), t.bestScore(), 1,
                 2, t.log()), last.precision(), last.weights(), last.adamT(), last.adamM(), last.adamV());
-        Files.delete(run.resolve(Trainer.BEST));
+        Files.delete(run.resolve(RunFolder.BEST));
         var e = org.junit.jupiter.api.Assertions.assertThrows(org.marquee.app.checkpoint.CheckpointException.class,
-                () -> Trainer.checkBest(run, later, out));
+                () -> RunFolder.checkBest(run, later, out));
         assertTrue(e.getMessage().contains("says epoch 1 is the best but best.ckpt is missing"), e.getMessage());
     }
 
@@ -384,16 +385,16 @@ class TrainerTest {
     void aDivergingRunStopsBeforeItOverwritesTheLastGoodCheckpoint() throws IOException {
         Path run = dir.resolve("diverging");
         train(new ReferenceBackend(), options(1, run), null);
-        byte[] last = Files.readAllBytes(run.resolve(Trainer.LAST));
-        byte[] best = Files.readAllBytes(run.resolve(Trainer.BEST));
+        byte[] last = Files.readAllBytes(run.resolve(RunFolder.LAST));
+        byte[] best = Files.readAllBytes(run.resolve(RunFolder.BEST));
         byte[] csv = Files.readAllBytes(run.resolve("epochs.csv"));
         // one step per epoch at an absurd learning rate: the step's loss is finite, the weights it leaves are not usable
         TrainOptions wild = new TrainOptions(2, train.size(), TrainOptions.adam(1e200, 0), SEED, 0, run);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> train(new ReferenceBackend(), wild, run.resolve(Trainer.LAST)));
+                () -> train(new ReferenceBackend(), wild, run.resolve(RunFolder.LAST)));
         assertTrue(e.getMessage().contains("diverged in epoch 2") && e.getMessage().contains("after epoch 1"), e.getMessage());
-        assertArrayEquals(last, Files.readAllBytes(run.resolve(Trainer.LAST)));
-        assertArrayEquals(best, Files.readAllBytes(run.resolve(Trainer.BEST)));
+        assertArrayEquals(last, Files.readAllBytes(run.resolve(RunFolder.LAST)));
+        assertArrayEquals(best, Files.readAllBytes(run.resolve(RunFolder.BEST)));
         assertArrayEquals(csv, Files.readAllBytes(run.resolve("epochs.csv")));
     }
 
@@ -401,7 +402,7 @@ class TrainerTest {
     void aCheckpointHoldingNaNOrInfinityIsRefusedNamingTheTensor() throws IOException {
         Path run = dir.resolve("poisoned");
         train(new ReferenceBackend(), options(1, run), null);
-        Checkpoint c = CheckpointFile.read(run.resolve(Trainer.LAST));
+        Checkpoint c = CheckpointFile.read(run.resolve(RunFolder.LAST));
         try (Sequential model = PosterModel.build(new ReferenceBackend(), SEED, SIZE, SIZE, LABELS);
              Adam adam = new Adam(model.backend(), options(1, run).adam(), model.parameterCount())) {
             List<org.marquee.engine.nn.Parameter> params = model.namedParameters();
@@ -424,7 +425,7 @@ class TrainerTest {
         }
     }
 
-    void trainWith(TrainOptions options, Path resumeFrom, Trainer.CheckpointWriter writer) throws IOException {
+    void trainWith(TrainOptions options, Path resumeFrom, org.marquee.engine.fit.Fit.CheckpointWriter writer) throws IOException {
         Backend backend = new ReferenceBackend();
         try (Sequential model = PosterModel.build(backend, SEED, SIZE, SIZE, LABELS);
              Adam adam = new Adam(backend, options.adam(), model.parameterCount())) {

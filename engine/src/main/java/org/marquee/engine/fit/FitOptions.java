@@ -4,20 +4,31 @@ import java.nio.file.Path;
 import org.marquee.engine.AdamConfig;
 
 /**
- * How {@link Fit#fit} trains. {@link #defaults()} gives 10 epochs in batches of 32, Keras' Adam
- * (learning rate 1e-3), seed 1, no early stopping, no checkpoints and a line per epoch on standard
- * output; the {@code with...} methods change one setting each.
+ * How {@link Fit} trains. {@link #defaults()} gives 10 epochs in batches of 32, Keras' Adam
+ * (learning rate 1e-3), seed 1, a constant learning rate, no early stopping, no checkpoints, no
+ * weight average, the best epoch by validation loss restored at the end, and a line per epoch on
+ * standard output; each {@code with...} method changes one setting.
  *
- * @param epochs      the total number of epochs, counting those of a resumed run
- * @param batchSize   examples per training step (at most the training set's size is used)
- * @param adam        the optimizer's hyper-parameters (a weight decay applies to the kernels only)
- * @param seed        selects the order of every epoch and the dropout masks
- * @param patience    stop after this many epochs without a lower validation loss; 0 = never
- * @param checkpoints the folder for {@code best.weights} and {@code last.state}, or null for none
- * @param listener    hears every step and epoch
+ * @param epochs       the total number of epochs, counting those of a resumed run
+ * @param batchSize    examples per training step (at most the training set's size is used)
+ * @param adam         the optimizer's hyper-parameters: learning rate, betas, epsilon, the global
+ *                     gradient clip norm (0 = off) and the decoupled weight decay on kernels (AdamW; 0 = off)
+ * @param seed         selects the order of every epoch, the dropout masks and any transform's draws
+ * @param patience     stop after this many epochs without an improvement of the selection metric; 0 = never
+ * @param checkpoints  the folder for {@code best.ckpt}, {@code last.ckpt} and {@code epochs.csv}, or null for none
+ * @param listener     hears every step and epoch
+ * @param schedule     the learning rate over the run: constant, or cosine after a linear warm-up
+ * @param emaDecay     the decay of an exponential moving average of the weights, used for validation and
+ *                     kept in checkpoints (0 = none)
+ * @param selection    the validation metric that picks the best epoch and drives early stopping
+ * @param transform    changes each training example before the model sees it (augmentation), or null for none
+ * @param positiveWeights the weights of each output's positive examples in the loss, or null for the plain loss
+ * @param restoreBest  with validation examples, leave the best epoch's weights in the model at the end
+ *                     (as Keras' {@code restore_best_weights}); otherwise the last epoch's stay
  */
 public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, int patience, Path checkpoints,
-                         FitListener listener) {
+                         FitListener listener, LearningRateSchedule.Plan schedule, double emaDecay, Selection selection,
+                         ExampleTransform transform, PositiveWeights positiveWeights, boolean restoreBest) {
     /**
      * Checks each setting's range, naming the one out of it.
      *
@@ -28,6 +39,12 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @param patience epochs without improvement before stopping, 0 = never
      * @param checkpoints the checkpoint folder, or null
      * @param listener hears every step and epoch
+     * @param schedule the learning rate over the run
+     * @param emaDecay the weight average's decay in [0, 1), 0 = none
+     * @param selection the metric that picks the best epoch
+     * @param transform the per-example transform, or null
+     * @param positiveWeights per-output weights of positive examples, or null
+     * @param restoreBest whether the model ends with the best epoch's weights
      */
     public FitOptions {
         if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1: " + epochs);
@@ -35,15 +52,24 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
         if (adam == null) throw new IllegalArgumentException("the Adam configuration must not be null");
         if (patience < 0) throw new IllegalArgumentException("patience must be >= 0 (0 = no early stopping): " + patience);
         if (listener == null) throw new IllegalArgumentException("the listener must not be null (FitListener.SILENT says nothing)");
+        if (schedule == null) throw new IllegalArgumentException("the schedule must not be null (LearningRateSchedule.Plan.constant() for none)");
+        if (schedule.shape() == LearningRateSchedule.Shape.COSINE && schedule.warmupEpochs() >= epochs) {
+            throw new IllegalArgumentException("the warm-up (" + schedule.warmupEpochs() + " epochs) must be shorter than the run (" + epochs + ")");
+        }
+        if (!(emaDecay >= 0 && emaDecay < 1)) throw new IllegalArgumentException("the weight average's decay must be in [0, 1), 0 = none: " + emaDecay);
+        if (selection == null) throw new IllegalArgumentException("the selection must not be null (Selection.LOSS for the validation loss)");
     }
 
     /**
-     * 10 epochs in batches of 32 with Keras' Adam, seed 1, no early stopping, no checkpoints, a line per epoch on standard output.
+     * 10 epochs in batches of 32 with Keras' Adam, seed 1, a constant learning rate, no early
+     * stopping, no checkpoints, no weight average, selection and restoring of the best epoch by
+     * validation loss, a line per epoch on standard output.
      *
      * @return the default options
      */
     public static FitOptions defaults() {
-        return new FitOptions(10, 32, AdamConfig.keras(), 1, 0, null, FitListener.printing(System.out));
+        return new FitOptions(10, 32, AdamConfig.keras(), 1, 0, null, FitListener.printing(System.out), LearningRateSchedule.Plan.constant(),
+                0, Selection.LOSS, null, null, true);
     }
 
     /**
@@ -52,54 +78,162 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @param e the total number of epochs, at least 1
      * @return the new options
      */
-    public FitOptions withEpochs(int e) { return new FitOptions(e, batchSize, adam, seed, patience, checkpoints, listener); }
+    public FitOptions withEpochs(int e) {
+        return new FitOptions(e, batchSize, adam, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest);
+    }
+
     /**
      * These options with another batch size.
      *
      * @param b examples per training step, at least 1
      * @return the new options
      */
-    public FitOptions withBatchSize(int b) { return new FitOptions(epochs, b, adam, seed, patience, checkpoints, listener); }
+    public FitOptions withBatchSize(int b) {
+        return new FitOptions(epochs, b, adam, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest);
+    }
+
     /**
      * These options with other Adam hyper-parameters.
      *
      * @param a the configuration
      * @return the new options
      */
-    public FitOptions withAdam(AdamConfig a) { return new FitOptions(epochs, batchSize, a, seed, patience, checkpoints, listener); }
+    public FitOptions withAdam(AdamConfig a) {
+        return new FitOptions(epochs, batchSize, a, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest);
+    }
+
     /**
-     * These options with another Adam learning rate, the rest of Adam unchanged.
+     * These options with another Adam learning rate (the schedule's peak), the rest of Adam unchanged.
      *
      * @param lr the step size, above 0
      * @return the new options
      */
     public FitOptions withLearningRate(double lr) { return withAdam(adam.withLearningRate(lr)); }
+
     /**
-     * These options with another seed for the epochs' order and the dropout masks.
+     * These options clipping the gradient to a global L2 norm.
+     *
+     * @param norm the largest norm, 0 = no clipping
+     * @return the new options
+     */
+    public FitOptions withClipNorm(double norm) { return withAdam(adam.withClipNorm(norm)); }
+
+    /**
+     * These options with a decoupled weight decay on the kernels (AdamW).
+     *
+     * @param decay the decay per unit of learning rate, 0 = none
+     * @return the new options
+     */
+    public FitOptions withWeightDecay(double decay) { return withAdam(adam.withWeightDecay(decay)); }
+
+    /**
+     * These options with another seed for the epochs' order, the dropout masks and the transform's draws.
      *
      * @param s the seed
      * @return the new options
      */
-    public FitOptions withSeed(long s) { return new FitOptions(epochs, batchSize, adam, s, patience, checkpoints, listener); }
+    public FitOptions withSeed(long s) {
+        return new FitOptions(epochs, batchSize, adam, s, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest);
+    }
+
     /**
-     * These options with early stopping after {@code p} epochs without a lower validation loss.
+     * These options with early stopping after {@code p} epochs without an improvement of the selection metric.
      *
      * @param p the patience, 0 = never stop early
      * @return the new options
      */
-    public FitOptions withPatience(int p) { return new FitOptions(epochs, batchSize, adam, seed, p, checkpoints, listener); }
+    public FitOptions withPatience(int p) {
+        return new FitOptions(epochs, batchSize, adam, seed, p, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest);
+    }
+
     /**
-     * These options writing {@code best.weights} and {@code last.state} into {@code folder} after every epoch.
+     * These options writing {@code best.ckpt}, {@code last.ckpt} and {@code epochs.csv} into {@code folder} after every epoch.
      *
      * @param folder the checkpoint folder, or null for none
      * @return the new options
      */
-    public FitOptions withCheckpoints(Path folder) { return new FitOptions(epochs, batchSize, adam, seed, patience, folder, listener); }
+    public FitOptions withCheckpoints(Path folder) {
+        return new FitOptions(epochs, batchSize, adam, seed, patience, folder, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest);
+    }
+
     /**
      * These options reporting to another listener.
      *
      * @param l the listener, {@link FitListener#SILENT} for none
      * @return the new options
      */
-    public FitOptions withListener(FitListener l) { return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, l); }
+    public FitOptions withListener(FitListener l) {
+        return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, l, schedule, emaDecay, selection, transform, positiveWeights, restoreBest);
+    }
+
+    /**
+     * These options with another learning-rate schedule.
+     *
+     * @param plan {@link LearningRateSchedule.Plan#constant()} or a cosine decay after a warm-up
+     * @return the new options
+     */
+    public FitOptions withSchedule(LearningRateSchedule.Plan plan) {
+        return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, listener, plan, emaDecay, selection, transform, positiveWeights, restoreBest);
+    }
+
+    /**
+     * These options with a cosine decay of the learning rate to 1% of its peak after {@code warmupEpochs} of linear warm-up.
+     *
+     * @param warmupEpochs epochs of linear warm-up, fewer than the run's epochs
+     * @return the new options
+     */
+    public FitOptions withCosineSchedule(int warmupEpochs) {
+        return withSchedule(new LearningRateSchedule.Plan(LearningRateSchedule.Shape.COSINE, warmupEpochs));
+    }
+
+    /**
+     * These options keeping an exponential moving average of the weights, which validation, the
+     * best epoch and the checkpoints use.
+     *
+     * @param decay the decay in [0, 1), e.g. 0.999; 0 = none
+     * @return the new options
+     */
+    public FitOptions withWeightAverage(double decay) {
+        return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, listener, schedule, decay, selection, transform, positiveWeights, restoreBest);
+    }
+
+    /**
+     * These options picking the best epoch (and stopping early) by another validation metric.
+     *
+     * @param s the selection
+     * @return the new options
+     */
+    public FitOptions withSelection(Selection s) {
+        return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, listener, schedule, emaDecay, s, transform, positiveWeights, restoreBest);
+    }
+
+    /**
+     * These options transforming each training example before the model sees it.
+     *
+     * @param t the transform, or null for none
+     * @return the new options
+     */
+    public FitOptions withTransform(ExampleTransform t) {
+        return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, listener, schedule, emaDecay, selection, t, positiveWeights, restoreBest);
+    }
+
+    /**
+     * These options weighing each output's positive examples in the loss ({@link PositiveWeights}).
+     *
+     * @param w the weights, or null for the plain loss
+     * @return the new options
+     */
+    public FitOptions withPositiveWeights(PositiveWeights w) {
+        return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, w, restoreBest);
+    }
+
+    /**
+     * These options leaving the best epoch's weights in the model at the end (true), or the last epoch's (false).
+     *
+     * @param restore whether to restore the best epoch's weights
+     * @return the new options
+     */
+    public FitOptions withRestoreBest(boolean restore) {
+        return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restore);
+    }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.marquee.engine.Backend;
 import org.marquee.engine.Losses;
 import org.marquee.engine.Tensor;
+import org.marquee.engine.checkpoint.CheckpointFile;
 import org.marquee.engine.nn.Sequential;
 import org.marquee.engine.reference.ReferenceBackend;
 
@@ -67,11 +68,11 @@ class FitTest {
         assertTrue(trainLoss[5] < trainLoss[0] - 0.1, Arrays.toString(trainLoss));
         double after = Fit.evaluate(model, val, 16);
         assertTrue(after < before - 0.1, before + " -> " + after);
-        assertEquals(result.last().validationLoss(), after, 0, "the last validation loss is the model's loss now");
         assertTrue(result.bestEpoch() >= 1 && result.bestEpoch() <= 6);
+        assertEquals(result.history().get(result.bestEpoch() - 1).validationLoss(), after, 1e-12, "the model holds the best epoch's weights");
         assertEquals(result.history().get(result.bestEpoch() - 1).validationLoss(), result.bestValidationLoss(), 0);
         assertFalse(result.stoppedEarly());
-        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("epoch ")).toArray(String[]::new);
         assertEquals(6, lines.length);
         assertTrue(lines[0].matches("epoch 1/6  train loss \\d\\.\\d{4}  val loss \\d\\.\\d{4}  \\d+\\.\\d s  \\* best"), lines[0]);
     }
@@ -128,8 +129,8 @@ class FitTest {
 
         var changed = assertThrows(IllegalArgumentException.class,
                 () -> Fit.resume(net().build(3), train, val, quiet().withBatchSize(4).withLearningRate(0.02).withCheckpoints(dir)));
-        assertTrue(changed.getMessage().contains("batch size 4 (the run had 8)"), changed.getMessage());
-        assertTrue(changed.getMessage().contains("learning rate 0.02 (the run had 0.01)"), changed.getMessage());
+        assertTrue(changed.getMessage().contains("batch size was 8, now 4"), changed.getMessage());
+        assertTrue(changed.getMessage().contains("learning rate was 0.01, now 0.02"), changed.getMessage());
 
         Sequential other = Sequential.builder(ref, 6).dense(10).relu().dense(3).build(1);
         var mismatch = assertThrows(ModelFileException.class, () -> Fit.resume(other, train, val, quiet().withCheckpoints(dir)));
@@ -167,7 +168,7 @@ class FitTest {
         assertEquals(r.bestEpoch() + 2, r.history().size(), "two epochs without improvement, then stop");
         assertTrue(r.history().size() < 20);
         assertEquals(1, said.size());
-        assertTrue(said.get(0).startsWith("early stop: no validation improvement for 2 epochs"), said.get(0));
+        assertTrue(said.get(0).startsWith("early stop: no improvement of the validation loss for 2 epochs"), said.get(0));
 
         // a resumed run that has used up its patience stops at once
         FitResult again = Fit.resume(net().build(3), data(64, 1, false), data(32, 2, true),
@@ -195,7 +196,7 @@ class FitTest {
                 () -> Fit.fit(model, poisoned, data(16, 2, false), quiet().withEpochs(3).withCheckpoints(dir)));
         assertTrue(e.getMessage().startsWith("training diverged in epoch 2: the training loss became NaN at step 4"), e.getMessage());
         assertTrue(e.getMessage().contains("were left as they were after epoch 1"), e.getMessage());
-        TrainingStateFile last = TrainingStateFile.read(dir.resolve(Fit.LAST), net().build(3), 3);
+        var last = CheckpointFile.read(dir.resolve(Fit.LAST)).training();
         assertEquals(1, last.epoch());
         assertEquals(4, last.step());
     }
@@ -277,6 +278,85 @@ class FitTest {
         assertEquals(7, o.seed());
         assertEquals(0.5, o.adam().learningRate());
         assertEquals(32, o.batchSize());
+    }
+
+    @Test
+    void theModelEndsWithTheBestEpochsWeightsAndSaysSo() throws Exception {
+        // the validation labels are the opposite of the training labels: the first epoch is the best
+        Examples train = data(64, 1, false), val = data(32, 2, true);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Sequential model = net().build(3);
+        FitResult r = Fit.fit(model, train, val, quiet().withEpochs(4).withListener(FitListener.printing(new PrintStream(bytes, true,
+                StandardCharsets.UTF_8))));
+        assertEquals(1, r.bestEpoch(), Arrays.toString(r.validationLosses()));
+        assertEquals(1, r.restoredEpoch());
+        assertEquals(r.history().get(0).validationLoss(), Fit.evaluate(model, val, 8), 1e-12);
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("the model holds the weights of epoch 1, the best by validation loss"),
+                bytes.toString(StandardCharsets.UTF_8));
+
+        Sequential last = net().build(3);
+        FitResult kept = Fit.fit(last, train, val, quiet().withEpochs(4).withRestoreBest(false));
+        assertEquals(0, kept.restoredEpoch());
+        assertEquals(kept.last().validationLoss(), Fit.evaluate(last, val, 8), 1e-12, "without restoring, the last epoch's weights stay");
+        assertTrue(kept.last().validationLoss() > r.bestScore());
+    }
+
+    /** Every training feature of the loop through FitOptions, and three epochs equal two plus a resumed one with all of them on. */
+    @Test
+    void everyFeatureThroughFitOptionsResumesBitIdentically(@TempDir Path dir) throws Exception {
+        Examples train = data(60, 1, false), val = data(24, 2, false);
+        ExampleTransform jitter = (in, off, shape, step, row) -> in[off] += 0.01f * (float) ((step * 31 + row) % 7);
+        FitOptions all = quiet().withEpochs(4).withCosineSchedule(1).withWeightAverage(0.9).withClipNorm(0.05).withWeightDecay(0.01)
+                .withTransform(jitter).withPositiveWeights(new PositiveWeights(new double[] {2, 1, 3})).withSelection(Selection.LOSS)
+                .withRestoreBest(false);
+        Sequential straight = net().build(3);
+        FitResult full = Fit.fit(straight, train, val, all.withCheckpoints(dir.resolve("a")));
+        Sequential first = net().build(3);
+        var stopped = assertThrows(IllegalStateException.class, () -> Fit.fit(first, train, val, all.withCheckpoints(dir.resolve("b"))
+                .withListener(new FitListener() {
+                    @Override public void epochEnded(EpochRecord e) {
+                        if (e.epoch() == 2) throw new IllegalStateException("stopped after epoch 2");
+                    }
+                })));
+        assertEquals("stopped after epoch 2", stopped.getMessage());
+        Sequential resumed = net().build(99);
+        FitResult rest = Fit.resume(resumed, train, val, all.withCheckpoints(dir.resolve("b")));
+        assertArrayEquals(straight.parameters().toDoubles(), resumed.parameters().toDoubles(), "bit-identical weights");
+        assertArrayEquals(full.trainLosses(), rest.trainLosses());
+        assertArrayEquals(full.validationLosses(), rest.validationLosses());
+        assertEquals(Files.readString(dir.resolve("a").resolve(Fit.LOG)).lines().map(l -> l.substring(0, l.lastIndexOf(',', l.lastIndexOf(',') - 1))).toList(),
+                Files.readString(dir.resolve("b").resolve(Fit.LOG)).lines().map(l -> l.substring(0, l.lastIndexOf(',', l.lastIndexOf(',') - 1))).toList(),
+                "the same log but for the timings");
+        var ema = CheckpointFile.read(dir.resolve("b").resolve(Fit.LAST)).extra(Fit.EMA);
+        assertTrue(ema.isPresent(), "the weight average is in the checkpoint");
+
+        // each feature changes the run: without any of them the weights differ
+        for (FitOptions less : List.of(all.withSchedule(LearningRateSchedule.Plan.constant()), all.withWeightAverage(0), all.withClipNorm(0),
+                all.withWeightDecay(0), all.withTransform(null), all.withPositiveWeights(null))) {
+            Sequential other = net().build(3);
+            FitResult r = Fit.fit(other, train, val, less);
+            assertFalse(Arrays.equals(straight.parameters().toDoubles(), other.parameters().toDoubles())
+                    && Arrays.equals(full.validationLosses(), r.validationLosses()), less.toString());
+        }
+    }
+
+    @Test
+    void aValidatorsOwnMetricSelectsTheBestEpochAndIsLogged(@TempDir Path dir) throws Exception {
+        Examples train = data(64, 1, false), val = data(32, 2, false);
+        // a metric that prefers the second epoch whatever the loss does
+        Validator validator = Validator.loss(val, 8).and("second", m -> m.step() == 16 ? 1 : 0);
+        Sequential model = net().build(3);
+        FitResult r = Fit.fit(model, train, validator, quiet().withEpochs(4).withSelection(Selection.highest("second"))
+                .withCheckpoints(dir));
+        assertEquals(2, r.bestEpoch());
+        assertEquals(1.0, r.bestScore());
+        assertEquals(2, CheckpointFile.read(dir.resolve(Fit.BEST)).training().epoch());
+        String csv = Files.readString(dir.resolve(Fit.LOG));
+        assertTrue(csv.startsWith("epoch,train_loss,val_loss,second,seconds,images_per_s\n"), csv);
+        assertEquals(5, csv.lines().count());
+        var unknown = assertThrows(IllegalArgumentException.class, () -> Fit.fit(net().build(3), train, validator,
+                quiet().withEpochs(1).withSelection(Selection.highest("nope"))));
+        assertTrue(unknown.getMessage().contains("nope is not among the validator's [val_loss, second]"), unknown.getMessage());
     }
 
     @Test

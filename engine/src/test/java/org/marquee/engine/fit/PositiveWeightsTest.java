@@ -1,4 +1,4 @@
-package org.marquee.app.train;
+package org.marquee.engine.fit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

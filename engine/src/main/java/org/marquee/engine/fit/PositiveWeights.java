@@ -1,4 +1,4 @@
-package org.marquee.app.train;
+package org.marquee.engine.fit;
 
 import java.io.Serializable;
 import java.util.Arrays;

@@ -1,12 +1,12 @@
-package org.marquee.app.train;
+package org.marquee.engine.fit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.marquee.app.train.LearningRateSchedule.Plan;
-import org.marquee.app.train.LearningRateSchedule.Shape;
+import org.marquee.engine.fit.LearningRateSchedule.Plan;
+import org.marquee.engine.fit.LearningRateSchedule.Shape;
 
 class LearningRateScheduleTest {
     static final double EPS = 1e-15;
