@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
-import org.marquee.dataset.AtomicFiles;
+import org.marquee.engine.io.AtomicFiles;
 
 /**
  * Reads and writes {@link Checkpoint}s in Marquee's binary format, version 2; version 1 files are
@@ -99,10 +99,10 @@ public final class CheckpointFile {
     }
 
     public static Checkpoint read(Path file) throws IOException {
-        org.marquee.dataset.FileKind kind = org.marquee.dataset.FileKind.of(file);
-        if (kind == org.marquee.dataset.FileKind.MISSING) throw new CheckpointException(file, "no such file");
-        if (kind != org.marquee.dataset.FileKind.REGULAR) {
-            throw new CheckpointException(file, "is " + org.marquee.dataset.FileKind.describe(file) + ", not a checkpoint file");
+        org.marquee.engine.io.FileKind kind = org.marquee.engine.io.FileKind.of(file);
+        if (kind == org.marquee.engine.io.FileKind.MISSING) throw new CheckpointException(file, "no such file");
+        if (kind != org.marquee.engine.io.FileKind.REGULAR) {
+            throw new CheckpointException(file, "is " + org.marquee.engine.io.FileKind.describe(file) + ", not a checkpoint file");
         }
         long length = Files.size(file);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {

@@ -153,7 +153,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 : name.equals(org.marquee.app.train.Trainer.LAST) ? org.marquee.app.train.Trainer.BEST : null;
         if (partner == null) return out;
         Path other = checkpoint.resolveSibling(partner);
-        if (org.marquee.dataset.FileKind.of(other) != org.marquee.dataset.FileKind.REGULAR) return out;
+        if (org.marquee.engine.io.FileKind.of(other) != org.marquee.engine.io.FileKind.REGULAR) return out;
         var why = org.marquee.app.train.Trainer.otherRun(org.marquee.app.checkpoint.CheckpointFile.read(other), c);
         if (why.isPresent()) {
             throw new IllegalArgumentException(checkpoint + " and " + other + " belong to different runs (" + name + " has "

@@ -131,6 +131,6 @@ class ExportCommandTest extends CapturedConsole {
         org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor() == 0);
         assertEquals(1, run("export", "--onnx", pipe.toString(), "-c", checkpoint.toString()));
         assertTrue(err().contains("is a FIFO (named pipe); it is never replaced"), err());
-        assertEquals(org.marquee.dataset.FileKind.FIFO, org.marquee.dataset.FileKind.of(pipe));
+        assertEquals(org.marquee.engine.io.FileKind.FIFO, org.marquee.engine.io.FileKind.of(pipe));
     }
 }

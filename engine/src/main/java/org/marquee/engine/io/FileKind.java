@@ -1,4 +1,4 @@
-package org.marquee.dataset;
+package org.marquee.engine.io;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
