@@ -7,14 +7,14 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.marquee.app.PosterModel;
-import org.marquee.app.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.Checkpoint;
 import org.marquee.app.cluster.Cluster;
 import org.marquee.app.train.TrainingCompute;
 import java.util.List;
-import org.marquee.app.checkpoint.CheckpointFile;
-import org.marquee.app.checkpoint.NamedArray;
-import org.marquee.app.checkpoint.RunSettings;
-import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.engine.checkpoint.CheckpointFile;
+import org.marquee.engine.checkpoint.NamedArray;
+import org.marquee.engine.checkpoint.RunSettings;
+import org.marquee.engine.checkpoint.TrainingState;
 import org.marquee.app.data.LeftOutReport;
 import org.marquee.app.data.LoadedData;
 import org.marquee.app.data.Subset;
@@ -191,7 +191,7 @@ public final class TrainCommand implements Callable<Integer> {
                 try {
                     ModelState.restore(c, model, adam);
                 } catch (IllegalArgumentException e) {
-                    throw new org.marquee.app.checkpoint.CheckpointException(last, e.getMessage(), e);
+                    throw new org.marquee.engine.checkpoint.CheckpointException(last, e.getMessage(), e);
                 }
                 state = c.training();
                 log = EpochLog.parse(state.log());

@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.List;
-import org.marquee.app.checkpoint.CheckpointFile;
-import org.marquee.app.checkpoint.NamedArray;
-import org.marquee.app.checkpoint.RunSettings;
-import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.engine.checkpoint.CheckpointFile;
+import org.marquee.engine.checkpoint.NamedArray;
+import org.marquee.engine.checkpoint.RunSettings;
+import org.marquee.engine.checkpoint.TrainingState;
 import org.marquee.app.metrics.MetricsReport;
 import org.marquee.app.report.TrainingCharts;
 import org.marquee.dataset.PosterDataset;
@@ -68,7 +68,7 @@ public final class Trainer {
     /** How a checkpoint reaches its file; tests replace it to stop the run between the writes. */
     @FunctionalInterface
     interface CheckpointWriter {
-        void write(org.marquee.app.checkpoint.Checkpoint checkpoint, Path file) throws IOException;
+        void write(org.marquee.engine.checkpoint.Checkpoint checkpoint, Path file) throws IOException;
     }
 
     public Trainer(Sequential model, Adam adam, TrainOptions options, PosterDataset train, PosterDataset validation,
@@ -237,12 +237,12 @@ public final class Trainer {
     public static final String RUN_ID = "run-id";
 
     /** {@code run} with the run id of {@code resumedFrom}, or a new one for a new run (or a checkpoint that records none). */
-    public static org.marquee.app.checkpoint.RunSettings withRunId(org.marquee.app.checkpoint.RunSettings run,
-            org.marquee.app.checkpoint.Checkpoint resumedFrom) {
-        String id = resumedFrom == null ? null : resumedFrom.run().get(org.marquee.app.checkpoint.RunSettings.NOTE_PREFIX + RUN_ID)
+    public static org.marquee.engine.checkpoint.RunSettings withRunId(org.marquee.engine.checkpoint.RunSettings run,
+            org.marquee.engine.checkpoint.Checkpoint resumedFrom) {
+        String id = resumedFrom == null ? null : resumedFrom.run().get(org.marquee.engine.checkpoint.RunSettings.NOTE_PREFIX + RUN_ID)
                 .orElse(null);
         if (id == null) id = java.util.UUID.randomUUID().toString();
-        return run.with(org.marquee.app.checkpoint.RunSettings.builder().note(RUN_ID, id).build());
+        return run.with(org.marquee.engine.checkpoint.RunSettings.builder().note(RUN_ID, id).build());
     }
 
     /**
@@ -250,9 +250,9 @@ public final class Trainer {
      * record one; otherwise (checkpoints written before run ids) another seed, other genres, or
      * other data (the recorded data settings and poster fingerprint).
      */
-    public static java.util.Optional<String> otherRun(org.marquee.app.checkpoint.Checkpoint a,
-            org.marquee.app.checkpoint.Checkpoint b) {
-        String key = org.marquee.app.checkpoint.RunSettings.NOTE_PREFIX + RUN_ID;
+    public static java.util.Optional<String> otherRun(org.marquee.engine.checkpoint.Checkpoint a,
+            org.marquee.engine.checkpoint.Checkpoint b) {
+        String key = org.marquee.engine.checkpoint.RunSettings.NOTE_PREFIX + RUN_ID;
         var ida = a.run().get(key);
         var idb = b.run().get(key);
         if (ida.isPresent() && idb.isPresent()) {
@@ -290,7 +290,7 @@ public final class Trainer {
                 return best;
             }
         }
-        throw new org.marquee.app.checkpoint.CheckpointException(last, "no such file, and no " + BEST + " with the optimizer's state"
+        throw new org.marquee.engine.checkpoint.CheckpointException(last, "no such file, and no " + BEST + " with the optimizer's state"
                 + " to resume from: nothing to resume in " + output);
     }
 
@@ -316,7 +316,7 @@ public final class Trainer {
      * another epoch and {@code last} is itself the best epoch, it is rewritten from {@code last};
      * otherwise the best model is lost and this says so instead of failing at the end of the run.
      */
-    public static void checkBest(Path output, org.marquee.app.checkpoint.Checkpoint last, PrintStream out) throws IOException {
+    public static void checkBest(Path output, org.marquee.engine.checkpoint.Checkpoint last, PrintStream out) throws IOException {
         TrainingState t = last.training();
         if (t.bestEpoch() == 0) return;
         Path best = output.resolve(BEST);
@@ -325,7 +325,7 @@ public final class Trainer {
             problem = "is missing";
         } else {
             try {
-                org.marquee.app.checkpoint.Checkpoint b = CheckpointFile.read(best);
+                org.marquee.engine.checkpoint.Checkpoint b = CheckpointFile.read(best);
                 int epoch = b.training().epoch();
                 var other = otherRun(last, b);
                 if (other.isPresent()) {
@@ -335,7 +335,7 @@ public final class Trainer {
                 } else {
                     problem = "holds epoch " + epoch;
                 }
-            } catch (org.marquee.app.checkpoint.CheckpointException e) {
+            } catch (org.marquee.engine.checkpoint.CheckpointException e) {
                 problem = "cannot be read (" + e.getMessage() + ")";
             }
         }
@@ -344,7 +344,7 @@ public final class Trainer {
             out.printf("repaired %s: it %s, but %s is epoch %d, the best; rewrote it from %s%n", best, problem, LAST, t.epoch(), LAST);
             return;
         }
-        throw new org.marquee.app.checkpoint.CheckpointException(best, LAST + " says epoch " + t.bestEpoch() + " is the best but "
+        throw new org.marquee.engine.checkpoint.CheckpointException(best, LAST + " says epoch " + t.bestEpoch() + " is the best but "
                 + BEST + " " + problem + ", and " + LAST + " is epoch " + t.epoch() + ", so the best model cannot be rebuilt;"
                 + " start a new run in another output folder");
     }
