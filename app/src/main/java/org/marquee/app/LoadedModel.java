@@ -2,9 +2,9 @@ package org.marquee.app;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.marquee.app.checkpoint.Checkpoint;
-import org.marquee.app.checkpoint.CheckpointFile;
-import org.marquee.app.checkpoint.ModelSpec;
+import org.marquee.engine.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.CheckpointFile;
+import org.marquee.engine.checkpoint.ModelSpec;
 import org.marquee.app.train.ModelState;
 import org.marquee.engine.Backend;
 import org.marquee.engine.nn.Sequential;
@@ -41,7 +41,7 @@ public record LoadedModel(Checkpoint checkpoint, Sequential model, boolean avera
             averaged = ModelState.restoreForInference(c, model, rawWeights);
         } catch (IllegalArgumentException e) {
             model.close();
-            throw new org.marquee.app.checkpoint.CheckpointException(file, e.getMessage(), e);
+            throw new org.marquee.engine.checkpoint.CheckpointException(file, e.getMessage(), e);
         } catch (RuntimeException e) {
             model.close();
             throw e;

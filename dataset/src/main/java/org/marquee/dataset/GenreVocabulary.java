@@ -1,5 +1,7 @@
 package org.marquee.dataset;
 
+import org.marquee.engine.io.FileKind;
+import org.marquee.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package org.marquee.dataset;
 
+import org.marquee.engine.io.FileKind;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

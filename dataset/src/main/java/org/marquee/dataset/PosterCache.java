@@ -1,5 +1,6 @@
 package org.marquee.dataset;
 
+import org.marquee.engine.io.FileKind;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;

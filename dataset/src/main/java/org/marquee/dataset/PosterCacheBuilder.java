@@ -1,5 +1,7 @@
 package org.marquee.dataset;
 
+import org.marquee.engine.io.FileKind;
+import org.marquee.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -107,9 +108,7 @@ public final class PosterCacheBuilder {
         byte[] vocab = String.join("\n", genres.names()).getBytes(StandardCharsets.UTF_8);
         long indexBytes = (long) n * (Math.max(8 + g, 9) + 4);
         long pixelOffset = align(PosterCache.HEADER_BYTES + vocab.length + indexBytes, 4096);
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName() + ".", ".partial");
+        Path tmp = AtomicFiles.temporaryFor(file, ".partial");
         List<PosterSource> stored = new ArrayList<>(n);
         List<PosterCache.Failure> failures = new ArrayList<>();
         List<Integer> crcs = new ArrayList<>(n);
@@ -142,7 +141,7 @@ public final class PosterCacheBuilder {
             out.force(true);
             bar.done();
             FileKind.requireReplaceable(file, "the poster cache");
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.moveInto(tmp, file);
         } catch (IOException e) {
             throw e instanceof AtomicFiles.WriteFailedException ? e : new AtomicFiles.WriteFailedException(file, e);
         } finally {

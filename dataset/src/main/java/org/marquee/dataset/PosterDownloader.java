@@ -1,5 +1,7 @@
 package org.marquee.dataset;
 
+import org.marquee.engine.io.FileKind;
+import org.marquee.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -10,7 +12,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.DirectoryStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -329,7 +330,7 @@ public final class PosterDownloader {
 
     private void save(HttpURLConnection c, long length, Path folder, Path target, long deadline, AtomicBoolean expired)
             throws IOException, Attempt {
-        Path tmp = local(target, () -> Files.createTempFile(folder, "." + target.getFileName() + ".", ".part"));
+        Path tmp = local(target, () -> AtomicFiles.temporaryFor(target, ".part"));
         try {
             long total = 0;
             byte[] head = new byte[8];
@@ -382,7 +383,8 @@ public final class PosterDownloader {
             checkDecodes(tmp, total);
             local(target, () -> {
                 FileKind.requireReplaceable(target, "the poster");
-                return Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                AtomicFiles.moveInto(tmp, target);
+                return target;
             });
         } finally {
             Files.deleteIfExists(tmp);

@@ -1,5 +1,6 @@
 package org.marquee.dataset;
 
+import org.marquee.engine.io.FileKind;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

@@ -1,5 +1,7 @@
 package org.marquee.dataset;
 
+import org.marquee.engine.io.FileKind;
+import org.marquee.engine.io.AtomicFiles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,12 +1,11 @@
 package org.marquee.opencl;
 
 import java.io.IOException;
+import org.marquee.engine.io.AtomicFiles;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -138,18 +137,7 @@ final class GemmTuneCache {
         sb.append("driver=").append(oneLine(key.driver())).append('\n');
         sb.append("family=").append(key.family().label()).append('\n');
         choices.forEach((shape, variant) -> sb.append(shape).append('=').append(variant.name()).append('\n'));
-        Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(file, sb.toString());
     }
 
     /** Device names and driver versions are single lines; a line break would end the value early. */

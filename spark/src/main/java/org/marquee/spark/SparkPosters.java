@@ -135,9 +135,9 @@ final class SparkPosters {
         try {
             Path p = new Path(file);
             try (var in = p.getFileSystem(conf).open(p)) {
-                bytes = org.marquee.dataset.FileKind.readBounded(in, file, "poster", org.marquee.dataset.PosterImages.MAX_FILE_BYTES);
+                bytes = org.marquee.engine.io.FileKind.readBounded(in, file, "poster", org.marquee.dataset.PosterImages.MAX_FILE_BYTES);
             }
-        } catch (org.marquee.dataset.FileKind.TooLargeException e) {
+        } catch (org.marquee.engine.io.FileKind.TooLargeException e) {
             return new Decoded(movie, null, PosterException.Reason.TOO_LARGE.name(), file + ": " + e.getReason());
         } catch (java.io.FileNotFoundException e) {
             return new Decoded(movie, null, PosterException.Reason.MISSING.name(), file + ": " + PosterException.Reason.MISSING.description());

@@ -14,7 +14,7 @@ public final class CommandLines {
         CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
-            err.println("error: " + org.marquee.dataset.AtomicFiles.message(e));
+            err.println("error: " + org.marquee.engine.io.AtomicFiles.message(e));
             if (System.getenv("MARQUEE_DEBUG") != null) e.printStackTrace(err);
             err.flush();
             return 1;

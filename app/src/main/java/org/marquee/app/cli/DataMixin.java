@@ -3,7 +3,7 @@ package org.marquee.app.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import org.marquee.app.checkpoint.RunSettings;
+import org.marquee.engine.checkpoint.RunSettings;
 import org.marquee.app.data.DataLoader;
 import org.marquee.app.data.LoadedData;
 import picocli.CommandLine.Model.CommandSpec;

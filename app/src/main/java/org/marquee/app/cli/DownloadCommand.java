@@ -85,7 +85,7 @@ public final class DownloadCommand implements Callable<Integer> {
             lines.add(f.imdbId() + "," + f.reason().name() + "," + csv(f.url()) + "," + csv(f.detail()));
         }
         Path file = folder.resolve(FAILURES);
-        org.marquee.dataset.AtomicFiles.writeLines(file, lines);
+        org.marquee.engine.io.AtomicFiles.writeLines(file, lines);
         failures.stream().limit(LISTED_FAILURES)
                 .forEach(f -> out.printf("  failed: %d %s (%s) %s%n", f.imdbId(), f.reason().description(), f.detail(), f.url()));
         if (failures.size() > LISTED_FAILURES) out.printf("  ... and %,d more%n", failures.size() - LISTED_FAILURES);

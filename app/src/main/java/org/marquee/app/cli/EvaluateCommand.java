@@ -147,14 +147,14 @@ public final class EvaluateCommand implements Callable<Integer> {
      * the folder's checkpoints were mixed, and its split and training posters may be another run's.
      * Returns {@code out}.
      */
-    static PrintStream checkSameRun(Path checkpoint, org.marquee.app.checkpoint.Checkpoint c, PrintStream out) throws java.io.IOException {
+    static PrintStream checkSameRun(Path checkpoint, org.marquee.engine.checkpoint.Checkpoint c, PrintStream out) throws java.io.IOException {
         String name = checkpoint.getFileName().toString();
         String partner = name.equals(org.marquee.app.train.RunFolder.BEST) ? org.marquee.app.train.RunFolder.LAST
                 : name.equals(org.marquee.app.train.RunFolder.LAST) ? org.marquee.app.train.RunFolder.BEST : null;
         if (partner == null) return out;
         Path other = checkpoint.resolveSibling(partner);
-        if (org.marquee.dataset.FileKind.of(other) != org.marquee.dataset.FileKind.REGULAR) return out;
-        var why = org.marquee.app.train.RunFolder.otherRun(org.marquee.app.checkpoint.CheckpointFile.read(other), c);
+        if (org.marquee.engine.io.FileKind.of(other) != org.marquee.engine.io.FileKind.REGULAR) return out;
+        var why = org.marquee.app.train.RunFolder.otherRun(org.marquee.engine.checkpoint.CheckpointFile.read(other), c);
         if (why.isPresent()) {
             throw new IllegalArgumentException(checkpoint + " and " + other + " belong to different runs (" + name + " has "
                     + why.get() + "): the folder's checkpoints were mixed; evaluate a checkpoint of its own folder");
@@ -166,7 +166,7 @@ public final class EvaluateCommand implements Callable<Integer> {
      * Refuses to score a split holding posters the checkpoint was trained on (its recorded
      * training ids), naming the data options that differ from the training run's.
      */
-    private void checkNoTrainingPosters(org.marquee.app.checkpoint.Checkpoint c, Path checkpoint, LoadedData data, Subset part,
+    private void checkNoTrainingPosters(org.marquee.engine.checkpoint.Checkpoint c, Path checkpoint, LoadedData data, Subset part,
                                         PrintStream out) {
         var trained = c.extra(TrainCommand.TRAIN_IDS);
         if (trained.isEmpty()) {
@@ -199,8 +199,8 @@ public final class EvaluateCommand implements Callable<Integer> {
      * fingerprint is named only when no option differs, as the one sign of an edited catalogue or
      * poster folder; otherwise it differs because of the options named.
      */
-    static java.util.List<org.marquee.app.checkpoint.RunSettings.Difference> dataDifferences(
-            org.marquee.app.checkpoint.RunSettings recorded, org.marquee.app.checkpoint.RunSettings now) {
+    static java.util.List<org.marquee.engine.checkpoint.RunSettings.Difference> dataDifferences(
+            org.marquee.engine.checkpoint.RunSettings recorded, org.marquee.engine.checkpoint.RunSettings now) {
         var all = recorded.differences(now, java.util.Set.of()).stream().filter(d -> DataMixin.SETTINGS.contains(d.key())).toList();
         var options = all.stream().filter(d -> !d.key().equals(DataMixin.POSTERS_SETTING)).toList();
         return options.isEmpty() ? all : options;

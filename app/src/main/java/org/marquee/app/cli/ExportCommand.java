@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.marquee.app.LoadedModel;
-import org.marquee.dataset.AtomicFiles;
+import org.marquee.engine.io.AtomicFiles;
 import org.marquee.engine.onnx.OnnxExport;
 import org.marquee.engine.onnx.OnnxModel;
 import org.marquee.engine.reference.ReferenceBackend;

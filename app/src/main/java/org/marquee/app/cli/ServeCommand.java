@@ -76,7 +76,7 @@ public final class ServeCommand implements Callable<Integer> {
         LoadedData data = null;
         if (testPosters) {
             try {
-                String taken = dataOptions.adopt(org.marquee.app.checkpoint.CheckpointFile.read(model).run());
+                String taken = dataOptions.adopt(org.marquee.engine.checkpoint.CheckpointFile.read(model).run());
                 if (!taken.isEmpty()) out.println("data setup from " + model + ": " + taken);
                 data = dataOptions.load(service.imageSize(), out);
                 service.withTestSplit(data.test(), data.description());

@@ -95,7 +95,7 @@ public final class UsageFigures implements Figures {
         List<String> problems = new ArrayList<>();
         String text = doc.render(new UsageFigures(), problems);
         if (write) {
-            org.marquee.dataset.AtomicFiles.writeString(file, text);
+            org.marquee.engine.io.AtomicFiles.writeString(file, text);
             System.out.println((problems.isEmpty() ? "unchanged " : "rewrote   ") + file);
             return;
         }

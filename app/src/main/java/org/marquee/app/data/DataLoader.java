@@ -70,8 +70,8 @@ public final class DataLoader {
                     catalogue.report().rowsKept(), limit > 0 ? ", --limit " + limit : "", MIN_POSTERS));
         }
         List<PosterSource> sources = PosterSource.of(movies, posterDir);
-        long present = sources.stream().filter(s -> org.marquee.dataset.FileKind.of(s.file())
-                == org.marquee.dataset.FileKind.REGULAR).count();
+        long present = sources.stream().filter(s -> org.marquee.engine.io.FileKind.of(s.file())
+                == org.marquee.engine.io.FileKind.REGULAR).count();
         if (present < MIN_POSTERS) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%,d of %,d posters found in %s; at least %d are needed"
                     + " for the train, validation and test splits (fetch them with the download command, or give the folder"
@@ -118,10 +118,10 @@ public final class DataLoader {
             p = Path.of(csvOrFolder);
         }
         if (Files.isDirectory(p)) p = p.resolve(DataLocation.CSV_NAME);
-        org.marquee.dataset.FileKind kind = org.marquee.dataset.FileKind.of(p);
-        if (kind == org.marquee.dataset.FileKind.MISSING) throw new IllegalArgumentException("catalogue " + p + " does not exist");
-        if (kind != org.marquee.dataset.FileKind.REGULAR) {
-            throw new IllegalArgumentException("catalogue " + p + " is " + org.marquee.dataset.FileKind.describe(p) + ", not a CSV file");
+        org.marquee.engine.io.FileKind kind = org.marquee.engine.io.FileKind.of(p);
+        if (kind == org.marquee.engine.io.FileKind.MISSING) throw new IllegalArgumentException("catalogue " + p + " does not exist");
+        if (kind != org.marquee.engine.io.FileKind.REGULAR) {
+            throw new IllegalArgumentException("catalogue " + p + " is " + org.marquee.engine.io.FileKind.describe(p) + ", not a CSV file");
         }
         return p;
     }

@@ -28,7 +28,7 @@ public final class LeftOutReport {
             lines.add(f.imdbId() + "," + f.reason().name() + "," + f.reason().description());
         }
         Path file = output.resolve(FILE);
-        org.marquee.dataset.AtomicFiles.writeLines(file, lines);
+        org.marquee.engine.io.AtomicFiles.writeLines(file, lines);
         StringBuilder s = new StringBuilder("left out:");
         for (int i = 0; i < Math.min(SHOWN, leftOut.size()); i++) {
             PosterCache.Failure f = leftOut.get(i);

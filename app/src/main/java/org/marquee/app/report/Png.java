@@ -19,7 +19,7 @@ final class Png {
     }
 
     static void write(Path file, Writer writer) throws IOException {
-        org.marquee.dataset.AtomicFiles.write(file, writer::write);
+        org.marquee.engine.io.AtomicFiles.write(file, writer::write);
     }
 
     static void chart(Chart<?, ?> chart, Path file) throws IOException {

@@ -201,7 +201,7 @@ public final class GuideDocument {
             List<String> found = new ArrayList<>();
             String text = doc.render(figures, found);
             if (write) {
-                org.marquee.dataset.AtomicFiles.writeString(chapter, text);
+                org.marquee.engine.io.AtomicFiles.writeString(chapter, text);
                 System.out.println((found.isEmpty() ? "unchanged " : "rewrote   ") + chapter);
             } else {
                 found.addAll(doc.checkLinks());

@@ -41,6 +41,6 @@ public final class EpochLog {
 
     /** Writes the CSV to {@code file} through a temporary file. */
     public void write(Path file) throws IOException {
-        org.marquee.dataset.AtomicFiles.writeString(file, toCsv());
+        org.marquee.engine.io.AtomicFiles.writeString(file, toCsv());
     }
 }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.marquee.app.checkpoint.Checkpoint;
-import org.marquee.app.checkpoint.NamedArray;
+import org.marquee.engine.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.NamedArray;
 import org.marquee.dataset.PosterDataset;
 
 /**

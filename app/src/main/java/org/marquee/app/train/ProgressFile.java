@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
-import org.marquee.dataset.AtomicFiles;
+import org.marquee.engine.io.AtomicFiles;
 
 /**
  * {@code progress.json} in the run folder, for the live page of {@code train --serve}: the current

@@ -71,9 +71,9 @@ public final class RunFolder {
      */
     public static Path resumePoint(Path output, PrintStream out) throws IOException {
         Path last = output.resolve(LAST);
-        if (org.marquee.dataset.FileKind.of(last) != org.marquee.dataset.FileKind.MISSING) return last;
+        if (org.marquee.engine.io.FileKind.of(last) != org.marquee.engine.io.FileKind.MISSING) return last;
         Path best = output.resolve(BEST);
-        if (org.marquee.dataset.FileKind.of(best) == org.marquee.dataset.FileKind.REGULAR) {
+        if (org.marquee.engine.io.FileKind.of(best) == org.marquee.engine.io.FileKind.REGULAR) {
             var c = CheckpointFile.read(best);
             if (c.hasOptimizerState()) {
                 out.printf("note: %s is missing; resuming from %s (epoch %d), the epochs after it are trained again%n", last, BEST,

@@ -1,5 +1,13 @@
 package org.marquee.app.checkpoint;
 
+import org.marquee.engine.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.CheckpointException;
+import org.marquee.engine.checkpoint.CheckpointFile;
+import org.marquee.engine.checkpoint.ModelSpec;
+import org.marquee.engine.checkpoint.NamedArray;
+import org.marquee.engine.checkpoint.RunSettings;
+import org.marquee.engine.checkpoint.TrainingState;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -186,8 +194,8 @@ class CheckpointFileTest {
             Checkpoint small = sample(Checkpoint.Precision.FLOAT32, false);
             CheckpointFile.write(small, f);
             long before = Files.size(f);
-            org.marquee.dataset.AtomicFiles.WriteFailedException e = assertThrows(
-                    org.marquee.dataset.AtomicFiles.WriteFailedException.class,
+            org.marquee.engine.io.AtomicFiles.WriteFailedException e = assertThrows(
+                    org.marquee.engine.io.AtomicFiles.WriteFailedException.class,
                     () -> CheckpointFile.write(sample(Checkpoint.Precision.FLOAT64, true), f));   // 24 KB do not fit beside the 4 KB file
             assertTrue(e.getMessage().startsWith("could not write /runs/last.ckpt: "), e.getMessage());
             assertEquals(f, e.file());

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.marquee.app.Main;
 import org.marquee.app.PosterModel;
-import org.marquee.app.checkpoint.CheckpointFile;
-import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.engine.checkpoint.CheckpointFile;
+import org.marquee.engine.checkpoint.TrainingState;
 import org.marquee.app.train.ModelState;
 import org.marquee.dataset.PosterImages;
 import org.marquee.engine.nn.Parameter;
@@ -131,6 +131,6 @@ class ExportCommandTest extends CapturedConsole {
         org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor() == 0);
         assertEquals(1, run("export", "--onnx", pipe.toString(), "-c", checkpoint.toString()));
         assertTrue(err().contains("is a FIFO (named pipe); it is never replaced"), err());
-        assertEquals(org.marquee.dataset.FileKind.FIFO, org.marquee.dataset.FileKind.of(pipe));
+        assertEquals(org.marquee.engine.io.FileKind.FIFO, org.marquee.engine.io.FileKind.of(pipe));
     }
 }

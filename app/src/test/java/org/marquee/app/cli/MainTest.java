@@ -68,7 +68,7 @@ class MainTest extends CapturedConsole {
         assertTrue(testTable.contains("model, threshold 0.50") && testTable.contains("model, decision rule")
                 && testTable.contains("predict nothing"), trained);
         String ruleLine = trained.lines().filter(l -> l.startsWith("decision rule tuned on the validation split")).findFirst().orElseThrow();
-        assertTrue(org.marquee.app.metrics.DecisionRule.from(org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("best.ckpt")))
+        assertTrue(org.marquee.app.metrics.DecisionRule.from(org.marquee.engine.checkpoint.CheckpointFile.read(o.resolve("best.ckpt")))
                 .isPresent(), "train stores the rule in best.ckpt");
         assertEquals(2, EpochLog.parse(Files.readString(o.resolve("epochs.csv"))).rows().size());
 
@@ -77,9 +77,9 @@ class MainTest extends CapturedConsole {
         assertTrue(out().contains("decision rule from the checkpoint: " + ruleLine.substring(ruleLine.indexOf("best.ckpt: ") + 11)), out());
         assertTrue(out().contains(testTable + "\n"), "train's test report, as evaluate prints it:\n" + testTable
                 + "\nevaluate:\n" + out());
-        var withRule = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("best.ckpt"));
+        var withRule = org.marquee.engine.checkpoint.CheckpointFile.read(o.resolve("best.ckpt"));
         Path older = dir.resolve("older.ckpt");
-        org.marquee.app.checkpoint.CheckpointFile.write(withRule.with(withRule.run(), withRule.extras().stream()
+        org.marquee.engine.checkpoint.CheckpointFile.write(withRule.with(withRule.run(), withRule.extras().stream()
                 .filter(a -> !a.name().startsWith("decision-")).toList()), older);
         assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", older.toString()))), err());
         assertTrue(out().contains("the checkpoint stores no decision rule (an older checkpoint); tuned one on the validation split (8 posters): "
@@ -111,7 +111,7 @@ class MainTest extends CapturedConsole {
         String[] base = concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "-o", o.toString()));
         String[] train = concat(base, "--lr", "3e-3");
         assertEquals(0, run(concat(train, "--epochs", "1")), err());
-        var recorded = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"));
+        var recorded = org.marquee.engine.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"));
         assertEquals("2017", recorded.run().get("--split-seed").orElseThrow());
         assertEquals("0.003", recorded.run().get("--learning-rate").orElseThrow());
         assertEquals("40", recorded.run().get("--synthetic").orElseThrow());
@@ -181,7 +181,7 @@ class MainTest extends CapturedConsole {
         String[] train = concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3",
                 "-o", o.toString()));
         assertEquals(0, run(concat(train, "--epochs", "1")), err());
-        var c = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"));
+        var c = org.marquee.engine.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"));
         assertEquals("micro-f1", c.run().get("--select").orElseThrow(), "the default");
         assertTrue(out().contains("rule micro-F1 ") && out().contains("* best"), out());
         assertTrue(c.training().bestScore() > 0 && c.training().bestScore() <= 1, "a micro-F1: " + c.training().bestScore());
@@ -191,17 +191,17 @@ class MainTest extends CapturedConsole {
         values.remove("--select");
         var t = c.training();
         double loss = org.marquee.app.train.EpochLog.parse(t.log()).rows().get(0).valLoss();
-        var older = new org.marquee.app.checkpoint.Checkpoint(c.model(), c.genres(), new org.marquee.app.checkpoint.TrainingState(
+        var older = new org.marquee.engine.checkpoint.Checkpoint(c.model(), c.genres(), new org.marquee.engine.checkpoint.TrainingState(
                 t.seed(), t.epoch(), t.step(), loss, t.bestEpoch(), t.staleEpochs(), t.log()), c.precision(), c.weights(), c.adamT(),
-                c.adamM(), c.adamV(), new org.marquee.app.checkpoint.RunSettings(values), c.extras());
-        org.marquee.app.checkpoint.CheckpointFile.write(older, o.resolve("last.ckpt"));
-        org.marquee.app.checkpoint.CheckpointFile.write(older, o.resolve("best.ckpt"));
+                c.adamM(), c.adamV(), new org.marquee.engine.checkpoint.RunSettings(values), c.extras());
+        org.marquee.engine.checkpoint.CheckpointFile.write(older, o.resolve("last.ckpt"));
+        org.marquee.engine.checkpoint.CheckpointFile.write(older, o.resolve("best.ckpt"));
 
         assertEquals(1, run(concat(train, "--epochs", "2", "--resume", "--select", "map")));
         assertTrue(err().contains("--select was loss, now map"), err());
         assertEquals(0, run(concat(train, "--epochs", "2", "--resume")), err());
         assertTrue(!out().contains("rule micro-F1") && !out().contains("chosen by"), "selects by loss, as the run did: " + out());
-        var resumed = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"));
+        var resumed = org.marquee.engine.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"));
         assertEquals("loss", resumed.run().get("--select").orElseThrow());
         double bestLoss = org.marquee.app.train.EpochLog.parse(resumed.training().log()).rows().stream()
                 .mapToDouble(r -> r.valLoss()).min().orElseThrow();
@@ -239,7 +239,7 @@ class MainTest extends CapturedConsole {
                 "-o", o.toString()));
         assertEquals(0, run(concat(train, "--epochs", "1", "--pos-weight", "10")), err());
         assertTrue(out().contains("positive posters weighted in the loss (cap 10.0): "), out());
-        var c = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"));
+        var c = org.marquee.engine.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"));
         assertEquals("10.0", c.run().get("--pos-weight").orElseThrow());
         assertEquals(1, run(concat(train, "--epochs", "2", "--resume")));
         assertTrue(err().contains("--pos-weight was 10.0, now 1.0"), err());
@@ -272,12 +272,12 @@ class MainTest extends CapturedConsole {
                 "-o", o.toString(), "--normalize"));
         assertEquals(0, run(concat(train, "--epochs", "1")), err());
         assertTrue(out().contains("training: inputs normalized per channel, mean "), out());
-        var c = org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("best.ckpt"));
+        var c = org.marquee.engine.checkpoint.CheckpointFile.read(o.resolve("best.ckpt"));
         assertEquals("true", c.run().get("--normalize").orElseThrow());
         var n = org.marquee.app.train.InputNormalization.from(c).orElseThrow();
         assertEquals(0, run(concat(train, "--epochs", "2", "--resume")), err());
         assertEquals(n, org.marquee.app.train.InputNormalization.from(
-                org.marquee.app.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"))).orElseThrow(), "kept, not recomputed, on resume");
+                org.marquee.engine.checkpoint.CheckpointFile.read(o.resolve("last.ckpt"))).orElseThrow(), "kept, not recomputed, on resume");
         assertEquals(0, run(concat(new String[] {"evaluate"}, concat(TINY, "-c", o.resolve("best.ckpt").toString()))), err());
         assertTrue(out().contains("input normalization from the checkpoint: " + n.describe()), out());
         assertEquals(1, run(concat(concat(new String[] {"train"}, concat(TINY, "--image-size", "24", "--batch-size", "8", "--lr", "3e-3",

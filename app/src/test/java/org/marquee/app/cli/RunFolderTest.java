@@ -11,8 +11,8 @@ import java.nio.file.StandardCopyOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.marquee.app.Main;
-import org.marquee.app.checkpoint.CheckpointFile;
-import org.marquee.app.checkpoint.RunSettings;
+import org.marquee.engine.checkpoint.CheckpointFile;
+import org.marquee.engine.checkpoint.RunSettings;
 import org.marquee.app.train.RunFolder;
 
 /** A run's folder: never overwritten by another run, resumable from best.ckpt alone, and its two checkpoints of one run. */

@@ -17,9 +17,9 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.marquee.app.Main;
-import org.marquee.app.checkpoint.Checkpoint;
-import org.marquee.app.checkpoint.CheckpointFile;
-import org.marquee.app.checkpoint.NamedArray;
+import org.marquee.engine.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.CheckpointFile;
+import org.marquee.engine.checkpoint.NamedArray;
 
 /**
  * A run made before a change of the training code and the same run after it agree bit for bit:

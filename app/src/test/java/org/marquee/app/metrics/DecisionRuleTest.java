@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.marquee.app.checkpoint.Checkpoint;
-import org.marquee.app.checkpoint.ModelSpec;
-import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.engine.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.ModelSpec;
+import org.marquee.engine.checkpoint.TrainingState;
 
 class DecisionRuleTest {
     @Test

@@ -114,8 +114,8 @@ class ExplainCommandTest {
         List<String> genres = org.marquee.dataset.SyntheticPosters.GENRES;
         try (Sequential model = PosterModel.build(new ReferenceBackend(), 9, SIZE, SIZE, genres.size())) {
             model.backend().fill(model.parameters().view(model.parameterCount() - 1, 1), 3.0);   // last bias: a confident last genre
-            org.marquee.app.checkpoint.CheckpointFile.write(org.marquee.app.train.ModelState.snapshot(model, null, genres,
-                    org.marquee.app.checkpoint.TrainingState.initial(9)), file);
+            org.marquee.engine.checkpoint.CheckpointFile.write(org.marquee.app.train.ModelState.snapshot(model, null, genres,
+                    org.marquee.engine.checkpoint.TrainingState.initial(9)), file);
         }
         Run r = Run.of(new ExplainCommand(), "--checkpoint", file.toString(), "--no-images");
         assertEquals(0, r.exitCode(), r.out() + r.err());

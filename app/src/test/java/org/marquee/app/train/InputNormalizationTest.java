@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.marquee.app.checkpoint.Checkpoint;
-import org.marquee.app.checkpoint.ModelSpec;
-import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.engine.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.ModelSpec;
+import org.marquee.engine.checkpoint.TrainingState;
 
 class InputNormalizationTest {
     final InputNormalization n = new InputNormalization(new double[] {0.5, 0.25, 0}, new double[] {0.5, 0.25, 2});

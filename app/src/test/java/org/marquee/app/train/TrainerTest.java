@@ -19,9 +19,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.marquee.app.PosterModel;
-import org.marquee.app.checkpoint.Checkpoint;
-import org.marquee.app.checkpoint.CheckpointFile;
-import org.marquee.app.checkpoint.TrainingState;
+import org.marquee.engine.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.CheckpointFile;
+import org.marquee.engine.checkpoint.TrainingState;
 import org.marquee.dataset.GenreVocabulary;
 import org.marquee.dataset.PosterDataset;
 import org.marquee.engine.Backend;
@@ -314,7 +314,7 @@ class TrainerTest {
         Checkpoint c = CheckpointFile.read(o.resolve(RunFolder.LAST));
         String[] layers = c.model().layers().split("\n");
         String changed = layers[0].replaceFirst("\\d+", "99");
-        var spec = new org.marquee.app.checkpoint.ModelSpec(c.model().architecture(), c.model().channels(), c.model().height(),
+        var spec = new org.marquee.engine.checkpoint.ModelSpec(c.model().architecture(), c.model().channels(), c.model().height(),
                 c.model().width(), c.model().classes(), c.model().parameterCount(), c.model().layers().replace(layers[0], changed));
         Checkpoint altered = new Checkpoint(spec, c.genres(), c.training(), c.precision(), c.weights(), 0, null, null);
         try (Sequential model = PosterModel.build(new ReferenceBackend(), SEED, 24, 24, LABELS)) {
@@ -376,7 +376,7 @@ class TrainerTest {
         Checkpoint later = new Checkpoint(last.model(), last.genres(), new TrainingState(t.seed(), 3, t.step(), t.bestScore(), 1,
                 2, t.log()), last.precision(), last.weights(), last.adamT(), last.adamM(), last.adamV());
         Files.delete(run.resolve(RunFolder.BEST));
-        var e = org.junit.jupiter.api.Assertions.assertThrows(org.marquee.app.checkpoint.CheckpointException.class,
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.marquee.engine.checkpoint.CheckpointException.class,
                 () -> RunFolder.checkBest(run, later, out));
         assertTrue(e.getMessage().contains("says epoch 1 is the best but best.ckpt is missing"), e.getMessage());
     }

@@ -1,20 +1,16 @@
 package org.marquee.engine.fit;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +18,7 @@ import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import org.marquee.engine.Shapes;
+import org.marquee.engine.io.AtomicFiles;
 import org.marquee.engine.nn.Parameter;
 import org.marquee.engine.nn.Sequential;
 
@@ -43,7 +40,22 @@ final class ModelFiles {
     private static final int MAX_RANK = 16;
     private static final int MAX_TENSORS = 1 << 20;
 
+    /** The training state {@link Fit} wrote before checkpoints of the one format (MRQSTAT, version 1). */
+    static final String LEGACY_STATE = "last.state";
+
     private ModelFiles() {}
+
+    /**
+     * Reads a training state of the earlier format ({@value #LEGACY_STATE}) as a checkpoint.
+     *
+     * @param file the file
+     * @param model the model it must fit
+     * @return the checkpoint
+     * @throws IOException naming the file when it cannot be read or does not fit
+     */
+    static org.marquee.engine.checkpoint.Checkpoint readLegacyState(Path file, Sequential model) throws IOException {
+        return TrainingStateFile.read(file, model, Integer.MAX_VALUE).toCheckpoint(model);
+    }
 
     /** Writes the bytes of a file. */
     @FunctionalInterface
@@ -58,35 +70,18 @@ final class ModelFiles {
      * file of that name as it was.
      */
     static void writeAtomically(Path file, Body body) throws ModelFileException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            AtomicFiles.write(file, raw -> {
                 CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32());
                 DataOutputStream out = new DataOutputStream(checked);
                 body.write(out);
                 out.flush();
                 new DataOutputStream(raw).writeLong(checked.getChecksum().getValue());
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
+            });
         } catch (IOException e) {
-            throw new ModelFileException(file, "could not write it: " + reason(e) + " (an earlier " + file.getFileName()
+            IOException cause = e instanceof AtomicFiles.WriteFailedException && e.getCause() instanceof IOException c ? c : e;
+            throw new ModelFileException(file, "could not write it: " + AtomicFiles.reason(cause) + " (an earlier " + file.getFileName()
                     + ", if any, is unchanged)", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the write already failed; that error is the one to report
-                }
-            }
         }
     }
 

@@ -63,15 +63,6 @@ record TrainingStateFile(Settings settings, int epoch, long step, double bestLos
         }
     }
 
-    /** The state of {@code model} and {@code adam} after {@code history}. */
-    static TrainingStateFile snapshot(Sequential model, Adam adam, Settings settings, long step, double bestLoss, int bestEpoch,
-                                      int staleEpochs, List<EpochRecord> history) {
-        int bytes = model.backend().precision() == Precision.FLOAT64 ? 8 : 4;
-        return new TrainingStateFile(settings, history.size(), step, bestLoss, bestEpoch, staleEpochs, List.copyOf(history), bytes,
-                model.parameters().toDoubles(), adam.iterations(), adam.m().toDoubles(), adam.v().toDoubles());
-    }
-
-    /** The first value that is not finite, naming the tensor and the array, or null. */
     String firstNonFinite(Sequential model) {
         var tensors = ModelFiles.tensors(model);
         String bad = ModelFiles.firstNonFinite(weights, tensors, "weights");
@@ -80,42 +71,6 @@ record TrainingStateFile(Settings settings, int epoch, long step, double bestLos
         return bad;
     }
 
-    void write(Sequential model, Path file) throws IOException {
-        ModelFiles.writeAtomically(file, out -> {
-            out.write(MAGIC);
-            out.writeInt(VERSION);
-            ModelFiles.writeModel(out, model);
-            out.writeLong(settings.seed());
-            out.writeInt(settings.batchSize());
-            out.writeInt(settings.trainingExamples());
-            AdamConfig a = settings.adam();
-            out.writeDouble(a.learningRate()); out.writeDouble(a.beta1()); out.writeDouble(a.beta2());
-            out.writeDouble(a.epsilon()); out.writeDouble(a.clipNorm()); out.writeDouble(a.weightDecay());
-            out.writeInt(epoch);
-            out.writeLong(step);
-            out.writeDouble(bestLoss);
-            out.writeInt(bestEpoch);
-            out.writeInt(staleEpochs);
-            out.writeInt(history.size());
-            for (EpochRecord e : history) {
-                out.writeDouble(e.trainLoss());
-                out.writeDouble(e.validationLoss());
-                out.writeBoolean(e.best());
-                out.writeDouble(e.seconds());
-            }
-            out.writeByte(elementBytes);
-            out.writeLong(weights.length);
-            ModelFiles.writeValues(out, weights, elementBytes);
-            out.writeLong(adamT);
-            ModelFiles.writeValues(out, m, elementBytes);
-            ModelFiles.writeValues(out, v, elementBytes);
-        });
-    }
-
-    /**
-     * Reads {@code file}, checking that it describes {@code model} (the first difference is named)
-     * and holds only finite values; {@code epochs} is the run's total, for the history's records.
-     */
     static TrainingStateFile read(Path file, Sequential model, int epochs) throws IOException {
         try (ModelFiles.Reader r = new ModelFiles.Reader(file)) {
             r.expectMagic(MAGIC, "a Marquee training state");
@@ -150,8 +105,11 @@ record TrainingStateFile(Settings settings, int epoch, long step, double bestLos
             }
             List<EpochRecord> history = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                history.add(new EpochRecord(i + 1, epochs, r.readDouble("the history"), r.readDouble("the history"),
-                        r.readByte("the history") != 0, r.readDouble("the history")));
+                double train = r.readDouble("the history"), val = r.readDouble("the history");
+                boolean best = r.readByte("the history") != 0;
+                double seconds = r.readDouble("the history");
+                history.add(new EpochRecord(i + 1, Math.max(epochs, count), train, Double.isNaN(val) ? Map.of() : Map.of(Validator.LOSS, val),
+                        best, Double.NaN, seconds, Double.NaN));
             }
             int bytes = r.readByte("the element size");
             if (bytes != 4 && bytes != 8) throw r.error("corrupted: element size " + bytes + " (expected 4 or 8)");
@@ -172,6 +130,28 @@ record TrainingStateFile(Settings settings, int epoch, long step, double bestLos
     }
 
     /** Loads the weights into {@code model} and the moments and step into {@code adam}. */
+    /**
+     * This state as a checkpoint of the one format, as {@link Fit#resume} reads it: the settings
+     * under the names {@link Fit} records (with the values a run of this format implied: a constant
+     * learning rate, no weight average, selection by the loss, no transform, no positive weights),
+     * the history as the epoch log.
+     */
+    org.marquee.engine.checkpoint.Checkpoint toCheckpoint(Sequential model) {
+        var run = org.marquee.engine.checkpoint.RunSettings.builder();
+        settings.values().forEach(run::put);
+        run.put("schedule", "constant").put("epochs", "may change").put("weight average", 0.0).put("selection", Validator.LOSS)
+                .put("transform", "none").put("positive weights", "none");
+        TrainingLog log = new TrainingLog(history.stream().anyMatch(e -> !e.scores().isEmpty()) ? List.of(Validator.LOSS) : List.of());
+        history.forEach(log::add);
+        var precision = elementBytes == 8 ? org.marquee.engine.checkpoint.Checkpoint.Precision.FLOAT64
+                : org.marquee.engine.checkpoint.Checkpoint.Precision.FLOAT32;
+        var state = new org.marquee.engine.checkpoint.TrainingState(settings.seed(), epoch, step,
+                bestEpoch == 0 ? Double.POSITIVE_INFINITY : bestLoss, bestEpoch, staleEpochs, log.toCsv());
+        return new org.marquee.engine.checkpoint.Checkpoint(org.marquee.engine.checkpoint.Checkpoints.spec(
+                org.marquee.engine.checkpoint.Checkpoints.SEQUENTIAL, model), List.of(), state, precision, weights,
+                org.marquee.engine.checkpoint.OptimizerState.adam(precision, adamT, m, v), run.build(), List.of());
+    }
+
     void restore(Sequential model, Adam adam) {
         model.backend().upload(model.parameters(), weights);
         model.backend().upload(adam.m(), m);

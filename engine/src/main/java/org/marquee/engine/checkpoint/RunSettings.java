@@ -1,4 +1,4 @@
-package org.marquee.app.checkpoint;
+package org.marquee.engine.checkpoint;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,9 +16,16 @@ import java.util.Set;
  * {@value #NOTE_PREFIX} are notes for people (where the data was read from) and never compared.
  */
 public record RunSettings(Map<String, String> values) {
+    /** Keys starting with this are notes, never compared. */
     public static final String NOTE_PREFIX = "note:";
+    /** No settings recorded. */
     public static final RunSettings NONE = new RunSettings(Map.of());
 
+    /**
+     * Checks and copies the settings, keeping their order.
+     *
+     * @throws IllegalArgumentException when a name is blank or a value missing
+     */
     public RunSettings {
         var copy = new LinkedHashMap<String, String>();
         values.forEach((k, v) -> {
@@ -29,13 +36,34 @@ public record RunSettings(Map<String, String> values) {
         values = Collections.unmodifiableMap(copy);
     }
 
+    /**
+     * A builder of settings in order.
+     *
+     * @return an empty builder
+     */
     public static Builder builder() { return new Builder(); }
 
+    /**
+     * Whether no setting is recorded.
+     *
+     * @return true when empty
+     */
     public boolean isEmpty() { return values.isEmpty(); }
 
+    /**
+     * The value of a setting.
+     *
+     * @param key the option ("--seed")
+     * @return its value, if recorded
+     */
     public Optional<String> get(String key) { return Optional.ofNullable(values.get(key)); }
 
-    /** These settings with {@code more} added (a key of {@code more} replaces the same key here). */
+    /**
+     * These settings with {@code more} added (a key of {@code more} replaces the same key here).
+     *
+     * @param more the settings to add
+     * @return the combined settings
+     */
     public RunSettings with(RunSettings more) {
         var all = new LinkedHashMap<>(values);
         all.putAll(more.values);
@@ -45,6 +73,10 @@ public record RunSettings(Map<String, String> values) {
     /**
      * Every compared setting whose value differs between these (the recorded ones) and {@code now},
      * a setting present on one side only included; keys in {@code mayChange} and notes are left out.
+     *
+     * @param now the settings of the run now
+     * @param mayChange keys that may differ
+     * @return the differences, in order
      */
     public List<Difference> differences(RunSettings now, Set<String> mayChange) {
         var keys = new LinkedHashSet<String>(values.keySet());
@@ -58,7 +90,13 @@ public record RunSettings(Map<String, String> values) {
         return out;
     }
 
-    /** One setting that differs; a null side means the setting was not recorded there. */
+    /**
+     * One setting that differs; a null side means the setting was not recorded there.
+     *
+     * @param key the setting
+     * @param recorded its recorded value, or null
+     * @param now its value now, or null
+     */
     public record Difference(String key, String recorded, String now) {
         @Override
         public String toString() {
@@ -68,17 +106,38 @@ public record RunSettings(Map<String, String> values) {
 
     /** Collects settings in order. */
     public static final class Builder {
+        private Builder() {}
+
         private final LinkedHashMap<String, String> values = new LinkedHashMap<>();
 
+        /**
+         * Records a setting.
+         *
+         * @param key the option
+         * @param value its value (as text)
+         * @return this builder
+         */
         public Builder put(String key, Object value) {
             values.put(key, String.valueOf(value));
             return this;
         }
 
+        /**
+         * Records a note for people, never compared.
+         *
+         * @param key the note's name
+         * @param value its text
+         * @return this builder
+         */
         public Builder note(String key, Object value) {
             return put(NOTE_PREFIX + key, value);
         }
 
+        /**
+         * The settings recorded.
+         *
+         * @return the settings
+         */
         public RunSettings build() { return new RunSettings(values); }
     }
 }

@@ -1,4 +1,4 @@
-package org.marquee.dataset;
+package org.marquee.engine.io;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,13 +17,21 @@ import java.util.Locale;
  * number of bytes, and a writer never replaces anything but a regular file.
  */
 public enum FileKind {
+    /** Nothing at the path. */
     MISSING("does not exist"),
+    /** A regular file. */
     REGULAR("a regular file"),
+    /** A folder. */
     FOLDER("a folder"),
+    /** A FIFO (named pipe): opening it for reading blocks until a writer comes. */
     FIFO("a FIFO (named pipe)"),
+    /** A character device such as /dev/zero, which may never end. */
     CHARACTER_DEVICE("a character device"),
+    /** A block device. */
     BLOCK_DEVICE("a block device"),
+    /** A socket. */
     SOCKET("a socket"),
+    /** Something else that is not a regular file. */
     OTHER("not a regular file");
 
     private final String description;
@@ -32,11 +40,21 @@ public enum FileKind {
         this.description = description;
     }
 
+    /**
+     * What this kind is in words ("a FIFO (named pipe)").
+     *
+     * @return the description
+     */
     public String description() {
         return description;
     }
 
-    /** What {@code path} is, links followed. */
+    /**
+     * What {@code path} is, links followed.
+     *
+     * @param path the path
+     * @return its kind
+     */
     public static FileKind of(Path path) {
         try {
             BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
@@ -68,6 +86,9 @@ public enum FileKind {
     /**
      * "a FIFO (named pipe)", or "a link to a character device (/dev/zero)" when {@code path} is a
      * symbolic link: how messages say what a path is.
+     *
+     * @param path the path
+     * @return what it is, in words
      */
     public static String describe(Path path) {
         FileKind kind = of(path);
@@ -88,11 +109,24 @@ public enum FileKind {
         private static final long serialVersionUID = 1L;
         private final FileKind kind;
 
+        /**
+         * A path that is not a regular file.
+         *
+         * @param path the path
+         * @param role what it was meant to be ("the poster cache")
+         * @param kind what it is
+         * @param what the rest of the message ("is a folder")
+         */
         public NotARegularFileException(Path path, String role, FileKind kind, String what) {
             super(path.toString(), null, role + " " + what + ", not a regular file");
             this.kind = kind;
         }
 
+        /**
+         * What the path is.
+         *
+         * @return its kind
+         */
         public FileKind kind() {
             return kind;
         }
@@ -102,6 +136,13 @@ public enum FileKind {
     public static final class TooLargeException extends FileSystemException {
         private static final long serialVersionUID = 1L;
 
+        /**
+         * A file or stream longer than a reader accepts.
+         *
+         * @param location the file or stream
+         * @param role what it is ("checkpoint")
+         * @param maxBytes the most bytes accepted
+         */
         public TooLargeException(String location, String role, long maxBytes) {
             super(location, null, String.format(Locale.ROOT, "%s is larger than %,d bytes, the most this reader accepts",
                     role, maxBytes));
@@ -112,6 +153,10 @@ public enum FileKind {
      * Checks that {@code path} can be opened for reading: a missing path is a
      * {@link NoSuchFileException}, anything but a regular file (links followed) a
      * {@link NotARegularFileException} saying what it is. {@code role} names it ("checkpoint", "poster").
+     *
+     * @param path the path
+     * @param role what it is meant to be
+     * @throws IOException when it is missing or not a regular file
      */
     public static void requireReadable(Path path, String role) throws IOException {
         FileKind kind = of(path);
@@ -123,6 +168,10 @@ public enum FileKind {
      * Checks that {@code path} may be replaced by a writer: it is missing or a regular file (or a
      * link to one, which the writer replaces by the file). A folder, a device, a FIFO or a socket is
      * never replaced.
+     *
+     * @param path the path
+     * @param role what it is meant to be
+     * @throws IOException when it exists and is not a regular file
      */
     public static void requireReplaceable(Path path, String role) throws IOException {
         FileKind kind = of(path);
@@ -138,6 +187,12 @@ public enum FileKind {
      * The bytes of a regular file, at most {@code maxBytes} of them: a path that is not a regular
      * file is refused before it is opened (see {@link #requireReadable}), a longer file is a
      * {@link TooLargeException} after reading no more than maxBytes + 1 bytes.
+     *
+     * @param path the file
+     * @param role what it is meant to be
+     * @param maxBytes the most bytes accepted
+     * @return its bytes
+     * @throws IOException when it cannot be read, is not a regular file or is too large
      */
     public static byte[] readBounded(Path path, String role, long maxBytes) throws IOException {
         requireReadable(path, role);
@@ -147,7 +202,16 @@ public enum FileKind {
         }
     }
 
-    /** At most maxBytes of a stream (not closed), else a {@link TooLargeException} naming {@code location}. */
+    /**
+     * At most maxBytes of a stream (not closed), else a {@link TooLargeException} naming {@code location}.
+     *
+     * @param in the stream
+     * @param location where it comes from, for messages
+     * @param role what it is meant to be
+     * @param maxBytes the most bytes accepted
+     * @return the bytes
+     * @throws IOException when reading fails or the stream is too long
+     */
     public static byte[] readBounded(InputStream in, String location, String role, long maxBytes) throws IOException {
         return readBounded(in, location, role, (int) Math.min(maxBytes, Integer.MAX_VALUE - 16));
     }

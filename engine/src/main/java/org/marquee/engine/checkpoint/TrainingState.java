@@ -1,4 +1,4 @@
-package org.marquee.app.checkpoint;
+package org.marquee.engine.checkpoint;
 
 /**
  * Where training stood when a checkpoint was written, enough to continue exactly.
@@ -15,6 +15,11 @@ package org.marquee.app.checkpoint;
  */
 public record TrainingState(long seed, int epoch, long step, double bestScore, int bestEpoch, int staleEpochs,
                             String log) {
+    /**
+     * Checks the counters.
+     *
+     * @throws IllegalArgumentException when a counter is negative or the best score is NaN
+     */
     public TrainingState {
         if (epoch < 0 || step < 0 || bestEpoch < 0 || staleEpochs < 0) {
             throw new IllegalArgumentException("negative counter in training state: epoch " + epoch + ", step " + step);
@@ -23,11 +28,22 @@ public record TrainingState(long seed, int epoch, long step, double bestScore, i
         log = log == null ? "" : log;
     }
 
-    /** This state with another best score and no stale epochs (after the selecting metric changed). */
+    /**
+     * This state with another best score and no stale epochs (after the selecting metric changed).
+     *
+     * @param score the best score
+     * @return the new state
+     */
     public TrainingState withBestScore(double score) {
         return new TrainingState(seed, epoch, step, score, bestEpoch, 0, log);
     }
 
+    /**
+     * The state before the first epoch of a run selecting by loss.
+     *
+     * @param seed the run's seed
+     * @return the state
+     */
     public static TrainingState initial(long seed) {
         return new TrainingState(seed, 0, 0, Double.POSITIVE_INFINITY, 0, 0, "");
     }
