@@ -8,6 +8,12 @@ import java.util.List;
 import java.util.Map;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Precision;
+import org.marquee.engine.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.CheckpointFile;
+import org.marquee.engine.checkpoint.Checkpoints;
+import org.marquee.engine.checkpoint.OptimizerState;
+import org.marquee.engine.checkpoint.RunSettings;
+import org.marquee.engine.checkpoint.TrainingState;
 import org.marquee.engine.nn.Adam;
 import org.marquee.engine.nn.Sequential;
 
@@ -15,12 +21,24 @@ import org.marquee.engine.nn.Sequential;
  * Everything a {@link Fit} run needs to continue exactly where it stopped: the weights and Adam's
  * state in the backend's own precision (8-byte doubles from a float64 backend, 4-byte floats
  * otherwise, both exact), the settings that decide the arithmetic and where the run stands. The
- * file, {@code last.state}, version 1, big-endian like {@link ModelWeights}:
+ * file, {@code last.state}, is a full checkpoint of the one model-file format ({@link CheckpointFile}):
+ *
+ * <ul>
+ *   <li>model: architecture "sequential", the model description with every tensor;
+ *   <li>training: seed, epochs done, steps done, best validation loss, best epoch, epochs without
+ *       improvement, and the history as its log, one line per epoch: train loss, validation loss,
+ *       best (true/false), seconds;
+ *   <li>run settings: seed, batch size, training examples, learning rate, beta1, beta2, epsilon,
+ *       clip norm, weight decay;
+ *   <li>weights and the optimizer "adam" with its step and arrays "m" and "v".
+ * </ul>
+ *
+ * Files of the earlier format, "MRQSTAT" version 1, are still read:
  *
  * <pre>
  *   8 bytes   magic "MRQSTAT" + 0x1A
  *   int       format version (1)
- *   model     the model description of {@link ModelWeights}: input shape, tensor names and shapes
+ *   model     the model description of {@link ModelFiles}: input shape, tensor names and shapes
  *   settings  long seed, int batch size, int training examples,
  *             double learning rate, beta1, beta2, epsilon, clip norm, weight decay
  *   progress  int epochs done, long steps done, double best validation loss, int best epoch,
@@ -32,6 +50,7 @@ import org.marquee.engine.nn.Sequential;
  */
 record TrainingStateFile(Settings settings, int epoch, long step, double bestLoss, int bestEpoch, int staleEpochs,
                          List<EpochRecord> history, int elementBytes, double[] weights, long adamT, double[] m, double[] v) {
+    /** The version of the earlier format ("MRQSTAT"), still read. */
     static final int VERSION = 1;
     static final byte[] MAGIC = {'M', 'R', 'Q', 'S', 'T', 'A', 'T', 0x1A};
 
@@ -49,6 +68,28 @@ record TrainingStateFile(Settings settings, int epoch, long step, double bestLos
             m.put("clip norm", Double.toString(adam.clipNorm()));
             m.put("weight decay", Double.toString(adam.weightDecay()));
             return m;
+        }
+
+        /** The settings recorded in a checkpoint's run settings, by the keys of {@link #values()}. */
+        static Settings of(RunSettings run, Path file) throws ModelFileException {
+            try {
+                AdamConfig adam = new AdamConfig(number(run, "learning rate", file), number(run, "beta1", file), number(run, "beta2", file),
+                        number(run, "epsilon", file), number(run, "clip norm", file), number(run, "weight decay", file));
+                return new Settings(Long.parseLong(setting(run, "seed", file)), Integer.parseInt(setting(run, "batch size", file)),
+                        Integer.parseInt(setting(run, "training examples", file)), adam);
+            } catch (NumberFormatException e) {
+                throw new ModelFileException(file, "corrupted run settings: " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(file, "corrupted Adam settings: " + e.getMessage(), e);
+            }
+        }
+
+        private static String setting(RunSettings run, String key, Path file) throws ModelFileException {
+            return run.get(key).orElseThrow(() -> new ModelFileException(file, "not a training state: its run setting '" + key + "' is missing"));
+        }
+
+        private static double number(RunSettings run, String key, Path file) throws ModelFileException {
+            return Double.parseDouble(setting(run, key, file));
         }
 
         /** The settings that differ, "batch size 16 (the run had 8)", or an empty list. */
@@ -81,35 +122,15 @@ record TrainingStateFile(Settings settings, int epoch, long step, double bestLos
     }
 
     void write(Sequential model, Path file) throws IOException {
-        ModelFiles.writeAtomically(file, out -> {
-            out.write(MAGIC);
-            out.writeInt(VERSION);
-            ModelFiles.writeModel(out, model);
-            out.writeLong(settings.seed());
-            out.writeInt(settings.batchSize());
-            out.writeInt(settings.trainingExamples());
-            AdamConfig a = settings.adam();
-            out.writeDouble(a.learningRate()); out.writeDouble(a.beta1()); out.writeDouble(a.beta2());
-            out.writeDouble(a.epsilon()); out.writeDouble(a.clipNorm()); out.writeDouble(a.weightDecay());
-            out.writeInt(epoch);
-            out.writeLong(step);
-            out.writeDouble(bestLoss);
-            out.writeInt(bestEpoch);
-            out.writeInt(staleEpochs);
-            out.writeInt(history.size());
-            for (EpochRecord e : history) {
-                out.writeDouble(e.trainLoss());
-                out.writeDouble(e.validationLoss());
-                out.writeBoolean(e.best());
-                out.writeDouble(e.seconds());
-            }
-            out.writeByte(elementBytes);
-            out.writeLong(weights.length);
-            ModelFiles.writeValues(out, weights, elementBytes);
-            out.writeLong(adamT);
-            ModelFiles.writeValues(out, m, elementBytes);
-            ModelFiles.writeValues(out, v, elementBytes);
-        });
+        Checkpoint.Precision p = elementBytes == 8 ? Checkpoint.Precision.FLOAT64 : Checkpoint.Precision.FLOAT32;
+        StringBuilder log = new StringBuilder();
+        for (EpochRecord e : history) {
+            log.append(e.trainLoss()).append(',').append(e.validationLoss()).append(',').append(e.best()).append(',').append(e.seconds()).append('\n');
+        }
+        TrainingState training = new TrainingState(settings.seed(), epoch, step, bestLoss, bestEpoch, staleEpochs, log.toString());
+        Checkpoint c = new Checkpoint(Checkpoints.spec(Checkpoints.SEQUENTIAL, model), List.of(), training, p, weights,
+                OptimizerState.adam(p, adamT, m, v), new RunSettings(settings.values()), List.of());
+        ModelFiles.write(c, file);
     }
 
     /**
@@ -117,6 +138,46 @@ record TrainingStateFile(Settings settings, int epoch, long step, double bestLos
      * and holds only finite values; {@code epochs} is the run's total, for the history's records.
      */
     static TrainingStateFile read(Path file, Sequential model, int epochs) throws IOException {
+        byte[] magic = ModelFiles.magic(file);
+        if (!ModelFiles.isCheckpoint(magic)) return readVersion1(file, model, epochs);
+        Checkpoint c = ModelFiles.read(file);
+        ModelFiles.requireFits(c, model, file);
+        if (c.optimizer() == null || c.adamM() == null || c.adamV() == null) {
+            throw new ModelFileException(file, "not a training state: it holds no Adam state (a weights-only file?)");
+        }
+        Settings settings = Settings.of(c.run(), file);
+        TrainingState t = c.training();
+        String[] lines = t.log().isEmpty() ? new String[0] : t.log().split("\n");
+        int epoch = t.epoch();
+        if (settings.batchSize() < 1 || settings.trainingExamples() < 1 || t.bestEpoch() > epoch || t.staleEpochs() > epoch
+                || lines.length != epoch) {
+            throw new ModelFileException(file, "corrupted: batch size " + settings.batchSize() + ", " + settings.trainingExamples()
+                    + " examples, epoch " + epoch + ", step " + t.step() + ", best epoch " + t.bestEpoch() + ", stale epochs "
+                    + t.staleEpochs() + ", history of " + lines.length);
+        }
+        if (epoch > epochs) {
+            throw new ModelFileException(file, "the run has already done " + epoch + " epochs, more than the " + epochs + " asked for");
+        }
+        List<EpochRecord> history = new ArrayList<>(epoch);
+        for (int i = 0; i < epoch; i++) {
+            String[] f = lines[i].split(",", -1);
+            try {
+                if (f.length != 4 || !(f[2].equals("true") || f[2].equals("false"))) throw new NumberFormatException("4 fields expected");
+                history.add(new EpochRecord(i + 1, epochs, Double.parseDouble(f[0]), Double.parseDouble(f[1]), f[2].equals("true"),
+                        Double.parseDouble(f[3])));
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(file, "corrupted: line " + (i + 1) + " of the history, \"" + lines[i] + "\": " + e.getMessage(), e);
+            }
+        }
+        TrainingStateFile s = new TrainingStateFile(settings, epoch, t.step(), t.bestScore(), t.bestEpoch(), t.staleEpochs(), history,
+                c.precision().bytes, c.weights(), c.adamT(), c.adamM(), c.adamV());
+        String bad = s.firstNonFinite(model);
+        if (bad != null) throw new ModelFileException(file, "unusable: " + bad);
+        return s;
+    }
+
+    /** Reads a file of the earlier format ("MRQSTAT", version 1). */
+    private static TrainingStateFile readVersion1(Path file, Sequential model, int epochs) throws IOException {
         try (ModelFiles.Reader r = new ModelFiles.Reader(file)) {
             r.expectMagic(MAGIC, "a Marquee training state");
             int version = r.readInt("the format version");
