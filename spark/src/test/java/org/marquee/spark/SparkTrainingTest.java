@@ -225,7 +225,7 @@ class SparkTrainingTest {
             EpochLog[] whole = new EpochLog[1], resumed = new EpochLog[1];
             float[] uninterrupted = train(cluster, data, 3, dir.resolve("whole"), null, whole);
             train(cluster, data, 1, dir.resolve("parts"), null, resumed);
-            float[] continued = train(cluster, data, 3, dir.resolve("parts"), dir.resolve("parts").resolve(Trainer.LAST), resumed);
+            float[] continued = train(cluster, data, 3, dir.resolve("parts"), dir.resolve("parts").resolve(org.marquee.app.train.RunFolder.LAST), resumed);
             assertArrayEquals(uninterrupted, continued, 0f);
             assertEquals(3, resumed[0].rows().size());
             for (int e = 0; e < 3; e++) {

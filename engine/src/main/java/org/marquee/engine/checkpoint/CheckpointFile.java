@@ -56,6 +56,13 @@ public final class CheckpointFile {
     /** The oldest format version this build still reads. */
     public static final int OLDEST_READABLE = 1;
     static final byte[] MAGIC = {'M', 'R', 'Q', 'C', 'K', 'P', 'T', 0x1A};
+
+    /**
+     * The eight bytes every file of this format starts with, "MRQCKPT" and 0x1A.
+     *
+     * @return a copy of them
+     */
+    public static byte[] magic() { return MAGIC.clone(); }
     private static final int MAX_STRING_BYTES = 64 << 20;
     private static final int MAX_GENRES = 100_000;
     private static final int MAX_SETTINGS = 100_000;

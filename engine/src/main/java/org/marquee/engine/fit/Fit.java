@@ -192,7 +192,7 @@ public final class Fit {
      */
     public static FitResult fit(Sequential model, Examples train, Examples validation, FitOptions options) throws IOException {
         check(model, train, validation, options);
-        return fit(model, train, validation == null ? null : Validator.loss(validation, Math.min(options.batchSize(), train.size())), options);
+        return fitValidating(model, train, validation == null ? null : Validator.loss(validation, Math.min(options.batchSize(), train.size())), options);
     }
 
     /**
@@ -207,7 +207,7 @@ public final class Fit {
      * @return what each epoch measured, the best epoch and whether its weights were restored
      * @throws IOException when a checkpoint cannot be written; the message names the file
      */
-    public static FitResult fit(Sequential model, Examples train, Validator validator, FitOptions options) throws IOException {
+    public static FitResult fitValidating(Sequential model, Examples train, Validator validator, FitOptions options) throws IOException {
         check(model, train, null, options.withPatience(0));
         if (options.patience() > 0 && validator == null) {
             throw new IllegalArgumentException("early stopping (patience " + options.patience() + ") needs validation examples");

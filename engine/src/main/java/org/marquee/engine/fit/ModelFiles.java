@@ -18,15 +18,21 @@ import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import org.marquee.engine.Shapes;
+import org.marquee.engine.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.CheckpointException;
+import org.marquee.engine.checkpoint.CheckpointFile;
+import org.marquee.engine.checkpoint.Checkpoints;
 import org.marquee.engine.io.AtomicFiles;
+import org.marquee.engine.io.FileKind;
 import org.marquee.engine.nn.Parameter;
 import org.marquee.engine.nn.Sequential;
 
 /**
- * What {@link ModelWeights} and the training state of {@link Fit} share: atomic writes with a CRC32
- * trailer, big-endian fields ({@link DataOutputStream}; a string is an int byte count then UTF-8),
- * reads whose errors name the file and the field, and the model description that both formats
- * start with:
+ * What {@link ModelWeights} and the training state of {@link Fit} share: both are files of the one
+ * model-file format ({@link CheckpointFile}), whose errors become {@link ModelFileException}s
+ * naming the file; and the reader of their version 1 formats ("MRQWGHT", "MRQSTAT"), which
+ * are still read: big-endian fields ({@link DataOutputStream}; a string is an int byte count then
+ * UTF-8), a CRC32 trailer, and the model description that both start with:
  *
  * <pre>
  *   int      input rank R, then R ints: the input shape per example
@@ -57,74 +63,52 @@ final class ModelFiles {
         return TrainingStateFile.read(file, model, Integer.MAX_VALUE).toCheckpoint(model);
     }
 
-    /** Writes the bytes of a file. */
-    @FunctionalInterface
-    interface Body {
-        void write(DataOutputStream out) throws IOException;
-    }
-
     /**
-     * Writes {@code body} and then the CRC32 of its bytes (a long) to a temporary file beside
-     * {@code file}, and renames it over {@code file} once complete. A failure (a full disk, a
+     * Writes {@code c} to {@code file} through the one atomic writer; a failure (a full disk, a
      * read-only folder) throws a {@link ModelFileException} naming the file and leaves an earlier
      * file of that name as it was.
      */
-    static void writeAtomically(Path file, Body body) throws ModelFileException {
+    static void write(Checkpoint c, Path file) throws ModelFileException {
         try {
-            AtomicFiles.write(file, raw -> {
-                CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32());
-                DataOutputStream out = new DataOutputStream(checked);
-                body.write(out);
-                out.flush();
-                new DataOutputStream(raw).writeLong(checked.getChecksum().getValue());
-            });
+            CheckpointFile.write(c, file);
         } catch (IOException e) {
-            IOException cause = e instanceof AtomicFiles.WriteFailedException && e.getCause() instanceof IOException c ? c : e;
+            IOException cause = e instanceof AtomicFiles.WriteFailedException && e.getCause() instanceof IOException x ? x : e;
             throw new ModelFileException(file, "could not write it: " + AtomicFiles.reason(cause) + " (an earlier " + file.getFileName()
                     + ", if any, is unchanged)", e);
         }
     }
 
-    /** An I/O failure in words: "No space left on device" rather than the exception's class. */
-    static String reason(IOException e) {
-        String m = e.getMessage();
-        if (e instanceof FileSystemException f && f.getReason() != null) m = f.getReason();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
-    }
-
-    static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    static void writeShape(DataOutputStream out, int[] shape) throws IOException {
-        out.writeInt(shape.length);
-        for (int d : shape) out.writeInt(d);
-    }
-
-    /** The model description: input shape, then every parameter tensor's name and shape in block order. */
-    static void writeModel(DataOutputStream out, Sequential model) throws IOException {
-        writeShape(out, model.inputShape());
-        List<Parameter> params = model.namedParameters();
-        out.writeInt(params.size());
-        for (Parameter p : params) {
-            writeString(out, p.name());
-            writeShape(out, p.value().shape());
+    /**
+     * The first eight bytes of {@code file} (fewer if it is shorter): what tells the formats apart.
+     * A path that is missing or not a regular file is a {@link ModelFileException}.
+     */
+    static byte[] magic(Path file) throws IOException {
+        FileKind kind = FileKind.of(file);
+        if (kind == FileKind.MISSING) throw new ModelFileException(file, "no such file");
+        if (kind != FileKind.REGULAR) throw new ModelFileException(file, "is " + FileKind.describe(file) + ", not a model file");
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(8);
         }
     }
 
-    /** Writes {@code values} as float32 (4) or float64 (8) elements. */
-    static void writeValues(DataOutputStream out, double[] values, int elementBytes) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK * elementBytes);   // big-endian like DataOutputStream
-        for (int start = 0; start < values.length; start += CHUNK) {
-            int end = Math.min(values.length, start + CHUNK);
-            buf.clear();
-            for (int i = start; i < end; i++) {
-                if (elementBytes == 4) buf.putFloat((float) values[i]); else buf.putDouble(values[i]);
-            }
-            out.write(buf.array(), 0, buf.position());
+    /** Whether {@code magic} is that of the one format. */
+    static boolean isCheckpoint(byte[] magic) {
+        return Arrays.equals(magic, CheckpointFile.magic());
+    }
+
+    /** Reads a file of the one format, its errors as {@link ModelFileException}s naming the file and the field. */
+    static Checkpoint read(Path file) throws IOException {
+        try {
+            return CheckpointFile.read(file);
+        } catch (CheckpointException e) {
+            throw new ModelFileException(file, e.problem(), e);
         }
+    }
+
+    /** Where {@code c} does not fit {@code model}, as a {@link ModelFileException}; else nothing. */
+    static void requireFits(Checkpoint c, Sequential model, Path file) throws ModelFileException {
+        var mismatch = Checkpoints.mismatch(c.model(), model);
+        if (mismatch.isPresent()) throw new ModelFileException(file, "does not fit the model: " + mismatch.get());
     }
 
     /** A tensor of a stored model description. */

@@ -2,6 +2,13 @@ package org.marquee.engine.fit;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.marquee.engine.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.CheckpointFile;
+import org.marquee.engine.checkpoint.Checkpoints;
+import org.marquee.engine.checkpoint.RunSettings;
+import org.marquee.engine.checkpoint.TrainingState;
 import org.marquee.engine.nn.Sequential;
 
 /**
@@ -10,28 +17,19 @@ import org.marquee.engine.nn.Sequential;
  * takes three times that). Any {@link Sequential} can be saved; a file loads into a model built
  * with the same layers, which the file's description of every tensor lets {@link #load} check.
  *
- * <p>The format, version 1, big-endian throughout (Java's {@code DataOutputStream}; a string is
- * an int byte count followed by UTF-8):
+ * <p>The file is a weights-only checkpoint of the one model-file format ({@link CheckpointFile}):
+ * the model description (input shape, outputs, layers, every parameter tensor's name and shape),
+ * no labels, no optimizer section, and the values as IEEE 754 float32 in the layout of
+ * {@link Sequential#parameters()}, with a CRC32 of every byte. {@link #load} also reads a full
+ * checkpoint's weights, and files of the earlier weights-only format ("MRQWGHT", version 1).
  *
- * <pre>
- *   8 bytes   magic "MRQWGHT" + 0x1A
- *   int       format version (1)
- *   int       input rank R, then R ints: the input shape per example, e.g. 3 224 224
- *   int       tensor count T
- *   T times:  string name ("conv2d_1/kernel", "dense_2/bias", ...), int rank, then the shape
- *   long      parameter count P, the sum of the tensors' sizes
- *   P floats  the values as IEEE 754 float32, tensor after tensor in the order above, each
- *             tensor in row-major order (the layout of {@link Sequential#parameters()})
- *   long      CRC32 of every byte above
- * </pre>
- *
- * A file is written to a temporary file beside the target and renamed over it when complete, so
+ * <p>A file is written to a temporary file beside the target and renamed over it when complete, so
  * a reader never sees half a file and a failed write leaves an earlier file in place. Values are
  * stored as float32: a model on the float64 reference backend is rounded to float32 when saved.
  * All errors are {@link ModelFileException}s that name the file.
  */
 public final class ModelWeights {
-    /** The format version this class writes and reads. */
+    /** The version of the earlier weights-only format ("MRQWGHT"), which {@link #load} still reads. */
     public static final int VERSION = 1;
     static final byte[] MAGIC = {'M', 'R', 'Q', 'W', 'G', 'H', 'T', 0x1A};
 
@@ -49,13 +47,9 @@ public final class ModelWeights {
         double[] values = model.parameters().toDoubles();
         String bad = ModelFiles.firstNonFinite(values, ModelFiles.tensors(model), null);
         if (bad != null) throw new ModelFileException(file, "not written: the model's parameter " + bad);
-        ModelFiles.writeAtomically(file, out -> {
-            out.write(MAGIC);
-            out.writeInt(VERSION);
-            ModelFiles.writeModel(out, model);
-            out.writeLong(values.length);
-            ModelFiles.writeValues(out, values, 4);
-        });
+        Checkpoint c = new Checkpoint(Checkpoints.spec(Checkpoints.SEQUENTIAL, model), List.of(), TrainingState.initial(0),
+                Checkpoint.Precision.FLOAT32, values, null, RunSettings.NONE, List.of());
+        ModelFiles.write(c, file);
     }
 
     /**
@@ -65,11 +59,28 @@ public final class ModelWeights {
      * the index. Nothing is loaded unless the whole file, its checksum included, is sound.
      *
      * @param model the model to load into, with the layers the file describes
-     * @param file the weights file
+     * @param file the weights file (or a full checkpoint, whose weights are loaded)
      * @throws IOException when the file cannot be read or does not fit the model
      */
     public static void load(Sequential model, Path file) throws IOException {
+        byte[] magic = ModelFiles.magic(file);
         double[] values;
+        if (Arrays.equals(magic, MAGIC)) {
+            values = readVersion1(model, file);
+        } else if (ModelFiles.isCheckpoint(magic)) {
+            Checkpoint c = ModelFiles.read(file);
+            ModelFiles.requireFits(c, model, file);
+            String bad = ModelFiles.firstNonFinite(c.weights(), ModelFiles.tensors(model), null);
+            if (bad != null) throw new ModelFileException(file, "unusable: " + bad);
+            values = c.weights();
+        } else {
+            throw new ModelFileException(file, "not a Marquee weights file (the file starts with neither \"MRQCKPT\" nor \"MRQWGHT\")");
+        }
+        model.backend().upload(model.parameters(), values);
+    }
+
+    /** The values of a file of the earlier weights-only format, checked against {@code model}. */
+    private static double[] readVersion1(Sequential model, Path file) throws IOException {
         try (ModelFiles.Reader r = new ModelFiles.Reader(file)) {
             r.expectMagic(MAGIC, "a Marquee weights file");
             int version = r.readInt("the format version");
@@ -81,11 +92,11 @@ public final class ModelWeights {
             if (count != stored.parameterCount()) {
                 throw r.error("corrupted: " + count + " values stored but the tensors hold " + stored.parameterCount());
             }
-            values = r.readValues(count, 4, "the parameter values");
+            double[] values = r.readValues(count, 4, "the parameter values");
             r.finish();
             String bad = ModelFiles.firstNonFinite(values, stored.tensors(), null);
             if (bad != null) throw r.error("unusable: " + bad);
+            return values;
         }
-        model.backend().upload(model.parameters(), values);
     }
 }

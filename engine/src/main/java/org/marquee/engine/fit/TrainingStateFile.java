@@ -8,6 +8,12 @@ import java.util.List;
 import java.util.Map;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Precision;
+import org.marquee.engine.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.CheckpointFile;
+import org.marquee.engine.checkpoint.Checkpoints;
+import org.marquee.engine.checkpoint.OptimizerState;
+import org.marquee.engine.checkpoint.RunSettings;
+import org.marquee.engine.checkpoint.TrainingState;
 import org.marquee.engine.nn.Adam;
 import org.marquee.engine.nn.Sequential;
 
@@ -15,12 +21,24 @@ import org.marquee.engine.nn.Sequential;
  * Everything a {@link Fit} run needs to continue exactly where it stopped: the weights and Adam's
  * state in the backend's own precision (8-byte doubles from a float64 backend, 4-byte floats
  * otherwise, both exact), the settings that decide the arithmetic and where the run stands. The
- * file, {@code last.state}, version 1, big-endian like {@link ModelWeights}:
+ * file, {@code last.state}, is a full checkpoint of the one model-file format ({@link CheckpointFile}):
+ *
+ * <ul>
+ *   <li>model: architecture "sequential", the model description with every tensor;
+ *   <li>training: seed, epochs done, steps done, best validation loss, best epoch, epochs without
+ *       improvement, and the history as its log, one line per epoch: train loss, validation loss,
+ *       best (true/false), seconds;
+ *   <li>run settings: seed, batch size, training examples, learning rate, beta1, beta2, epsilon,
+ *       clip norm, weight decay;
+ *   <li>weights and the optimizer "adam" with its step and arrays "m" and "v".
+ * </ul>
+ *
+ * Files of the earlier format, "MRQSTAT" version 1, are still read:
  *
  * <pre>
  *   8 bytes   magic "MRQSTAT" + 0x1A
  *   int       format version (1)
- *   model     the model description of {@link ModelWeights}: input shape, tensor names and shapes
+ *   model     the model description of {@link ModelFiles}: input shape, tensor names and shapes
  *   settings  long seed, int batch size, int training examples,
  *             double learning rate, beta1, beta2, epsilon, clip norm, weight decay
  *   progress  int epochs done, long steps done, double best validation loss, int best epoch,
@@ -32,6 +50,7 @@ import org.marquee.engine.nn.Sequential;
  */
 record TrainingStateFile(Settings settings, int epoch, long step, double bestLoss, int bestEpoch, int staleEpochs,
                          List<EpochRecord> history, int elementBytes, double[] weights, long adamT, double[] m, double[] v) {
+    /** The version of the earlier format ("MRQSTAT"), still read. */
     static final int VERSION = 1;
     static final byte[] MAGIC = {'M', 'R', 'Q', 'S', 'T', 'A', 'T', 0x1A};
 
@@ -49,6 +68,28 @@ record TrainingStateFile(Settings settings, int epoch, long step, double bestLos
             m.put("clip norm", Double.toString(adam.clipNorm()));
             m.put("weight decay", Double.toString(adam.weightDecay()));
             return m;
+        }
+
+        /** The settings recorded in a checkpoint's run settings, by the keys of {@link #values()}. */
+        static Settings of(RunSettings run, Path file) throws ModelFileException {
+            try {
+                AdamConfig adam = new AdamConfig(number(run, "learning rate", file), number(run, "beta1", file), number(run, "beta2", file),
+                        number(run, "epsilon", file), number(run, "clip norm", file), number(run, "weight decay", file));
+                return new Settings(Long.parseLong(setting(run, "seed", file)), Integer.parseInt(setting(run, "batch size", file)),
+                        Integer.parseInt(setting(run, "training examples", file)), adam);
+            } catch (NumberFormatException e) {
+                throw new ModelFileException(file, "corrupted run settings: " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(file, "corrupted Adam settings: " + e.getMessage(), e);
+            }
+        }
+
+        private static String setting(RunSettings run, String key, Path file) throws ModelFileException {
+            return run.get(key).orElseThrow(() -> new ModelFileException(file, "not a training state: its run setting '" + key + "' is missing"));
+        }
+
+        private static double number(RunSettings run, String key, Path file) throws ModelFileException {
+            return Double.parseDouble(setting(run, key, file));
         }
 
         /** The settings that differ, "batch size 16 (the run had 8)", or an empty list. */
@@ -71,6 +112,11 @@ record TrainingStateFile(Settings settings, int epoch, long step, double bestLos
         return bad;
     }
 
+    /**
+     * Reads a file of the earlier format ("MRQSTAT", version 1), checking that it describes
+     * {@code model} (the first difference is named) and holds only finite values; {@code epochs}
+     * is the run's total, for the history's records.
+     */
     static TrainingStateFile read(Path file, Sequential model, int epochs) throws IOException {
         try (ModelFiles.Reader r = new ModelFiles.Reader(file)) {
             r.expectMagic(MAGIC, "a Marquee training state");
@@ -129,7 +175,6 @@ record TrainingStateFile(Settings settings, int epoch, long step, double bestLos
         }
     }
 
-    /** Loads the weights into {@code model} and the moments and step into {@code adam}. */
     /**
      * This state as a checkpoint of the one format, as {@link Fit#resume} reads it: the settings
      * under the names {@link Fit} records (with the values a run of this format implied: a constant

@@ -346,7 +346,7 @@ class FitTest {
         // a metric that prefers the second epoch whatever the loss does
         Validator validator = Validator.loss(val, 8).and("second", m -> m.step() == 16 ? 1 : 0);
         Sequential model = net().build(3);
-        FitResult r = Fit.fit(model, train, validator, quiet().withEpochs(4).withSelection(Selection.highest("second"))
+        FitResult r = Fit.fitValidating(model, train, validator, quiet().withEpochs(4).withSelection(Selection.highest("second"))
                 .withCheckpoints(dir));
         assertEquals(2, r.bestEpoch());
         assertEquals(1.0, r.bestScore());
@@ -354,7 +354,7 @@ class FitTest {
         String csv = Files.readString(dir.resolve(Fit.LOG));
         assertTrue(csv.startsWith("epoch,train_loss,val_loss,second,seconds,images_per_s\n"), csv);
         assertEquals(5, csv.lines().count());
-        var unknown = assertThrows(IllegalArgumentException.class, () -> Fit.fit(net().build(3), train, validator,
+        var unknown = assertThrows(IllegalArgumentException.class, () -> Fit.fitValidating(net().build(3), train, validator,
                 quiet().withEpochs(1).withSelection(Selection.highest("nope"))));
         assertTrue(unknown.getMessage().contains("nope is not among the validator's [val_loss, second]"), unknown.getMessage());
     }

@@ -60,24 +60,33 @@ class ModelWeightsTest {
         long p = m.parameterCount();
         assertTrue(p > 15_000, "" + p);
         long size = Files.size(file);
-        assertTrue(size >= 4 * p && size < 4 * p + 256, size + " bytes for " + p + " parameters");
-        // header: magic, version, input shape, 6 tensors (name + shape), count; then values and the CRC
+        assertTrue(size >= 4 * p && size < 4 * p + 1024, size + " bytes for " + p + " parameters");
+        // a weights-only checkpoint: magic, version, architecture, input shape, outputs, count, layers, 6 tensors (name + shape),
+        // no labels, the training state, no run settings, the values, no optimizer, no extras, the CRC
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
         byte[] magic = new byte[8];
         b.get(magic);
-        assertEquals("MRQWGHT\u001a", new String(magic, java.nio.charset.StandardCharsets.US_ASCII));
-        assertEquals(1, b.getInt());
-        assertEquals(3, b.getInt());
-        assertEquals(3, b.getInt());
-        assertEquals(32, b.getInt());
-        assertEquals(32, b.getInt());
+        assertEquals("MRQCKPT\u001a", new String(magic, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(org.marquee.engine.checkpoint.CheckpointFile.VERSION, b.getInt());
+        assertEquals("sequential", string(b));
+        assertArrayEquals(new int[] {3, 3, 32, 32}, new int[] {b.getInt(), b.getInt(), b.getInt(), b.getInt()});
+        assertEquals(5, b.getInt());
+        assertEquals(p, b.getLong());
+        assertTrue(string(b).startsWith("conv2d_1 "), "the layers, one a line");
         assertEquals(6, b.getInt());
-        byte[] name = new byte[b.getInt()];
-        b.get(name);
-        assertEquals("conv2d_1/kernel", new String(name, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("conv2d_1/kernel", string(b));
         assertEquals(4, b.getInt());
         assertArrayEquals(new int[] {16, 3, 3, 3}, new int[] {b.getInt(), b.getInt(), b.getInt(), b.getInt()});
-        assertEquals((float) m.parameters().toDoubles()[0], ByteBuffer.wrap(Files.readAllBytes(file), (int) (size - 8 - 4 * p), 4).getFloat());
+        int values = (int) (size - 8 - 4 - 4 - 4 * p);   // before: no optimizer (an empty name), no extras, the CRC
+        assertEquals(4, Files.readAllBytes(file)[values - 9], "float32 elements");
+        assertEquals(p, ByteBuffer.wrap(Files.readAllBytes(file), values - 8, 8).getLong());
+        assertEquals((float) m.parameters().toDoubles()[0], ByteBuffer.wrap(Files.readAllBytes(file), values, 4).getFloat());
+    }
+
+    private static String string(ByteBuffer b) {
+        byte[] s = new byte[b.getInt()];
+        b.get(s);
+        return new String(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test
@@ -134,7 +143,7 @@ class ModelWeightsTest {
         Path file = dir.resolve("m.weights");
         ModelWeights.save(m, file);
         byte[] bytes = Files.readAllBytes(file);
-        int values = bytes.length - 8 - 4 * 23;
+        int values = bytes.length - 8 - 4 - 4 - 4 * 23;   // the values, then no optimizer, no extras and the CRC
         ByteBuffer.wrap(bytes).putFloat(values + 4 * (15 + 1), Float.POSITIVE_INFINITY);   // dense_2/kernel[1]
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - 8);

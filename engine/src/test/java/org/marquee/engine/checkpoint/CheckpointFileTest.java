@@ -1,12 +1,5 @@
-package org.marquee.app.checkpoint;
+package org.marquee.engine.checkpoint;
 
-import org.marquee.engine.checkpoint.Checkpoint;
-import org.marquee.engine.checkpoint.CheckpointException;
-import org.marquee.engine.checkpoint.CheckpointFile;
-import org.marquee.engine.checkpoint.ModelSpec;
-import org.marquee.engine.checkpoint.NamedArray;
-import org.marquee.engine.checkpoint.RunSettings;
-import org.marquee.engine.checkpoint.TrainingState;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
