@@ -42,6 +42,26 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aWriterThatFillsTheTemporaryFileItselfReplacesOnlyARegularFile() throws IOException {
+        Path f = dir.resolve("out/cache.bin");
+        Path tmp = AtomicFiles.temporaryFor(f, ".partial");
+        assertEquals(f.getParent(), tmp.getParent(), "beside the target, its folder made");
+        assertTrue(tmp.getFileName().toString().startsWith(".cache.bin.") && tmp.getFileName().toString().endsWith(".partial"), tmp.toString());
+        Files.writeString(tmp, "whole");
+        AtomicFiles.moveInto(tmp, f);
+        assertEquals("whole", Files.readString(f));
+        assertEquals(List.of(f), list(f.getParent()));
+
+        Path folder = Files.createDirectories(dir.resolve("out/a-folder"));
+        var e = assertThrows(IOException.class, () -> AtomicFiles.temporaryFor(folder, ".tmp"));
+        assertTrue(e.getMessage().contains("is a folder; it is never replaced"), e.getMessage());
+        Path late = AtomicFiles.temporaryFor(dir.resolve("out/late"), ".tmp");
+        Files.createDirectories(dir.resolve("out/late"));   // the target became a folder while the file was written
+        assertThrows(IOException.class, () -> AtomicFiles.moveInto(late, dir.resolve("out/late")));
+        assertTrue(Files.isDirectory(dir.resolve("out/late")));
+    }
+
+    @Test
     void aFullDiskNamesTheFileKeepsTheOldOneAndLeavesNoTemporaryFile() throws IOException {
         try (FileSystem fs = small(8)) {
             Path f = fs.getPath("/out/epochs.csv");

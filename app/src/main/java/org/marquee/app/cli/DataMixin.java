@@ -52,7 +52,7 @@ public final class DataMixin {
 
     /**
      * Takes every data option that was not given on the command line from the settings a
-     * checkpoint recorded (format 2), so that a command scores the same posters, split the same
+     * checkpoint recorded (format 2 and later), so that a command scores the same posters, split the same
      * way, as the run that trained it. Returns what was taken, in words, or an empty string when
      * nothing was recorded or everything was given.
      */

@@ -27,7 +27,7 @@ import org.marquee.engine.checkpoint.NamedArray;
  * (augmentation, cosine schedule with warm-up, AdamW, the weight average, normalization, weighted
  * positives, log-odds biases, selection by the rule's micro-F1) printed and wrote, as digests of
  * every array of both checkpoints, the epoch log without its timings and the console without its
- * progress lines; {@code golden/last.ckpt} is that run's last checkpoint as written then (format 2).
+ * progress lines; {@code golden/last.ckpt} is that run's last checkpoint as written then (format 2, still read).
  * The float64 reference backend makes the run the same on every machine.
  */
 class SameRunTest extends CapturedConsole {

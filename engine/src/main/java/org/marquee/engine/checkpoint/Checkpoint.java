@@ -70,6 +70,15 @@ public record Checkpoint(ModelSpec model, List<String> labels, TrainingState tra
      * optimizer arrays laid out like the weights, unique names.
      *
      * @throws IllegalArgumentException when they do not
+     *
+     * @param model the record component of that name
+     * @param labels the record component of that name
+     * @param training the record component of that name
+     * @param precision the record component of that name
+     * @param weights the record component of that name
+     * @param optimizer the record component of that name
+     * @param run the record component of that name
+     * @param extras the record component of that name
      */
     public Checkpoint {
         labels = List.copyOf(labels);

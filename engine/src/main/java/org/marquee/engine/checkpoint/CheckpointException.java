@@ -7,6 +7,7 @@ import java.nio.file.Path;
 public final class CheckpointException extends IOException {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
+    /** What is wrong, without the file's name. */
     private final String problem;
 
     /**

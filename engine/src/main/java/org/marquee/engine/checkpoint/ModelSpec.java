@@ -25,6 +25,13 @@ public record ModelSpec(String architecture, int[] inputShape, int outputs, long
      *
      * @throws IllegalArgumentException when a field is missing, a size is not positive or the
      *         tensors do not add up to the parameter count
+     *
+     * @param architecture the record component of that name
+     * @param inputShape the record component of that name
+     * @param outputs the record component of that name
+     * @param parameterCount the record component of that name
+     * @param layers the record component of that name
+     * @param tensors the record component of that name
      */
     public ModelSpec {
         if (architecture == null || architecture.isBlank()) throw new IllegalArgumentException("architecture is required");
@@ -156,6 +163,9 @@ public record ModelSpec(String architecture, int[] inputShape, int outputs, long
          * Checks the fields and keeps a copy of the shape.
          *
          * @throws IllegalArgumentException when the name is blank or a dimension is not positive
+         *
+         * @param name the record component of that name
+         * @param shape the record component of that name
          */
         public TensorSpec {
             if (name == null || name.isBlank()) throw new IllegalArgumentException("a tensor needs a name");

@@ -14,6 +14,10 @@ public record NamedArray(String name, Checkpoint.Precision precision, double[] v
      * Checks the fields.
      *
      * @throws IllegalArgumentException when the name is blank or the precision or values are missing
+     *
+     * @param name the record component of that name
+     * @param precision the record component of that name
+     * @param values the record component of that name
      */
     public NamedArray {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("a checkpoint array needs a name");

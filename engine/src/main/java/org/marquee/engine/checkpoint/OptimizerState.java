@@ -20,6 +20,10 @@ public record OptimizerState(String name, long steps, List<NamedArray> arrays) {
      * Checks the fields.
      *
      * @throws IllegalArgumentException when the name is blank, the steps negative or two arrays share a name
+     *
+     * @param name the record component of that name
+     * @param steps the record component of that name
+     * @param arrays the record component of that name
      */
     public OptimizerState {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("an optimizer state needs the optimizer's name");

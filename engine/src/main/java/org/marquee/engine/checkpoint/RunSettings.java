@@ -25,6 +25,8 @@ public record RunSettings(Map<String, String> values) {
      * Checks and copies the settings, keeping their order.
      *
      * @throws IllegalArgumentException when a name is blank or a value missing
+     *
+     * @param values the record component of that name
      */
     public RunSettings {
         var copy = new LinkedHashMap<String, String>();

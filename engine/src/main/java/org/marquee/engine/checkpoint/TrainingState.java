@@ -19,6 +19,14 @@ public record TrainingState(long seed, int epoch, long step, double bestScore, i
      * Checks the counters.
      *
      * @throws IllegalArgumentException when a counter is negative or the best score is NaN
+     *
+     * @param seed the record component of that name
+     * @param epoch the record component of that name
+     * @param step the record component of that name
+     * @param bestScore the record component of that name
+     * @param bestEpoch the record component of that name
+     * @param staleEpochs the record component of that name
+     * @param log the record component of that name
      */
     public TrainingState {
         if (epoch < 0 || step < 0 || bestEpoch < 0 || staleEpochs < 0) {

@@ -107,6 +107,7 @@ public enum FileKind {
     /** Thrown when a path that must be a regular file is something else; the message says what it is. */
     public static final class NotARegularFileException extends FileSystemException {
         private static final long serialVersionUID = 1L;
+        /** What the path is. */
         private final FileKind kind;
 
         /**
