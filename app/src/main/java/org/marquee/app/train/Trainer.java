@@ -144,8 +144,8 @@ public final class Trainer {
             try {
                 FitResult result = Fit.train(session, options.toFit(new Console(log, batch)), start);
                 return result.state();
-            } catch (UncheckedIOException e) {
-                throw e.getCause();   // a chart that could not be written
+            } catch (ChartsNotWritten e) {
+                throw e.getCause();
             }
         }
     }
@@ -179,6 +179,15 @@ public final class Trainer {
 
         @Override
         public List<String> columns() { return COLUMNS; }
+    }
+
+    /** The charts could not be written: carries the IOException through the loop's listener call. */
+    private static final class ChartsNotWritten extends UncheckedIOException {
+        private static final long serialVersionUID = 1L;
+
+        ChartsNotWritten(IOException cause) {
+            super(cause);
+        }
     }
 
     /** The console's progress bar and epoch lines, {@code progress.json}'s steps and the charts after each epoch. */
@@ -226,7 +235,7 @@ public final class Trainer {
             try {
                 TrainingCharts.write(log.rows(), options.output());
             } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
+                throw new ChartsNotWritten(ex);
             }
         }
     }

@@ -17,6 +17,7 @@ import org.marquee.engine.Losses;
 import org.marquee.engine.Shapes;
 import org.marquee.engine.Tensor;
 import org.marquee.engine.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.CheckpointException;
 import org.marquee.engine.checkpoint.CheckpointFile;
 import org.marquee.engine.checkpoint.Checkpoints;
 import org.marquee.engine.checkpoint.NamedArray;
@@ -247,8 +248,9 @@ public final class Fit {
         check(model, train, validation, options);
         if (options.checkpoints() == null) throw new IllegalArgumentException("resume needs the checkpoint folder of the run (FitOptions.withCheckpoints)");
         Path file = options.checkpoints().resolve(LAST);
-        Checkpoint c = Files.exists(file) || !Files.exists(options.checkpoints().resolve(ModelFiles.LEGACY_STATE))
-                ? CheckpointFile.read(file) : ModelFiles.readLegacyState(options.checkpoints().resolve(ModelFiles.LEGACY_STATE), model);
+        Path legacy = options.checkpoints().resolve(ModelFiles.LEGACY_STATE);
+        if (!Files.exists(file) && Files.exists(legacy)) file = legacy;   // a run of the earlier format
+        Checkpoint c = ModelFiles.readResumable(file, model);
         if (!c.run().isEmpty()) {
             var differences = c.run().differences(settings(train, options), Set.of());
             if (!differences.isEmpty()) {
@@ -264,7 +266,11 @@ public final class Fit {
             CheckpointFile.write(c, best);   // the run stopped between the two writes' renames
         }
         try (Adam adam = Adam.forModel(model, options.adam())) {
-            Checkpoints.restore(c, model, adam);
+            try {
+                Checkpoints.restore(c, model, adam);
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(file, e.getMessage(), e);
+            }
             model.setDropoutSeed(options.seed());
             TrainingState state = c.training();
             double[] average = c.extra(EMA).map(NamedArray::values).orElse(null);
@@ -379,10 +385,17 @@ public final class Fit {
             int restored = 0;
             if (o.restoreBest() && bestWeights == null && state.bestEpoch() > 0 && o.checkpoints() != null
                     && (state.bestEpoch() != state.epoch() || ema != null)) {
-                // a resumed run whose best epoch came before it: its weights are in best.ckpt
-                Checkpoint best = CheckpointFile.read(o.checkpoints().resolve(BEST));
-                if (best.training().epoch() == state.bestEpoch()) {
-                    bestWeights = ema == null ? best.weights() : best.extra(EMA).map(NamedArray::values).orElse(null);
+                // a resumed run whose best epoch came before it: its weights are in best.ckpt (best.weights for an earlier format's run)
+                Path bestFile = o.checkpoints().resolve(BEST), legacyBest = o.checkpoints().resolve(ModelFiles.LEGACY_BEST);
+                if (Files.isRegularFile(bestFile)) {
+                    Checkpoint best = CheckpointFile.read(bestFile);
+                    if (best.training().epoch() == state.bestEpoch()) {
+                        bestWeights = ema == null ? best.weights() : best.extra(EMA).map(NamedArray::values).orElse(null);
+                        bestWeightsEpoch = state.bestEpoch();
+                    }
+                } else if (ema == null && Files.isRegularFile(legacyBest)) {
+                    ModelWeights.load(model, legacyBest);   // into the model itself: the run is over
+                    bestWeights = model.parameters().toDoubles();
                     bestWeightsEpoch = state.bestEpoch();
                 }
             }

@@ -48,11 +48,29 @@ final class ModelFiles {
 
     /** The training state {@link Fit} wrote before checkpoints of the one format (MRQSTAT, version 1). */
     static final String LEGACY_STATE = "last.state";
+    /** The best epoch's weights {@link Fit} wrote before checkpoints of the one format (MRQWGHT, version 1). */
+    static final String LEGACY_BEST = "best.weights";
 
     private ModelFiles() {}
 
     /**
-     * Reads a training state of the earlier format ({@value #LEGACY_STATE}) as a checkpoint.
+     * Reads the checkpoint a run resumes from: one of the one format, or a training state of the
+     * earlier format ({@value #LEGACY_STATE}, recognised by its first bytes) as a checkpoint.
+     *
+     * @param file the file
+     * @param model the model it must fit
+     * @return the checkpoint
+     * @throws IOException naming the file when it cannot be read or does not fit
+     */
+    static org.marquee.engine.checkpoint.Checkpoint readResumable(Path file, Sequential model) throws IOException {
+        if (java.nio.file.Files.isRegularFile(file) && java.util.Arrays.equals(magic(file), TrainingStateFile.MAGIC)) {
+            return readLegacyState(file, model);
+        }
+        return org.marquee.engine.checkpoint.CheckpointFile.read(file);
+    }
+
+    /**
+     * Reads a training state of the earlier format as a checkpoint.
      *
      * @param file the file
      * @param model the model it must fit

@@ -133,8 +133,9 @@ class FitTest {
         assertTrue(changed.getMessage().contains("learning rate was 0.01, now 0.02"), changed.getMessage());
 
         Sequential other = Sequential.builder(ref, 6).dense(10).relu().dense(3).build(1);
-        var mismatch = assertThrows(ModelFileException.class, () -> Fit.resume(other, train, val, quiet().withCheckpoints(dir)));
-        assertTrue(mismatch.getMessage().startsWith(dir.resolve(Fit.LAST).toString()), mismatch.getMessage());
+        var mismatch = assertThrows(org.marquee.engine.checkpoint.CheckpointException.class,
+                () -> Fit.resume(other, train, val, quiet().withCheckpoints(dir)));
+        assertTrue(mismatch.getMessage().contains(dir.resolve(Fit.LAST).toString()), mismatch.getMessage());
         assertTrue(mismatch.getMessage().contains("dense_1/kernel [6, 12] in the file but dense_1/kernel [6, 10] in the model"),
                 mismatch.getMessage());
 
@@ -146,10 +147,10 @@ class FitTest {
         Sequential best = net().build(0);
         ModelWeights.load(best, dir.resolve(Fit.BEST));
         for (int i = 0; i < best.parameterCount(); i++) {
-            assertEquals((float) again.parameters().toDoubles()[i], best.parameters().toDoubles()[i], 0);
+            assertEquals(again.parameters().toDoubles()[i], best.parameters().toDoubles()[i], 0);
         }
 
-        var missing = assertThrows(ModelFileException.class,
+        var missing = assertThrows(org.marquee.engine.checkpoint.CheckpointException.class,
                 () -> Fit.resume(net().build(3), train, val, quiet().withCheckpoints(dir.resolve("none"))));
         assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
     }
@@ -344,7 +345,8 @@ class FitTest {
     void aValidatorsOwnMetricSelectsTheBestEpochAndIsLogged(@TempDir Path dir) throws Exception {
         Examples train = data(64, 1, false), val = data(32, 2, false);
         // a metric that prefers the second epoch whatever the loss does
-        Validator validator = Validator.loss(val, 8).and("second", m -> m.step() == 16 ? 1 : 0);
+        int[] calls = {0};
+        Validator validator = Validator.loss(val, 8).and("second", m -> ++calls[0] == 2 ? 1 : 0);
         Sequential model = net().build(3);
         FitResult r = Fit.fitValidating(model, train, validator, quiet().withEpochs(4).withSelection(Selection.highest("second"))
                 .withCheckpoints(dir));
