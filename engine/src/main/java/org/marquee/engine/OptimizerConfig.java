@@ -25,7 +25,7 @@ public sealed interface OptimizerConfig permits AdamConfig, SgdConfig {
     double clipNorm();
 
     /**
-     * The decoupled decay of the kernel weights per step, times the learning rate.
+     * The decoupled weight decay wd: each step first shrinks every kernel weight w by lr·wd·w.
      *
      * @return the weight decay, 0 = none
      */

@@ -8,7 +8,9 @@ import org.marquee.engine.Tensor;
  * An optimizer over a model's contiguous parameter block: {@link Adam} or {@link Sgd}, made by
  * {@link OptimizerConfig#open}. It owns its state (tensors in the block's layout), which a
  * checkpoint stores by {@link #stateNames()} together with {@link #iterations()}; closing it
- * releases that state, after which every method but {@link #close()} throws.
+ * releases that state, after which every method that steps, changes or hands out state throws
+ * {@link IllegalStateException} ({@link #iterations()}, {@link #config()}, {@link #learningRate()} and
+ * {@link #close()} still answer).
  */
 public interface Optimizer extends AutoCloseable {
 
