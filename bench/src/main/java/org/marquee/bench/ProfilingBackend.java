@@ -8,6 +8,7 @@ import org.marquee.engine.Backend;
 import org.marquee.engine.ConvGeometry;
 import org.marquee.engine.ConvPlan;
 import org.marquee.engine.Precision;
+import org.marquee.engine.SgdConfig;
 import org.marquee.engine.Tensor;
 
 /**
@@ -122,6 +123,9 @@ final class ProfilingBackend implements Backend {
     @Override public void dropoutMask(Tensor mask, long seed, long step, long first, double rate) { timed("dropoutMask " + mask.size(), () -> inner.dropoutMask(mask, seed, step, first, rate)); }
     @Override public void multiply(Tensor a, Tensor b, Tensor out) { timed("multiply " + a.size(), () -> inner.multiply(a, b, out)); }
     @Override public double sigmoidCrossEntropy(Tensor z, Tensor t, Tensor g) { return timed("loss", () -> inner.sigmoidCrossEntropy(z, t, g)); }
+    @Override public double softmaxCrossEntropy(Tensor z, Tensor t, Tensor g, int classes) { return timed("loss", () -> inner.softmaxCrossEntropy(z, t, g, classes)); }
+    @Override public double meanSquaredError(Tensor y, Tensor t, Tensor g) { return timed("loss", () -> inner.meanSquaredError(y, t, g)); }
+    @Override public void sgdStep(Tensor p, Tensor g, Tensor v, SgdConfig cfg, double s) { timed("sgd " + p.size(), () -> inner.sgdStep(p, g, v, cfg, s)); }
     @Override public double sumOfSquares(Tensor x) { return timed("sumOfSquares", () -> inner.sumOfSquares(x)); }
     @Override public void adamStep(Tensor p, Tensor g, Tensor m, Tensor v, AdamConfig cfg, long t, double s) { timed("adam " + p.size(), () -> inner.adamStep(p, g, m, v, cfg, t, s)); }
     @Override public void synchronize() { inner.synchronize(); }

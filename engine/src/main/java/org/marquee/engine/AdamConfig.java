@@ -1,5 +1,9 @@
 package org.marquee.engine;
 
+import org.marquee.engine.nn.Adam;
+import org.marquee.engine.nn.Optimizer;
+import org.marquee.engine.nn.Sequential;
+
 /**
  * Adam hyper-parameters; {@link #keras()} gives Keras' defaults (lr 1e-3, beta1 0.9, beta2 0.999,
  * epsilon 1e-7, no weight decay). {@code clipNorm} &gt; 0 rescales the gradient when its global L2
@@ -15,7 +19,8 @@ package org.marquee.engine;
  * @param clipNorm     the largest global L2 norm of the gradient, 0 = no clipping
  * @param weightDecay  AdamW's decoupled decay of the kernel weights, 0 = plain Adam
  */
-public record AdamConfig(double learningRate, double beta1, double beta2, double epsilon, double clipNorm, double weightDecay) {
+public record AdamConfig(double learningRate, double beta1, double beta2, double epsilon, double clipNorm, double weightDecay)
+        implements OptimizerConfig {
     /**
      * Checks every hyper-parameter's range, naming the one out of it.
      *
@@ -66,6 +71,7 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
      * @param lr the step size, above 0
      * @return the new configuration
      */
+    @Override
     public AdamConfig withLearningRate(double lr) { return new AdamConfig(lr, beta1, beta2, epsilon, clipNorm, weightDecay); }
     /**
      * This configuration with another clipping norm.
@@ -81,4 +87,13 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
      * @return the new configuration
      */
     public AdamConfig withWeightDecay(double wd) { return new AdamConfig(learningRate, beta1, beta2, epsilon, clipNorm, wd); }
+
+    /**
+     * Adam for {@code model}'s parameters, decaying (when asked) its kernels only: {@link Adam#forModel}.
+     *
+     * @param model the model whose parameters are optimized
+     * @return the optimizer, which owns m and v: close it
+     */
+    @Override
+    public Optimizer open(Sequential model) { return Adam.forModel(model, this); }
 }

@@ -427,6 +427,67 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Fused softmax + cross-entropy on logits viewed as (rows, classes), one example per row,
+     * averaged over every element (rows x classes), the convention {@link #sigmoidCrossEntropy}
+     * follows. For row r with logits z and targets t (normally one-hot), with the row's largest
+     * logit m subtracted before exponentiating so that exp never overflows:
+     * <pre>
+     *   lse    = m + log(sum over k of exp(z_k - m))        p_c = exp(z_c - lse)
+     *   loss_r = sum over c of t_c * (lse - z_c)            (= -sum t_c log p_c)
+     *   loss   = (sum over rows of loss_r) / (rows * classes)
+     *   grad_c = (p_c * (sum over k of t_k) - t_c) / (rows * classes)   (p_c - t_c for one-hot t)
+     * </pre>
+     * Writes (not adds) grad; returns the mean loss.
+     *
+     * @param logits the logits z, (rows, classes)
+     * @param targets the targets t, of the logits' size, each row normally one-hot
+     * @param grad the loss's gradient with respect to z, written
+     * @param classes the number of classes C, dividing the logits' size
+     * @return the loss summed over each row's classes, averaged over rows and classes
+     */
+    double softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor grad, int classes);
+
+    /**
+     * {@link #softmaxCrossEntropy} with the loss read later, as {@link #sigmoidCrossEntropyLater}
+     * does for its loss. The default computes it now.
+     *
+     * @param logits the logits z, (rows, classes)
+     * @param targets the targets t, of the logits' size
+     * @param grad the loss's gradient with respect to z, written
+     * @param classes the number of classes C, dividing the logits' size
+     * @return the mean loss, read when asked
+     */
+    default java.util.function.DoubleSupplier softmaxCrossEntropyLater(Tensor logits, Tensor targets, Tensor grad, int classes) {
+        double loss = softmaxCrossEntropy(logits, targets, grad, classes);
+        return () -> loss;
+    }
+
+    /**
+     * Mean squared error over every element: {@code loss = mean((y - t)^2)}. Writes (not adds)
+     * {@code grad = 2 (y - t) / size}. Returns the mean loss.
+     *
+     * @param outputs the model's outputs y
+     * @param targets the targets t, of y's size
+     * @param grad the loss's gradient with respect to y, written
+     * @return the mean of (y - t)^2 over every element
+     */
+    double meanSquaredError(Tensor outputs, Tensor targets, Tensor grad);
+
+    /**
+     * {@link #meanSquaredError} with the loss read later, as {@link #sigmoidCrossEntropyLater}
+     * does for its loss. The default computes it now.
+     *
+     * @param outputs the model's outputs y
+     * @param targets the targets t, of y's size
+     * @param grad the loss's gradient with respect to y, written
+     * @return the mean loss, read when asked
+     */
+    default java.util.function.DoubleSupplier meanSquaredErrorLater(Tensor outputs, Tensor targets, Tensor grad) {
+        double loss = meanSquaredError(outputs, targets, grad);
+        return () -> loss;
+    }
+
+    /**
      * Sum of squares of all elements, accumulated in double precision.
      *
      * @param x the tensor
@@ -453,6 +514,24 @@ public interface Backend extends AutoCloseable {
      * @param gradScale the factor applied to every gradient (clipping), 1 for none
      */
     void adamStep(Tensor params, Tensor grads, Tensor m, Tensor v, AdamConfig config, long t, double gradScale);
+
+    /**
+     * One step of stochastic gradient descent with momentum over a contiguous block, velocity
+     * first and the learning rate outside it (PyTorch's form; see {@link SgdConfig}):
+     * <pre>
+     *   g  = gradScale * grad
+     *   v  = momentum*v + g
+     *   p -= lr * v                      or, with Nesterov momentum,  p -= lr * (g + momentum*v)
+     * </pre>
+     * {@code gradScale} carries gradient clipping by global norm (1 when not clipping).
+     *
+     * @param params the parameters p, updated in place
+     * @param grads their gradients
+     * @param velocity the velocities v, updated
+     * @param config learning rate, momentum and whether it is Nesterov's
+     * @param gradScale the factor applied to every gradient (clipping), 1 for none
+     */
+    void sgdStep(Tensor params, Tensor grads, Tensor velocity, SgdConfig config, double gradScale);
 
     /** Waits for queued work (a no-op on host backends). */
     default void synchronize() {}

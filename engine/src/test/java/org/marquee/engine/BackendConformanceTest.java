@@ -606,12 +606,83 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
+    void softmaxCrossEntropyLossAndGradient() {
+        long seed = 1850;
+        // rows x classes: one class, one row, the poster model's 27 genres, a batch of 10 classes, odd sizes
+        int[][] shapes = {{5, 1}, {1, 27}, {32, 27}, {128, 10}, {7, 33}};
+        for (int[] shape : shapes) {
+            int rows = shape[0], classes = shape[1], n = rows * classes;
+            float[] z = random(seed++, n);
+            for (int i = 0; i < n; i++) z[i] *= (i % 5 == 0) ? 80 : 6;     // large logits: only max subtraction keeps exp finite
+            float[] t = new float[n];
+            SplittableRandom r = new SplittableRandom(seed++);
+            for (int row = 0; row < rows; row++) t[row * classes + r.nextInt(classes)] = 1f;
+            Tensor[] zl = pair(z, 2, rows, classes), tg = pair(t, 1, rows, classes), g = pair(random(seed++, n), 3, rows, classes);
+            double lf = fast.softmaxCrossEntropy(zl[0], tg[0], g[0], classes);
+            double lr = ref.softmaxCrossEntropy(zl[1], tg[1], g[1], classes);
+            assertTrue(Double.isFinite(lr) && lr >= 0, "reference loss " + lr);
+            assertTrue(Math.abs(lf - lr) <= atol() + rtol() * Math.abs(lr), "loss " + lf + " vs " + lr + " " + rows + "x" + classes);
+            assertClose("softmax CE grad " + rows + "x" + classes, g[0].toDoubles(), g[1].toDoubles(), atol() / n, rtol());
+            assertGuards("softmax CE grad", g[0]);
+            // the deferred form writes the same gradient and gives the same loss
+            Tensor[] later = pair(random(seed++, n), 4, rows, classes);
+            java.util.function.DoubleSupplier deferred = fast.softmaxCrossEntropyLater(zl[0], tg[0], later[0], classes);
+            assertClose("softmax CE later grad", later[0].toDoubles(), g[0].toDoubles(), 0, 0);
+            assertEquals(lf, deferred.getAsDouble(), 1e-12 * Math.max(1, Math.abs(lf)), "softmax CE later loss");
+        }
+        Tensor[] odd = pair(new float[10], 0, 10);
+        assertThrows(IllegalArgumentException.class, () -> fast.softmaxCrossEntropy(odd[0], odd[0], odd[0], 3),
+                "10 elements are not rows of 3 classes");
+    }
+
+    @Test
+    void meanSquaredErrorLossAndGradient() {
+        long seed = 1870;
+        for (int n : new int[] {1, 27, 32 * 27, 1001}) {
+            float[] y = random(seed++, n), t = random(seed++, n);
+            for (int i = 0; i < n; i++) y[i] *= 3;
+            Tensor[] yl = pair(y, 2, n), tg = pair(t, 1, n), g = pair(random(seed++, n), 3, n);
+            double lf = fast.meanSquaredError(yl[0], tg[0], g[0]);
+            double lr = ref.meanSquaredError(yl[1], tg[1], g[1]);
+            assertTrue(Math.abs(lf - lr) <= atol() + rtol() * Math.abs(lr), "loss " + lf + " vs " + lr + " n=" + n);
+            assertClose("MSE grad n=" + n, g[0].toDoubles(), g[1].toDoubles(), atol() / n, rtol());
+            assertGuards("MSE grad", g[0]);
+            Tensor[] later = pair(random(seed++, n), 4, n);
+            java.util.function.DoubleSupplier deferred = fast.meanSquaredErrorLater(yl[0], tg[0], later[0]);
+            assertClose("MSE later grad", later[0].toDoubles(), g[0].toDoubles(), 0, 0);
+            assertEquals(lf, deferred.getAsDouble(), 1e-12 * Math.max(1, Math.abs(lf)), "MSE later loss");
+        }
+    }
+
+    @Test
     void sumOfSquares() {
         long seed = 1900;
         for (int n : new int[] {1, 7, 33, 100_003}) {
             Tensor[] x = pair(random(seed++, n), 3, n);
             double f = fast.sumOfSquares(x[0]), r = ref.sumOfSquares(x[1]);
             assertTrue(Math.abs(f - r) <= 1e-9 * n + 1e-12 * Math.abs(r), "sumOfSquares n=" + n + ": " + f + " vs " + r);
+        }
+    }
+
+    @Test
+    void sgdStepsMatch() {
+        long seed = 2050;
+        SgdConfig[] configs = {new SgdConfig(0.05, 0.9), new SgdConfig(0.05, 0.9).withNesterov(true), new SgdConfig(0.1, 0)};
+        for (SgdConfig cfg : configs) {
+            // every size for classical momentum; Nesterov and plain SGD differ only in the arithmetic
+            for (int n : cfg == configs[0] ? SIZES : new int[] {7, 1000}) {
+                Tensor[] p = pair(random(seed++, n), 1, n), v = pair(new float[n], 2, n);
+                for (int t = 1; t <= 3; t++) {
+                    Tensor[] g = pair(random(seed++, n), 4, n);
+                    double scale = t == 2 ? 0.5 : 1.0;
+                    fast.sgdStep(p[0], g[0], v[0], cfg, scale);
+                    ref.sgdStep(p[1], g[1], v[1], cfg, scale);
+                }
+                assertClose("sgd params n=" + n + " " + cfg, p[0], p[1]);
+                assertClose("sgd velocity n=" + n + " " + cfg, v[0], v[1]);
+                assertGuards("sgd params", p[0]);
+                assertGuards("sgd velocity", v[0]);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import org.marquee.engine.Backend;
 import org.marquee.engine.ConvGeometry;
 import org.marquee.engine.ConvPlan;
 import org.marquee.engine.Precision;
+import org.marquee.engine.SgdConfig;
 import org.marquee.engine.Shapes;
 import org.marquee.engine.Tensor;
 
@@ -634,9 +635,73 @@ public final class OpenClBackend implements Backend {
         ClStorage terms = scratch(n);
         new KernelCall(cl, "loss.cl", "sigmoid_bce").mem(mem(logits)).i(off(logits)).mem(mem(targets)).i(off(targets))
                 .mem(mem(grad)).i(off(grad)).mem(terms).i(n).run(n);
+        return lossLater(terms, n, n);
+    }
+
+    /**
+     * Softmax cross-entropy with one work-item per row ({@code softmax_ce}): each writes its row's
+     * gradient and loss, and the row losses are summed in double like every other reduction.
+     */
+    @Override
+    public double softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor grad, int classes) {
+        int rows = softmaxRows(logits, targets, grad, classes);
+        return reduce(scratch, 0, rows, false) / logits.intSize();
+    }
+
+    /** {@link #softmaxCrossEntropy} with the loss read later, in a slot as {@link #sigmoidCrossEntropyLater} keeps it. */
+    @Override
+    public java.util.function.DoubleSupplier softmaxCrossEntropyLater(Tensor logits, Tensor targets, Tensor grad, int classes) {
+        int rows = softmaxRows(logits, targets, grad, classes);
+        return lossLater(scratch, rows, logits.intSize());
+    }
+
+    /** Enqueues {@code softmax_ce}: the gradient into grad, each row's loss into the scratch buffer; returns the rows. */
+    private int softmaxRows(Tensor logits, Tensor targets, Tensor grad, int classes) {
+        sameSize("softmaxCrossEntropy", logits, targets);
+        sameSize("softmaxCrossEntropy", logits, grad);
+        if (classes < 1 || logits.size() % classes != 0) {
+            throw new IllegalArgumentException("softmaxCrossEntropy: " + logits + " of " + logits.size()
+                    + " elements is not rows of " + classes + " classes");
+        }
+        int rows = (int) (logits.size() / classes);
+        ClStorage terms = scratch(rows);
+        new KernelCall(cl, "loss.cl", "softmax_ce").mem(mem(logits)).i(off(logits)).mem(mem(targets)).i(off(targets))
+                .mem(mem(grad)).i(off(grad)).mem(terms).i(rows).i(classes).run(rows);
+        return rows;
+    }
+
+    @Override
+    public double meanSquaredError(Tensor outputs, Tensor targets, Tensor grad) {
+        int n = squaredErrors(outputs, targets, grad);
+        return reduce(scratch, 0, n, false) / n;
+    }
+
+    /** {@link #meanSquaredError} with the loss read later, in a slot as {@link #sigmoidCrossEntropyLater} keeps it. */
+    @Override
+    public java.util.function.DoubleSupplier meanSquaredErrorLater(Tensor outputs, Tensor targets, Tensor grad) {
+        int n = squaredErrors(outputs, targets, grad);
+        return lossLater(scratch, n, n);
+    }
+
+    /** Enqueues {@code squared_error}: the gradient into grad, each element's (y - t)^2 into the scratch buffer. */
+    private int squaredErrors(Tensor outputs, Tensor targets, Tensor grad) {
+        sameSize("meanSquaredError", outputs, targets);
+        sameSize("meanSquaredError", outputs, grad);
+        int n = outputs.intSize();
+        ClStorage terms = scratch(n);
+        new KernelCall(cl, "loss.cl", "squared_error").mem(mem(outputs)).i(off(outputs)).mem(mem(targets)).i(off(targets))
+                .mem(mem(grad)).i(off(grad)).mem(terms).i(n).run(n);
+        return n;
+    }
+
+    /**
+     * The sum of {@code count} loss terms (already enqueued into {@code terms}) reduced into a
+     * slot of its own, divided by {@code n} when read; see {@link #sigmoidCrossEntropyLater}.
+     */
+    private java.util.function.DoubleSupplier lossLater(ClStorage terms, int count, int n) {
         long ticket = losses++;
         int index = MAX_REDUCE_GROUPS + 1 + (int) (ticket % LOSS_SLOTS);
-        boolean fp64 = reduceOnDevice(terms, 0, n, false, index);
+        boolean fp64 = reduceOnDevice(terms, 0, count, false, index);
         cl.flush();
         return new java.util.function.DoubleSupplier() {
             private double value;
@@ -716,6 +781,15 @@ public final class OpenClBackend implements Backend {
         new KernelCall(cl, "adam.cl", "adam_step").mem(mem(params)).i(off(params)).mem(mem(grads)).i(off(grads))
                 .mem(mem(m)).i(off(m)).mem(mem(v)).i(off(v)).i(params.size())
                 .f(cfg.beta1()).f(cfg.beta2()).f(stepSize).f(cfg.epsilon()).f(gradScale).run(params.size());
+    }
+
+    @Override
+    public void sgdStep(Tensor params, Tensor grads, Tensor velocity, SgdConfig cfg, double gradScale) {
+        sameSize("sgdStep", params, grads);
+        sameSize("sgdStep", params, velocity);
+        new KernelCall(cl, "sgd.cl", "sgd_step").mem(mem(params)).i(off(params)).mem(mem(grads)).i(off(grads))
+                .mem(mem(velocity)).i(off(velocity)).i(params.size())
+                .f(cfg.learningRate()).f(cfg.momentum()).i(cfg.nesterov() ? 1 : 0).f(gradScale).run(params.size());
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -34,9 +34,9 @@ import org.jocl.cl_program;
 final class OpenClContext implements AutoCloseable {
     /** The kernel sources, one per op family, under {@code org/marquee/opencl/kernels/}. */
     static final List<String> PROGRAMS = List.of(
-            "gemm.cl", "conv.cl", "conv_batch.cl", "elementwise.cl", "pool.cl", "dropout.cl", "loss.cl", "adam.cl", "reduce.cl");
+            "gemm.cl", "conv.cl", "conv_batch.cl", "elementwise.cl", "pool.cl", "dropout.cl", "loss.cl", "adam.cl", "sgd.cl", "reduce.cl");
     /** The programs every backend uses, whatever its GEMM family. */
-    static final List<String> COMMON = List.of("elementwise.cl", "pool.cl", "dropout.cl", "loss.cl", "adam.cl", "reduce.cl");
+    static final List<String> COMMON = List.of("elementwise.cl", "pool.cl", "dropout.cl", "loss.cl", "adam.cl", "sgd.cl", "reduce.cl");
 
     private final OpenClDevices.Device device;
     private final cl_context context;

@@ -15,7 +15,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.ConvGeometry;
 import org.marquee.engine.DropoutHash;
+import org.marquee.engine.SgdConfig;
 import org.marquee.engine.Tensor;
+import org.marquee.engine.nn.Optimizer;
+import org.marquee.engine.nn.Sequential;
 import org.marquee.engine.reference.ReferenceBackend;
 
 /** Every non-GEMM primitive on seeded random input against the float64 reference, on offset views. */
@@ -236,6 +239,33 @@ class OpenClPrimitivesTest {
         p.assertClose("adam params", 1e-6, 1e-5);
         m.assertClose("adam m", 1e-6, 1e-5);
         v.assertClose("adam v", 1e-7, 1e-4);
+    }
+
+    /** The whole optimizer (clipping, decay of the kernels, Nesterov momentum) on a model, against the reference. */
+    @Test
+    void sgdOnAModelFollowsTheReference() {
+        SgdConfig cfg = new SgdConfig(0.05, 0.9, true, 2.0, 0.1);
+        try (Sequential a = Sequential.builder(ocl, 3, 8, 8).convBlock(4, 3).flatten().dense(3).build(7);
+             Sequential b = Sequential.builder(REF, 3, 8, 8).convBlock(4, 3).flatten().dense(3).build(7);
+             Optimizer fast = cfg.open(a); Optimizer slow = cfg.open(b)) {
+            int n = (int) a.parameterCount();
+            for (int step = 0; step < 3; step++) {
+                float[] g = new float[n];
+                for (int i = 0; i < n; i++) g[i] = (float) (Math.sin(i * 0.37 + step) * (step == 1 ? 3 : 0.2));   // step 1 clipped
+                ocl.upload(a.gradients(), g);
+                REF.upload(b.gradients(), g);
+                double nf = fast.step(a.parameters(), a.gradients()), nr = slow.step(b.parameters(), b.gradients());
+                assertEquals(nr, nf, 1e-5 * nr, "gradient norm, step " + step);
+            }
+            double[] pf = a.parameters().toDoubles(), pr = b.parameters().toDoubles();
+            double[] vf = fast.state().get(0).toDoubles(), vr = slow.state().get(0).toDoubles();
+            for (int i = 0; i < n; i++) {
+                assertEquals(pr[i], pf[i], 1e-5 + 1e-5 * Math.abs(pr[i]), "parameter " + i);
+                assertEquals(vr[i], vf[i], 1e-5 + 1e-5 * Math.abs(vr[i]), "velocity " + i);
+            }
+            a.close();
+            assertThrows(IllegalStateException.class, () -> a.forward(ocl.allocate(1, 3, 8, 8), false), "a closed model");
+        }
     }
 
     @Test

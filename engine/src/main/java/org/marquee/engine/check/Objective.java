@@ -3,6 +3,7 @@ package org.marquee.engine.check;
 import java.util.SplittableRandom;
 import org.marquee.engine.Tensor;
 import org.marquee.engine.nn.Loss;
+import org.marquee.engine.nn.LossFunction;
 
 /** A scalar function of a model's output: returns L(y) and writes dL/dy into {@code grad} (y's shape). */
 @FunctionalInterface
@@ -25,6 +26,19 @@ public interface Objective {
      */
     static Objective sigmoidCrossEntropy(Tensor targets) {
         return (output, grad) -> Loss.sigmoidCrossEntropy(output.backend(), output, targets, grad);
+    }
+
+    /**
+     * A training loss on the model's outputs against {@code targets}: the value and gradient
+     * {@link LossFunction#gradient} computes (the mean over examples and outputs).
+     *
+     * @param loss the loss
+     * @param targets the targets, of the outputs' shape
+     * @return the objective
+     */
+    static Objective of(LossFunction loss, Tensor targets) {
+        if (loss == null || targets == null) throw new IllegalArgumentException("loss and targets are required");
+        return (output, grad) -> loss.gradient(output.backend(), output, targets, grad);
     }
 
     /**

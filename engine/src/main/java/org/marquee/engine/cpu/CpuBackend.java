@@ -5,6 +5,7 @@ import org.marquee.engine.Backend;
 import org.marquee.engine.ConvGeometry;
 import org.marquee.engine.ConvPlan;
 import org.marquee.engine.Precision;
+import org.marquee.engine.SgdConfig;
 import org.marquee.engine.Shapes;
 import org.marquee.engine.Tensor;
 
@@ -30,6 +31,7 @@ public final class CpuBackend implements Backend {
     private final int threads;
     private final boolean scalar;
     private final CpuKernels kernels;
+    private boolean closed;                 // set by close(): every later use of a tensor fails
     private final DirectConv conv;       // null: convolutions go through im2col
 
     /** All processors, the other options from the system properties ({@link CpuOptions#fromSystemProperties()}). */
@@ -96,7 +98,8 @@ public final class CpuBackend implements Backend {
 
     private float[] data(Tensor t) {
         if (t.backend() != this) throw new IllegalArgumentException(t + " does not belong to this cpu backend");
-        return ((FloatStorage) t.storage()).data;
+        if (closed) throw new IllegalStateException("this cpu backend was closed; " + t + " can no longer be used");
+        return ((FloatStorage) t.storage()).data();
     }
 
     private static int off(Tensor t) { return (int) t.offset(); }
@@ -350,6 +353,33 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public double softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor grad, int classes) {
+        sameSize("softmaxCrossEntropy", logits, targets);
+        sameSize("softmaxCrossEntropy", logits, grad);
+        if (classes < 1 || logits.size() % classes != 0) {
+            throw new IllegalArgumentException("softmaxCrossEntropy: " + logits + " of " + logits.size()
+                    + " elements is not rows of " + classes + " classes");
+        }
+        return kernels.softmaxCrossEntropy(data(logits), off(logits), data(targets), off(targets), data(grad), off(grad),
+                (int) (logits.size() / classes), classes);
+    }
+
+    @Override
+    public double meanSquaredError(Tensor outputs, Tensor targets, Tensor grad) {
+        sameSize("meanSquaredError", outputs, targets);
+        sameSize("meanSquaredError", outputs, grad);
+        return kernels.meanSquaredError(data(outputs), off(outputs), data(targets), off(targets), data(grad), off(grad), outputs.intSize());
+    }
+
+    @Override
+    public void sgdStep(Tensor params, Tensor grads, Tensor velocity, SgdConfig config, double gradScale) {
+        sameSize("sgdStep", params, grads);
+        sameSize("sgdStep", params, velocity);
+        kernels.sgdStep(data(params), off(params), data(grads), off(grads), data(velocity), off(velocity), params.intSize(),
+                config, gradScale);
+    }
+
+    @Override
     public double sumOfSquares(Tensor x) { return kernels.sumOfSquares(data(x), off(x), x.intSize()); }
 
     @Override
@@ -362,5 +392,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void close() { kernels.close(); }
+    public void close() {
+        closed = true;
+        kernels.close();
+    }
 }

@@ -2,6 +2,7 @@ package org.marquee.engine.cpu;
 
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.ConvGeometry;
+import org.marquee.engine.SgdConfig;
 
 /**
  * The CPU backend's arithmetic on raw {@code float[]} buffers with element offsets. Two
@@ -41,7 +42,16 @@ interface CpuKernels {
 
     double sigmoidCrossEntropy(float[] z, int zo, float[] t, int to, float[] g, int go, int n);
 
+    /** Softmax cross-entropy over rows of {@code classes} logits (see {@link org.marquee.engine.Backend#softmaxCrossEntropy}). */
+    double softmaxCrossEntropy(float[] z, int zo, float[] t, int to, float[] g, int go, int rows, int classes);
+
+    /** Mean squared error over n elements (see {@link org.marquee.engine.Backend#meanSquaredError}). */
+    double meanSquaredError(float[] y, int yo, float[] t, int to, float[] g, int go, int n);
+
     double sumOfSquares(float[] x, int xo, int n);
+
+    /** One SGD step with momentum on n elements (see {@link org.marquee.engine.Backend#sgdStep}). */
+    void sgdStep(float[] p, int po, float[] g, int go, float[] v, int vo, int n, SgdConfig cfg, double gradScale);
 
     /** One Adam step on n elements of the buffers (see {@link org.marquee.engine.Backend#adamStep}). */
     void adamStep(AdamBuffers buffers, int n, AdamConfig cfg, long t, double gradScale);

@@ -5,6 +5,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.ConvGeometry;
+import org.marquee.engine.SgdConfig;
 
 /**
  * The fast float32 path: the blocked GEMM, row-copying im2col, vector max pooling, and vector
@@ -175,6 +176,22 @@ final class FastKernels implements CpuKernels {
     @Override
     public double sigmoidCrossEntropy(float[] z, int zo, float[] t, int to, float[] g, int go, int n) {
         return scalar.sigmoidCrossEntropy(z, zo, t, to, g, go, n);
+    }
+
+    @Override
+    public double softmaxCrossEntropy(float[] z, int zo, float[] t, int to, float[] g, int go, int rows, int classes) {
+        return scalar.softmaxCrossEntropy(z, zo, t, to, g, go, rows, classes);
+    }
+
+    @Override
+    public double meanSquaredError(float[] y, int yo, float[] t, int to, float[] g, int go, int n) {
+        return scalar.meanSquaredError(y, yo, t, to, g, go, n);
+    }
+
+    /** The scalar loop on each thread's range: the same arithmetic per element, so the same result. */
+    @Override
+    public void sgdStep(float[] p, int po, float[] g, int go, float[] v, int vo, int n, SgdConfig cfg, double gradScale) {
+        pool.range(n, GRAIN, (from, to) -> scalar.sgdStep(p, po + from, g, go + from, v, vo + from, to - from, cfg, gradScale));
     }
 
     /** Per-thread partial sums in double, added in a fixed order. */

@@ -4,6 +4,7 @@ import org.marquee.engine.AdamConfig;
 import org.marquee.engine.ConvGeometry;
 import org.marquee.engine.DropoutHash;
 import org.marquee.engine.Losses;
+import org.marquee.engine.SgdConfig;
 
 /**
  * The readable float32 twin of {@link FastKernels}: one plain loop per formula, one thread, no
@@ -174,11 +175,62 @@ final class ScalarKernels implements CpuKernels {
         return total / n;
     }
 
+    /**
+     * Per row: lse = m + log(sum exp(z - m)) with m the row's largest logit, loss = sum t_c (lse - z_c),
+     * grad = (p_c * sum(t) - t_c) / (rows * classes); in double, the gradient rounded to float.
+     */
+    @Override
+    public double softmaxCrossEntropy(float[] z, int zo, float[] t, int to, float[] g, int go, int rows, int classes) {
+        int n = rows * classes;
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            int z0 = zo + r * classes, t0 = to + r * classes, g0 = go + r * classes;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) max = Math.max(max, z[z0 + c]);
+            double sum = 0, targetSum = 0;
+            for (int c = 0; c < classes; c++) {
+                sum += Math.exp(z[z0 + c] - max);
+                targetSum += t[t0 + c];
+            }
+            double lse = max + Math.log(sum);
+            for (int c = 0; c < classes; c++) {
+                total += t[t0 + c] * (lse - z[z0 + c]);
+                g[g0 + c] = (float) ((Math.exp(z[z0 + c] - lse) * targetSum - t[t0 + c]) / n);
+            }
+        }
+        return total / n;
+    }
+
+    /** loss = mean((y - t)^2), grad = 2 (y - t) / n; in double, the gradient rounded to float. */
+    @Override
+    public double meanSquaredError(float[] y, int yo, float[] t, int to, float[] g, int go, int n) {
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double d = (double) y[yo + i] - t[to + i];
+            total += d * d;
+            g[go + i] = (float) (2 * d / n);
+        }
+        return total / n;
+    }
+
     @Override
     public double sumOfSquares(float[] x, int xo, int n) {
         double s = 0;
         for (int i = 0; i < n; i++) s += (double) x[xo + i] * x[xo + i];
         return s;
+    }
+
+    /** SGD with momentum in float: v = momentum*v + g, p -= lr*v (Nesterov: p -= lr*(g + momentum*v)); see Backend#sgdStep. */
+    @Override
+    public void sgdStep(float[] p, int po, float[] g, int go, float[] v, int vo, int n, SgdConfig cfg, double gradScale) {
+        float lr = (float) cfg.learningRate(), mu = (float) cfg.momentum(), scale = (float) gradScale;
+        boolean nesterov = cfg.nesterov();
+        for (int i = 0; i < n; i++) {
+            float gi = scale * g[go + i];
+            float vi = mu * v[vo + i] + gi;
+            v[vo + i] = vi;
+            p[po + i] -= lr * (nesterov ? gi + mu * vi : vi);
+        }
     }
 
     /** Keras' Adam; see Backend#adamStep. */

@@ -30,18 +30,17 @@ import org.marquee.engine.Tensor;
  * factor tensor the size of the largest kernel.
  *
  * <p>The learning rate may change between steps ({@link #setLearningRate}), e.g. from a schedule;
- * the decay uses the learning rate of its own step.
+ * the decay uses the learning rate of its own step. After {@link #close()} every method but
+ * {@code close} and {@link #iterations()} throws {@link IllegalStateException}.
  */
-public final class Adam implements AutoCloseable {
+public final class Adam implements Optimizer {
     private final Backend backend;
     private AdamConfig config;
     private final Tensor m;    // (P) first moment
     private final Tensor v;    // (P) second moment
-    private final List<Tensor> decayed;     // views into the parameter block that weight decay shrinks
-    private final Tensor[] factors;         // per decayed tensor: a view of factor of its shape
-    private final Tensor factor;            // (largest decayed tensor), every element 1 - lr·wd; null without decay
-    private double filledWith = Double.NaN; // the value factor holds now
+    private final WeightDecay decay;        // shrinks the kernels; null without decay
     private long iterations;
+    private boolean closed;
 
     /**
      * Plain Adam (the config's weight decay must be 0: without the kernels there is nothing to decay).
@@ -72,18 +71,10 @@ public final class Adam implements AutoCloseable {
         }
         this.backend = backend;
         this.config = config;
-        this.decayed = List.copyOf(decayed);
         int p = Math.toIntExact(parameterCount);
         this.m = backend.allocate(p);
         this.v = backend.allocate(p);
-        if (config.weightDecay() > 0) {
-            int largest = this.decayed.stream().mapToInt(Tensor::intSize).max().orElseThrow();
-            this.factor = backend.allocate(largest);
-            this.factors = this.decayed.stream().map(t -> factor.view(0, t.shape())).toArray(Tensor[]::new);
-        } else {
-            this.factor = null;
-            this.factors = new Tensor[0];
-        }
+        this.decay = config.weightDecay() > 0 ? new WeightDecay(backend, decayed) : null;
     }
 
     /**
@@ -116,7 +107,9 @@ public final class Adam implements AutoCloseable {
      * @param grads the gradient block, in the same layout
      * @return the L2 norm of the whole gradient before clipping, or NaN when clipping is off
      */
+    @Override
     public double step(Tensor params, Tensor grads) {
+        requireOpen();
         if (params.size() != m.size() || grads.size() != m.size()) {
             throw new IllegalArgumentException("Adam over " + m.size() + " parameters got params " + params
                     + " and grads " + grads);
@@ -128,25 +121,13 @@ public final class Adam implements AutoCloseable {
             if (norm > config.clipNorm()) scale = config.clipNorm() / norm;
         }
         iterations++;
-        if (factor != null) decay(params);
+        if (decay != null) decay.apply(params, config.learningRate(), config.weightDecay());
         backend.adamStep(params, grads, m, v, config, iterations, scale);
         return norm;
     }
 
-    /** w = (1 - lr·wd) · w for every decayed tensor. */
-    private void decay(Tensor params) {
-        double f = 1 - config.learningRate() * config.weightDecay();
-        if (f != filledWith) {
-            backend.fill(factor, f);
-            filledWith = f;
-        }
-        for (int i = 0; i < factors.length; i++) {
-            Tensor w = decayed.get(i);
-            if (w.storage() != params.storage()) {
-                throw new IllegalArgumentException("decayed tensor " + w + " is not a view of the parameters " + params);
-            }
-            backend.multiply(w, factors[i], w);
-        }
+    private void requireOpen() {
+        if (closed) throw new IllegalStateException("this Adam optimizer was closed; its moments m and v are released");
     }
 
     /**
@@ -154,7 +135,9 @@ public final class Adam implements AutoCloseable {
      *
      * @param learningRate the new rate, above 0
      */
+    @Override
     public void setLearningRate(double learningRate) {
+        requireOpen();
         if (learningRate != config.learningRate()) config = config.withLearningRate(learningRate);
     }
 
@@ -163,6 +146,7 @@ public final class Adam implements AutoCloseable {
      *
      * @return t, 0 before the first step
      */
+    @Override
     public long iterations() { return iterations; }
 
     /**
@@ -170,7 +154,9 @@ public final class Adam implements AutoCloseable {
      *
      * @param t the number of steps already taken
      */
+    @Override
     public void setIterations(long t) {
+        requireOpen();
         if (t < 0) throw new IllegalArgumentException("iterations must be >= 0: " + t);
         this.iterations = t;
     }
@@ -180,24 +166,49 @@ public final class Adam implements AutoCloseable {
      *
      * @return the tensor m
      */
-    public Tensor m() { return m; }
+    public Tensor m() {
+        requireOpen();
+        return m;
+    }
     /**
      * The second-moment estimates v, one per parameter (P), as a checkpoint stores them.
      *
      * @return the tensor v
      */
-    public Tensor v() { return v; }
+    public Tensor v() {
+        requireOpen();
+        return v;
+    }
     /**
      * The hyper-parameters in use, with the learning rate last set.
      *
      * @return the configuration
      */
+    @Override
     public AdamConfig config() { return config; }
+
+    /**
+     * The moments, m then v.
+     *
+     * @return m and v
+     */
+    @Override
+    public List<Tensor> state() { return List.of(m(), v()); }
+
+    /**
+     * "m" and "v".
+     *
+     * @return the names of {@link #state()}'s tensors
+     */
+    @Override
+    public List<String> stateNames() { return List.of("m", "v"); }
 
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         m.close();
         v.close();
-        if (factor != null) factor.close();
+        if (decay != null) decay.close();
     }
 }

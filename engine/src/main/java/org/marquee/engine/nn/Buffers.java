@@ -18,6 +18,7 @@ final class Buffers implements AutoCloseable {
     private final Backend backend;
     private final List<PerBatch> perBatch = new ArrayList<>();
     private final List<ConvPlan> plans = new ArrayList<>();
+    private boolean closed;
 
     Buffers(Backend backend) { this.backend = backend; }
 
@@ -44,6 +45,7 @@ final class Buffers implements AutoCloseable {
         /** A (n, perExample...) tensor; its contents are whatever its last user left there. */
         Tensor forBatch(int n) {
             if (n <= 0) throw new IllegalArgumentException("batch size must be positive: " + n);
+            if (closed) throw new IllegalStateException("the model's buffers were closed with the model; its layers can no longer run");
             if (block == null || block.dim(0) < n) {
                 release();
                 block = backend.allocate(Shapes.withBatch(n, perExample));
@@ -59,6 +61,7 @@ final class Buffers implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         perBatch.forEach(PerBatch::release);
         plans.forEach(ConvPlan::close);
     }

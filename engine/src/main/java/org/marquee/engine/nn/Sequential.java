@@ -21,6 +21,12 @@ import org.marquee.engine.Tensor;
  *       .flatten().dense(10)
  *       .build(seed);
  * </pre>
+ *
+ * <p>A model owns its buffers and releases them in {@link #close()}; from then on every method
+ * that computes or hands out a tensor ({@link #forward}, {@link #backward}, {@link #parameters},
+ * {@link #gradients}, {@link #namedParameters}, {@link #setStep}, ...) throws
+ * {@link IllegalStateException}, as do the tensors it handed out before and its layers' passes.
+ * Its description (layers, shapes, parameter count, summary) stays readable.
  */
 public final class Sequential implements AutoCloseable {
     private final Backend backend;
@@ -32,6 +38,7 @@ public final class Sequential implements AutoCloseable {
     private long step;
     private long dropoutSeed;
     private Tensor inputGradient;     // (N, inputShape...) after backward, when requested
+    private boolean closed;
 
     private Sequential(Backend backend, int[] inputShape, List<Layer> blocks, ParameterBlock block, Buffers buffers,
                        long seed) {
@@ -105,14 +112,20 @@ public final class Sequential implements AutoCloseable {
      *
      * @return the parameter block
      */
-    public Tensor parameters() { return block.params(); }
+    public Tensor parameters() {
+        requireOpen();
+        return block.params();
+    }
 
     /**
      * All parameter gradients, (P), in the layout of {@link #parameters()}.
      *
      * @return the gradient block
      */
-    public Tensor gradients() { return block.grads(); }
+    public Tensor gradients() {
+        requireOpen();
+        return block.grads();
+    }
 
     /**
      * Every parameter tensor with its gradient, in block order ("conv2d_1/kernel", "conv2d_1/bias", ...).
@@ -120,11 +133,15 @@ public final class Sequential implements AutoCloseable {
      * @return the parameters with their names, shapes and gradients
      */
     public List<Parameter> namedParameters() {
+        requireOpen();
         return block.slots().stream().map(ParameterBlock.Slot::parameter).toList();
     }
 
     /** Sets every parameter gradient to 0, before a batch's {@link #backward} adds into them. */
-    public void zeroGradients() { backend.fill(block.grads(), 0); }
+    public void zeroGradients() {
+        requireOpen();
+        backend.fill(block.grads(), 0);
+    }
 
     /**
      * (N, inputShape...) to the last layer's output (N, outputShape...), logits for the poster model.
@@ -134,6 +151,7 @@ public final class Sequential implements AutoCloseable {
      * @return the output, owned by the model and overwritten by the next forward
      */
     public Tensor forward(Tensor x, boolean training) {
+        requireOpen();
         LayerChecks.batchOf("model input", "input", x, inputShape);
         Tensor h = x;
         for (Layer l : blocks) h = l.forward(h, training);
@@ -146,6 +164,7 @@ public final class Sequential implements AutoCloseable {
      * @param dLogits dL/d(output), of the last forward's output shape
      */
     public void backward(Tensor dLogits) {
+        requireOpen();
         LayerChecks.batchOf("model output", "output gradient", dLogits, outputShape());
         Tensor d = dLogits;
         for (int i = blocks.size() - 1; i >= 0 && d != null; i--) d = blocks.get(i).backward(d);
@@ -158,7 +177,10 @@ public final class Sequential implements AutoCloseable {
      *
      * @return the input gradient, or null
      */
-    public Tensor inputGradient() { return inputGradient; }
+    public Tensor inputGradient() {
+        requireOpen();
+        return inputGradient;
+    }
 
     /**
      * The dropout layer at index i of {@link #layers()} draws its mask from DropoutHash(seed + i, step, element).
@@ -166,6 +188,7 @@ public final class Sequential implements AutoCloseable {
      * @param seed the dropout seed
      */
     public void setDropoutSeed(long seed) {
+        requireOpen();
         this.dropoutSeed = seed;
         for (int i = 0; i < layers.size(); i++) {
             if (layers.get(i) instanceof Dropout d) d.setSeed(seed + i);
@@ -178,6 +201,7 @@ public final class Sequential implements AutoCloseable {
      * @param step the step number, the same for every shard of one batch
      */
     public void setStep(long step) {
+        requireOpen();
         this.step = step;
         for (Layer layer : layers) {
             if (layer instanceof Dropout d) d.setStep(step);
@@ -207,6 +231,7 @@ public final class Sequential implements AutoCloseable {
      * @param row the index in the whole batch of this model's first row, 0 or more
      */
     public void setFirstRow(long row) {
+        requireOpen();
         if (row < 0) throw new IllegalArgumentException("first row must be at least 0: " + row);
         for (Layer layer : layers) {
             if (layer instanceof Dropout d) d.setFirstRow(row);
@@ -220,9 +245,28 @@ public final class Sequential implements AutoCloseable {
      */
     public String summary() { return Summary.of(this); }
 
-    /** Releases the parameter, gradient and activation buffers and the convolutions' workspaces. */
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once the model's buffers are released
+     */
+    public boolean isClosed() { return closed; }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("this model (" + layers.size() + " layers, " + block.size()
+                    + " parameters) was closed: its weights and buffers are released; build or load it again to use it");
+        }
+    }
+
+    /**
+     * Releases the parameter, gradient and activation buffers and the convolutions' workspaces;
+     * closing twice is harmless. Using the model afterwards throws {@link IllegalStateException}.
+     */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         buffers.close();
         if (block.params() != null) {
             block.params().close();

@@ -6,6 +6,7 @@ import org.marquee.engine.ConvGeometry;
 import org.marquee.engine.DropoutHash;
 import org.marquee.engine.Losses;
 import org.marquee.engine.Precision;
+import org.marquee.engine.SgdConfig;
 import org.marquee.engine.Storage;
 import org.marquee.engine.Tensor;
 
@@ -21,12 +22,17 @@ public final class ReferenceBackend implements Backend {
     public ReferenceBackend() {}
 
 
-    /** A plain {@code double[]}. */
+    /** A plain {@code double[]}; once closed, a use of its tensor fails instead of reading stale values. */
     static final class DoubleStorage implements Storage {
-        final double[] data;
+        private final double[] data;
+        private boolean closed;
         DoubleStorage(int n) { data = new double[n]; }
+        double[] data() {
+            if (closed) throw new IllegalStateException("reference tensor storage of " + data.length + " doubles was already closed");
+            return data;
+        }
         @Override public long capacity() { return data.length; }
-        @Override public void close() {}
+        @Override public void close() { closed = true; }
     }
 
     @Override public String name() { return "reference"; }
@@ -45,7 +51,7 @@ public final class ReferenceBackend implements Backend {
     /** The backing array of a tensor of this backend. */
     private double[] data(Tensor t) {
         if (t.backend() != this) throw new IllegalArgumentException(t + " does not belong to the reference backend");
-        return ((DoubleStorage) t.storage()).data;
+        return ((DoubleStorage) t.storage()).data();
     }
 
     private static int off(Tensor t) { return (int) t.offset(); }
@@ -329,6 +335,55 @@ public final class ReferenceBackend implements Backend {
         return total / n;
     }
 
+    /**
+     * Per row, the cross-entropy of softmax(z) against t from {@link Losses#logSumExp}:
+     * {@code sum t_c (lse - z_c)}, and its derivative {@code p_c * sum(t) - t_c}; see {@link Backend#softmaxCrossEntropy}.
+     */
+    @Override
+    public double softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor grad, int classes) {
+        sameSize("softmaxCrossEntropy", logits, targets);
+        sameSize("softmaxCrossEntropy", logits, grad);
+        int rows = rowsOf("softmaxCrossEntropy", logits, classes);
+        double[] Z = data(logits), T = data(targets), G = data(grad);
+        int n = logits.intSize();
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            int z0 = off(logits) + r * classes, t0 = off(targets) + r * classes, g0 = off(grad) + r * classes;
+            double lse = Losses.logSumExp(Z, z0, classes);
+            double targetSum = 0;
+            for (int c = 0; c < classes; c++) {
+                total += T[t0 + c] * (lse - Z[z0 + c]);
+                targetSum += T[t0 + c];
+            }
+            for (int c = 0; c < classes; c++) G[g0 + c] = (Math.exp(Z[z0 + c] - lse) * targetSum - T[t0 + c]) / n;
+        }
+        return total / n;
+    }
+
+    /** The mean of {@link Losses#squaredError} over the elements; its derivative with respect to y is 2 (y - t). */
+    @Override
+    public double meanSquaredError(Tensor outputs, Tensor targets, Tensor grad) {
+        sameSize("meanSquaredError", outputs, targets);
+        sameSize("meanSquaredError", outputs, grad);
+        double[] Y = data(outputs), T = data(targets), G = data(grad);
+        int n = outputs.intSize();
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double y = Y[off(outputs) + i], t = T[off(targets) + i];
+            total += Losses.squaredError(y, t);
+            G[off(grad) + i] = 2 * (y - t) / n;
+        }
+        return total / n;
+    }
+
+    /** The number of rows of {@code t} viewed as (rows, classes). */
+    private static int rowsOf(String op, Tensor t, int classes) {
+        if (classes < 1 || t.size() % classes != 0) {
+            throw new IllegalArgumentException(op + ": " + t + " of " + t.size() + " elements is not rows of " + classes + " classes");
+        }
+        return (int) (t.size() / classes);
+    }
+
     @Override
     public double sumOfSquares(Tensor x) {
         double[] X = data(x);
@@ -354,6 +409,21 @@ public final class ReferenceBackend implements Backend {
             M[off(m) + i] = mi;
             V[off(v) + i] = vi;
             P[off(params) + i] -= stepSize * mi / (Math.sqrt(vi) + cfg.epsilon());
+        }
+    }
+
+    /** SGD with momentum as {@link Backend#sgdStep} states it: v = momentum*v + g, p -= lr*v (or Nesterov's look-ahead). */
+    @Override
+    public void sgdStep(Tensor params, Tensor grads, Tensor velocity, SgdConfig cfg, double gradScale) {
+        sameSize("sgdStep", params, grads);
+        sameSize("sgdStep", params, velocity);
+        double[] P = data(params), G = data(grads), V = data(velocity);
+        double lr = cfg.learningRate(), mu = cfg.momentum();
+        for (int i = 0; i < params.intSize(); i++) {
+            double g = gradScale * G[off(grads) + i];
+            double v = mu * V[off(velocity) + i] + g;
+            V[off(velocity) + i] = v;
+            P[off(params) + i] -= lr * (cfg.nesterov() ? g + mu * v : v);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.marquee.engine.Backend;
 import org.marquee.engine.Tensor;
+import org.marquee.engine.nn.LossFunction;
 import org.marquee.engine.nn.Sequential;
 import org.marquee.engine.nn.TestTensors;
 import org.marquee.engine.reference.ReferenceBackend;
@@ -44,6 +45,64 @@ class GradientCheckTest {
         for (String tensor : new String[] {"input", "conv2d_1/kernel", "conv2d_1/bias", "conv2d_3/kernel", "dense_2/bias"}) {
             assertTrue(r.entries().stream().anyMatch(e -> e.tensor().equals(tensor) && Math.abs(e.analytic()) > 1e-6),
                     "non-zero gradient checked in " + tensor);
+        }
+    }
+
+    /** One class per example: each row of (rows, classes) has a single 1. */
+    private Tensor oneHot(long seed, int rows, int classes) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        double[] v = new double[rows * classes];
+        for (int i = 0; i < rows; i++) v[i * classes + r.nextInt(classes)] = 1;
+        Tensor t = ref.allocate(rows, classes);
+        ref.upload(t, v);
+        return t;
+    }
+
+    @Test
+    void wholeNetworkUnderSoftmaxCrossEntropy() {
+        Sequential model = smallPosterNet();
+        Tensor x = TestTensors.uniform(ref, 7, 3, 3, 22, 24);
+        Objective loss = Objective.of(LossFunction.SOFTMAX_CROSS_ENTROPY, oneHot(8, 3, 5));
+        GradientCheckResult r = GradientCheck.check(model, x, loss, GradientCheck.Options.defaults().withMaxEntriesPerTensor(200));
+        assertTrue(r.passed(), () -> r.summary() + r.failures());
+        assertTrue(r.entries().stream().anyMatch(e -> e.tensor().equals("dense_2/kernel") && Math.abs(e.analytic()) > 1e-6));
+    }
+
+    @Test
+    void wholeNetworkUnderMeanSquaredError() {
+        Sequential model = smallPosterNet();
+        Tensor x = TestTensors.uniform(ref, 9, 3, 3, 22, 24);
+        Objective loss = Objective.of(LossFunction.MEAN_SQUARED_ERROR, TestTensors.uniform(ref, 10, 3, 5));
+        GradientCheckResult r = GradientCheck.check(model, x, loss, GradientCheck.Options.defaults().withMaxEntriesPerTensor(200));
+        assertTrue(r.passed(), () -> r.summary() + r.failures());
+        assertTrue(r.entries().stream().anyMatch(e -> e.tensor().equals("conv2d_1/kernel") && Math.abs(e.analytic()) > 1e-6));
+    }
+
+    @Test
+    void eachLossAgainstCentralDifferencesOfItsOwnValue() {
+        // dL/dz of the loss alone, element by element, including soft (non one-hot) softmax targets
+        double eps = 1e-6;
+        Tensor soft = ref.allocate(2, 4);
+        ref.upload(soft, new double[] {0.25, 0.25, 0.5, 0, 0.1, 0.2, 0.3, 0.4});
+        Tensor[] targets = {TestTensors.bits(ref, 3, 2, 4), soft, TestTensors.uniform(ref, 4, 2, 4)};
+        LossFunction[] losses = {LossFunction.SIGMOID_CROSS_ENTROPY, LossFunction.SOFTMAX_CROSS_ENTROPY, LossFunction.MEAN_SQUARED_ERROR};
+        for (int k = 0; k < losses.length; k++) {
+            LossFunction f = losses[k];
+            Tensor z = TestTensors.uniform(ref, 20 + k, 2, 4), grad = ref.allocate(2, 4), scratch = ref.allocate(2, 4);
+            f.gradient(ref, z, targets[k], grad);
+            double[] analytic = grad.toDoubles(), zs = z.toDoubles();
+            for (int i = 0; i < zs.length; i++) {
+                double[] plus = zs.clone(), minus = zs.clone();
+                plus[i] += eps;
+                minus[i] -= eps;
+                ref.upload(z, plus);
+                double up = f.gradient(ref, z, targets[k], scratch);
+                ref.upload(z, minus);
+                double down = f.gradient(ref, z, targets[k], scratch);
+                GradientCheckResult.Entry e = GradientCheck.entry(f.name(), i, analytic[i], (up - down) / (2 * eps),
+                        GradientCheck.Options.defaults());
+                assertTrue(e.passed(), f + " element " + i + ": analytic " + analytic[i] + " numeric " + e.numeric());
+            }
         }
     }
 

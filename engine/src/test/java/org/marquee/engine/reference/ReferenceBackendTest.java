@@ -260,6 +260,69 @@ class ReferenceBackendTest {
     }
 
     @Test
+    void softmaxCrossEntropyByHand() {
+        // row 0: equal logits over 2 classes, p = (1/2, 1/2), loss ln 2; row 1: z = (ln 3, 0), p = (3/4, 1/4), t = class 1: loss ln 4
+        Tensor z = of(new int[] {2, 2}, 0, 0, Math.log(3), 0), t = of(new int[] {2, 2}, 1, 0, 0, 1), g = ref.allocate(2, 2);
+        double loss = ref.softmaxCrossEntropy(z, t, g, 2);
+        assertEquals((Math.log(2) + Math.log(4)) / 4, loss, 1e-15, "the mean over rows and classes");
+        assertArrayEquals(new double[] {-0.5 / 4, 0.5 / 4, 0.75 / 4, -0.75 / 4}, g.toDoubles(), 1e-15, "(p - t) / (rows x classes)");
+    }
+
+    @Test
+    void softmaxCrossEntropyIsStableAtLargeLogits() {
+        // exp(1000) overflows; with the row's maximum subtracted the wrong class costs its margin
+        Tensor z = of(new int[] {2, 3}, 1000, 0, -1000, 1000, 1000, 0), t = of(new int[] {2, 3}, 0, 1, 0, 1, 0, 0);
+        Tensor g = ref.allocate(2, 3);
+        double loss = ref.softmaxCrossEntropy(z, t, g, 3);
+        assertEquals((1000 + Math.log(2)) / 6, loss, 1e-12);
+        double[] grad = g.toDoubles();
+        for (double d : grad) assertTrue(Double.isFinite(d), java.util.Arrays.toString(grad));
+        assertArrayEquals(new double[] {1.0 / 6, -1.0 / 6, 0, -0.5 / 6, 0.5 / 6, 0}, grad, 1e-12);
+    }
+
+    @Test
+    void meanSquaredErrorByHand() {
+        Tensor y = vec(1, 2, 3, 4), t = vec(1, 0, 4, 1), g = ref.allocate(4);
+        assertEquals((0 + 4 + 1 + 9) / 4.0, ref.meanSquaredError(y, t, g), 1e-15);
+        assertArrayEquals(new double[] {0, 2 * 2 / 4.0, 2 * -1 / 4.0, 2 * 3 / 4.0}, g.toDoubles(), 1e-15);
+    }
+
+    @Test
+    void sgdWithMomentumMatchesHandComputedSteps() {
+        // f(p) = (p - 3)^2 / 2, gradient p - 3, from p = 0, lr 0.1, momentum 0.9:
+        // t=1: g = -3,    v = -3,                 p = 0.3
+        // t=2: g = -2.7,  v = 0.9*-3 - 2.7 = -5.4, p = 0.84
+        // t=3: g = -2.16, v = 0.9*-5.4 - 2.16 = -7.02, p = 1.542
+        Tensor p = vec(0), v = ref.allocate(1), g = ref.allocate(1);
+        org.marquee.engine.SgdConfig cfg = new org.marquee.engine.SgdConfig(0.1, 0.9);
+        double[] expectedP = {0.3, 0.84, 1.542}, expectedV = {-3, -5.4, -7.02};
+        for (int step = 0; step < 3; step++) {
+            ref.upload(g, new double[] {p.toDoubles()[0] - 3});
+            ref.sgdStep(p, g, v, cfg, 1);
+            assertEquals(expectedP[step], p.toDoubles()[0], 1e-14, "p after step " + (step + 1));
+            assertEquals(expectedV[step], v.toDoubles()[0], 1e-14, "v after step " + (step + 1));
+        }
+        // Nesterov looks ahead: g = -3, v = -3, p -= 0.1 * (g + 0.9 v) = 0.1 * 5.7; a clipped gradient enters scaled
+        Tensor pn = vec(0), vn = ref.allocate(1);
+        ref.sgdStep(pn, vec(-3), vn, cfg.withNesterov(true), 1);
+        assertEquals(0.57, pn.toDoubles()[0], 1e-15);
+        Tensor ps = vec(0), vs = ref.allocate(1);
+        ref.sgdStep(ps, vec(-3), vs, cfg, 0.5);
+        assertEquals(-1.5, vs.toDoubles()[0], 1e-15);
+        assertEquals(0.15, ps.toDoubles()[0], 1e-15);
+    }
+
+    @Test
+    void aClosedTensorCannotBeUsed() {
+        Tensor t = vec(1, 2, 3);
+        Tensor view = t.view(1, 2);
+        t.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, t::toDoubles);
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> ref.fill(view, 0), "a view of a closed storage");
+    }
+
+    @Test
     void adamOnAQuadraticMatchesHandComputedSteps() {
         // f(p) = (p - 3)^2 / 2, gradient p - 3, from p = 0 with lr 0.1 and Keras betas/epsilon.
         // t=1: g=-3, m=-0.3, v=0.009, p = 0.1*sqrt(0.001)/0.1 * 0.3/(sqrt(0.009)+1e-7)
