@@ -64,7 +64,7 @@ public record TrainOptions(int epochs, int batchSize, AdamConfig adam, long seed
      */
     public org.marquee.engine.fit.FitOptions toFit(org.marquee.engine.fit.FitListener listener) {
         return new org.marquee.engine.fit.FitOptions(epochs, batchSize, adam, seed, patience, output, listener, schedule, emaDecay,
-                selection.toFit(), null, null, false);
+                selection.toFit(), null, null, false, org.marquee.engine.nn.LossFunction.SIGMOID_CROSS_ENTROPY);
     }
 
     /** Keras' Adam (beta1 0.9, beta2 0.999, epsilon 1e-7) with the given learning rate and clip norm. */

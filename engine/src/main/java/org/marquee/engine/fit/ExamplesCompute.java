@@ -3,14 +3,14 @@ package org.marquee.engine.fit;
 import org.marquee.engine.Backend;
 import org.marquee.engine.Shapes;
 import org.marquee.engine.Tensor;
-import org.marquee.engine.nn.Loss;
+import org.marquee.engine.nn.LossFunction;
 import org.marquee.engine.nn.Sequential;
 
 /**
  * The gradient of a batch of {@link Examples} on the model's own backend: the examples are
  * filled, transformed ({@link ExampleTransform}, keyed by step and row), uploaded and run forward
- * in training mode, the sigmoid cross-entropy (or its class-weighted form) gives the gradient of
- * the logits, and the model's backward pass the rest.
+ * in training mode, the options' loss (or the sigmoid cross-entropy's class-weighted form) gives
+ * the gradient of the outputs, and the model's backward pass the rest.
  */
 final class ExamplesCompute implements GradientCompute {
     private final Sequential model;
@@ -23,7 +23,10 @@ final class ExamplesCompute implements GradientCompute {
     private final Tensor x, y, grad;
     private final PositiveWeights.Loss weighted;   // null: the plain loss
 
-    ExamplesCompute(Sequential model, Examples train, int batch, ExampleTransform transform, PositiveWeights positives) {
+    private final LossFunction loss;
+
+    ExamplesCompute(Sequential model, Examples train, int batch, ExampleTransform transform, PositiveWeights positives, LossFunction loss) {
+        this.loss = loss;
         if (positives != null && positives.genres() != train.targetSize()) {
             throw new IllegalArgumentException(positives.genres() + " positive weights for " + train.targetSize() + " targets");
         }
@@ -65,7 +68,7 @@ final class ExamplesCompute implements GradientCompute {
         backend.upload(y, labels);
         model.setStep(step);
         Tensor logits = model.forward(x, true);
-        double loss = weighted != null ? weighted.gradient(logits, y, labels, grad) : Loss.sigmoidCrossEntropy(backend, logits, y, grad);
+        double loss = weighted != null ? weighted.gradient(logits, y, labels, grad) : this.loss.gradient(backend, logits, y, grad);
         model.zeroGradients();
         model.backward(grad);
         return loss;

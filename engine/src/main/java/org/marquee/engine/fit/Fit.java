@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.marquee.engine.Backend;
 import org.marquee.engine.DropoutHash;
-import org.marquee.engine.Losses;
 import org.marquee.engine.Shapes;
 import org.marquee.engine.Tensor;
 import org.marquee.engine.checkpoint.Checkpoint;
@@ -24,7 +23,8 @@ import org.marquee.engine.checkpoint.NamedArray;
 import org.marquee.engine.checkpoint.RunSettings;
 import org.marquee.engine.checkpoint.TrainingState;
 import org.marquee.engine.io.AtomicFiles;
-import org.marquee.engine.nn.Adam;
+import org.marquee.engine.nn.LossFunction;
+import org.marquee.engine.nn.Optimizer;
 import org.marquee.engine.nn.Sequential;
 import org.marquee.engine.nn.Sigmoid;
 
@@ -34,11 +34,13 @@ import org.marquee.engine.nn.Sigmoid;
  * the case of one output).
  *
  * <p><b>The loss.</b> The model's last layer gives logits z, one per target; training minimises
- * the sigmoid cross-entropy {@code max(z,0) - z·t + log(1 + e^-|z|)} averaged over examples and
- * outputs ({@link org.marquee.engine.nn.Loss#sigmoidCrossEntropy}), or with
- * {@link FitOptions#positiveWeights()} the class-weighted form of {@link PositiveWeights}, with Adam
- * (its clip norm and AdamW's decoupled weight decay included). So the model must not end with
- * {@code .sigmoid()}: {@link #predict} applies the sigmoid itself.
+ * by default the sigmoid cross-entropy {@code max(z,0) - z·t + log(1 + e^-|z|)} averaged over
+ * examples and outputs ({@link LossFunction#SIGMOID_CROSS_ENTROPY}), or with
+ * {@link FitOptions#positiveWeights()} the class-weighted form of {@link PositiveWeights}; the
+ * softmax cross-entropy or the mean squared error when {@link FitOptions#loss()} says so; with Adam
+ * or SGD with momentum ({@link FitOptions#optimizer()}, clip norm and decoupled weight decay
+ * included). So a model trained with a cross-entropy must not end with {@code .sigmoid()}:
+ * {@link #predict} applies the sigmoid (or softmax) itself.
  *
  * <p><b>The run.</b> Each epoch visits the training examples in an order drawn from
  * (seed, epoch) alone (a Fisher-Yates shuffle), in full batches of {@code min(batchSize, size)}
@@ -126,20 +128,20 @@ public final class Fit {
      * record and how they reach their files.
      *
      * @param model     the model, ending in logits
-     * @param adam      its optimizer
+     * @param optimizer its optimizer (Adam, or SGD with momentum)
      * @param compute   turns a batch of the training order into the model's gradients
      * @param trainSize the number of training examples the order ranges over
      * @param validator scores each epoch, or null for none
      * @param recording what every checkpoint records beside the weights
      * @param writer    how checkpoints reach their files ({@link CheckpointFile#write} when null)
      */
-    public record Session(Sequential model, Adam adam, GradientCompute compute, int trainSize, Validator validator,
+    public record Session(Sequential model, Optimizer optimizer, GradientCompute compute, int trainSize, Validator validator,
                           Recording recording, CheckpointWriter writer) {
         /**
          * Checks the parts.
          *
          * @param model the model
-         * @param adam its optimizer
+         * @param optimizer its optimizer
          * @param compute the gradient computation
          * @param trainSize the number of training examples, at least 1
          * @param validator the validation, or null
@@ -147,7 +149,7 @@ public final class Fit {
          * @param writer how checkpoints reach their files, or null
          */
         public Session {
-            if (model == null || adam == null || compute == null || recording == null) {
+            if (model == null || optimizer == null || compute == null || recording == null) {
                 throw new IllegalArgumentException("a model, its optimizer, a compute and a recording are required");
             }
             if (trainSize < 1) throw new IllegalArgumentException("the training set is empty");
@@ -193,7 +195,8 @@ public final class Fit {
      */
     public static FitResult fit(Sequential model, Examples train, Examples validation, FitOptions options) throws IOException {
         check(model, train, validation, options);
-        return fitValidating(model, train, validation == null ? null : Validator.loss(validation, Math.min(options.batchSize(), train.size())), options);
+        return fitValidating(model, train, validation == null ? null
+                : Validator.loss(validation, Math.min(options.batchSize(), train.size()), options.loss()), options);
     }
 
     /**
@@ -221,7 +224,7 @@ public final class Fit {
                 }
             }
         }
-        try (Adam adam = Adam.forModel(model, options.adam())) {
+        try (Optimizer adam = options.optimizer().open(model)) {
             model.setStep(0);
             model.setDropoutSeed(options.seed());
             return trainOn(model, adam, train, validator, options, Start.fresh(options.seed(), columns(validator)));
@@ -265,7 +268,7 @@ public final class Fit {
         if (c.training().bestEpoch() > 0 && c.training().bestEpoch() == c.training().epoch() && !Files.isRegularFile(best)) {
             CheckpointFile.write(c, best);   // the run stopped between the two writes' renames
         }
-        try (Adam adam = Adam.forModel(model, options.adam())) {
+        try (Optimizer adam = options.optimizer().open(model)) {
             try {
                 Checkpoints.restore(c, model, adam);
             } catch (IllegalArgumentException e) {
@@ -274,16 +277,16 @@ public final class Fit {
             model.setDropoutSeed(options.seed());
             TrainingState state = c.training();
             double[] average = c.extra(EMA).map(NamedArray::values).orElse(null);
-            Validator validator = validation == null ? null : Validator.loss(validation, Math.min(options.batchSize(), train.size()));
+            Validator validator = validation == null ? null : Validator.loss(validation, Math.min(options.batchSize(), train.size()), options.loss());
             Start start = new Start(state, TrainingLog.parse(state.log(), columns(validator), options.epochs()), average);
             return trainOn(model, adam, train, validator, options, start);
         }
     }
 
-    private static FitResult trainOn(Sequential model, Adam adam, Examples train, Validator validator, FitOptions o, Start start)
+    private static FitResult trainOn(Sequential model, Optimizer adam, Examples train, Validator validator, FitOptions o, Start start)
             throws IOException {
         int batch = Math.min(o.batchSize(), train.size());
-        try (ExamplesCompute compute = new ExamplesCompute(model, train, batch, o.transform(), o.positiveWeights())) {
+        try (ExamplesCompute compute = new ExamplesCompute(model, train, batch, o.transform(), o.positiveWeights(), o.loss())) {
             var recording = new Recording(Checkpoints.SEQUENTIAL, List.of(), settings(train, o), List.of());
             Session session = new Session(model, adam, compute, train.size(), validator, recording, null);
             return train(session, o, start);
@@ -308,14 +311,14 @@ public final class Fit {
      */
     public static FitResult train(Session s, FitOptions o, Start start) throws IOException {
         Sequential model = s.model();
-        Adam adam = s.adam();
+        Optimizer adam = s.optimizer();
         Backend backend = model.backend();
         FitListener listener = o.listener();
         Selection selection = o.selection();
         Validator validator = s.validator();
         int batch = Math.min(o.batchSize(), s.trainSize());
         int steps = s.trainSize() / batch;
-        LearningRateSchedule schedule = o.schedule().forRun(o.adam().learningRate(), steps, o.epochs());
+        LearningRateSchedule schedule = o.schedule().forRun(o.optimizer().learningRate(), steps, o.epochs());
         TrainingState state = start.state();
         TrainingLog log = start.log();
         boolean stoppedEarly = false;
@@ -421,7 +424,7 @@ public final class Fit {
         Recording r = s.recording();
         List<NamedArray> all = new ArrayList<>(r.extras());
         if (ema != null) all.add(new NamedArray(EMA, Checkpoints.precision(model), ema.values()));
-        Checkpoint checkpoint = Checkpoints.snapshot(r.architecture(), model, s.adam(), r.labels(), state, r.run(), all);
+        Checkpoint checkpoint = Checkpoints.snapshot(r.architecture(), model, s.optimizer(), r.labels(), state, r.run(), all);
         var bad = Checkpoints.nonFinite(checkpoint, model);
         if (bad.isPresent()) throw diverged(o, state.epoch(), bad.get());
         // best first: last.ckpt then never names a best epoch that best.ckpt does not hold yet
@@ -439,10 +442,14 @@ public final class Fit {
      * @return the settings
      */
     static RunSettings settings(Examples train, FitOptions o) {
-        var a = o.adam();
-        return RunSettings.builder().put("seed", o.seed()).put("batch size", o.batchSize()).put("training examples", train.size())
-                .put("learning rate", a.learningRate()).put("beta1", a.beta1()).put("beta2", a.beta2()).put("epsilon", a.epsilon())
-                .put("clip norm", a.clipNorm()).put("weight decay", a.weightDecay()).put("schedule", o.schedule().describe())
+        var b = RunSettings.builder().put("seed", o.seed()).put("batch size", o.batchSize()).put("training examples", train.size());
+        if (o.optimizer() instanceof org.marquee.engine.AdamConfig a) {
+            b.put("learning rate", a.learningRate()).put("beta1", a.beta1()).put("beta2", a.beta2()).put("epsilon", a.epsilon());
+        } else if (o.optimizer() instanceof org.marquee.engine.SgdConfig g) {
+            b.put("optimizer", "sgd").put("learning rate", g.learningRate()).put("momentum", g.momentum()).put("nesterov", g.nesterov());
+        }
+        if (o.loss() != LossFunction.SIGMOID_CROSS_ENTROPY) b.put("loss", o.loss());
+        return b.put("clip norm", o.optimizer().clipNorm()).put("weight decay", o.optimizer().weightDecay()).put("schedule", o.schedule().describe())
                 .put("epochs", o.schedule().shape() == LearningRateSchedule.Shape.COSINE ? String.valueOf(o.epochs()) : "may change")
                 .put("weight average", o.emaDecay()).put("selection", o.selection().metric())
                 .put("transform", o.transform() == null ? "none" : "given")
@@ -488,12 +495,24 @@ public final class Fit {
      * @return the mean loss
      */
     public static double evaluate(Sequential model, Examples examples, int batchSize) {
+        return evaluate(model, examples, batchSize, LossFunction.SIGMOID_CROSS_ENTROPY);
+    }
+
+    /**
+     * The mean of {@code loss} of {@code model} on {@code examples}, over examples and outputs, in
+     * inference mode (no dropout), computed in double precision from the model's outputs.
+     *
+     * @param model the model
+     * @param examples the examples and their targets
+     * @param batchSize the examples per forward pass
+     * @param loss the loss
+     * @return the mean loss
+     */
+    public static double evaluate(Sequential model, Examples examples, int batchSize, LossFunction loss) {
         checkFits(model, examples, "the examples");
         double[] sum = {0};
         int g = examples.targetSize();
-        infer(model, examples, batchSize, (row, z, zOffset, t, tOffset) -> {
-            for (int j = 0; j < g; j++) sum[0] += Losses.binaryCrossEntropy(z[zOffset + j], t[tOffset + j]);
-        });
+        infer(model, examples, batchSize, (row, z, zOffset, t, tOffset) -> sum[0] = loss.accumulateLoss(sum[0], z, zOffset, t, tOffset, g));
         return sum[0] / ((double) examples.size() * g);
     }
 
@@ -506,11 +525,23 @@ public final class Fit {
      * @return the probabilities, [example][output]
      */
     public static float[][] predict(Sequential model, Examples examples, int batchSize) {
+        return predict(model, examples, batchSize, LossFunction.SIGMOID_CROSS_ENTROPY);
+    }
+
+    /**
+     * The model's predictions for every example, {@code [example][output]}, in inference mode, as
+     * {@code loss} reads its outputs: the sigmoid of each logit, the softmax over the logits, or the outputs themselves.
+     *
+     * @param model the model
+     * @param examples the examples
+     * @param batchSize the examples per forward pass
+     * @param loss the loss the model was trained with
+     * @return the predictions, [example][output]
+     */
+    public static float[][] predict(Sequential model, Examples examples, int batchSize, LossFunction loss) {
         checkFits(model, examples, "the examples");
         float[][] out = new float[examples.size()][examples.targetSize()];
-        infer(model, examples, batchSize, (row, z, zOffset, t, tOffset) -> {
-            for (int j = 0; j < out[row].length; j++) out[row][j] = (float) (1 / (1 + Math.exp(-z[zOffset + j])));
-        });
+        infer(model, examples, batchSize, (row, z, zOffset, t, tOffset) -> loss.predictions(z, zOffset, out[row].length, out[row], 0));
         return out;
     }
 
@@ -570,10 +601,12 @@ public final class Fit {
         if (model == null || train == null || options == null) throw new IllegalArgumentException("model, training examples and options are required");
         var layers = model.layers();
         if (layers.isEmpty() || model.parameterCount() == 0) throw new IllegalArgumentException("the model has no parameters to train");
-        if (layers.get(layers.size() - 1) instanceof Sigmoid) {
+        if (options.loss() == LossFunction.SIGMOID_CROSS_ENTROPY && layers.get(layers.size() - 1) instanceof Sigmoid) {
             throw new IllegalArgumentException("fit trains on the model's logits with sigmoid cross-entropy: build the model without"
                     + " .sigmoid() at the end (predict applies the sigmoid)");
         }
+        String refusal = options.loss().refusal(model);
+        if (refusal != null) throw new IllegalArgumentException(refusal);
         checkFits(model, train, "the training examples");
         if (validation != null) checkFits(model, validation, "the validation examples");
         if (options.patience() > 0 && validation == null) {

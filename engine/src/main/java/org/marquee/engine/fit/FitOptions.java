@@ -2,6 +2,9 @@ package org.marquee.engine.fit;
 
 import java.nio.file.Path;
 import org.marquee.engine.AdamConfig;
+import org.marquee.engine.OptimizerConfig;
+import org.marquee.engine.SgdConfig;
+import org.marquee.engine.nn.LossFunction;
 
 /**
  * How {@link Fit} trains. {@link #defaults()} gives 10 epochs in batches of 32, Keras' Adam
@@ -11,8 +14,9 @@ import org.marquee.engine.AdamConfig;
  *
  * @param epochs       the total number of epochs, counting those of a resumed run
  * @param batchSize    examples per training step (at most the training set's size is used)
- * @param adam         the optimizer's hyper-parameters: learning rate, betas, epsilon, the global
- *                     gradient clip norm (0 = off) and the decoupled weight decay on kernels (AdamW; 0 = off)
+ * @param optimizer    Adam ({@link AdamConfig}) or SGD with momentum ({@link SgdConfig}): the learning rate (the
+ *                     schedule's peak), the global gradient clip norm (0 = off) and the decoupled weight decay
+ *                     on kernels (AdamW; 0 = off)
  * @param seed         selects the order of every epoch, the dropout masks and any transform's draws
  * @param patience     stop after this many epochs without an improvement of the selection metric; 0 = never
  * @param checkpoints  the folder for {@code best.ckpt}, {@code last.ckpt} and {@code epochs.csv}, or null for none
@@ -25,16 +29,18 @@ import org.marquee.engine.AdamConfig;
  * @param positiveWeights the weights of each output's positive examples in the loss, or null for the plain loss
  * @param restoreBest  with validation examples, leave the best epoch's weights in the model at the end
  *                     (as Keras' {@code restore_best_weights}); otherwise the last epoch's stay
+ * @param loss         what training minimises on the model's outputs: the sigmoid cross-entropy (independent
+ *                     yes/no labels), the softmax cross-entropy (one class of several) or the mean squared error
  */
-public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, int patience, Path checkpoints,
+public record FitOptions(int epochs, int batchSize, OptimizerConfig optimizer, long seed, int patience, Path checkpoints,
                          FitListener listener, LearningRateSchedule.Plan schedule, double emaDecay, Selection selection,
-                         ExampleTransform transform, PositiveWeights positiveWeights, boolean restoreBest) {
+                         ExampleTransform transform, PositiveWeights positiveWeights, boolean restoreBest, LossFunction loss) {
     /**
      * Checks each setting's range, naming the one out of it.
      *
      * @param epochs the total number of epochs, at least 1
      * @param batchSize examples per training step, at least 1
-     * @param adam the optimizer's hyper-parameters
+     * @param optimizer the optimizer and its hyper-parameters
      * @param seed selects the order of every epoch and the dropout masks
      * @param patience epochs without improvement before stopping, 0 = never
      * @param checkpoints the checkpoint folder, or null
@@ -45,11 +51,16 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @param transform the per-example transform, or null
      * @param positiveWeights per-output weights of positive examples, or null
      * @param restoreBest whether the model ends with the best epoch's weights
+     * @param loss what training minimises
      */
     public FitOptions {
         if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1: " + epochs);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1: " + batchSize);
-        if (adam == null) throw new IllegalArgumentException("the Adam configuration must not be null");
+        if (optimizer == null) throw new IllegalArgumentException("the optimizer must not be null (AdamConfig.keras() for Keras' Adam)");
+        if (loss == null) throw new IllegalArgumentException("the loss must not be null");
+        if (positiveWeights != null && loss != LossFunction.SIGMOID_CROSS_ENTROPY) {
+            throw new IllegalArgumentException("positive weights apply to the sigmoid cross-entropy, not to " + loss);
+        }
         if (patience < 0) throw new IllegalArgumentException("patience must be >= 0 (0 = no early stopping): " + patience);
         if (listener == null) throw new IllegalArgumentException("the listener must not be null (FitListener.SILENT says nothing)");
         if (schedule == null) throw new IllegalArgumentException("the schedule must not be null (LearningRateSchedule.Plan.constant() for none)");
@@ -69,7 +80,7 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      */
     public static FitOptions defaults() {
         return new FitOptions(10, 32, AdamConfig.keras(), 1, 0, null, FitListener.printing(System.out), LearningRateSchedule.Plan.constant(),
-                0, Selection.LOSS, null, null, true);
+                0, Selection.LOSS, null, null, true, LossFunction.SIGMOID_CROSS_ENTROPY);
     }
 
     /**
@@ -79,7 +90,7 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @return the new options
      */
     public FitOptions withEpochs(int e) {
-        return new FitOptions(e, batchSize, adam, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest);
+        return new FitOptions(e, batchSize, optimizer, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest, loss);
     }
 
     /**
@@ -89,7 +100,7 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @return the new options
      */
     public FitOptions withBatchSize(int b) {
-        return new FitOptions(epochs, b, adam, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest);
+        return new FitOptions(epochs, b, optimizer, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest, loss);
     }
 
     /**
@@ -98,17 +109,25 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @param a the configuration
      * @return the new options
      */
-    public FitOptions withAdam(AdamConfig a) {
-        return new FitOptions(epochs, batchSize, a, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest);
+    public FitOptions withAdam(AdamConfig a) { return withOptimizer(a); }
+
+    /**
+     * These options with another optimizer: Adam ({@link AdamConfig}) or SGD with momentum ({@link SgdConfig}).
+     *
+     * @param a the optimizer's configuration
+     * @return the new options
+     */
+    public FitOptions withOptimizer(OptimizerConfig a) {
+        return new FitOptions(epochs, batchSize, a, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest, loss);
     }
 
     /**
-     * These options with another Adam learning rate (the schedule's peak), the rest of Adam unchanged.
+     * These options with another learning rate (the schedule's peak), the rest of the optimizer unchanged.
      *
      * @param lr the step size, above 0
      * @return the new options
      */
-    public FitOptions withLearningRate(double lr) { return withAdam(adam.withLearningRate(lr)); }
+    public FitOptions withLearningRate(double lr) { return withOptimizer(optimizer.withLearningRate(lr)); }
 
     /**
      * These options clipping the gradient to a global L2 norm.
@@ -116,7 +135,9 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @param norm the largest norm, 0 = no clipping
      * @return the new options
      */
-    public FitOptions withClipNorm(double norm) { return withAdam(adam.withClipNorm(norm)); }
+    public FitOptions withClipNorm(double norm) {
+        return withOptimizer(optimizer instanceof AdamConfig a ? a.withClipNorm(norm) : ((SgdConfig) optimizer).withClipNorm(norm));
+    }
 
     /**
      * These options with a decoupled weight decay on the kernels (AdamW).
@@ -124,7 +145,9 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @param decay the decay per unit of learning rate, 0 = none
      * @return the new options
      */
-    public FitOptions withWeightDecay(double decay) { return withAdam(adam.withWeightDecay(decay)); }
+    public FitOptions withWeightDecay(double decay) {
+        return withOptimizer(optimizer instanceof AdamConfig a ? a.withWeightDecay(decay) : ((SgdConfig) optimizer).withWeightDecay(decay));
+    }
 
     /**
      * These options with another seed for the epochs' order, the dropout masks and the transform's draws.
@@ -133,7 +156,7 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @return the new options
      */
     public FitOptions withSeed(long s) {
-        return new FitOptions(epochs, batchSize, adam, s, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest);
+        return new FitOptions(epochs, batchSize, optimizer, s, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest, loss);
     }
 
     /**
@@ -143,7 +166,7 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @return the new options
      */
     public FitOptions withPatience(int p) {
-        return new FitOptions(epochs, batchSize, adam, seed, p, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest);
+        return new FitOptions(epochs, batchSize, optimizer, seed, p, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest, loss);
     }
 
     /**
@@ -153,7 +176,7 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @return the new options
      */
     public FitOptions withCheckpoints(Path folder) {
-        return new FitOptions(epochs, batchSize, adam, seed, patience, folder, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest);
+        return new FitOptions(epochs, batchSize, optimizer, seed, patience, folder, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest, loss);
     }
 
     /**
@@ -163,7 +186,7 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @return the new options
      */
     public FitOptions withListener(FitListener l) {
-        return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, l, schedule, emaDecay, selection, transform, positiveWeights, restoreBest);
+        return new FitOptions(epochs, batchSize, optimizer, seed, patience, checkpoints, l, schedule, emaDecay, selection, transform, positiveWeights, restoreBest, loss);
     }
 
     /**
@@ -173,7 +196,7 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @return the new options
      */
     public FitOptions withSchedule(LearningRateSchedule.Plan plan) {
-        return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, listener, plan, emaDecay, selection, transform, positiveWeights, restoreBest);
+        return new FitOptions(epochs, batchSize, optimizer, seed, patience, checkpoints, listener, plan, emaDecay, selection, transform, positiveWeights, restoreBest, loss);
     }
 
     /**
@@ -194,7 +217,7 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @return the new options
      */
     public FitOptions withWeightAverage(double decay) {
-        return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, listener, schedule, decay, selection, transform, positiveWeights, restoreBest);
+        return new FitOptions(epochs, batchSize, optimizer, seed, patience, checkpoints, listener, schedule, decay, selection, transform, positiveWeights, restoreBest, loss);
     }
 
     /**
@@ -204,7 +227,7 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @return the new options
      */
     public FitOptions withSelection(Selection s) {
-        return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, listener, schedule, emaDecay, s, transform, positiveWeights, restoreBest);
+        return new FitOptions(epochs, batchSize, optimizer, seed, patience, checkpoints, listener, schedule, emaDecay, s, transform, positiveWeights, restoreBest, loss);
     }
 
     /**
@@ -214,7 +237,7 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @return the new options
      */
     public FitOptions withTransform(ExampleTransform t) {
-        return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, listener, schedule, emaDecay, selection, t, positiveWeights, restoreBest);
+        return new FitOptions(epochs, batchSize, optimizer, seed, patience, checkpoints, listener, schedule, emaDecay, selection, t, positiveWeights, restoreBest, loss);
     }
 
     /**
@@ -224,7 +247,7 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @return the new options
      */
     public FitOptions withPositiveWeights(PositiveWeights w) {
-        return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, w, restoreBest);
+        return new FitOptions(epochs, batchSize, optimizer, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, w, restoreBest, loss);
     }
 
     /**
@@ -234,6 +257,16 @@ public record FitOptions(int epochs, int batchSize, AdamConfig adam, long seed, 
      * @return the new options
      */
     public FitOptions withRestoreBest(boolean restore) {
-        return new FitOptions(epochs, batchSize, adam, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restore);
+        return new FitOptions(epochs, batchSize, optimizer, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restore, loss);
+    }
+
+    /**
+     * These options minimising another loss.
+     *
+     * @param l the loss
+     * @return the new options
+     */
+    public FitOptions withLoss(LossFunction l) {
+        return new FitOptions(epochs, batchSize, optimizer, seed, patience, checkpoints, listener, schedule, emaDecay, selection, transform, positiveWeights, restoreBest, l);
     }
 }

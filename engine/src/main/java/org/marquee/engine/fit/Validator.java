@@ -38,7 +38,19 @@ public interface Validator {
      * @return the validator
      */
     static Validator loss(Examples examples, int batchSize) {
-        return model -> Map.of(LOSS, Fit.evaluate(model, examples, batchSize));
+        return loss(examples, batchSize, org.marquee.engine.nn.LossFunction.SIGMOID_CROSS_ENTROPY);
+    }
+
+    /**
+     * The mean of {@code loss} on {@code examples} ({@link Fit#evaluate(Sequential, Examples, int, org.marquee.engine.nn.LossFunction)}), as {@link #LOSS}.
+     *
+     * @param examples the validation examples
+     * @param batchSize the examples per forward pass
+     * @param loss the loss the model is trained with
+     * @return the validator
+     */
+    static Validator loss(Examples examples, int batchSize, org.marquee.engine.nn.LossFunction loss) {
+        return model -> Map.of(LOSS, Fit.evaluate(model, examples, batchSize, loss));
     }
 
     /**

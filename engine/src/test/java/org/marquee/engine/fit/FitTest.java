@@ -277,7 +277,7 @@ class FitTest {
         FitOptions o = FitOptions.defaults().withEpochs(4).withSeed(7).withLearningRate(0.5);
         assertEquals(4, o.epochs());
         assertEquals(7, o.seed());
-        assertEquals(0.5, o.adam().learningRate());
+        assertEquals(0.5, o.optimizer().learningRate());
         assertEquals(32, o.batchSize());
     }
 
@@ -359,6 +359,51 @@ class FitTest {
         var unknown = assertThrows(IllegalArgumentException.class, () -> Fit.fitValidating(net().build(3), train, validator,
                 quiet().withEpochs(1).withSelection(Selection.highest("nope"))));
         assertTrue(unknown.getMessage().contains("nope is not among the validator's [val_loss, second]"), unknown.getMessage());
+    }
+
+    /** SGD with momentum, the softmax cross-entropy and the mean squared error through FitOptions: each learns, and SGD resumes exactly. */
+    @Test
+    void otherLossesAndSgdTrainThroughFitOptions(@TempDir Path dir) throws Exception {
+        Examples train = data(64, 1, false), val = data(32, 2, false);
+        FitOptions sgd = quiet().withOptimizer(new org.marquee.engine.SgdConfig(0.1, 0.9)).withEpochs(3).withRestoreBest(false);
+        Sequential straight = net().build(3);
+        double before = Fit.evaluate(straight, val, 8);
+        FitResult full = Fit.fit(straight, train, val, sgd.withCheckpoints(dir.resolve("a")));
+        assertTrue(full.last().validationLoss() < before - 0.05, before + " -> " + full.last().validationLoss());
+        var saved = CheckpointFile.read(dir.resolve("a").resolve(Fit.LAST));
+        assertEquals("sgd", saved.optimizer().name());
+        assertTrue(saved.optimizer().array("velocity").isPresent(), "the momentum is in the checkpoint");
+        Fit.fit(net().build(3), train, val, sgd.withEpochs(2).withCheckpoints(dir.resolve("b")));
+        Sequential resumed = net().build(99);
+        Fit.resume(resumed, train, val, sgd.withCheckpoints(dir.resolve("b")));
+        assertArrayEquals(straight.parameters().toDoubles(), resumed.parameters().toDoubles(), "SGD resumes bit for bit");
+        var adamFolder = assertThrows(IllegalArgumentException.class,
+                () -> Fit.resume(net().build(3), train, val, quiet().withEpochs(3).withCheckpoints(dir.resolve("b"))));
+        assertTrue(adamFolder.getMessage().contains("optimizer was sgd, now not set")
+                || adamFolder.getMessage().contains("learning rate was 0.1"), adamFolder.getMessage());
+
+        // one class of three: the class of the largest of the first three inputs
+        SplittableRandom r = new SplittableRandom(4);
+        float[][] x = new float[90][6], y = new float[90][3];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < 6; j++) x[i][j] = (float) r.nextGaussian();
+            int k = x[i][0] > x[i][1] ? (x[i][0] > x[i][2] ? 0 : 2) : (x[i][1] > x[i][2] ? 1 : 2);
+            y[i][k] = 1;
+        }
+        Examples classes = Examples.of(x, y);
+        for (var loss : List.of(org.marquee.engine.nn.LossFunction.SOFTMAX_CROSS_ENTROPY, org.marquee.engine.nn.LossFunction.MEAN_SQUARED_ERROR)) {
+            Sequential m = net().build(5);
+            double start = Fit.evaluate(m, classes, 10, loss);
+            FitResult fitted = Fit.fit(m, classes, classes, quiet().withEpochs(15).withLoss(loss).withLearningRate(0.02));
+            assertTrue(fitted.last().validationLoss() < start * 0.8, loss + ": " + start + " -> " + fitted.last().validationLoss());
+            float[][] p = Fit.predict(m, classes, 10, loss);
+            if (loss == org.marquee.engine.nn.LossFunction.SOFTMAX_CROSS_ENTROPY) {
+                for (float[] row : p) assertEquals(1.0, row[0] + row[1] + row[2], 1e-5, "softmax probabilities sum to 1");
+            }
+        }
+        var weighted = assertThrows(IllegalArgumentException.class, () -> quiet().withLoss(org.marquee.engine.nn.LossFunction.MEAN_SQUARED_ERROR)
+                .withPositiveWeights(new PositiveWeights(new double[] {2, 2, 2})));
+        assertTrue(weighted.getMessage().contains("positive weights apply to the sigmoid cross-entropy"), weighted.getMessage());
     }
 
     @Test
