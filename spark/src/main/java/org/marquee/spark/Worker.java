@@ -20,7 +20,11 @@ import scala.Tuple2;
 final class Worker {
     private Worker() {}
 
-    /** Everything a task needs besides the weights and its posters; the same for every step of a run. */
+    /**
+     * Everything a task needs besides the weights and its posters; the same for every step of a run:
+     * the session whose replicas it uses ({@link Replicas}), the model's architecture, the driver's
+     * cpu backend options the replicas compute with, and how the rows are drawn and weighed.
+     */
     record Plan(UUID session, Replicas.Architecture architecture, CpuOptions backend, ModelRecipe recipe, long dropoutSeed,
                 Augmentation augmentation, long seed, InputNormalization normalization, PositiveWeights positives, int imageSize,
                 int genres) implements Serializable {
