@@ -64,6 +64,8 @@ class SparkClusterIT {
         SparkJava.assumeSparkStarts();
         Path jar = moduleDir().resolve("target/marquee-spark.jar");
         assertTrue(Files.isRegularFile(jar), "no " + jar + ": mvn verify builds it (package) before this test");
+        Thread onExit = new Thread(this::stopAll, "stop-spark-cluster");   // should this JVM end first
+        Runtime.getRuntime().addShutdownHook(onExit);
         try {
             Path one = dir.resolve("one");
             String here = runHere(trainArgs(one));
@@ -148,6 +150,7 @@ class SparkClusterIT {
             assertTrue(here.contains("epoch " + EPOCHS + "/" + EPOCHS), here);
         } finally {
             stopAll();
+            Runtime.getRuntime().removeShutdownHook(onExit);
             unlinkJars();
         }
     }
@@ -245,12 +248,14 @@ class SparkClusterIT {
         pb.environment().put("SPARK_LOCAL_HOSTNAME", "127.0.0.1");
         pb.environment().remove("SPARK_CONF_DIR");
         Process p = pb.start();
-        started.add(p);
+        synchronized (this) {
+            started.add(p);
+        }
         return p;
     }
 
     /** Every process started here and what they started (the executors), ended. */
-    private void stopAll() {
+    private synchronized void stopAll() {
         for (Process p : started) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
