@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -31,6 +32,7 @@ public final class SparkCluster implements Cluster {
     private final JavaSparkContext sc;
     private final boolean ownsContext;
     private final int shards;
+    private final UUID session = UUID.randomUUID();
     private JavaPairRDD<Integer, PosterRow> posters;
     private RemotePosters all;
 
@@ -68,6 +70,8 @@ public final class SparkCluster implements Cluster {
     }
 
     JavaSparkContext context() { return sc; }
+    /** The id this cluster's model replicas are kept under on the executors ({@link Replicas}), closed with it. */
+    UUID session() { return session; }
     int shards() { return shards; }
     int size() { return all.size(); }
 
@@ -177,8 +181,30 @@ public final class SparkCluster implements Cluster {
 
     @Override
     public void close() {
-        if (posters != null) posters.unpersist(false);
-        posters = null;
-        if (ownsContext) sc.close();
+        try {
+            if (posters != null) posters.unpersist(false);
+            posters = null;
+            if (!ownsContext && !sc.isLocal()) closeReplicasOnExecutors();
+        } finally {
+            Replicas.close(session);   // this JVM's: all of them on local[N]
+            if (ownsContext) sc.close();   // and with the context, the executors and their replicas end
+        }
+    }
+
+    /**
+     * Closes this session's replicas on the executors of a context that outlives this cluster: one
+     * small task per core Spark offers, which reaches every executor that has a free core now (an
+     * executor it misses keeps them until the application ends).
+     */
+    private void closeReplicasOnExecutors() {
+        UUID id = session;
+        int tasks = Math.max(1, sc.defaultParallelism());
+        List<Integer> slots = new ArrayList<>(tasks);
+        for (int i = 0; i < tasks; i++) slots.add(i);
+        try {
+            sc.parallelize(slots, tasks).foreach(i -> Replicas.close(id));
+        } catch (RuntimeException e) {
+            // the context is shutting down or the executors are gone, and their replicas with them
+        }
     }
 }

@@ -17,6 +17,8 @@ import org.marquee.app.train.Predictions;
 import org.marquee.app.train.TrainingCompute;
 import org.marquee.dataset.PosterDataset;
 import org.marquee.engine.Losses;
+import org.marquee.engine.cpu.CpuBackend;
+import org.marquee.engine.cpu.CpuOptions;
 import org.marquee.engine.nn.Sequential;
 import scala.Tuple2;
 
@@ -56,9 +58,21 @@ final class SparkCompute implements TrainingCompute {
         this.batch = batch;
         this.shards = Math.min(cluster.shards(), batch);
         this.trainIndex = cluster.indexes(train);
-        this.plan = new Worker.Plan(Replicas.architecture(model), recipe, model.dropoutSeed(), augmentation, seed, normalization,
-                positives, train.imageSize(), train.genres().size());
+        this.plan = new Worker.Plan(cluster.session(), Replicas.Architecture.of(model), replicaOptions(model.backend()), recipe,
+                model.dropoutSeed(), augmentation, seed, normalization, positives, train.imageSize(), train.genres().size());
     }
+
+    /**
+     * The options the replicas' cpu backends get: the driver's, when it computes on the cpu backend
+     * (its kernels, convolution and tuning; the thread count is each executor's, the cores a task
+     * gets); the defaults with another backend on the driver.
+     */
+    static CpuOptions replicaOptions(org.marquee.engine.Backend driver) {
+        return driver instanceof CpuBackend cpu ? cpu.options() : CpuOptions.defaults();
+    }
+
+    /** What the tasks run with (tests look at its backend options). */
+    Worker.Plan plan() { return plan; }
 
     /** Bytes sent to and received from the tasks so far, for the benchmark. */
     StepTraffic traffic() { return traffic; }

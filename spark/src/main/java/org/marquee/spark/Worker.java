@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.UUID;
 import org.apache.spark.TaskContext;
 import org.marquee.app.cluster.ModelRecipe;
 import org.marquee.app.train.Augmentation;
@@ -12,6 +12,7 @@ import org.marquee.app.train.Augmenter;
 import org.marquee.app.train.InputNormalization;
 import org.marquee.engine.fit.PositiveWeights;
 import org.marquee.engine.Tensor;
+import org.marquee.engine.cpu.CpuOptions;
 import org.marquee.engine.nn.Loss;
 import scala.Tuple2;
 
@@ -20,14 +21,19 @@ final class Worker {
     private Worker() {}
 
     /**
-     * Fails the next this many step tasks of this JVM (local runs only), as a lost executor would:
-     * tests check that Spark's retry gives the same step.
+     * Everything a task needs besides the weights and its posters; the same for every step of a run:
+     * the session whose replicas it uses ({@link Replicas}), the model's architecture, the driver's
+     * cpu backend options the replicas compute with, and how the rows are drawn and weighed.
      */
-    static final AtomicInteger INJECTED_FAILURES = new AtomicInteger();
+    record Plan(UUID session, Replicas.Architecture architecture, CpuOptions backend, ModelRecipe recipe, long dropoutSeed,
+                Augmentation augmentation, long seed, InputNormalization normalization, PositiveWeights positives, int imageSize,
+                int genres) implements Serializable {
 
-    /** Everything a task needs besides the weights and its posters; the same for every step of a run. */
-    record Plan(String architecture, ModelRecipe recipe, long dropoutSeed, Augmentation augmentation, long seed,
-                InputNormalization normalization, PositiveWeights positives, int imageSize, int genres) implements Serializable {}
+        /** The replicas this task may use: of this plan's architecture, on the driver's backend options with the task's threads. */
+        Replicas.Key key() {
+            return new Replicas.Key(architecture, backend.withThreads(threads()));
+        }
+    }
 
     /**
      * The gradient of the mean loss over this shard's rows of step {@code s} of the epoch, at
@@ -35,9 +41,6 @@ final class Worker {
      * batch, so each row gets the dropout masks and augmentation it gets on one machine.
      */
     static ShardResult gradient(Plan plan, byte[] weights, EpochShard shard, int s, long step) {
-        if (INJECTED_FAILURES.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            throw new IllegalStateException("failure injected into shard " + shard.shard() + " of step " + step);
-        }
         PosterRow[] rows = shard.rows(s);
         int n = rows.length;
         if (n == 0) return new ShardResult(shard.shard(), 0, null, 0);
@@ -50,7 +53,10 @@ final class Worker {
             if (plan.normalization() != null) plan.normalization().apply(pixels, i * per, per);
             System.arraycopy(rows[i].labels(), 0, labels, i * g, g);
         }
-        Replicas.Replica r = Replicas.borrow(plan.architecture(), plan.recipe(), threads());
+        Replicas replicas = Replicas.of(plan.session());
+        Replicas.Key key = plan.key();
+        Replicas.Replica r = replicas.borrow(key, plan.recipe());
+        boolean done = false;
         try {
             r.load(weights);
             Tensor[] t = r.inputs(n);
@@ -70,10 +76,12 @@ final class Worker {
             }
             r.model.zeroGradients();
             r.model.backward(t[2]);
-            return new ShardResult(shard.shard(), n, Floats.toBytes(r.model.gradients().toFloats()), loss);
-        } finally {
+            ShardResult result = new ShardResult(shard.shard(), n, Floats.toBytes(r.model.gradients().toFloats()), loss);
             r.model.setFirstRow(0);
-            Replicas.giveBack(plan.architecture(), r);
+            done = true;
+            return result;
+        } finally {
+            if (done) replicas.giveBack(key, r); else replicas.discard(r);
         }
     }
 
@@ -91,7 +99,10 @@ final class Worker {
         List<Tuple2<Integer, float[]>> out = new ArrayList<>(wanted.size());
         if (wanted.isEmpty()) return out.iterator();
         int per = 3 * plan.imageSize() * plan.imageSize(), g = plan.genres();
-        Replicas.Replica r = Replicas.borrow(plan.architecture(), plan.recipe(), threads());
+        Replicas replicas = Replicas.of(plan.session());
+        Replicas.Key key = plan.key();
+        Replicas.Replica r = replicas.borrow(key, plan.recipe());
+        boolean done = false;
         try {
             r.load(weights);
             for (int from = 0; from < wanted.size(); from += batch) {
@@ -110,8 +121,9 @@ final class Worker {
                     out.add(new Tuple2<>(slotOf[wanted.get(from + i).index()], row));
                 }
             }
+            done = true;
         } finally {
-            Replicas.giveBack(plan.architecture(), r);
+            if (done) replicas.giveBack(key, r); else replicas.discard(r);
         }
         return out.iterator();
     }

@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +45,7 @@ import org.marquee.engine.checkpoint.TrainingState;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Backend;
 import org.marquee.engine.cpu.CpuBackend;
+import org.marquee.engine.cpu.CpuOptions;
 import org.marquee.engine.nn.Adam;
 import org.marquee.engine.nn.Sequential;
 
@@ -73,13 +79,18 @@ class SparkTrainingTest {
     record Steps(double[] losses, float[] weights) {}
 
     /** {@code steps} training steps as the Trainer takes them (its visiting order, steps counted from 0) on {@code compute}. */
-    static Steps run(TrainingCompute.Factory compute, LoadedData data, int steps, int failAtStep) {
-        return run(compute, data, steps, failAtStep, null);
+    static Steps run(TrainingCompute.Factory compute, LoadedData data, int steps) {
+        return run(compute, data, steps, null, () -> {});
     }
 
     /** As above, on the loss that weighs positive examples by {@code positives} (null: the plain loss). */
-    static Steps run(TrainingCompute.Factory compute, LoadedData data, int steps, int failAtStep, PositiveWeights positives) {
-        try (Backend backend = new CpuBackend(1);
+    static Steps run(TrainingCompute.Factory compute, LoadedData data, int steps, PositiveWeights positives) {
+        return run(compute, data, steps, positives, () -> {});
+    }
+
+    /** As above, calling {@code beforeStep3} before the fourth step. */
+    static Steps run(TrainingCompute.Factory compute, LoadedData data, int steps, PositiveWeights positives, Runnable beforeStep3) {
+        try (Backend backend = new CpuBackend(CpuOptions.defaults().withThreads(1));
              Sequential model = RECIPE.build(backend);
              Adam adam = Adam.forModel(model, ADAM);
              TrainingCompute c = compute.open(model, data.train(), BATCH, FLIP, SEED, null, positives)) {
@@ -88,7 +99,7 @@ class SparkTrainingTest {
             for (int step = 0; step < steps; step++) {
                 int epoch = step / perEpoch + 1;
                 int[] order = org.marquee.engine.fit.Fit.permutation(data.train().size(), SEED, epoch);
-                if (step == failAtStep) Worker.INJECTED_FAILURES.set(1);
+                if (step == 3) beforeStep3.run();
                 losses[step] = c.gradient(order, (step % perEpoch) * BATCH, step);
                 adam.step(model.parameters(), model.gradients());
             }
@@ -116,13 +127,13 @@ class SparkTrainingTest {
     @ParameterizedTest(name = "{0} shards")
     @ValueSource(ints = {2, 3})
     void twentyStepsMatchOneMachine(int shards) throws IOException {
-        Steps one = run(TrainingCompute.LOCAL, local(), 20, -1);
+        Steps one = run(TrainingCompute.LOCAL, local(), 20);
         try (SparkCluster cluster = new SparkCluster(sc, shards)) {
-            long replicas = Replicas.built();
             // replicas built with another seed: their weights and dropout seed must come from the driver's model
-            Steps spark = run(cluster.compute(PosterModel.recipe(SEED + 94, SIZE, SIZE, GENRES)), onCluster(cluster), 20, -1);
-            assertTrue(Replicas.built() - replicas <= 2, "local[2] runs two tasks at a time, so it needs at most two replicas, built "
-                    + (Replicas.built() - replicas) + " for " + 20 * shards + " tasks");
+            Steps spark = run(cluster.compute(PosterModel.recipe(SEED + 94, SIZE, SIZE, GENRES)), onCluster(cluster), 20);
+            long built = Replicas.existing(cluster.session()).built();
+            assertTrue(built <= 2, "local[2] runs two tasks at a time, so it needs at most two replicas, built " + built + " for "
+                    + 20 * shards + " tasks");
             StringBuilder diffs = new StringBuilder();
             for (int s = 0; s < 20; s++) diffs.append(String.format(" %.1e", Math.abs(one.losses()[s] - spark.losses()[s]) / one.losses()[s]));
             for (int s = 0; s < 20; s++) {
@@ -138,10 +149,10 @@ class SparkTrainingTest {
     void theClassWeightedLossIsTheOneMachinesOnTheShards() throws IOException {
         LoadedData here = local();
         PositiveWeights w = PositiveWeights.capped(Subset.labels(here.train()), GENRES, 5);
-        Steps plain = run(TrainingCompute.LOCAL, here, 8, -1);
-        Steps one = run(TrainingCompute.LOCAL, here, 8, -1, w);
+        Steps plain = run(TrainingCompute.LOCAL, here, 8);
+        Steps one = run(TrainingCompute.LOCAL, here, 8, w);
         try (SparkCluster cluster = new SparkCluster(sc, 2)) {
-            Steps spark = run(cluster.compute(RECIPE), onCluster(cluster), 8, -1, w);
+            Steps spark = run(cluster.compute(RECIPE), onCluster(cluster), 8, w);
             assertArrayEquals(one.losses(), spark.losses(), 1e-5 * one.losses()[0]);
             double rel = relativeL2(one.weights(), spark.weights());
             assertTrue(rel < 1e-5, "weights after 8 weighted steps differ by " + rel + " (relative L2)");
@@ -150,22 +161,100 @@ class SparkTrainingTest {
         }
     }
 
+    /**
+     * The poster model's recipe, which fails to arrive on the executor while {@link #FAILURES} is
+     * above zero, as a task that breaks there does: Spark reads a task's closure, recipe included,
+     * anew for every attempt.
+     */
+    static final class FailingRecipe implements ModelRecipe {
+        private static final long serialVersionUID = 1L;
+        static final AtomicInteger FAILURES = new AtomicInteger();
+
+        @Override
+        public Sequential build(Backend backend) {
+            return RECIPE.build(backend);
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            if (FAILURES.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new IOException("a task made to fail by the test");
+        }
+    }
+
+    /** Counts the tasks that ended in a failure. */
+    static final class FailedTasks extends SparkListener {
+        final AtomicInteger failed = new AtomicInteger();
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            if (!(end.reason() instanceof org.apache.spark.Success$)) failed.incrementAndGet();
+        }
+    }
+
     @Test
-    void aTaskThatFailsOnceIsRetriedAndTheStepIsTheSame() throws IOException {
+    void aTaskThatFailsOnceIsRetriedAndTheStepIsTheSame() throws Exception {
+        FailedTasks listener = new FailedTasks();
+        sc.sc().addSparkListener(listener);
         try (SparkCluster cluster = new SparkCluster(sc, 2)) {
             LoadedData data = onCluster(cluster);
-            Steps undisturbed = run(cluster.compute(RECIPE), data, 6, -1);
-            Steps retried = run(cluster.compute(RECIPE), data, 6, 3);
-            assertEquals(0, Worker.INJECTED_FAILURES.get(), "the injected failure happened");
+            Steps undisturbed = run(cluster.compute(new FailingRecipe()), data, 6);
+            Steps retried = run(cluster.compute(new FailingRecipe()), data, 6, null, () -> FailingRecipe.FAILURES.set(1));
+            assertEquals(0, FailingRecipe.FAILURES.get(), "the failure happened");
+            long deadline = System.nanoTime() + 10_000_000_000L;   // the listener hears of tasks a little later
+            while (listener.failed.get() == 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertEquals(1, listener.failed.get(), "one task failed and was retried");
             assertArrayEquals(undisturbed.losses(), retried.losses(), 0.0);
             assertArrayEquals(undisturbed.weights(), retried.weights(), 0f);
+        } finally {
+            sc.sc().removeSparkListener(listener);
         }
+    }
+
+    @Test
+    void replicasComputeWithTheDriversBackendOptionsAndCloseWithTheirCluster() throws IOException {
+        // options no system property sets here: the scalar kernels, im2col convolutions and other GEMM blocks
+        CpuOptions driver = CpuOptions.defaults().withThreads(1).withScalar(true).withIm2col(true).withBlocks(64, 32, 128);
+        LoadedData here = local();
+        Steps one;
+        try (Backend backend = new CpuBackend(driver);
+             Sequential model = RECIPE.build(backend);
+             Adam adam = Adam.forModel(model, ADAM);
+             TrainingCompute c = TrainingCompute.LOCAL.open(model, here.train(), BATCH, FLIP, SEED, null, null)) {
+            c.gradient(org.marquee.engine.fit.Fit.permutation(here.train().size(), SEED, 1), 0, 0);
+            adam.step(model.parameters(), model.gradients());
+            one = new Steps(new double[0], model.parameters().toFloats());
+        }
+        Replicas replicas;
+        Replicas.Key key;
+        java.util.UUID session;
+        try (SparkCluster cluster = new SparkCluster(sc, 2);
+             Backend backend = new CpuBackend(driver);
+             Sequential model = RECIPE.build(backend);
+             Adam adam = Adam.forModel(model, ADAM)) {
+            LoadedData data = onCluster(cluster);
+            try (TrainingCompute c = cluster.compute(RECIPE).open(model, data.train(), BATCH, FLIP, SEED, null, null)) {
+                assertEquals(driver, ((SparkCompute) c).plan().backend(), "the plan the tasks get carries the driver's options");
+                c.gradient(org.marquee.engine.fit.Fit.permutation(data.train().size(), SEED, 1), 0, 0);
+                adam.step(model.parameters(), model.gradients());
+            }
+            session = cluster.session();
+            replicas = Replicas.existing(session);
+            key = new Replicas.Key(Replicas.Architecture.of(model), driver.withThreads(1));   // local: one core per task
+            List<Replicas.Replica> built = replicas.free(key);
+            assertTrue(!built.isEmpty() && built.size() <= 2, "replicas on the driver's options: " + built.size());
+            for (Replicas.Replica r : built) assertEquals(driver, ((CpuBackend) r.backend).options());
+            assertEquals(built.size(), replicas.built(), "every replica was built on the driver's options");
+            assertTrue(relativeL2(one.weights(), model.parameters().toFloats()) < 1e-5, "the step is the one-machine step");
+        }
+        assertTrue(replicas.closed(), "the cluster closed its replicas");
+        assertTrue(replicas.free(key).isEmpty());
+        assertEquals(null, Replicas.existing(session), "and forgot them");
     }
 
     @Test
     void predictionsOnTheClusterAreThoseOfOneMachine() throws IOException {
         try (SparkCluster cluster = new SparkCluster(sc, 3);
-             Backend backend = new CpuBackend(1);
+             Backend backend = new CpuBackend(CpuOptions.defaults().withThreads(1));
              Sequential model = RECIPE.build(backend)) {
             LoadedData data = onCluster(cluster);
             LoadedData here = local();
@@ -199,7 +288,7 @@ class SparkTrainingTest {
     static float[] train(SparkCluster cluster, LoadedData data, int epochs, Path output, Path resumeFrom, EpochLog[] logOut)
             throws IOException {
         TrainOptions options = new TrainOptions(epochs, BATCH, ADAM, SEED, 0, output, true);
-        try (Backend backend = new CpuBackend(1);
+        try (Backend backend = new CpuBackend(CpuOptions.defaults().withThreads(1));
              Sequential model = RECIPE.build(backend);
              Adam adam = Adam.forModel(model, ADAM)) {
             TrainingState state = TrainingState.initial(SEED);

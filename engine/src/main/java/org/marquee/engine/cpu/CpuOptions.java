@@ -6,7 +6,8 @@ import java.util.Properties;
  * How a {@link CpuBackend} computes: its thread count, which kernels it runs, and the
  * processor-dependent choices of the vector kernels ({@link CpuTuning}). Every backend carries its
  * own options, so backends with different options can run side by side in one JVM (the tests
- * compare them that way).
+ * compare them that way). They are serializable: the spark module sends the driver's options to the
+ * executors that build replicas of its model.
  *
  * <p>{@link #defaults()} holds {@link CpuTuning#baseline()}; the launcher and the benchmarks put in
  * the machine's measured tuning ({@link CpuTuner#cachedOrTuned}). On the command line each choice
@@ -33,7 +34,7 @@ import java.util.Properties;
  * @param im2col  convolutions through im2col + GEMM instead of the direct convolution
  * @param tuning  the processor-dependent choices of the vector kernels
  */
-public record CpuOptions(int threads, boolean scalar, boolean im2col, CpuTuning tuning) {
+public record CpuOptions(int threads, boolean scalar, boolean im2col, CpuTuning tuning) implements java.io.Serializable {
 
     /** The property that selects the scalar twin. */
     public static final String SCALAR_PROPERTY = "marquee.cpu.scalar";

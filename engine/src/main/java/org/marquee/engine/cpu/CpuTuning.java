@@ -35,7 +35,7 @@ import java.util.Properties;
  * @param runsPerThread direct convolution: how many runs of consecutive units each thread claims per pass
  */
 public record CpuTuning(int kc, int mc, int nc, boolean packAllB, boolean dotProducts, boolean dynamicSplit,
-                        boolean pairLanes, int convRows, int inputGradRows, int runsPerThread) {
+                        boolean pairLanes, int convRows, int inputGradRows, int runsPerThread) implements java.io.Serializable {
 
     /** The largest GEMM block size accepted (kc, mc, nc). */
     public static final int MAX_BLOCK = 1 << 16;
