@@ -168,9 +168,9 @@ public final class GuideDocument {
     }
 
     /**
-     * The guide's pages: every Markdown file in {@code docs} except {@code README-section.md}, a
-     * section written for the top-level README (its links are relative to the project root, and it
-     * shows real command output, timings included).
+     * The guide's pages: every Markdown file in {@code docs} except {@code README-section.md}, the
+     * page of {@code explain}, {@code gradcheck} and {@code serve} that the top-level README points
+     * to (it shows real command output, timings included, dated where measured).
      */
     public static List<Path> chapters(Path docs) throws IOException {
         try (var files = Files.list(docs)) {

@@ -56,8 +56,8 @@ public record Augmentation(double cropScaleMin, double aspectJitter, int shiftPi
 
     /**
      * What helped on the real posters, {@code --augment real}: random resized crops and flips.
-     * Measured one at a time on top of crops, flips and normalized inputs (README, "The real
-     * result"), shifts and the colour jitter changed nothing beyond run-to-run noise, so the
+     * Measured one at a time on top of crops, flips and normalized inputs (docs/results.md),
+     * shifts and the colour jitter changed nothing beyond run-to-run noise, so the
      * preset leaves them out.
      */
     public static Augmentation realPreset() {
