@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.marquee.app.Main;
-import org.marquee.app.checkpoint.Checkpoint;
-import org.marquee.app.checkpoint.CheckpointFile;
+import org.marquee.engine.checkpoint.Checkpoint;
+import org.marquee.engine.checkpoint.CheckpointFile;
 import org.marquee.app.train.EpochLog;
 import org.marquee.app.train.EpochResult;
 
