@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.marquee.engine.Precision;
 import org.marquee.engine.nn.Adam;
+import org.marquee.engine.nn.Optimizer;
 import org.marquee.engine.nn.Layer;
 import org.marquee.engine.nn.Parameter;
 import org.marquee.engine.nn.Sequential;
@@ -52,13 +53,13 @@ public final class Checkpoints {
      * @param extras further named arrays
      * @return the checkpoint
      */
-    public static Checkpoint snapshot(Sequential model, Adam adam, List<String> labels, TrainingState state, RunSettings run,
+    public static Checkpoint snapshot(Sequential model, Optimizer adam, List<String> labels, TrainingState state, RunSettings run,
                                       List<NamedArray> extras) {
         return snapshot(SEQUENTIAL, model, adam, labels, state, run, extras);
     }
 
     /**
-     * As {@link #snapshot(Sequential, Adam, List, TrainingState, RunSettings, List)}, recording
+     * As {@link #snapshot(Sequential, Optimizer, List, TrainingState, RunSettings, List)}, recording
      * another architecture name.
      *
      * @param architecture the architecture name ("poster-cnn")
@@ -70,11 +71,11 @@ public final class Checkpoints {
      * @param extras further named arrays
      * @return the checkpoint
      */
-    public static Checkpoint snapshot(String architecture, Sequential model, Adam adam, List<String> labels, TrainingState state,
+    public static Checkpoint snapshot(String architecture, Sequential model, Optimizer adam, List<String> labels, TrainingState state,
                                       RunSettings run, List<NamedArray> extras) {
         Checkpoint.Precision p = precision(model);
         double[] w = model.parameters().toDoubles();
-        OptimizerState o = adam == null ? null : OptimizerState.adam(p, adam.iterations(), adam.m().toDoubles(), adam.v().toDoubles());
+        OptimizerState o = adam == null ? null : state(adam, p);
         return new Checkpoint(spec(architecture, model), labels, state, p, w, o, run, extras);
     }
 
@@ -140,6 +141,31 @@ public final class Checkpoints {
     }
 
     /**
+     * The optimizer's state as a checkpoint section: its name ({@value OptimizerState#ADAM} or
+     * {@value #SGD}), its step count and its state arrays by name.
+     *
+     * @param optimizer the optimizer
+     * @param p the precision to store the arrays in
+     * @return the section
+     */
+    public static OptimizerState state(Optimizer optimizer, Checkpoint.Precision p) {
+        if (optimizer instanceof Adam adam) return OptimizerState.adam(p, adam.iterations(), adam.m().toDoubles(), adam.v().toDoubles());
+        List<NamedArray> arrays = new java.util.ArrayList<>();
+        for (int i = 0; i < optimizer.state().size(); i++) {
+            arrays.add(new NamedArray(optimizer.stateNames().get(i), p, optimizer.state().get(i).toDoubles()));
+        }
+        return new OptimizerState(name(optimizer), optimizer.iterations(), arrays);
+    }
+
+    /** The name SGD's state is recorded under. */
+    public static final String SGD = "sgd";
+
+    /** The name an optimizer's state is recorded under. */
+    private static String name(Optimizer optimizer) {
+        return optimizer.config() instanceof org.marquee.engine.AdamConfig ? OptimizerState.ADAM : SGD;
+    }
+
+    /**
      * Loads the checkpoint's parameters into {@code model} (and its optimizer state into
      * {@code adam}, if given) and sets the model's step. A checkpoint of another model is refused,
      * naming the first difference; so is one holding a NaN or infinity, naming the tensor.
@@ -150,7 +176,7 @@ public final class Checkpoints {
      * @throws IllegalArgumentException when the checkpoint does not fit, holds a value that is not
      *         finite, or has no Adam state to restore into {@code adam}
      */
-    public static void restore(Checkpoint c, Sequential model, Adam adam) {
+    public static void restore(Checkpoint c, Sequential model, Optimizer adam) {
         mismatch(c.model(), model).ifPresent(why -> {
             ModelSpec mine = spec(c.model().architecture(), model);
             throw new IllegalArgumentException("the checkpoint holds " + c.model().headline() + " but the model is " + mine.headline()
@@ -161,15 +187,22 @@ public final class Checkpoints {
         });
         if (adam != null) {
             if (!c.hasOptimizerState()) throw new IllegalArgumentException("the checkpoint has no optimizer state to resume from");
-            if (!c.optimizer().name().equals(OptimizerState.ADAM) || c.adamM() == null || c.adamV() == null) {
-                throw new IllegalArgumentException("the checkpoint holds the state of " + c.optimizer().name() + ", not of Adam");
+            String wanted = name(adam);
+            if (!c.optimizer().name().equals(wanted)) {
+                throw new IllegalArgumentException("the checkpoint holds the state of " + c.optimizer().name() + ", not of " + wanted);
+            }
+            for (String array : adam.stateNames()) {
+                if (c.optimizer().array(array).isEmpty()) {
+                    throw new IllegalArgumentException("the checkpoint's " + wanted + " state lacks its array " + array);
+                }
             }
         }
         model.backend().upload(model.parameters(), c.weights());
         if (adam != null) {
-            model.backend().upload(adam.m(), c.adamM());
-            model.backend().upload(adam.v(), c.adamV());
-            adam.setIterations(c.adamT());
+            for (int i = 0; i < adam.stateNames().size(); i++) {
+                model.backend().upload(adam.state().get(i), c.optimizer().array(adam.stateNames().get(i)).orElseThrow().values());
+            }
+            adam.setIterations(c.optimizer().steps());
         }
         model.setStep(c.training().step());
     }

@@ -33,6 +33,7 @@ import java.util.Properties;
  * @param scalar  the scalar twin instead of the vector kernels
  * @param im2col  convolutions through im2col + GEMM instead of the direct convolution
  * @param tuning  the processor-dependent choices of the vector kernels
+ * @serial exclude
  */
 public record CpuOptions(int threads, boolean scalar, boolean im2col, CpuTuning tuning) implements java.io.Serializable {
 

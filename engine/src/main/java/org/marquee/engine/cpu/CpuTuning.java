@@ -33,6 +33,7 @@ import java.util.Properties;
  * @param convRows      direct convolution: output rows per unit of forward work (even, for whole 2x2 pooling windows)
  * @param inputGradRows direct convolution: input-gradient rows per unit of work
  * @param runsPerThread direct convolution: how many runs of consecutive units each thread claims per pass
+ * @serial exclude
  */
 public record CpuTuning(int kc, int mc, int nc, boolean packAllB, boolean dotProducts, boolean dynamicSplit,
                         boolean pairLanes, int convRows, int inputGradRows, int runsPerThread) implements java.io.Serializable {

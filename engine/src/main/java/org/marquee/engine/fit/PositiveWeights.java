@@ -27,8 +27,14 @@ import org.marquee.engine.Tensor;
  * plain mean BCE(z, t).
  *
  * @param perGenre w_j, each at least 1
+ * @serial exclude
  */
 public record PositiveWeights(double[] perGenre) implements Serializable {
+    /**
+     * Checks and copies the weights.
+     *
+     * @param perGenre w_j per output, each a finite number at least 1
+     */
     public PositiveWeights {
         perGenre = perGenre.clone();
         for (int j = 0; j < perGenre.length; j++) {
@@ -38,7 +44,14 @@ public record PositiveWeights(double[] perGenre) implements Serializable {
         }
     }
 
-    /** The weights of the training labels {@code labels} (N, G), capped at {@code cap} (at least 1; 1 gives every weight 1). */
+    /**
+     * The weights of the training labels {@code labels} (N, G), capped at {@code cap} (at least 1; 1 gives every weight 1).
+     *
+     * @param labels the training examples' labels, [example][output]
+     * @param genres the number of outputs G
+     * @param cap the largest weight, at least 1
+     * @return the weights
+     */
     public static PositiveWeights capped(boolean[][] labels, int genres, double cap) {
         if (!(cap >= 1) || !Double.isFinite(cap)) throw new IllegalArgumentException("the positive-weight cap must be >= 1, not " + cap);
         long[] positives = new long[genres];
@@ -54,16 +67,32 @@ public record PositiveWeights(double[] perGenre) implements Serializable {
         return new PositiveWeights(w);
     }
 
+    /**
+     * The weights, a copy.
+     *
+     * @return w_j per output
+     */
     @Override
     public double[] perGenre() {
         return perGenre.clone();
     }
 
+    /**
+     * The number of outputs weighed.
+     *
+     * @return G
+     */
     public int genres() {
         return perGenre.length;
     }
 
-    /** Fills {@code factors} with s = 1 + (w_j - 1) t for the first {@code rows} rows of {@code labels} (rows, G). */
+    /**
+     * Fills {@code factors} with s = 1 + (w_j - 1) t for the first {@code rows} rows of {@code labels} (rows, G).
+     *
+     * @param labels the targets, row by row
+     * @param rows the rows to fill
+     * @param factors where s goes, laid out as the labels
+     */
     public void factors(float[] labels, int rows, float[] factors) {
         int g = perGenre.length;
         if (labels.length < rows * g || factors.length < rows * g) {
@@ -78,7 +107,13 @@ public record PositiveWeights(double[] perGenre) implements Serializable {
         }
     }
 
-    /** The loss for batches of {@code rows} rows on {@code backend}: its scratch tensors are allocated once. */
+    /**
+     * The loss for batches of {@code rows} rows on {@code backend}: its scratch tensors are allocated once.
+     *
+     * @param backend where the loss runs
+     * @param rows the batch size
+     * @return the loss; close it to free its tensors
+     */
     public Loss open(Backend backend, int rows) {
         return new Loss(this, backend, rows);
     }
@@ -122,6 +157,12 @@ public record PositiveWeights(double[] perGenre) implements Serializable {
         /**
          * Writes into {@code grad} the weighted loss's gradient for {@code logits} (N, G) and
          * {@code targets} (whose host copy is {@code labels}), and returns the plain mean loss.
+         *
+         * @param logits the model's logits (N, G)
+         * @param targets the targets on the backend (N, G)
+         * @param labels the same targets on the host
+         * @param grad where dL/dlogits goes (N, G)
+         * @return the plain mean sigmoid cross-entropy
          */
         public double gradient(Tensor logits, Tensor targets, float[] labels, Tensor grad) {
             int g = weights.genres();
@@ -139,13 +180,19 @@ public record PositiveWeights(double[] perGenre) implements Serializable {
             return loss;
         }
 
+        /** Frees the scratch tensors. */
         @Override
         public void close() {
             for (Tensor t : new Tensor[] {shift, shifted, factors, plain}) t.close();
         }
     }
 
-    /** "Action 1.9, Adventure 5.2, ..." for the run's first lines. */
+    /**
+     * "Action 1.9, Adventure 5.2, ..." for the run's first lines.
+     *
+     * @param genres the outputs' names
+     * @return the weights by name
+     */
     public String describe(java.util.List<String> genres) {
         var sb = new StringBuilder();
         for (int j = 0; j < perGenre.length; j++) {
@@ -155,16 +202,32 @@ public record PositiveWeights(double[] perGenre) implements Serializable {
         return sb.toString();
     }
 
+    /**
+     * Equal weights, value by value.
+     *
+     * @param o the other object
+     * @return whether it holds the same weights
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof PositiveWeights p && Arrays.equals(perGenre, p.perGenre);
     }
 
+    /**
+     * A hash of the weights' values.
+     *
+     * @return the hash
+     */
     @Override
     public int hashCode() {
         return Arrays.hashCode(perGenre);
     }
 
+    /**
+     * The weights, for messages.
+     *
+     * @return "PositiveWeights[...]"
+     */
     @Override
     public String toString() {
         return "PositiveWeights" + Arrays.toString(perGenre);

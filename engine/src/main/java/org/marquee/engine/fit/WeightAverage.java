@@ -24,6 +24,13 @@ public final class WeightAverage implements AutoCloseable {
     private final Tensor one;      // (1, 1) holding 1
     private final double decay;
 
+    /**
+     * An average that starts at the parameters' present values.
+     *
+     * @param backend where the parameters live
+     * @param params the model's parameters, (P)
+     * @param decay d, in (0, 1)
+     */
     public WeightAverage(Backend backend, Tensor params, double decay) {
         if (!(decay > 0 && decay < 1)) throw new IllegalArgumentException("EMA decay must be in (0, 1): " + decay);
         this.backend = backend;
@@ -47,6 +54,11 @@ public final class WeightAverage implements AutoCloseable {
         backend.copy(params, average);   // a new average starts at the weights
     }
 
+    /**
+     * The decay d.
+     *
+     * @return d
+     */
     public double decay() { return decay; }
 
     /** ema = d * ema + (1 - d) * w, on the backend. */
@@ -54,13 +66,23 @@ public final class WeightAverage implements AutoCloseable {
         backend.gemm(false, false, 1, Math.toIntExact(params.size()), 1, 1 - decay, one, params, decay, average);
     }
 
-    /** The same update on the host, in double: the readable twin of {@link #update()}. */
+    /**
+     * The same update on the host, in double: the readable twin of {@link #update()}.
+     *
+     * @param average the average, updated in place
+     * @param weights the weights after the step
+     * @param decay d
+     */
     public static void update(double[] average, double[] weights, double decay) {
         if (average.length != weights.length) throw new IllegalArgumentException(average.length + " averages for " + weights.length + " weights");
         for (int i = 0; i < average.length; i++) average[i] = (1 - decay) * weights[i] + decay * average[i];
     }
 
-    /** Replaces the average, e.g. with the one a checkpoint holds. */
+    /**
+     * Replaces the average, e.g. with the one a checkpoint holds.
+     *
+     * @param values one value per parameter
+     */
     public void load(double[] values) {
         if (values.length != params.size()) {
             throw new IllegalArgumentException("an average of " + values.length + " values for " + params.size() + " parameters");
@@ -68,10 +90,20 @@ public final class WeightAverage implements AutoCloseable {
         backend.upload(average, values);
     }
 
-    /** The average, as doubles. */
+    /**
+     * The average, as doubles.
+     *
+     * @return one value per parameter
+     */
     public double[] values() { return average.toDoubles(); }
 
-    /** Runs {@code work} with the averaged weights in the model's parameters; the trained ones are back afterwards. */
+    /**
+     * Runs {@code work} with the averaged weights in the model's parameters; the trained ones are back afterwards.
+     *
+     * @param work what to run, e.g. a validation pass
+     * @param <T> what it returns
+     * @return what {@code work} returned
+     */
     public <T> T swapIn(Supplier<T> work) {
         backend.copy(params, saved);
         backend.copy(average, params);
@@ -82,6 +114,7 @@ public final class WeightAverage implements AutoCloseable {
         }
     }
 
+    /** Frees the average and its scratch tensors. */
     @Override
     public void close() {
         average.close();
