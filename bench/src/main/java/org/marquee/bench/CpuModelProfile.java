@@ -8,6 +8,7 @@ import org.marquee.app.PosterModel;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Tensor;
 import org.marquee.engine.cpu.CpuBackend;
+import org.marquee.engine.cpu.CpuOptions;
 import org.marquee.engine.nn.Adam;
 import org.marquee.engine.nn.Loss;
 import org.marquee.engine.nn.Sequential;
@@ -28,7 +29,7 @@ public final class CpuModelProfile {
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         boolean forwardOnly = args.length > 3 && args[3].equals("forward");
         int batch = 32;
-        try (CpuBackend cpu = new CpuBackend(threads)) {
+        try (CpuBackend cpu = new CpuBackend(CpuOptions.fromProperties(System.getProperties()).withThreads(threads))) {
             ProfilingBackend backend = new ProfilingBackend(cpu);
             Sequential model = PosterModel.build(backend, 7);
             Adam adam = new Adam(backend, AdamConfig.keras(), model.parameterCount());

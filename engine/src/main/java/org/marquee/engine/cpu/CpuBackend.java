@@ -14,8 +14,8 @@ import org.marquee.engine.Tensor;
  * <p>This class owns memory and argument checking; the arithmetic lives in a {@link CpuKernels}:
  * {@link FastKernels} by default, or the plain loops of {@link ScalarKernels} when the options ask
  * for the scalar twin (the readable twin, used to test and debug the fast path). How it computes is
- * set by its {@link CpuOptions}, given to the constructor or read from the {@code marquee.cpu.*}
- * system properties ({@link CpuOptions#fromSystemProperties()}).
+ * set by its {@link CpuOptions}, given to the constructor; the constructors without options take
+ * {@link CpuOptions#defaults()} and read nothing (no system property, no tuning cache).
  */
 public final class CpuBackend implements Backend {
     /** System property that forces the scalar twin ({@link CpuOptions#scalar()}). */
@@ -32,15 +32,15 @@ public final class CpuBackend implements Backend {
     private final CpuKernels kernels;
     private final DirectConv conv;       // null: convolutions go through im2col
 
-    /** All processors, the other options from the system properties ({@link CpuOptions#fromSystemProperties()}). */
+    /** All processors, the other options {@link CpuOptions#defaults()}. */
     public CpuBackend() { this(0); }
 
     /**
-     * {@code threads} workers (0 = all processors), the other options from the system properties.
+     * {@code threads} workers (0 = all processors), the other options {@link CpuOptions#defaults()}.
      *
      * @param threads worker threads, 0 = all processors
      */
-    public CpuBackend(int threads) { this(CpuOptions.fromSystemProperties().withThreads(threads)); }
+    public CpuBackend(int threads) { this(CpuOptions.defaults().withThreads(threads)); }
 
     /**
      * A backend that computes as {@code options} say; its worker threads start here.

@@ -53,7 +53,7 @@ public final class CpuTuner {
      * One tuning and where it came from.
      *
      * @param tuning the choices
-     * @param cpu    the machine they are for
+     * @param cpu    the machine they are for; null for the built-in baseline, which is for none
      * @param source where they came from, in words
      */
     public record Outcome(CpuTuning tuning, ProcessorInfo cpu, String source) {}
