@@ -81,7 +81,7 @@ final class ProfilingBackend implements Backend {
         return (Plan) p;
     }
 
-    private static boolean textbook(Plan p) { return p.route().equals(ConvPlan.TEXTBOOK); }
+    private static boolean textbook(Plan p) { return p.route() == ConvPlan.Route.TEXTBOOK; }
 
     private static String shape(ConvPlan p) { return p.geometry().c() + "x" + p.geometry().h(); }
 

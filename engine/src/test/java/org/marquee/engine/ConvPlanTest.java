@@ -18,7 +18,8 @@ class ConvPlanTest {
     void workspacesAreMadeOnFirstUseAndReusedForSmallerBatches() {
         Backend ref = new ReferenceBackend();
         try (ConvPlan plan = ref.planConv(g)) {
-            assertEquals("im2col + gemm", plan.route());
+            assertEquals(ConvPlan.Route.TEXTBOOK, plan.route());
+            assertEquals("im2col + gemm", plan.route().description());
             assertSame(g, plan.geometry());
             Tensor cols = plan.columns();
             assertArrayEquals(new int[] {g.patch(), g.positions()}, cols.shape());
@@ -45,7 +46,7 @@ class ConvPlanTest {
 
     @Test
     void aRouteWithoutWorkspaceSaysSo() {
-        ConvPlan plan = ConvPlan.withoutWorkspace(new ReferenceBackend(), g, "direct");
+        ConvPlan plan = ConvPlan.withoutWorkspace(new ReferenceBackend(), g, ConvPlan.Route.DIRECT);
         IllegalStateException e = assertThrows(IllegalStateException.class, plan::columns);
         assertTrue(e.getMessage().contains("direct") && e.getMessage().contains("column"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> plan.output(1));

@@ -56,7 +56,7 @@ class KernelLaunchesTest {
         try (OpenClBackend gpu = OpenClRequirement.backend(
                 OpenClBackend.Options.fromProperties(System.getProperties()).withFamily(GemmFamily.GPU).withTuning(false))) {
             try (Sequential m = model(gpu)) {
-                assertEquals(BatchedConvPlan.ROUTE, ((ConvBlock) m.blocks().get(0)).convolution().plan().route());
+                assertEquals(org.marquee.engine.ConvPlan.Route.BATCHED, ((ConvBlock) m.blocks().get(0)).convolution().plan().route());
             }
             long flushes = gpu.flushes();
             long two = launchesPerStep(gpu, 2), eight = launchesPerStep(gpu, 8);

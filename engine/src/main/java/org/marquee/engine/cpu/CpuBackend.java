@@ -195,7 +195,7 @@ public final class CpuBackend implements Backend {
 
     /** A plan for {@link DirectConv}, which keeps its own per-thread workspace. */
     private static final class DirectPlan extends ConvPlan {
-        DirectPlan(CpuBackend backend, ConvGeometry g) { super(backend, g, "direct", false, false, false); }
+        DirectPlan(CpuBackend backend, ConvGeometry g) { super(backend, g, ConvPlan.Route.DIRECT, false, false, false); }
     }
 
     /** Whether {@code plan} is this backend's direct route; checks that the plan is this backend's. */

@@ -42,7 +42,7 @@ class CpuScalarSwitchTest {
             assertEquals(scalar, cpu.isScalar());
             assertEquals(scalar, cpu.describe().contains("scalar"), cpu.describe());
             assertEquals(scalar ? 1 : 2, cpu.threads());
-            assertEquals(scalar ? ConvPlan.TEXTBOOK : "direct", cpu.planConv(new ConvGeometry(2, 9, 9, 3, 3, 3, 1, 0)).route(),
+            assertEquals(scalar ? ConvPlan.Route.TEXTBOOK : ConvPlan.Route.DIRECT, cpu.planConv(new ConvGeometry(2, 9, 9, 3, 3, 3, 1, 0)).route(),
                     "the scalar twin unfolds columns");
         }
     }

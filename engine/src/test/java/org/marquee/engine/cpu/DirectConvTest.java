@@ -46,7 +46,7 @@ class DirectConvTest {
     /** dW, db, dx and y of one geometry on a backend with the given thread count, concatenated. */
     private static float[] run(int threads, boolean pairLanes, ConvGeometry g, int n) {
         try (CpuBackend b = backend(threads, pairLanes); ConvPlan plan = b.planConv(g)) {
-            assertEquals("direct", plan.route(), "stride 1 convolves without columns");
+            assertEquals(ConvPlan.Route.DIRECT, plan.route(), "stride 1 convolves without columns");
             Tensor x = random(b, 1, n, g.c(), g.h(), g.w()), w = random(b, 2, g.k(), g.patch());
             Tensor bias = random(b, 3, g.k()), dy = random(b, 4, n, g.k(), g.oh(), g.ow());
             Tensor y = b.allocate(n, g.k(), g.oh(), g.ow()), dx = b.allocate(n, g.c(), g.h(), g.w());
@@ -130,12 +130,12 @@ class DirectConvTest {
         try (CpuBackend b = new CpuBackend(options); CpuBackend scalar = new CpuBackend(options.withScalar(true));
              CpuBackend im2col = new CpuBackend(options.withIm2col(true))) {
             ConvGeometry stride1 = new ConvGeometry(2, 9, 9, 3, 3, 3, 1, 0);
-            assertEquals(ConvPlan.TEXTBOOK, b.planConv(new ConvGeometry(2, 9, 9, 3, 3, 3, 2, 0)).route(), "stride 2");
-            assertEquals(ConvPlan.TEXTBOOK, b.planConv(new ConvGeometry(2, 5, 5, 3, 1, 1, 1, 1)).route(),
+            assertEquals(ConvPlan.Route.TEXTBOOK, b.planConv(new ConvGeometry(2, 9, 9, 3, 3, 3, 2, 0)).route(), "stride 2");
+            assertEquals(ConvPlan.Route.TEXTBOOK, b.planConv(new ConvGeometry(2, 5, 5, 3, 1, 1, 1, 1)).route(),
                     "padding as large as the kernel");
-            assertEquals(ConvPlan.TEXTBOOK, scalar.planConv(stride1).route(), "the scalar twin");
-            assertEquals(ConvPlan.TEXTBOOK, im2col.planConv(stride1).route(), "the im2col option");
-            assertEquals("direct", b.planConv(stride1).route(), "stride 1 by default");
+            assertEquals(ConvPlan.Route.TEXTBOOK, scalar.planConv(stride1).route(), "the scalar twin");
+            assertEquals(ConvPlan.Route.TEXTBOOK, im2col.planConv(stride1).route(), "the im2col option");
+            assertEquals(ConvPlan.Route.DIRECT, b.planConv(stride1).route(), "stride 1 by default");
         }
     }
 }
