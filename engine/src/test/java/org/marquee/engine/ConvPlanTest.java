@@ -40,7 +40,7 @@ class ConvPlanTest {
         Backend a = new ReferenceBackend(), b = new ReferenceBackend();
         ConvPlan plan = a.planConv(g);
         Tensor x = b.allocate(1, 2, 6, 7), w = b.allocate(3, 18), bias = b.allocate(3), y = b.allocate(1, 3, 4, 5);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.conv2d(plan, x, w, bias, 1, y, false));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.conv2d(plan, x, w, bias, 1, y));
         assertTrue(e.getMessage().contains("another backend"), e.getMessage());
     }
 

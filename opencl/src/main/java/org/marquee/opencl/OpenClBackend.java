@@ -1,5 +1,9 @@
 package org.marquee.opencl;
 
+import static org.marquee.engine.TensorChecks.requireSize;
+import static org.marquee.engine.TensorChecks.requireUploadLength;
+import static org.marquee.engine.TensorChecks.sameSize;
+
 import static org.jocl.CL.CL_TRUE;
 
 import org.jocl.CL;
@@ -262,17 +266,9 @@ public final class OpenClBackend implements Backend {
 
     private static int off(Tensor t) { return Math.toIntExact(t.offset()); }
 
-    private static void requireSize(String what, Tensor t, long n) {
-        if (t.size() < n) throw new IllegalArgumentException(what + ": tensor " + t + " holds " + t.size() + " elements, needs " + n);
-    }
-
-    private static void sameSize(String op, Tensor a, Tensor b) {
-        if (a.size() != b.size()) throw new IllegalArgumentException(op + ": " + a + " and " + b + " differ in size");
-    }
-
     @Override
     public void upload(Tensor dst, float[] src) {
-        if (dst.size() != src.length) throw new IllegalArgumentException("upload of " + src.length + " values into " + dst + " of size " + dst.size());
+        requireUploadLength(dst, src.length);
         OpenClException.check(CL.clEnqueueWriteBuffer(cl.queue(), mem(dst).memory(), CL_TRUE, dst.offset() * Sizeof.cl_float,
                 (long) src.length * Sizeof.cl_float, Pointer.to(src), 0, null, null), "clEnqueueWriteBuffer");
         cl.countUpload((long) src.length * Sizeof.cl_float);
@@ -464,9 +460,9 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void conv2d(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor y, boolean relu) {
+    public void conv2d(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor y) {
         BatchedConvPlan b = batched(plan);
-        if (b == null) { Backend.super.conv2d(plan, x, w, bias, n, y, relu); return; }
+        if (b == null) { Backend.super.conv2d(plan, x, w, bias, n, y); return; }
         ConvGeometry g = b.geometry();
         requireConv(g, n, x, w, y);
         requireSize("conv bias", bias, g.k());
@@ -476,15 +472,15 @@ public final class OpenClBackend implements Backend {
             im2colBatch(x, first, count, g, cols);
             gemm(false, false, g.k(), count * p, g.patch(), 1, w, cols, 0, rows);        // (K, count*P)
             new KernelCall(cl, "conv_batch.cl", "conv_epilogue").mem(mem(rows)).i(off(rows)).mem(mem(bias)).i(off(bias))
-                    .i(g.k()).i(p).i(count).i(relu ? 1 : 0).mem(mem(y)).i(off(y) + (long) first * g.k() * p)
+                    .i(g.k()).i(p).i(count).mem(mem(y)).i(off(y) + (long) first * g.k() * p)
                     .run(p, g.k(), count);
         });
     }
 
     @Override
-    public void conv2dMaxPool(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, boolean relu, Tensor pooled, Tensor argmax) {
+    public void conv2dMaxPool(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor pooled, Tensor argmax) {
         BatchedConvPlan b = batched(plan);
-        if (b == null) { Backend.super.conv2dMaxPool(plan, x, w, bias, n, relu, pooled, argmax); return; }
+        if (b == null) { Backend.super.conv2dMaxPool(plan, x, w, bias, n, pooled, argmax); return; }
         ConvGeometry g = b.geometry();
         requireConv(g, n, x, w, null);
         requireSize("conv bias", bias, g.k());
@@ -497,7 +493,7 @@ public final class OpenClBackend implements Backend {
             gemm(false, false, g.k(), count * g.positions(), g.patch(), 1, w, cols, 0, rows);
             long at = (long) first * g.k() * ph * pw;
             new KernelCall(cl, "conv_batch.cl", "conv_epilogue_pool").mem(mem(rows)).i(off(rows)).mem(mem(bias)).i(off(bias))
-                    .i(g.k()).i(g.oh()).i(g.ow()).i(count).i(relu ? 1 : 0)
+                    .i(g.k()).i(g.oh()).i(g.ow()).i(count)
                     .mem(mem(pooled)).i(off(pooled) + at).mem(mem(argmax)).i(off(argmax) + at)
                     .run(pw, ph, (long) count * g.k());
         });

@@ -383,8 +383,8 @@ public final class CpuTuner {
 
     private static void convForward(CpuBackend b, Fixture f) {
         int k = f.shapes.length;
-        b.conv2dMaxPool(f.plan2, f.t[0], f.t[1], f.t[2], 1, true, f.t[k], f.t[k + 1]);
-        b.conv2dMaxPool(f.plan3, f.t[4], f.t[5], f.t[6], 2, true, f.t[k + 5], f.t[k + 6]);
+        b.conv2dMaxPool(f.plan2, f.t[0], f.t[1], f.t[2], 1, f.t[k], f.t[k + 1]);
+        b.conv2dMaxPool(f.plan3, f.t[4], f.t[5], f.t[6], 2, f.t[k + 5], f.t[k + 6]);
     }
 
     private static void convBackward(CpuBackend b, Fixture f) {

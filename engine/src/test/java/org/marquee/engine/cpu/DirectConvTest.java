@@ -51,7 +51,7 @@ class DirectConvTest {
             Tensor bias = random(b, 3, g.k()), dy = random(b, 4, n, g.k(), g.oh(), g.ow());
             Tensor y = b.allocate(n, g.k(), g.oh(), g.ow()), dx = b.allocate(n, g.c(), g.h(), g.w());
             Tensor dw = b.allocate(g.k(), g.patch()), db = b.allocate(g.k());
-            b.conv2d(plan, x, w, bias, n, y, true);
+            b.conv2d(plan, x, w, bias, n, y);
             b.conv2dWeightGrad(plan, x, dy, n, dw, db);
             b.conv2dInputGrad(plan, dy, w, n, dx);
             return concat(dw.toFloats(), db.toFloats(), dx.toFloats(), y.toFloats());
@@ -89,7 +89,7 @@ class DirectConvTest {
             Tensor bias = random(b, 3, g.k()), dpool = random(b, 4, n, g.k(), ph, pw);
             Tensor pooled = b.allocate(n, g.k(), ph, pw), arg = b.allocate(n, g.k(), ph, pw);
             Tensor dx = b.allocate(n, g.c(), g.h(), g.w()), dw = b.allocate(g.k(), g.patch()), db = b.allocate(g.k());
-            b.conv2dMaxPool(plan, x, w, bias, n, true, pooled, arg);
+            b.conv2dMaxPool(plan, x, w, bias, n, pooled, arg);
             b.conv2dPooledBackward(plan, x, dpool, arg, w, n, dw, db, dx);
             return concat(pooled.toFloats(), arg.toFloats(), dw.toFloats(), db.toFloats(), dx.toFloats());
         }
