@@ -1,6 +1,7 @@
 package org.marquee.bench;
 
 import java.util.SplittableRandom;
+import org.marquee.app.backend.CommandLineSettings;
 import org.marquee.engine.Backend;
 import org.marquee.engine.BackendProvider;
 import org.marquee.engine.BackendProvider.BackendOptions;
@@ -20,7 +21,9 @@ final class BenchBackends {
      * reason. {@code device} is the backend's device selector ({@link BackendOptions#device()}: for
      * OpenCL an index of the {@code devices} listing or a part of a device name); blank means the
      * backend's default (for OpenCL the first GPU or accelerator). The cpu backend has one device and
-     * ignores it. Prints which backend and device the benchmark runs on.
+     * ignores it. The backend's other settings are the command line's ({@link CommandLineSettings}:
+     * the {@code marquee.*} system properties given to the benchmark's JVM, the cpu tuning cached or
+     * measured). Prints which backend and device the benchmark runs on.
      */
     static Backend create(String name, int threads, String device) {
         BackendProvider provider = BackendProvider.named(name)
@@ -28,7 +31,7 @@ final class BenchBackends {
         BackendProvider.Availability a = provider.probe();
         if (!a.available()) throw new IllegalStateException("backend " + name + " is unavailable: " + a.reason());
         String selector = device == null || device.isBlank() ? null : device.trim();
-        Backend backend = provider.create(new BackendOptions(threads, selector));
+        Backend backend = provider.create(new BackendOptions(threads, selector, CommandLineSettings.current()));
         System.out.println("backend: " + backend.describe() + (selector == null ? "" : " (device selector \"" + selector + "\")"));
         return backend;
     }

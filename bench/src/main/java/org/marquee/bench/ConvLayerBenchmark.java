@@ -7,7 +7,6 @@ import org.marquee.engine.Shapes;
 import org.marquee.engine.Tensor;
 import org.marquee.engine.nn.Conv2d;
 import org.marquee.engine.nn.Layer;
-import org.marquee.engine.nn.Sequential;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,17 +64,17 @@ public class ConvLayerBenchmark {
     @Param({""})
     public String device;
 
+    private PosterModelBench poster;
     private Backend backend;
-    private Sequential model;
     private Layer conv;
     private Tensor x;    // (N, C, H, W)
     private Tensor dy;   // (N, K, OH, OW)
 
     @Setup(Level.Trial)
     public void setUp() {
-        backend = BenchBackends.create(backendName, threads, device);
-        model = PosterModel.build(backend, 7);
-        conv = model.layers().stream().filter(l -> l instanceof Conv2d).skip(layer - 1L).findFirst()
+        poster = PosterModelBench.open(backendName, threads, device);
+        backend = poster.backend;
+        conv = poster.model.layers().stream().filter(l -> l instanceof Conv2d).skip(layer - 1L).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the model has no Conv2D number " + layer));
         x = BenchBackends.random(backend, 3, 0, 1, Shapes.withBatch(batch, conv.inputShape()));
         dy = BenchBackends.random(backend, 4, -1e-3, 1e-3, Shapes.withBatch(batch, conv.outputShape()));
@@ -101,7 +100,6 @@ public class ConvLayerBenchmark {
     public void tearDown() {
         x.close();
         dy.close();
-        model.close();
-        backend.close();
+        poster.close();
     }
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.marquee.engine.Tensor;
 import org.marquee.engine.cpu.CpuBackend;
+import org.marquee.engine.cpu.CpuOptions;
 
 /**
  * A quick standalone timing loop for the CPU GEMM on the model's shapes, for when JMH is too
@@ -19,7 +20,7 @@ public final class CpuGemmProbe {
         GemmShape[] shapes = args.length > 1
                 ? Arrays.stream(args, 1, args.length).map(GemmShape::valueOf).toArray(GemmShape[]::new)
                 : GemmShape.values();
-        try (CpuBackend cpu = new CpuBackend(threads)) {
+        try (CpuBackend cpu = new CpuBackend(CpuOptions.fromProperties(System.getProperties()).withThreads(threads))) {
             System.out.println(cpu.describe() + ", " + System.getProperty("java.vm.version"));
             for (GemmShape s : shapes) {
                 Tensor a = random(cpu, 1, s.m * s.k), b = random(cpu, 2, s.k * s.n), c = cpu.allocate(s.m, s.n);

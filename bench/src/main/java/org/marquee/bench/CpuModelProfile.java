@@ -3,11 +3,11 @@ package org.marquee.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.marquee.app.PosterModel;
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Tensor;
 import org.marquee.engine.cpu.CpuBackend;
+import org.marquee.engine.cpu.CpuOptions;
 import org.marquee.engine.nn.Adam;
 import org.marquee.engine.nn.Loss;
 import org.marquee.engine.nn.Sequential;
@@ -28,19 +28,12 @@ public final class CpuModelProfile {
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         boolean forwardOnly = args.length > 3 && args[3].equals("forward");
         int batch = 32;
-        try (CpuBackend cpu = new CpuBackend(threads)) {
+        try (CpuBackend cpu = new CpuBackend(CpuOptions.fromProperties(System.getProperties()).withThreads(threads))) {
             ProfilingBackend backend = new ProfilingBackend(cpu);
-            Sequential model = PosterModel.build(backend, 7);
+            Sequential model = PosterModelBench.posterModel(backend);
             Adam adam = new Adam(backend, AdamConfig.keras(), model.parameterCount());
-            SplittableRandom r = new SplittableRandom(11);
-            Tensor images = backend.allocate(batch, PosterModel.CHANNELS, PosterModel.HEIGHT, PosterModel.WIDTH);
-            float[] x = new float[images.intSize()];
-            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
-            backend.upload(images, x);
-            Tensor targets = backend.allocate(batch, PosterModel.GENRES);
-            float[] t = new float[targets.intSize()];
-            for (int i = 0; i < t.length; i++) t[i] = r.nextInt(5) == 0 ? 1f : 0f;
-            backend.upload(targets, t);
+            Tensor[] data = PosterModelBench.imagesAndTargets(backend, batch);
+            Tensor images = data[0], targets = data[1];
             Tensor grad = backend.allocate(batch, PosterModel.GENRES);
             long total = 0, wallTotal = 0;
             for (int s = 0; s < warmups + repeats; s++) {

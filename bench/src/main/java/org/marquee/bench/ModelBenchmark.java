@@ -1,6 +1,5 @@
 package org.marquee.bench;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.marquee.app.PosterModel;
 import org.marquee.engine.AdamConfig;
@@ -56,6 +55,7 @@ public class ModelBenchmark {
     @Param({""})
     public String device;
 
+    private PosterModelBench poster;
     private Backend backend;
     private Sequential model;
     private Adam adam;
@@ -63,18 +63,13 @@ public class ModelBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        backend = BenchBackends.create(backendName, threads, device);
-        model = PosterModel.build(backend, 7);
+        poster = PosterModelBench.open(backendName, threads, device);
+        backend = poster.backend;
+        model = poster.model;
         adam = new Adam(backend, AdamConfig.keras(), model.parameterCount());
-        SplittableRandom r = new SplittableRandom(11);
-        images = backend.allocate(batch, PosterModel.CHANNELS, PosterModel.HEIGHT, PosterModel.WIDTH);
-        float[] x = new float[images.intSize()];
-        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
-        backend.upload(images, x);
-        targets = backend.allocate(batch, PosterModel.GENRES);
-        float[] t = new float[targets.intSize()];
-        for (int i = 0; i < t.length; i++) t[i] = r.nextInt(5) == 0 ? 1f : 0f;
-        backend.upload(targets, t);
+        Tensor[] data = PosterModelBench.imagesAndTargets(backend, batch);
+        images = data[0];
+        targets = data[1];
         grad = backend.allocate(batch, PosterModel.GENRES);
     }
 
@@ -101,7 +96,6 @@ public class ModelBenchmark {
     public void tearDown() {
         for (Tensor t : new Tensor[] {images, targets, grad}) t.close();
         adam.close();
-        model.close();
-        backend.close();
+        poster.close();
     }
 }

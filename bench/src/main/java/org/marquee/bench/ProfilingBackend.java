@@ -82,7 +82,7 @@ final class ProfilingBackend implements Backend {
         return (Plan) p;
     }
 
-    private static boolean textbook(Plan p) { return p.route().equals(ConvPlan.TEXTBOOK); }
+    private static boolean textbook(Plan p) { return p.route() == ConvPlan.Route.TEXTBOOK; }
 
     private static String shape(ConvPlan p) { return p.geometry().c() + "x" + p.geometry().h(); }
 
@@ -93,15 +93,15 @@ final class ProfilingBackend implements Backend {
         if (textbook(p)) { Backend.super.conv2dPooledBackward(p, x, dpool, argmax, w, n, dw, db, dx); return; }
         timed("conv2dPooledBackward " + shape(p), () -> inner.conv2dPooledBackward(p.inner, x, dpool, argmax, w, n, dw, db, dx));
     }
-    @Override public void conv2d(ConvPlan plan, Tensor x, Tensor w, Tensor b, int n, Tensor y, boolean relu) {
+    @Override public void conv2d(ConvPlan plan, Tensor x, Tensor w, Tensor b, int n, Tensor y) {
         Plan p = plan(plan);
-        if (textbook(p)) { Backend.super.conv2d(p, x, w, b, n, y, relu); return; }
-        timed("conv2d " + shape(p), () -> inner.conv2d(p.inner, x, w, b, n, y, relu));
+        if (textbook(p)) { Backend.super.conv2d(p, x, w, b, n, y); return; }
+        timed("conv2d " + shape(p), () -> inner.conv2d(p.inner, x, w, b, n, y));
     }
-    @Override public void conv2dMaxPool(ConvPlan plan, Tensor x, Tensor w, Tensor b, int n, boolean relu, Tensor pooled, Tensor argmax) {
+    @Override public void conv2dMaxPool(ConvPlan plan, Tensor x, Tensor w, Tensor b, int n, Tensor pooled, Tensor argmax) {
         Plan p = plan(plan);
-        if (textbook(p)) { Backend.super.conv2dMaxPool(p, x, w, b, n, relu, pooled, argmax); return; }
-        timed("conv2d+maxPool " + shape(p), () -> inner.conv2dMaxPool(p.inner, x, w, b, n, relu, pooled, argmax));
+        if (textbook(p)) { Backend.super.conv2dMaxPool(p, x, w, b, n, pooled, argmax); return; }
+        timed("conv2d+maxPool " + shape(p), () -> inner.conv2dMaxPool(p.inner, x, w, b, n, pooled, argmax));
     }
     @Override public void conv2dWeightGrad(ConvPlan plan, Tensor x, Tensor dy, int n, Tensor dw, Tensor db) {
         Plan p = plan(plan);

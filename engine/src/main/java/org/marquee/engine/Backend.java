@@ -157,10 +157,9 @@ public interface Backend extends AutoCloseable {
 
     /**
      * The forward convolution of images 0..n-1: {@code y[i] = W · im2col(x[i]) + bias}, with x
-     * (n, C, H, W), w (K, C*KH*KW), bias (K) and y (n, K, OH, OW); with {@code relu}, then
-     * {@code y = max(0, y)}. The default is the textbook route through {@link #im2col},
-     * {@link #gemm}, {@link #addBias} and {@link #relu}; a backend may compute the same sums
-     * without unfolding, and apply bias and ReLU as it writes y.
+     * (n, C, H, W), w (K, C*KH*KW), bias (K) and y (n, K, OH, OW). The default is the textbook
+     * route through {@link #im2col}, {@link #gemm} and {@link #addBias}; a backend may compute the
+     * same sums without unfolding, and add the bias as it writes y.
      *
      * @param plan the plan {@link #planConv} made for this geometry
      * @param x the input images, (n, C, H, W)
@@ -168,9 +167,8 @@ public interface Backend extends AutoCloseable {
      * @param bias the biases, (K)
      * @param n the images in this batch
      * @param y the output, (n, K, OH, OW), overwritten
-     * @param relu whether to apply ReLU to the output
      */
-    default void conv2d(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor y, boolean relu) {
+    default void conv2d(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor y) {
         plan.requireFor(this);
         ConvGeometry g = plan.geometry();
         Tensor cols = plan.columns();
@@ -179,11 +177,11 @@ public interface Backend extends AutoCloseable {
             gemm(false, false, g.k(), g.positions(), g.patch(), 1, w, cols, 0, y.slice(i));
         }
         addBias(y, bias, n, g.k(), g.positions());
-        if (relu) relu(y, y);
     }
 
     /**
-     * {@link #conv2d}, then 2x2 max pooling of y (as {@link #maxPool2x2} over n*K planes of OH x OW)
+     * {@link #conv2d}, then ReLU ({@code y = max(0, y)}), then 2x2 max pooling of y (as
+     * {@link #maxPool2x2} over n*K planes of OH x OW)
      * into {@code pooled} and {@code argmax} (n, K, OH/2, OW/2). y itself is not returned: the
      * default writes it into the plan's {@link ConvPlan#output} and pools it from there; a backend
      * may instead pool each block of output rows while it is still in cache and never keep y.
@@ -193,15 +191,14 @@ public interface Backend extends AutoCloseable {
      * @param w the kernels, (K, C*KH*KW)
      * @param bias the biases, (K)
      * @param n the images in this batch
-     * @param relu whether to apply ReLU before pooling
      * @param pooled the pooled output, (n, K, OH/2, OW/2), overwritten
      * @param argmax each pooled element's winner in its window, 0..3, overwritten
      */
-    default void conv2dMaxPool(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, boolean relu,
-                               Tensor pooled, Tensor argmax) {
+    default void conv2dMaxPool(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor pooled, Tensor argmax) {
         ConvGeometry g = plan.geometry();
         Tensor y = plan.output(n);
-        conv2d(plan, x, w, bias, n, y, relu);
+        conv2d(plan, x, w, bias, n, y);
+        relu(y, y);
         maxPool2x2(y, n * g.k(), g.oh(), g.ow(), pooled, argmax);
     }
 

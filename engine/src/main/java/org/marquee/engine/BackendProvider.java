@@ -111,27 +111,66 @@ public interface BackendProvider {
     }
 
     /**
-     * Options common to all backends: threads (0 = all processors), device selector (null = default).
+     * Options common to all backends: threads (0 = all processors), device selector (null =
+     * default), and the backend-specific settings, named as the command line's system properties
+     * ({@code marquee.cpu.scalar}, {@code marquee.opencl.family}, ...). A provider takes the
+     * settings it knows from {@link #settings()} and nothing from anywhere else: no system property
+     * or environment variable is read behind the caller's back. Empty settings mean each backend's
+     * documented built-in defaults (for the cpu backend {@link org.marquee.engine.cpu.CpuOptions#defaults()},
+     * no tuning measured or read from a cache). The command line passes what its user set.
      *
-     * @param threads worker threads, 0 = all processors
-     * @param device  the device: an index or part of its name, null = the backend's default
+     * @param threads  worker threads, 0 = all processors
+     * @param device   the device: an index or part of its name, null = the backend's default
+     * @param settings backend-specific settings by property name; empty = the built-in defaults
      */
-    record BackendOptions(int threads, String device) {
+    record BackendOptions(int threads, String device, java.util.Map<String, String> settings) {
         /**
-         * Checks the thread count.
+         * Checks the thread count and copies the settings.
+         *
+         * @param threads worker threads, 0 = all processors
+         * @param device the device selector, index or part of its name; null for the default
+         * @param settings backend-specific settings by property name (not null)
+         */
+        public BackendOptions {
+            if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all processors): " + threads);
+            settings = java.util.Map.copyOf(java.util.Objects.requireNonNull(settings, "settings"));
+        }
+
+        /**
+         * These threads and device with the built-in defaults of every backend (no settings).
          *
          * @param threads worker threads, 0 = all processors
          * @param device the device selector, index or part of its name; null for the default
          */
-        public BackendOptions {
-            if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all processors): " + threads);
-        }
+        public BackendOptions(int threads, String device) { this(threads, device, java.util.Map.of()); }
+
         /**
-         * All processors and the default device.
+         * All processors, the default device, the built-in defaults.
          *
          * @return the default options
          */
         public static BackendOptions defaults() { return new BackendOptions(0, null); }
+
+        /**
+         * These options with other settings.
+         *
+         * @param settings backend-specific settings by property name
+         * @return the changed options
+         */
+        public BackendOptions withSettings(java.util.Map<String, String> settings) {
+            return new BackendOptions(threads, device, settings);
+        }
+
+        /**
+         * The settings as {@link java.util.Properties}, the form the backends' parsers take.
+         *
+         * @return a new properties object holding the settings
+         */
+        public java.util.Properties settingsAsProperties() {
+            java.util.Properties p = new java.util.Properties();
+            p.putAll(settings);
+            return p;
+        }
     }
 
     /**

@@ -18,12 +18,33 @@ package org.marquee.engine;
  * (a tuned kernel, say); it releases the workspace in {@link #close}.
  */
 public class ConvPlan implements AutoCloseable {
-    /** The {@link #route()} of {@link #textbook} plans. */
-    public static final String TEXTBOOK = "im2col + gemm";
+    /** How a backend computes a plan's convolutions. */
+    public enum Route {
+        /** One image at a time through im2col, gemm and col2im ({@link #textbook}): every workspace. */
+        TEXTBOOK("im2col + gemm"),
+        /** Straight from the image, no column matrix (the cpu backend's direct convolution). */
+        DIRECT("direct"),
+        /** A group of images unfolded into one column matrix and one gemm (the OpenCL GPU family). */
+        BATCHED("batched im2col + gemm");
+
+        private final String description;
+
+        Route(String description) { this.description = description; }
+
+        /**
+         * The route for people, e.g. "im2col + gemm".
+         *
+         * @return the description
+         */
+        public String description() { return description; }
+
+        @Override public String toString() { return description; }
+    }
+
 
     private final Backend backend;
     private final ConvGeometry geometry;
-    private final String route;
+    private final Route route;
     private final boolean columns, output, unpooled;
     private Tensor cols;
     private Tensor y;        // (capacity, K, OH, OW)
@@ -34,12 +55,12 @@ public class ConvPlan implements AutoCloseable {
      *
      * @param backend the backend whose primitives take this plan
      * @param geometry the convolution's geometry
-     * @param route    a short description for people ("im2col + gemm", "direct")
+     * @param route    how the backend computes these convolutions
      * @param columns  whether the route needs {@link #columns()}
      * @param output   whether a fused pooling needs the full output, {@link #output(int)}
      * @param unpooled whether the pooled backward needs {@link #unpooledGradient(int)}
      */
-    protected ConvPlan(Backend backend, ConvGeometry geometry, String route, boolean columns, boolean output, boolean unpooled) {
+    protected ConvPlan(Backend backend, ConvGeometry geometry, Route route, boolean columns, boolean output, boolean unpooled) {
         if (backend == null || geometry == null || route == null) throw new IllegalArgumentException("backend, geometry and route must not be null");
         this.backend = backend;
         this.geometry = geometry;
@@ -57,7 +78,7 @@ public class ConvPlan implements AutoCloseable {
      * @return a plan with the columns, output and unpooled-gradient workspaces
      */
     public static ConvPlan textbook(Backend backend, ConvGeometry g) {
-        return new ConvPlan(backend, g, TEXTBOOK, true, true, true);
+        return new ConvPlan(backend, g, Route.TEXTBOOK, true, true, true);
     }
 
     /**
@@ -65,10 +86,10 @@ public class ConvPlan implements AutoCloseable {
      *
      * @param backend the backend
      * @param g the convolution's geometry
-     * @param route a short description for people, e.g. "direct"
+     * @param route how the backend computes them, e.g. {@link Route#DIRECT}
      * @return a plan without workspaces
      */
-    public static ConvPlan withoutWorkspace(Backend backend, ConvGeometry g, String route) {
+    public static ConvPlan withoutWorkspace(Backend backend, ConvGeometry g, Route route) {
         return new ConvPlan(backend, g, route, false, false, false);
     }
 
@@ -85,11 +106,11 @@ public class ConvPlan implements AutoCloseable {
      */
     public ConvGeometry geometry() { return geometry; }
     /**
-     * How the backend computes these convolutions, e.g. "im2col + gemm" or "direct".
+     * How the backend computes these convolutions, e.g. {@link Route#TEXTBOOK} or {@link Route#DIRECT}.
      *
-     * @return the route's description
+     * @return the route
      */
-    public String route() { return route; }
+    public Route route() { return route; }
 
     /**
      * One image's column matrix (C*KH*KW, OH*OW).

@@ -18,7 +18,8 @@ class ConvPlanTest {
     void workspacesAreMadeOnFirstUseAndReusedForSmallerBatches() {
         Backend ref = new ReferenceBackend();
         try (ConvPlan plan = ref.planConv(g)) {
-            assertEquals("im2col + gemm", plan.route());
+            assertEquals(ConvPlan.Route.TEXTBOOK, plan.route());
+            assertEquals("im2col + gemm", plan.route().description());
             assertSame(g, plan.geometry());
             Tensor cols = plan.columns();
             assertArrayEquals(new int[] {g.patch(), g.positions()}, cols.shape());
@@ -39,13 +40,13 @@ class ConvPlanTest {
         Backend a = new ReferenceBackend(), b = new ReferenceBackend();
         ConvPlan plan = a.planConv(g);
         Tensor x = b.allocate(1, 2, 6, 7), w = b.allocate(3, 18), bias = b.allocate(3), y = b.allocate(1, 3, 4, 5);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.conv2d(plan, x, w, bias, 1, y, false));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.conv2d(plan, x, w, bias, 1, y));
         assertTrue(e.getMessage().contains("another backend"), e.getMessage());
     }
 
     @Test
     void aRouteWithoutWorkspaceSaysSo() {
-        ConvPlan plan = ConvPlan.withoutWorkspace(new ReferenceBackend(), g, "direct");
+        ConvPlan plan = ConvPlan.withoutWorkspace(new ReferenceBackend(), g, ConvPlan.Route.DIRECT);
         IllegalStateException e = assertThrows(IllegalStateException.class, plan::columns);
         assertTrue(e.getMessage().contains("direct") && e.getMessage().contains("column"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> plan.output(1));

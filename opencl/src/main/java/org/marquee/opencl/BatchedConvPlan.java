@@ -18,7 +18,6 @@ import org.marquee.engine.Tensor;
  * groups of fewer images.
  */
 final class BatchedConvPlan extends ConvPlan {
-    static final String ROUTE = "batched im2col + gemm";
     /** The largest column matrix a group may need, in floats (512 MiB). */
     static final long MAX_COLUMN_FLOATS = 1L << 27;
 
@@ -28,7 +27,7 @@ final class BatchedConvPlan extends ConvPlan {
     private int capacity;       // images the workspace holds
 
     BatchedConvPlan(OpenClBackend backend, ConvGeometry g) {
-        super(backend, g, ROUTE, false, false, false);
+        super(backend, g, Route.BATCHED, false, false, false);
         this.backend = backend;
     }
 

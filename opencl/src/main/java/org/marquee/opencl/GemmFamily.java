@@ -8,13 +8,14 @@ import org.marquee.engine.DeviceKind;
  * {@code gemm.cl} (few work-items with wide vector tiles, as PoCL runs them best). {@link #GPU}:
  * the GPU-shaped ones of {@code gemm_gpu.cl} (2-D register blocking over many work-items, a
  * variant per device and shape chosen by {@link GpuGemm}'s tuner). A GPU device gets the GPU
- * family, any other device the CPU family, unless the system property {@value #PROPERTY}
- * ({@code auto}, {@code cpu} or {@code gpu}) or a constructor option forces one.
+ * family, any other device the CPU family, unless the setting {@value #PROPERTY}
+ * ({@code auto}, {@code cpu} or {@code gpu}; on the command line a system property) or a
+ * constructor option forces one.
  */
 public enum GemmFamily {
     CPU, GPU;
 
-    /** System property forcing a family for every backend created without an explicit one. */
+    /** The setting ({@link OpenClBackend.Options#fromProperties}) that forces a family. */
     public static final String PROPERTY = "marquee.opencl.family";
 
     /** The family for a device of this kind. */

@@ -64,13 +64,13 @@ final class GemmTuneCache {
         this.file = directory.resolve("gemm-" + hash(key) + ".txt");
     }
 
-    /** The directory from {@value #DIRECTORY_PROPERTY}, {@code XDG_CACHE_HOME} or the home directory. */
-    static Path defaultDirectory() {
-        String dir = System.getProperty(DIRECTORY_PROPERTY);
-        if (dir != null && !dir.isBlank()) return Path.of(dir);
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "marquee");
-        return Path.of(System.getProperty("user.home"), ".cache", "marquee");
+    /**
+     * The command line's default directory: {@code $XDG_CACHE_HOME/marquee} where that is set,
+     * else {@code ~/.cache/marquee}; the caller passes both (nothing here reads the environment).
+     */
+    static Path defaultDirectory(String userHome, String xdgCacheHome) {
+        if (xdgCacheHome != null && !xdgCacheHome.isBlank()) return Path.of(xdgCacheHome, "marquee");
+        return Path.of(userHome, ".cache", "marquee");
     }
 
     Path file() { return file; }

@@ -27,7 +27,7 @@ import org.jocl.cl_kernel;
  * rounding.
  */
 public final class GpuGemm {
-    /** System property: {@code on} (default) or {@code off} (no timing, no cache: the first candidate everywhere). */
+    /** Setting: {@code on} (the command line's default) or {@code off} (no timing, no cache: the first candidate everywhere). */
     static final String TUNE_PROPERTY = "marquee.opencl.tune";
     private static final int TIMED_RUNS = 3;
     private static final double ONE_RUN_ABOVE_MS = 500;   // a candidate that slow is timed once
@@ -64,14 +64,6 @@ public final class GpuGemm {
         } else {
             cache = null;
         }
-    }
-
-    /** Whether tuning is on: {@value #TUNE_PROPERTY} is on (or unset) or off; anything else is an error. */
-    static boolean tuneFromProperty() {
-        String v = System.getProperty(TUNE_PROPERTY);
-        if (v == null || v.isBlank() || v.trim().equalsIgnoreCase("on")) return true;
-        if (v.trim().equalsIgnoreCase("off")) return false;
-        throw new IllegalArgumentException(TUNE_PROPERTY + " must be on or off, got \"" + v + "\"");
     }
 
     boolean tuning() { return cache != null; }

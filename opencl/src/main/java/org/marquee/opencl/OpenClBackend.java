@@ -1,5 +1,9 @@
 package org.marquee.opencl;
 
+import static org.marquee.engine.TensorChecks.requireSize;
+import static org.marquee.engine.TensorChecks.requireUploadLength;
+import static org.marquee.engine.TensorChecks.sameSize;
+
 import static org.jocl.CL.CL_TRUE;
 
 import org.jocl.CL;
@@ -43,50 +47,112 @@ public final class OpenClBackend implements Backend {
     /**
      * How GEMMs run: the kernel family (null: {@link GemmFamily#forKind} of the device), whether
      * the GPU family tunes its variant per shape (else the first that fits everywhere), where its
-     * tuning cache lives, and where notes about that cache go (a corrupt file, a failed write).
+     * tuning cache lives (null when it does not tune), and where notes about that cache go (a
+     * corrupt file, a failed write).
+     *
+     * @param family             the GEMM family, null for the device's
+     * @param tune               whether the GPU family times its variants per shape class
+     * @param tuneCacheDirectory the folder of the tuning cache; needed when {@code tune}, may be null otherwise
+     * @param log                receives notes about the cache
      */
     public record Options(GemmFamily family, boolean tune, java.nio.file.Path tuneCacheDirectory,
                           java.util.function.Consumer<String> log) {
+        /** The setting that forces a GEMM family: auto, cpu or gpu. */
+        public static final String FAMILY_PROPERTY = GemmFamily.PROPERTY;
+        /** The setting that turns the GPU family's tuning on or off. */
+        public static final String TUNE_PROPERTY = GpuGemm.TUNE_PROPERTY;
+        /** The setting naming the folder of the GPU family's tuning cache. */
+        public static final String TUNE_CACHE_PROPERTY = GemmTuneCache.DIRECTORY_PROPERTY;
+
+        /**
+         * Checks that a tuning backend has a cache folder and that a log is given.
+         *
+         * @param family             the GEMM family, null for the device's
+         * @param tune               whether the GPU family times its variants per shape class
+         * @param tuneCacheDirectory the folder of the tuning cache; needed when {@code tune}
+         * @param log                receives notes about the cache
+         */
         public Options {
-            java.util.Objects.requireNonNull(tuneCacheDirectory, "tuneCacheDirectory");
+            if (tune) java.util.Objects.requireNonNull(tuneCacheDirectory, "tuneCacheDirectory (tuning needs a cache folder)");
             java.util.Objects.requireNonNull(log, "log");
         }
 
         /**
-         * From the system properties {@value GemmFamily#PROPERTY} (auto, cpu, gpu),
-         * {@code marquee.opencl.tune} (on, off) and {@code marquee.opencl.tuneCache} (a directory;
-         * default {@code $XDG_CACHE_HOME/marquee} or {@code ~/.cache/marquee}); notes to stderr.
+         * The built-in defaults, which read nothing: the device's family, no tuning (the first
+         * variant that fits), no cache, notes to standard error.
          *
-         * @throws IllegalArgumentException when a property has another value
+         * @return the default options
          */
-        public static Options fromSystemProperties() {
-            return new Options(GemmFamily.parse(System.getProperty(GemmFamily.PROPERTY)), GpuGemm.tuneFromProperty(),
-                    GemmTuneCache.defaultDirectory(), System.err::println);
+        public static Options defaults() { return new Options(null, false, null, System.err::println); }
+
+        /**
+         * The defaults with each setting given in {@code p} taken from it: {@value #FAMILY_PROPERTY}
+         * (auto, cpu, gpu), {@value #TUNE_PROPERTY} (on, off; not set: off) and
+         * {@value #TUNE_CACHE_PROPERTY} (a folder, needed when tuning). The command line passes its
+         * system properties, with tuning on and a cache in {@code ~/.cache/marquee} where its user
+         * set none ({@link OpenClProvider#commandLineDefaults}).
+         *
+         * @param p the settings to read
+         * @return the options {@code p} asks for
+         * @throws IllegalArgumentException when a setting has another value, or tuning has no cache folder
+         */
+        public static Options fromProperties(java.util.Properties p) {
+            String tuneText = p.getProperty(TUNE_PROPERTY);
+            boolean tune;
+            if (tuneText == null || tuneText.isBlank() || tuneText.trim().equalsIgnoreCase("off")) tune = false;
+            else if (tuneText.trim().equalsIgnoreCase("on")) tune = true;
+            else throw new IllegalArgumentException(TUNE_PROPERTY + " must be on or off, got \"" + tuneText + "\"");
+            String dir = p.getProperty(TUNE_CACHE_PROPERTY);
+            java.nio.file.Path cache = dir == null || dir.isBlank() ? null : java.nio.file.Path.of(dir.trim());
+            if (tune && cache == null) throw new IllegalArgumentException(TUNE_PROPERTY + "=on needs " + TUNE_CACHE_PROPERTY + ", the tuning cache's folder");
+            return new Options(GemmFamily.parse(p.getProperty(FAMILY_PROPERTY)), tune, cache, System.err::println);
         }
 
-        /** These options with the family forced. */
+        /**
+         * These options with the family forced.
+         *
+         * @param family the GEMM family, null for the device's
+         * @return the changed options
+         */
         public Options withFamily(GemmFamily family) { return new Options(family, tune, tuneCacheDirectory, log); }
 
-        /** These options with tuning on or off. */
+        /**
+         * These options with tuning on or off.
+         *
+         * @param tune whether the GPU family tunes
+         * @return the changed options
+         */
         public Options withTuning(boolean tune) { return new Options(family, tune, tuneCacheDirectory, log); }
     }
 
     /**
-     * Opens {@code device} and builds every kernel program; GEMMs use the family of the device
-     * (or the one {@value GemmFamily#PROPERTY} forces), on the CPU family the faster kernel.
+     * Opens {@code device} with {@link Options#defaults()} and builds every kernel program; GEMMs
+     * use the family of the device, untuned.
+     *
+     * @param device the device
      */
     public OpenClBackend(OpenClDevices.Device device) {
-        this(device, Options.fromSystemProperties());
+        this(device, Options.defaults());
     }
 
-    /** The CPU family with this kernel, whatever the device; used to test and time each kernel. */
+    /**
+     * The CPU family with this kernel, whatever the device; used to test and time each kernel.
+     *
+     * @param device     the device
+     * @param gemmKernel the CPU family's GEMM kernel
+     */
     public OpenClBackend(OpenClDevices.Device device, GemmKernel gemmKernel) {
-        this(device, Options.fromSystemProperties().withFamily(GemmFamily.CPU), gemmKernel);
+        this(device, Options.defaults().withFamily(GemmFamily.CPU), gemmKernel);
     }
 
-    /** {@link #OpenClBackend(OpenClDevices.Device)} with the family forced (tuning and cache from the system properties). */
+    /**
+     * {@link #OpenClBackend(OpenClDevices.Device)} with the family forced (the other options the defaults).
+     *
+     * @param device the device
+     * @param family the GEMM family
+     */
     public OpenClBackend(OpenClDevices.Device device, GemmFamily family) {
-        this(device, Options.fromSystemProperties().withFamily(family));
+        this(device, Options.defaults().withFamily(family));
     }
 
     public OpenClBackend(OpenClDevices.Device device, Options options) {
@@ -201,17 +267,9 @@ public final class OpenClBackend implements Backend {
 
     private static int off(Tensor t) { return Math.toIntExact(t.offset()); }
 
-    private static void requireSize(String what, Tensor t, long n) {
-        if (t.size() < n) throw new IllegalArgumentException(what + ": tensor " + t + " holds " + t.size() + " elements, needs " + n);
-    }
-
-    private static void sameSize(String op, Tensor a, Tensor b) {
-        if (a.size() != b.size()) throw new IllegalArgumentException(op + ": " + a + " and " + b + " differ in size");
-    }
-
     @Override
     public void upload(Tensor dst, float[] src) {
-        if (dst.size() != src.length) throw new IllegalArgumentException("upload of " + src.length + " values into " + dst + " of size " + dst.size());
+        requireUploadLength(dst, src.length);
         OpenClException.check(CL.clEnqueueWriteBuffer(cl.queue(), mem(dst).memory(), CL_TRUE, dst.offset() * Sizeof.cl_float,
                 (long) src.length * Sizeof.cl_float, Pointer.to(src), 0, null, null), "clEnqueueWriteBuffer");
         cl.countUpload((long) src.length * Sizeof.cl_float);
@@ -403,9 +461,9 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void conv2d(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor y, boolean relu) {
+    public void conv2d(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor y) {
         BatchedConvPlan b = batched(plan);
-        if (b == null) { Backend.super.conv2d(plan, x, w, bias, n, y, relu); return; }
+        if (b == null) { Backend.super.conv2d(plan, x, w, bias, n, y); return; }
         ConvGeometry g = b.geometry();
         requireConv(g, n, x, w, y);
         requireSize("conv bias", bias, g.k());
@@ -415,15 +473,15 @@ public final class OpenClBackend implements Backend {
             im2colBatch(x, first, count, g, cols);
             gemm(false, false, g.k(), count * p, g.patch(), 1, w, cols, 0, rows);        // (K, count*P)
             new KernelCall(cl, "conv_batch.cl", "conv_epilogue").mem(mem(rows)).i(off(rows)).mem(mem(bias)).i(off(bias))
-                    .i(g.k()).i(p).i(count).i(relu ? 1 : 0).mem(mem(y)).i(off(y) + (long) first * g.k() * p)
+                    .i(g.k()).i(p).i(count).mem(mem(y)).i(off(y) + (long) first * g.k() * p)
                     .run(p, g.k(), count);
         });
     }
 
     @Override
-    public void conv2dMaxPool(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, boolean relu, Tensor pooled, Tensor argmax) {
+    public void conv2dMaxPool(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor pooled, Tensor argmax) {
         BatchedConvPlan b = batched(plan);
-        if (b == null) { Backend.super.conv2dMaxPool(plan, x, w, bias, n, relu, pooled, argmax); return; }
+        if (b == null) { Backend.super.conv2dMaxPool(plan, x, w, bias, n, pooled, argmax); return; }
         ConvGeometry g = b.geometry();
         requireConv(g, n, x, w, null);
         requireSize("conv bias", bias, g.k());
@@ -436,7 +494,7 @@ public final class OpenClBackend implements Backend {
             gemm(false, false, g.k(), count * g.positions(), g.patch(), 1, w, cols, 0, rows);
             long at = (long) first * g.k() * ph * pw;
             new KernelCall(cl, "conv_batch.cl", "conv_epilogue_pool").mem(mem(rows)).i(off(rows)).mem(mem(bias)).i(off(bias))
-                    .i(g.k()).i(g.oh()).i(g.ow()).i(count).i(relu ? 1 : 0)
+                    .i(g.k()).i(g.oh()).i(g.ow()).i(count)
                     .mem(mem(pooled)).i(off(pooled) + at).mem(mem(argmax)).i(off(argmax) + at)
                     .run(pw, ph, (long) count * g.k());
         });

@@ -258,15 +258,32 @@ final class OpenClContext implements AutoCloseable {
         return new String(log, StandardCharsets.UTF_8).replace("\0", "").trim();
     }
 
+    /**
+     * The source of {@code kernels/FILE}, with each line {@code #include "OTHER.cl"} replaced by
+     * that file's source (so kernels shared by programs are written once; the programs are built
+     * from strings, where the OpenCL compiler has no folder to include from).
+     */
     static String readResource(String file) {
         String path = "kernels/" + file;
+        String source;
         try (InputStream in = OpenClContext.class.getResourceAsStream(path)) {
             if (in == null) throw new OpenClException("kernel source " + path + " is missing from the class path");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new OpenClException("cannot read kernel source " + path, e);
         }
+        java.util.regex.Matcher include = INCLUDE.matcher(source);
+        StringBuilder out = new StringBuilder();
+        while (include.find()) {
+            if (include.group(1).equals(file)) throw new OpenClException("kernel source " + path + " includes itself");
+            include.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(readResource(include.group(1))));
+        }
+        return include.appendTail(out).toString();
     }
+
+    /** A line {@code #include "name.cl"} of a kernel source. */
+    private static final java.util.regex.Pattern INCLUDE =
+            java.util.regex.Pattern.compile("(?m)^#include \"([A-Za-z0-9_]+\\.cl)\"[ \t]*$");
 
     /** The kernel {@code name} of program {@code file} (built without extra options). */
     cl_kernel kernel(String file, String name) { return kernel(ProgramKey.of(file), name); }

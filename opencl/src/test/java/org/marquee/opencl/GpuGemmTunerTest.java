@@ -10,13 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.marquee.engine.reference.ReferenceBackend;
 
 /**
- * Which GEMM family a backend takes (by device kind, forced by property or option), which GPU
+ * Which GEMM family a backend takes (by device kind, forced by a setting or option), which GPU
  * variants fit a device, and the tuner: tune at first use, write the cache, read it back in a new
  * backend, survive a corrupt file, re-tune on request.
  */
@@ -31,41 +32,54 @@ class GpuGemmTunerTest {
     }
 
     @Test
-    void theDeviceKindPicksTheFamilyAndThePropertyForcesOne() {
+    void theDeviceKindPicksTheFamilyAndTheSettingForcesOne() {
         OpenClRequirement.check();
         OpenClDevices.Device device = OpenClDevices.preferred(OpenClDevices.list());
         String saved = System.getProperty(GemmFamily.PROPERTY);
         try {
-            System.clearProperty(GemmFamily.PROPERTY);
+            System.setProperty(GemmFamily.PROPERTY, GemmFamily.forKind(device.kind()) == GemmFamily.GPU ? "cpu" : "gpu");
             try (OpenClBackend b = new OpenClBackend(device)) {
-                assertEquals(GemmFamily.forKind(device.kind()), b.gemmFamily(), b.describe());
+                assertEquals(GemmFamily.forKind(device.kind()), b.gemmFamily(), "a system property does not reach the backend: " + b.describe());
                 assertTrue(b.describe().contains("gemm " + b.gemmFamily().label() + " family"), b.describe());
             }
-            System.setProperty(GemmFamily.PROPERTY, "gpu");
-            System.setProperty(GpuGemm.TUNE_PROPERTY, "off");
-            try (OpenClBackend b = new OpenClBackend(device)) {
-                assertEquals(GemmFamily.GPU, b.gemmFamily());
-                assertTrue(b.describe().contains("gemm gpu family, untuned: " + b.gemmCandidates().get(0)), b.describe());
-            }
-            System.setProperty(GemmFamily.PROPERTY, "cpu");
-            try (OpenClBackend b = new OpenClBackend(device)) {
-                assertEquals(GemmFamily.CPU, b.gemmFamily());
-                assertTrue(b.describe().contains("gemm cpu family, tiled"), b.describe());
-                assertTrue(b.gemmCandidates().isEmpty());
-                assertThrows(IllegalStateException.class, () -> b.retuneGemm(List.of()));
-            }
-            System.setProperty(GemmFamily.PROPERTY, "quantum");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new OpenClBackend(device));
-            assertTrue(e.getMessage().contains(GemmFamily.PROPERTY), e.getMessage());
-            System.setProperty(GemmFamily.PROPERTY, "gpu");
-            System.setProperty(GpuGemm.TUNE_PROPERTY, "sometimes");
-            e = assertThrows(IllegalArgumentException.class, () -> new OpenClBackend(device));
-            assertTrue(e.getMessage().contains("on or off"), e.getMessage());
         } finally {
             if (saved == null) System.clearProperty(GemmFamily.PROPERTY);
             else System.setProperty(GemmFamily.PROPERTY, saved);
-            System.clearProperty(GpuGemm.TUNE_PROPERTY);
         }
+        try (OpenClBackend b = new OpenClBackend(device, settings(GemmFamily.PROPERTY, "gpu"))) {
+            assertEquals(GemmFamily.GPU, b.gemmFamily());
+            assertTrue(b.describe().contains("gemm gpu family, untuned: " + b.gemmCandidates().get(0)), "no tuning unless asked: " + b.describe());
+        }
+        try (OpenClBackend b = new OpenClBackend(device, settings(GemmFamily.PROPERTY, "cpu"))) {
+            assertEquals(GemmFamily.CPU, b.gemmFamily());
+            assertTrue(b.describe().contains("gemm cpu family, tiled"), b.describe());
+            assertTrue(b.gemmCandidates().isEmpty());
+            assertThrows(IllegalStateException.class, () -> b.retuneGemm(List.of()));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings(GemmFamily.PROPERTY, "quantum"));
+        assertTrue(e.getMessage().contains(GemmFamily.PROPERTY), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> settings(OpenClBackend.Options.TUNE_PROPERTY, "sometimes"));
+        assertTrue(e.getMessage().contains("on or off"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> settings(OpenClBackend.Options.TUNE_PROPERTY, "on"));
+        assertTrue(e.getMessage().contains(OpenClBackend.Options.TUNE_CACHE_PROPERTY), e.getMessage());
+        OpenClBackend.Options tuned = OpenClBackend.Options.fromProperties(properties(Map.of(OpenClBackend.Options.TUNE_PROPERTY, "on",
+                OpenClBackend.Options.TUNE_CACHE_PROPERTY, dir.toString())));
+        assertTrue(tuned.tune());
+        assertEquals(dir, tuned.tuneCacheDirectory());
+        assertEquals(Map.of(OpenClBackend.Options.TUNE_PROPERTY, "on", OpenClBackend.Options.TUNE_CACHE_PROPERTY, Path.of("/x", "marquee").toString()),
+                OpenClProvider.commandLineDefaults("/home/h", "/x"));
+        assertEquals(Path.of("/home/h", ".cache", "marquee").toString(),
+                OpenClProvider.commandLineDefaults("/home/h", null).get(OpenClBackend.Options.TUNE_CACHE_PROPERTY));
+    }
+
+    private static OpenClBackend.Options settings(String name, String value) {
+        return OpenClBackend.Options.fromProperties(properties(Map.of(name, value)));
+    }
+
+    private static java.util.Properties properties(Map<String, String> values) {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(values);
+        return p;
     }
 
     @Test

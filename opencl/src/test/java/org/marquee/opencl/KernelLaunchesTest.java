@@ -54,9 +54,9 @@ class KernelLaunchesTest {
     @Test
     void theGpuFamilysStepLaunchesAsManyKernelsForAnyBatch() {
         try (OpenClBackend gpu = OpenClRequirement.backend(
-                OpenClBackend.Options.fromSystemProperties().withFamily(GemmFamily.GPU).withTuning(false))) {
+                OpenClBackend.Options.fromProperties(System.getProperties()).withFamily(GemmFamily.GPU).withTuning(false))) {
             try (Sequential m = model(gpu)) {
-                assertEquals(BatchedConvPlan.ROUTE, ((ConvBlock) m.blocks().get(0)).convolution().plan().route());
+                assertEquals(org.marquee.engine.ConvPlan.Route.BATCHED, ((ConvBlock) m.blocks().get(0)).convolution().plan().route());
             }
             long flushes = gpu.flushes();
             long two = launchesPerStep(gpu, 2), eight = launchesPerStep(gpu, 8);
@@ -71,7 +71,7 @@ class KernelLaunchesTest {
     @Test
     void theCpuFamilysTextbookRouteLaunchesPerImage() {
         try (OpenClBackend cpu = OpenClRequirement.backend(
-                OpenClBackend.Options.fromSystemProperties().withFamily(GemmFamily.CPU))) {
+                OpenClBackend.Options.fromProperties(System.getProperties()).withFamily(GemmFamily.CPU))) {
             long two = launchesPerStep(cpu, 2), eight = launchesPerStep(cpu, 8);
             assertTrue(eight > two + 6 * 3 * 2, "per-image launches: " + two + " at batch 2, " + eight + " at batch 8");
             assertEquals(java.util.List.of(), cpu.builtPrograms().stream().filter(p -> p.startsWith("gemm_gpu.cl") || p.startsWith("conv_batch.cl")).toList(),

@@ -98,7 +98,7 @@ class LaunchSizesTest {
     @Test
     void everyLaunchOfATrainingStepIsSized() {
         try (OpenClBackend b = OpenClRequirement.backend(
-                OpenClBackend.Options.fromSystemProperties().withFamily(GemmFamily.GPU).withTuning(false));
+                OpenClBackend.Options.fromProperties(System.getProperties()).withFamily(GemmFamily.GPU).withTuning(false));
              Sequential m = Sequential.builder(b, 3, 30, 30).convBlock(4, 3).convBlock(5, 3).flatten().dense(7).relu().dropout(0.5).dense(5).build(3);
              Adam adam = new Adam(b, AdamConfig.keras().withClipNorm(1), m.parameterCount())) {
             Tensor x = b.allocate(3, 3, 30, 30), t = b.allocate(3, 5), grad = b.allocate(3, 5);

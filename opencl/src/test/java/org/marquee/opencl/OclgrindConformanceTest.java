@@ -30,7 +30,7 @@ class OclgrindConformanceTest extends BackendConformanceTest {
     protected Backend backend() {
         Assumptions.assumeTrue(System.getProperty(LOG_PROPERTY) != null,
                 "runs in the oclgrind execution only (" + LOG_PROPERTY + " unset)");
-        OpenClBackend b = OpenClRequirement.backend(OpenClBackend.Options.fromSystemProperties().withFamily(GemmFamily.GPU).withTuning(false));
+        OpenClBackend b = OpenClRequirement.backend(OpenClBackend.Options.fromProperties(System.getProperties()).withFamily(GemmFamily.GPU).withTuning(false));
         if (!b.device().name().toLowerCase(java.util.Locale.ROOT).contains("oclgrind")) {
             String name = b.describe();
             b.close();

@@ -32,7 +32,7 @@ class OclgrindGemmVariantsTest {
     static void open() {
         Assumptions.assumeTrue(System.getProperty(LOG_PROPERTY) != null,
                 "runs in the oclgrind execution only (" + LOG_PROPERTY + " unset)");
-        ocl = OpenClRequirement.backend(OpenClBackend.Options.fromSystemProperties().withFamily(GemmFamily.GPU).withTuning(false));
+        ocl = OpenClRequirement.backend(OpenClBackend.Options.fromProperties(System.getProperties()).withFamily(GemmFamily.GPU).withTuning(false));
         if (!ocl.device().name().toLowerCase(java.util.Locale.ROOT).contains("oclgrind")) {
             String name = ocl.describe();
             ocl.close();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +25,17 @@ class OpenClContextTest {
         OpenClException.check(CL.clEnqueueReadBuffer(cl.queue(), out.memory(), CL.CL_TRUE, 0, Sizeof.cl_float, Pointer.to(v),
                 0, null, null), "clEnqueueReadBuffer");
         return v[0];
+    }
+
+    @Test
+    void bothConvolutionProgramsTakeCol2imFromOneFile() {
+        String shared = OpenClContext.readResource("col2im.cl");
+        for (String file : new String[] {"conv.cl", "conv_batch.cl"}) {
+            String source = OpenClContext.readResource(file);
+            assertTrue(source.contains(shared), file + " holds col2im.cl's source");
+            assertTrue(source.lines().noneMatch(l -> l.startsWith("#include")), file + ": every include expanded");
+            assertEquals(1, source.split("float col2im_sum\\(", -1).length - 1, file + " defines col2im_sum once");
+        }
     }
 
     @Test

@@ -11,7 +11,7 @@ import org.marquee.engine.BackendConformanceTest;
 class OpenClGpuFamilyConformanceTest extends BackendConformanceTest {
     @Override
     protected Backend backend() {
-        OpenClBackend b = OpenClRequirement.backend(OpenClBackend.Options.fromSystemProperties().withFamily(GemmFamily.GPU).withTuning(false));
+        OpenClBackend b = OpenClRequirement.backend(OpenClBackend.Options.fromProperties(System.getProperties()).withFamily(GemmFamily.GPU).withTuning(false));
         if (b.gemmFamily() != GemmFamily.GPU) throw new AssertionError("GPU family not in use: " + b.describe());
         return b;
     }

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.Locale;
 import org.marquee.app.backend.BackendChoice;
 import org.marquee.app.backend.BackendSelector;
+import org.marquee.app.backend.CommandLineSettings;
 import org.marquee.engine.Backend;
 import org.marquee.engine.BackendProvider.BackendOptions;
 import picocli.CommandLine.Option;
@@ -57,6 +58,6 @@ public final class BackendMixin {
     /** Opens the chosen backend, printing to {@code log} which backend it is (and, for auto, why). */
     public Backend open(PrintStream log) {
         check();
-        return BackendSelector.discover(log).open(choice(), new BackendOptions(threads, device));
+        return BackendSelector.discover(log).open(choice(), new BackendOptions(threads, device, CommandLineSettings.current()));
     }
 }

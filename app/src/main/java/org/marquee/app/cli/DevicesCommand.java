@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.marquee.app.PosterModel;
 import org.marquee.app.backend.BackendChoice;
 import org.marquee.app.backend.BackendSelector;
+import org.marquee.app.backend.CommandLineSettings;
 import org.marquee.engine.BackendProvider;
 import org.marquee.opencl.GemmFamily;
 import org.marquee.opencl.GpuGemm;
@@ -95,7 +96,7 @@ public final class DevicesCommand implements Callable<Integer> {
         if (batchAlias != null) batch = batchAlias;
         OptionRanges.check("--batch-size", batch, 1, 65_536);
         OpenClDevices.Device d = OpenClDevices.select(devices, device);
-        OpenClBackend.Options options = OpenClBackend.Options.fromSystemProperties().withFamily(forced).withTuning(true);
+        OpenClBackend.Options options = OpenClBackend.Options.fromProperties(CommandLineSettings.currentAsProperties()).withFamily(forced).withTuning(true);
         try (OpenClBackend b = new OpenClBackend(d, options)) {
             out.println("tuning GEMM on " + d.describe());
             if (b.gemmFamily() == GemmFamily.CPU) {

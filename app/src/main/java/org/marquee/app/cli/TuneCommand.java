@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.marquee.app.backend.CommandLineSettings;
 import org.marquee.engine.cpu.CpuProvider;
 import org.marquee.engine.cpu.CpuTuner;
 import org.marquee.engine.cpu.CpuTuning;
@@ -35,7 +36,8 @@ public final class TuneCommand implements Callable<Integer> {
         OptionRanges.check("--threads", threads, 0, 4096);
         PrintStream out = System.out;
         ProcessorInfo cpu = ProcessorInfo.current();
-        Path dir = CpuProvider.tuningDir(System.getProperties());
+        java.util.Properties settings = CommandLineSettings.currentAsProperties();
+        Path dir = CpuProvider.tuningDir(settings);
         out.println("machine: " + cpu.key());
         out.println("caches: L1d " + kib(cpu.l1dBytes()) + ", L2 " + kib(cpu.l2Bytes()) + " per core");
         CpuTuner.Outcome outcome;
@@ -48,7 +50,7 @@ public final class TuneCommand implements Callable<Integer> {
             }
             outcome = CpuTuner.cachedOrTuned(dir, cpu, threads, Duration.ofSeconds(budget), out::println);
         } else {
-            outcome = CpuProvider.machineTuning(System.getProperties(), threads);
+            outcome = CpuProvider.machineTuning(settings, threads);
         }
         out.println("tuning (" + outcome.source() + "):");
         outcome.tuning().asMap().forEach((k, v) -> out.printf("  %-14s %s%n", k, v));

@@ -51,9 +51,10 @@ final class ModelFigures {
         return sb.append(String.format(Locale.ROOT, "%-36s %,12d%n", "total", model().parameterCount())).toString();
     }
 
-    /** dense_1's share of all parameters, e.g. "99.1%". */
+    /** The first dense layer's (dense_1's) share of all parameters, e.g. "99.1%". */
     String denseShare() {
-        long dense = model().layers().stream().filter(l -> l.name().equals("dense_1")).mapToLong(Layer::parameterCount).sum();
+        long dense = model().layers().stream().filter(l -> l instanceof Dense).findFirst().map(Layer::parameterCount)
+                .orElseThrow(() -> new IllegalStateException("the poster model has no dense layer"));
         return String.format(Locale.ROOT, "%.1f%%", 100.0 * dense / model().parameterCount());
     }
 

@@ -12,6 +12,5 @@ import org.marquee.engine.ConvGeometry;
  * @param x       the input images
  * @param weights the kernel
  * @param bias    the bias, one per filter
- * @param relu    whether max(0, y) is taken
  */
-record ConvInput(ConvGeometry g, int n, Slice x, Slice weights, Slice bias, boolean relu) {}
+record ConvInput(ConvGeometry g, int n, Slice x, Slice weights, Slice bias) {}

@@ -1,5 +1,9 @@
 package org.marquee.engine.cpu;
 
+import static org.marquee.engine.TensorChecks.requireSize;
+import static org.marquee.engine.TensorChecks.requireUploadLength;
+import static org.marquee.engine.TensorChecks.sameSize;
+
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Backend;
 import org.marquee.engine.ConvGeometry;
@@ -15,8 +19,8 @@ import org.marquee.engine.Tensor;
  * <p>This class owns memory and argument checking; the arithmetic lives in a {@link CpuKernels}:
  * {@link FastKernels} by default, or the plain loops of {@link ScalarKernels} when the options ask
  * for the scalar twin (the readable twin, used to test and debug the fast path). How it computes is
- * set by its {@link CpuOptions}, given to the constructor or read from the {@code marquee.cpu.*}
- * system properties ({@link CpuOptions#fromSystemProperties()}).
+ * set by its {@link CpuOptions}, given to the constructor; the constructors without options take
+ * {@link CpuOptions#defaults()} and read nothing (no system property, no tuning cache).
  */
 public final class CpuBackend implements Backend {
     /** System property that forces the scalar twin ({@link CpuOptions#scalar()}). */
@@ -34,15 +38,15 @@ public final class CpuBackend implements Backend {
     private boolean closed;                 // set by close(): every later use of a tensor fails
     private final DirectConv conv;       // null: convolutions go through im2col
 
-    /** All processors, the other options from the system properties ({@link CpuOptions#fromSystemProperties()}). */
+    /** All processors, the other options {@link CpuOptions#defaults()}. */
     public CpuBackend() { this(0); }
 
     /**
-     * {@code threads} workers (0 = all processors), the other options from the system properties.
+     * {@code threads} workers (0 = all processors), the other options {@link CpuOptions#defaults()}.
      *
      * @param threads worker threads, 0 = all processors
      */
-    public CpuBackend(int threads) { this(CpuOptions.fromSystemProperties().withThreads(threads)); }
+    public CpuBackend(int threads) { this(CpuOptions.defaults().withThreads(threads)); }
 
     /**
      * A backend that computes as {@code options} say; its worker threads start here.
@@ -107,27 +111,15 @@ public final class CpuBackend implements Backend {
     /** The tensor's storage and offset, as the kernels take them. */
     private Slice slice(Tensor t) { return new Slice(data(t), off(t)); }
 
-    private static void requireSize(String what, Tensor t, long n) {
-        if (t.size() < n) throw new IllegalArgumentException(what + ": tensor " + t + " holds " + t.size() + " elements, needs " + n);
-    }
-
-    private static void sameSize(String op, Tensor a, Tensor b) {
-        if (a.size() != b.size()) throw new IllegalArgumentException(op + ": " + a + " and " + b + " differ in size");
-    }
-
-    private static void requireLength(Tensor dst, int length) {
-        if (dst.size() != length) throw new IllegalArgumentException("upload of " + length + " values into " + dst + " of size " + dst.size());
-    }
-
     @Override
     public void upload(Tensor dst, float[] src) {
-        requireLength(dst, src.length);
+        requireUploadLength(dst, src.length);
         System.arraycopy(src, 0, data(dst), off(dst), src.length);
     }
 
     @Override
     public void upload(Tensor dst, double[] src) {
-        requireLength(dst, src.length);
+        requireUploadLength(dst, src.length);
         float[] d = data(dst);
         int o = off(dst);
         for (int i = 0; i < src.length; i++) d[o + i] = (float) src[i];
@@ -198,7 +190,7 @@ public final class CpuBackend implements Backend {
 
     /** A plan for {@link DirectConv}, which keeps its own per-thread workspace. */
     private static final class DirectPlan extends ConvPlan {
-        DirectPlan(CpuBackend backend, ConvGeometry g) { super(backend, g, "direct", false, false, false); }
+        DirectPlan(CpuBackend backend, ConvGeometry g) { super(backend, g, ConvPlan.Route.DIRECT, false, false, false); }
     }
 
     /** Whether {@code plan} is this backend's direct route; checks that the plan is this backend's. */
@@ -228,23 +220,22 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void conv2d(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor y, boolean relu) {
-        if (!direct(plan, this)) { Backend.super.conv2d(plan, x, w, bias, n, y, relu); return; }
+    public void conv2d(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor y) {
+        if (!direct(plan, this)) { Backend.super.conv2d(plan, x, w, bias, n, y); return; }
         ConvGeometry g = plan.geometry();
         requireConv(g, n, x, w, y);
         requireSize("conv bias", bias, g.k());
-        conv.forward(new ConvInput(g, n, slice(x), slice(w), slice(bias), relu), slice(y));
+        conv.forward(new ConvInput(g, n, slice(x), slice(w), slice(bias)), slice(y));
     }
 
     @Override
-    public void conv2dMaxPool(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, boolean relu,
-                              Tensor pooled, Tensor argmax) {
-        if (!direct(plan, this)) { Backend.super.conv2dMaxPool(plan, x, w, bias, n, relu, pooled, argmax); return; }
+    public void conv2dMaxPool(ConvPlan plan, Tensor x, Tensor w, Tensor bias, int n, Tensor pooled, Tensor argmax) {
+        if (!direct(plan, this)) { Backend.super.conv2dMaxPool(plan, x, w, bias, n, pooled, argmax); return; }
         ConvGeometry g = plan.geometry();
         requireConv(g, n, x, w);
         requireSize("conv bias", bias, g.k());
         requirePooled(g, n, "maxPool y", pooled, "maxPool argmax", argmax);
-        conv.forwardPooled(new ConvInput(g, n, slice(x), slice(w), slice(bias), relu), new Pooled(slice(pooled), slice(argmax)));
+        conv.forwardPooled(new ConvInput(g, n, slice(x), slice(w), slice(bias)), new Pooled(slice(pooled), slice(argmax)));
     }
 
     @Override

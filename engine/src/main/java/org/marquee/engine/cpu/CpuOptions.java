@@ -11,7 +11,8 @@ import java.util.Properties;
  *
  * <p>{@link #defaults()} holds {@link CpuTuning#baseline()}; the launcher and the benchmarks put in
  * the machine's measured tuning ({@link CpuTuner#cachedOrTuned}). On the command line each choice
- * can also be set by a system property ({@link #fromProperties}), which wins over the tuning:
+ * can also be set by a system property, which wins over the tuning; the command line passes its
+ * properties to {@link #fromProperties} (nothing here reads the system properties itself):
  * <table>
  *   <caption>Options and their system properties</caption>
  *   <tr><th>option</th><th>property</th><th>meaning</th></tr>
@@ -83,13 +84,6 @@ public record CpuOptions(int threads, boolean scalar, boolean im2col, CpuTuning 
     public static CpuOptions defaults() {
         return new CpuOptions(0, false, false, CpuTuning.baseline());
     }
-
-    /**
-     * {@link #defaults()} with each option whose system property is set taken from it (see the table above).
-     *
-     * @return the options the system properties ask for
-     */
-    public static CpuOptions fromSystemProperties() { return fromProperties(System.getProperties()); }
 
     /**
      * {@link #fromProperties(Properties, CpuTuning)} over the baseline tuning.

@@ -52,7 +52,7 @@ public final class CpuTuner {
      * One tuning and where it came from.
      *
      * @param tuning the choices
-     * @param cpu    the machine they are for
+     * @param cpu    the machine they are for; null for the built-in baseline, which is for none
      * @param source where they came from, in words
      */
     public record Outcome(CpuTuning tuning, ProcessorInfo cpu, String source) {}
@@ -367,8 +367,8 @@ public final class CpuTuner {
 
     private static void convForward(CpuBackend b, Fixture f) {
         int k = f.shapes.length;
-        b.conv2dMaxPool(f.plan2, f.t[0], f.t[1], f.t[2], 1, true, f.t[k], f.t[k + 1]);
-        b.conv2dMaxPool(f.plan3, f.t[4], f.t[5], f.t[6], 2, true, f.t[k + 5], f.t[k + 6]);
+        b.conv2dMaxPool(f.plan2, f.t[0], f.t[1], f.t[2], 1, f.t[k], f.t[k + 1]);
+        b.conv2dMaxPool(f.plan3, f.t[4], f.t[5], f.t[6], 2, f.t[k + 5], f.t[k + 6]);
     }
 
     private static void convBackward(CpuBackend b, Fixture f) {

@@ -58,7 +58,7 @@ final class DirectConv {
         forward.forward(in, y);
     }
 
-    /** See {@link DirectConvForward#forwardPooled}: W * x + bias, optionally ReLU, 2x2 max-pooled; y not kept. */
+    /** See {@link DirectConvForward#forwardPooled}: W * x + bias, ReLU, 2x2 max-pooled; y not kept. */
     synchronized void forwardPooled(ConvInput in, Pooled out) {
         forward.forwardPooled(in, out);
     }

@@ -78,19 +78,18 @@ final class DirectConvForward {
     }
 
     /**
-     * y (n, K, OH, OW) = W (K, C*KH*KW) convolved with x (n, C, H, W), plus bias (K); then max(0, y)
-     * with {@code in.relu()}.
+     * y (n, K, OH, OW) = W (K, C*KH*KW) convolved with x (n, C, H, W), plus bias (K).
      */
-    void forward(ConvInput in, Slice y) { forward(in, Outputs.kept(y)); }
+    void forward(ConvInput in, Slice y) { forward(in, Outputs.kept(y), false); }
 
     /**
-     * As {@link #forward(ConvInput, Slice)}, then y max-pooled 2x2 into {@code out}'s values and
+     * As {@link #forward(ConvInput, Slice)}, then max(0, y), then y max-pooled 2x2 into {@code out}'s values and
      * winners (n, K, OH/2, OW/2) block by block of rows, while they are in cache; y is not kept:
      * each block of rows lives in the worker's buffer only.
      */
-    void forwardPooled(ConvInput in, Pooled out) { forward(in, Outputs.pooledOnly(out)); }
+    void forwardPooled(ConvInput in, Pooled out) { forward(in, Outputs.pooledOnly(out), true); }
 
-    private void forward(ConvInput in, Outputs outputs) {
+    private void forward(ConvInput in, Outputs outputs, boolean relu) {
         ConvGeometry g = in.g();
         int n = in.n();
         int pad = g.pad(), hp = g.h() + 2 * pad, wp = g.w() + 2 * pad;
@@ -100,7 +99,7 @@ final class DirectConvForward {
         packedWeights = packWeights(in.weights().array(), in.weights().offset(), g.k(), g.patch(), packedWeights);
         int[] off = offsets(g.c(), hp, wp, g.kh(), g.kw());
         Sweep sweep = new Sweep(off, runs(off, g.kw()), packedWeights, g.k(),
-                new MicroKernel.Epilogue(bias.array(), bias.offset(), in.relu()));
+                new MicroKernel.Epilogue(bias.array(), bias.offset(), relu));
         rows(new Pass(new Images(new Slice(src, so), g.c() * hp * wp, wp), sweep, g.oh(), g.ow(), n, outputs));
     }
 

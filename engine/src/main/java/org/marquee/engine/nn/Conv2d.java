@@ -107,7 +107,7 @@ public final class Conv2d implements Layer {
         Tensor out = y.forBatch(n);                                          // (N, K, OH, OW)
         Tensor w2 = weights.value().reshape(g.k(), g.patch());               // (K, C*KH*KW)
         // y[i] = W · im2col(x[i]) + b
-        backend.conv2d(plan, input, w2, bias.value(), n, out, false);
+        backend.conv2d(plan, input, w2, bias.value(), n, out);
         x = input;
         batch = n;
         return out;

@@ -94,7 +94,7 @@ public final class ConvBlock implements Layer {
         Tensor p = pooled.forBatch(n);
         Tensor w2 = conv.weights().reshape(g.k(), g.patch());               // (K, C*KH*KW)
         // p, argmax = maxpool2x2(max(W * x + b, 0))
-        backend.conv2dMaxPool(conv.plan(), input, w2, conv.bias(), n, true, p, winners.forBatch(n));
+        backend.conv2dMaxPool(conv.plan(), input, w2, conv.bias(), n, p, winners.forBatch(n));
         x = input;
         batch = n;
         return p;

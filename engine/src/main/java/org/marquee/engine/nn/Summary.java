@@ -27,8 +27,8 @@ final class Summary {
             Layer layer = layers.get(i);
             String type = layer.type();
             int[] shape = layer.outputShape();
-            boolean foldRelu = (type.equals("Conv2D") || type.equals("Dense"))
-                    && i + 1 < layers.size() && layers.get(i + 1).type().equals("ReLU");
+            boolean foldRelu = (layer instanceof Conv2d || layer instanceof Dense)
+                    && i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU;
             if (foldRelu) {
                 type += "+ReLU";
                 i++;

@@ -38,7 +38,8 @@ import org.marquee.engine.nn.Sequential;
  *   Dense         Gemm      Y = X · W + b with W (in, out) as Marquee keeps it (transB 0)
  *   Sigmoid       Sigmoid
  * </pre>
- * A {@link ConvBlock} is exported as its three layers. The input is "input", (N, inputShape...)
+ * A {@link ConvBlock} is exported as its three layers, which {@link Sequential#layers()} lists in its
+ * place. The input is "input", (N, inputShape...)
  * with a symbolic batch size N. Any other layer type is refused with an exception naming it.
  * The same model always gives the same bytes.
  */
@@ -163,11 +164,7 @@ public final class OnnxExport {
         /** Adds the nodes for {@code layer} applied to the value {@code in}, and returns the name of its output. */
         String add(Layer layer, String in) {
             String name = layer.name();
-            if (layer instanceof ConvBlock b) {
-                String v = in;
-                for (Layer part : b.parts()) v = add(part, v);
-                return v;
-            } else if (layer instanceof Conv2d c) {
+            if (layer instanceof Conv2d c) {
                 ConvGeometry geo = c.geometry();
                 String kernel = parameter(name + "/kernel", c.weights()), bias = parameter(name + "/bias", c.bias());
                 return node(name, "Conv", List.of(in, kernel, bias), name, List.of(

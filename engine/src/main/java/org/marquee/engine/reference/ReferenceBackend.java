@@ -1,5 +1,9 @@
 package org.marquee.engine.reference;
 
+import static org.marquee.engine.TensorChecks.requireSize;
+import static org.marquee.engine.TensorChecks.requireUploadLength;
+import static org.marquee.engine.TensorChecks.sameSize;
+
 import org.marquee.engine.AdamConfig;
 import org.marquee.engine.Backend;
 import org.marquee.engine.ConvGeometry;
@@ -56,25 +60,17 @@ public final class ReferenceBackend implements Backend {
 
     private static int off(Tensor t) { return (int) t.offset(); }
 
-    private static void requireSize(String what, Tensor t, long n) {
-        if (t.size() < n) throw new IllegalArgumentException(what + ": tensor " + t + " holds " + t.size() + " elements, needs " + n);
-    }
-
     @Override
     public void upload(Tensor dst, float[] src) {
-        requireLength(dst, src.length);
+        requireUploadLength(dst, src.length);
         double[] d = data(dst);
         for (int i = 0; i < src.length; i++) d[off(dst) + i] = src[i];
     }
 
     @Override
     public void upload(Tensor dst, double[] src) {
-        requireLength(dst, src.length);
+        requireUploadLength(dst, src.length);
         System.arraycopy(src, 0, data(dst), off(dst), src.length);
-    }
-
-    private static void requireLength(Tensor dst, int length) {
-        if (dst.size() != length) throw new IllegalArgumentException("upload of " + length + " values into " + dst + " of size " + dst.size());
     }
 
     @Override
@@ -427,7 +423,4 @@ public final class ReferenceBackend implements Backend {
         }
     }
 
-    private static void sameSize(String op, Tensor a, Tensor b) {
-        if (a.size() != b.size()) throw new IllegalArgumentException(op + ": " + a + " and " + b + " differ in size");
-    }
 }

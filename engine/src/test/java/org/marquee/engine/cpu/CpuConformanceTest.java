@@ -14,7 +14,7 @@ import org.marquee.engine.BackendConformanceTest;
 class CpuConformanceTest {
 
     /** The options the variants start from. */
-    static CpuOptions configured() { return CpuOptions.fromSystemProperties().withThreads(2); }
+    static CpuOptions configured() { return CpuOptions.fromProperties(System.getProperties()).withThreads(2); }
 
     @Nested
     class Configured extends BackendConformanceTest {

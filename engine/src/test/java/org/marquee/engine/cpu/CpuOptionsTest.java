@@ -95,7 +95,7 @@ class CpuOptionsTest {
         Tensor dx = b.allocate(n, g.c(), g.h(), g.w());
         Tensor dw = b.allocate(g.k(), g.patch()), db = b.allocate(g.k()), mask = b.allocate(10_007);
         try (ConvPlan plan = b.planConv(g)) {
-            b.conv2dMaxPool(plan, x, w, bias, n, true, pooled, arg);
+            b.conv2dMaxPool(plan, x, w, bias, n, pooled, arg);
             b.conv2dPooledBackward(plan, x, dpool, arg, w, n, dw, db, dx);
         }
         b.dropoutMask(mask, 7, 3, 0.4);

@@ -2,9 +2,11 @@ package org.marquee.engine.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,11 +21,16 @@ import org.marquee.engine.Tensor;
 class CpuScalarSwitchTest {
 
     @Test
-    void convenienceConstructorsReadTheSystemProperties() {
-        try (CpuBackend cpu = new CpuBackend(2)) {
-            assertEquals(CpuOptions.fromSystemProperties().withThreads(2), cpu.options());
-            assertEquals(Boolean.getBoolean(CpuBackend.SCALAR_PROPERTY), cpu.isScalar());
-            assertEquals(cpu.isScalar(), cpu.describe().contains("scalar"), cpu.describe());
+    void convenienceConstructorsTakeTheDefaultsAndReadNoProperty() {
+        String before = System.getProperty(CpuBackend.SCALAR_PROPERTY);
+        System.setProperty(CpuBackend.SCALAR_PROPERTY, "true");
+        try (CpuBackend cpu = new CpuBackend(2); CpuBackend all = new CpuBackend()) {
+            assertEquals(CpuOptions.defaults().withThreads(2), cpu.options());
+            assertEquals(CpuOptions.defaults(), all.options());
+            assertFalse(cpu.isScalar(), "a system property does not reach a backend built without it");
+        } finally {
+            if (before == null) System.clearProperty(CpuBackend.SCALAR_PROPERTY);
+            else System.setProperty(CpuBackend.SCALAR_PROPERTY, before);
         }
     }
 
@@ -35,7 +42,7 @@ class CpuScalarSwitchTest {
             assertEquals(scalar, cpu.isScalar());
             assertEquals(scalar, cpu.describe().contains("scalar"), cpu.describe());
             assertEquals(scalar ? 1 : 2, cpu.threads());
-            assertEquals(scalar ? ConvPlan.TEXTBOOK : "direct", cpu.planConv(new ConvGeometry(2, 9, 9, 3, 3, 3, 1, 0)).route(),
+            assertEquals(scalar ? ConvPlan.Route.TEXTBOOK : ConvPlan.Route.DIRECT, cpu.planConv(new ConvGeometry(2, 9, 9, 3, 3, 3, 1, 0)).route(),
                     "the scalar twin unfolds columns");
         }
     }
@@ -68,12 +75,29 @@ class CpuScalarSwitchTest {
         assertTrue(p.probe().available(), p.probe().reason());
         try (Backend b = p.create(new BackendOptions(3, null))) {
             assertEquals("cpu", b.name());
-            CpuTuning machine = CpuOptions.fromSystemProperties().scalar() ? CpuTuning.baseline()
-                    : CpuProvider.machineTuning(System.getProperties(), 3).tuning();
-            assertEquals(CpuOptions.fromProperties(System.getProperties(), machine).withThreads(3), ((CpuBackend) b).options(),
-                    "the machine's tuning under the properties that are set");
-            if (!((CpuBackend) b).isScalar()) assertTrue(b.describe().contains("3 threads"), b.describe());
+            assertEquals(CpuOptions.defaults().withThreads(3), ((CpuBackend) b).options(),
+                    "no settings: the built-in defaults, whatever the system properties say");
+            assertTrue(b.describe().contains("3 threads"), b.describe());
         }
         assertThrows(IllegalArgumentException.class, () -> new CpuBackend(-1));
+    }
+
+    @Test
+    void providerTakesTheSettingsItIsGiven() {
+        BackendProvider p = BackendProvider.named("cpu").orElseThrow();
+        Map<String, String> settings = Map.of(CpuProvider.TUNE_PROPERTY, "false", CpuOptions.IM2COL_PROPERTY, "true",
+                CpuOptions.KC_PROPERTY, "96");
+        try (Backend b = p.create(new BackendOptions(2, null, settings))) {
+            CpuTuning derived = CpuTuning.forProcessor(ProcessorInfo.current());
+            assertEquals(CpuOptions.defaults().withThreads(2).withIm2col(true).withTuning(derived)
+                    .withBlocks(96, derived.mc(), derived.nc()), ((CpuBackend) b).options(),
+                    "the tuning the settings ask for, under the options they set");
+        }
+        try (Backend b = p.create(new BackendOptions(1, null, Map.of(CpuOptions.SCALAR_PROPERTY, "true")))) {
+            assertTrue(((CpuBackend) b).isScalar());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> p.create(new BackendOptions(1, null, Map.of(CpuOptions.IM2COL_PROPERTY, "maybe"))));
+        assertTrue(e.getMessage().contains(CpuOptions.IM2COL_PROPERTY), e.getMessage());
     }
 }

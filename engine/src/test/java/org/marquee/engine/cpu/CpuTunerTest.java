@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,5 +145,19 @@ class CpuTunerTest {
         CpuTuning cached = CpuTuning.forProcessor(here).withConvUnits(8, 4, 2);
         CpuTuner.write(CpuTuner.cacheFile(dir, here), here, cached);
         assertEquals(cached, CpuProvider.machineTuning(p, 2).tuning());
+    }
+
+    @Test
+    void withoutSettingsTheProviderTakesTheBaselineAndReadsNoCache(@TempDir Path dir) throws IOException {
+        Properties none = new Properties();
+        CpuTuner.Outcome outcome = CpuProvider.machineTuning(none, 2);
+        assertEquals(CpuTuning.baseline(), outcome.tuning());
+        assertTrue(outcome.source().contains("baseline"), outcome.source());
+        Properties measure = new Properties();
+        measure.setProperty(CpuProvider.TUNE_PROPERTY, "true");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CpuProvider.machineTuning(measure, 2));
+        assertTrue(e.getMessage().contains(CpuProvider.TUNING_DIR_PROPERTY), e.getMessage());
+        assertEquals(Map.of(CpuProvider.TUNE_PROPERTY, "true", CpuProvider.TUNING_DIR_PROPERTY, dir.resolve(".cache").resolve("marquee").toString()),
+                CpuProvider.commandLineDefaults(dir.toString()));
     }
 }

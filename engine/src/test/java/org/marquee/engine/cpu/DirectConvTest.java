@@ -46,12 +46,12 @@ class DirectConvTest {
     /** dW, db, dx and y of one geometry on a backend with the given thread count, concatenated. */
     private static float[] run(int threads, boolean pairLanes, ConvGeometry g, int n) {
         try (CpuBackend b = backend(threads, pairLanes); ConvPlan plan = b.planConv(g)) {
-            assertEquals("direct", plan.route(), "stride 1 convolves without columns");
+            assertEquals(ConvPlan.Route.DIRECT, plan.route(), "stride 1 convolves without columns");
             Tensor x = random(b, 1, n, g.c(), g.h(), g.w()), w = random(b, 2, g.k(), g.patch());
             Tensor bias = random(b, 3, g.k()), dy = random(b, 4, n, g.k(), g.oh(), g.ow());
             Tensor y = b.allocate(n, g.k(), g.oh(), g.ow()), dx = b.allocate(n, g.c(), g.h(), g.w());
             Tensor dw = b.allocate(g.k(), g.patch()), db = b.allocate(g.k());
-            b.conv2d(plan, x, w, bias, n, y, true);
+            b.conv2d(plan, x, w, bias, n, y);
             b.conv2dWeightGrad(plan, x, dy, n, dw, db);
             b.conv2dInputGrad(plan, dy, w, n, dx);
             return concat(dw.toFloats(), db.toFloats(), dx.toFloats(), y.toFloats());
@@ -89,7 +89,7 @@ class DirectConvTest {
             Tensor bias = random(b, 3, g.k()), dpool = random(b, 4, n, g.k(), ph, pw);
             Tensor pooled = b.allocate(n, g.k(), ph, pw), arg = b.allocate(n, g.k(), ph, pw);
             Tensor dx = b.allocate(n, g.c(), g.h(), g.w()), dw = b.allocate(g.k(), g.patch()), db = b.allocate(g.k());
-            b.conv2dMaxPool(plan, x, w, bias, n, true, pooled, arg);
+            b.conv2dMaxPool(plan, x, w, bias, n, pooled, arg);
             b.conv2dPooledBackward(plan, x, dpool, arg, w, n, dw, db, dx);
             return concat(pooled.toFloats(), arg.toFloats(), dw.toFloats(), db.toFloats(), dx.toFloats());
         }
@@ -130,12 +130,12 @@ class DirectConvTest {
         try (CpuBackend b = new CpuBackend(options); CpuBackend scalar = new CpuBackend(options.withScalar(true));
              CpuBackend im2col = new CpuBackend(options.withIm2col(true))) {
             ConvGeometry stride1 = new ConvGeometry(2, 9, 9, 3, 3, 3, 1, 0);
-            assertEquals(ConvPlan.TEXTBOOK, b.planConv(new ConvGeometry(2, 9, 9, 3, 3, 3, 2, 0)).route(), "stride 2");
-            assertEquals(ConvPlan.TEXTBOOK, b.planConv(new ConvGeometry(2, 5, 5, 3, 1, 1, 1, 1)).route(),
+            assertEquals(ConvPlan.Route.TEXTBOOK, b.planConv(new ConvGeometry(2, 9, 9, 3, 3, 3, 2, 0)).route(), "stride 2");
+            assertEquals(ConvPlan.Route.TEXTBOOK, b.planConv(new ConvGeometry(2, 5, 5, 3, 1, 1, 1, 1)).route(),
                     "padding as large as the kernel");
-            assertEquals(ConvPlan.TEXTBOOK, scalar.planConv(stride1).route(), "the scalar twin");
-            assertEquals(ConvPlan.TEXTBOOK, im2col.planConv(stride1).route(), "the im2col option");
-            assertEquals("direct", b.planConv(stride1).route(), "stride 1 by default");
+            assertEquals(ConvPlan.Route.TEXTBOOK, scalar.planConv(stride1).route(), "the scalar twin");
+            assertEquals(ConvPlan.Route.TEXTBOOK, im2col.planConv(stride1).route(), "the im2col option");
+            assertEquals(ConvPlan.Route.DIRECT, b.planConv(stride1).route(), "stride 1 by default");
         }
     }
 }

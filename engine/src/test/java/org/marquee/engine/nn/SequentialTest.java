@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.marquee.engine.Backend;
+import org.marquee.engine.ConvPlan;
 import org.marquee.engine.Tensor;
 import org.marquee.engine.cpu.CpuBackend;
 import org.marquee.engine.reference.ReferenceBackend;
@@ -63,7 +64,7 @@ class SequentialTest {
             Sequential plain = Sequential.builder(cpu, 3, 17, 23).withInputGradient()
                     .conv2d(9, 3).relu().maxPool2x2().conv2d(5, 3).maxPool2x2()
                     .flatten().dense(4).build(5);
-            assertEquals("direct", ((ConvBlock) fused.blocks().get(0)).convolution().plan().route());
+            assertEquals(ConvPlan.Route.DIRECT, ((ConvBlock) fused.blocks().get(0)).convolution().plan().route());
             Tensor x = TestTensors.uniform(cpu, 4, 3, 3, 17, 23);
             Tensor dy = TestTensors.uniform(cpu, 5, 3, 4);
             float[][] a = forwardBackward(fused, x, dy), b = forwardBackward(plain, x, dy);

@@ -9,6 +9,8 @@
 // A work-item loops over a row rather than owning one element: on CPU devices (PoCL) the
 // per-element form spent its time in work-group scheduling and index arithmetic.
 
+#include "col2im.cl"
+
 __kernel void im2col(__global const float* image, int imOff,
                      int C, int H, int W, int KH, int KW, int stride, int pad, int OH, int OW,
                      __global float* cols, int colOff) {
@@ -35,22 +37,5 @@ __kernel void col2im_add(__global const float* cols, int colOff,
     int y = get_global_id(0), c = get_global_id(1);
     if (y >= H || c >= C) return;
     __global float* out = image + imOff + (c * H + y) * W;             // (W) of image[c][y]
-    for (int x = 0; x < W; x++) {
-        float sum = 0.0f;
-        for (int i = 0; i < KH; i++) {
-            int ty = y + pad - i;               // = oy * stride
-            if (ty < 0 || ty % stride != 0) continue;
-            int oy = ty / stride;
-            if (oy >= OH) continue;
-            for (int j = 0; j < KW; j++) {
-                int tx = x + pad - j;           // = ox * stride
-                if (tx < 0 || tx % stride != 0) continue;
-                int ox = tx / stride;
-                if (ox >= OW) continue;
-                int row = (c * KH + i) * KW + j;
-                sum += cols[colOff + row * OH * OW + oy * OW + ox];
-            }
-        }
-        out[x] += sum;
-    }
+    for (int x = 0; x < W; x++) out[x] += col2im_sum(cols + colOff, OH * OW, c, y, x, KH, KW, stride, pad, OH, OW);
 }

@@ -8,9 +8,9 @@
 //
 //   im2col_batch       global (G*P, C): one work-item per (column, channel), writing the KH*KW
 //                      rows of that channel; consecutive work-items write consecutive columns.
-//   conv_epilogue      ycols (K, G*P) -> y (G, K, P): + bias[k], then max(0, .) when relu.
+//   conv_epilogue      ycols (K, G*P) -> y (G, K, P): + bias[k].
 //                      global (P, K, G), consecutive work-items read and write consecutive positions.
-//   conv_epilogue_pool ycols (K, G*P) -> 2x2 max pooling of max(0, ycols + bias) (relu) into pooled
+//   conv_epilogue_pool ycols (K, G*P) -> 2x2 max pooling of max(0, ycols + bias) (ReLU) into pooled
 //                      and argmax (G, K, PH, PW), y never written; global (PW, PH, G*K).
 //                      Ties: the first maximum in the order (0,0) (0,1) (1,0) (1,1) wins, as maxPool2x2.
 //   rows_of            dy (G, K, P) -> dyT (K, G*P): global (P, K, G).
@@ -21,6 +21,8 @@
 //                      pixel and gathers every column entry that im2col copied from it (no atomics);
 //                      global (W, H, G*C).
 // Every buffer is a flat float array with an element offset; P, G*P and the matrices' sizes fit in int.
+
+#include "col2im.cl"
 
 __kernel void im2col_batch(__global const float* x, int xOff, int C, int H, int W, int KH, int KW,
                            int stride, int pad, int OH, int OW, int columns,
@@ -40,15 +42,15 @@ __kernel void im2col_batch(__global const float* x, int xOff, int C, int H, int 
 }
 
 __kernel void conv_epilogue(__global const float* ycols, int ycOff, __global const float* bias, int bOff,
-                            int K, int P, int G, int relu, __global float* y, int yOff) {
+                            int K, int P, int G, __global float* y, int yOff) {
     int p = get_global_id(0), k = get_global_id(1), img = get_global_id(2);
     if (p >= P || k >= K || img >= G) return;
     float v = ycols[ycOff + k * G * P + img * P + p] + bias[bOff + k];
-    y[yOff + (img * K + k) * P + p] = relu ? fmax(v, 0.0f) : v;
+    y[yOff + (img * K + k) * P + p] = v;
 }
 
 __kernel void conv_epilogue_pool(__global const float* ycols, int ycOff, __global const float* bias, int bOff,
-                                 int K, int OH, int OW, int G, int relu,
+                                 int K, int OH, int OW, int G,
                                  __global float* pooled, int pOff, __global float* argmax, int aOff) {
     int px = get_global_id(0), py = get_global_id(1), plane = get_global_id(2);   // plane = img*K + k
     int PH = OH / 2, PW = OW / 2;
@@ -60,7 +62,7 @@ __kernel void conv_epilogue_pool(__global const float* ycols, int ycOff, __globa
     int where = 0;
     for (int q = 0; q < 4; q++) {
         float v = row[(q >> 1) * OW + (q & 1)] + b;
-        if (relu) v = fmax(v, 0.0f);
+        v = fmax(v, 0.0f);
         if (q == 0 || v > best) { best = v; where = q; }
     }
     int o = (plane * PH + py) * PW + px;
@@ -93,20 +95,6 @@ __kernel void col2im_batch(__global const float* dcols, int dcOff, int C, int H,
                            int stride, int pad, int OH, int OW, int G, __global float* dx, int dxOff) {
     int x = get_global_id(0), y = get_global_id(1), plane = get_global_id(2);   // plane = img*C + c
     if (x >= W || y >= H || plane >= G * C) return;
-    int img = plane / C, c = plane - img * C, P = OH * OW, columns = G * P;
-    float sum = 0.0f;
-    for (int i = 0; i < KH; i++) {
-        int ty = y + pad - i;                   // = oy * stride
-        if (ty < 0 || ty % stride != 0) continue;
-        int oy = ty / stride;
-        if (oy >= OH) continue;
-        for (int j = 0; j < KW; j++) {
-            int tx = x + pad - j;               // = ox * stride
-            if (tx < 0 || tx % stride != 0) continue;
-            int ox = tx / stride;
-            if (ox >= OW) continue;
-            sum += dcols[dcOff + ((c * KH + i) * KW + j) * columns + img * P + oy * OW + ox];
-        }
-    }
-    dx[dxOff + (plane * H + y) * W + x] = sum;
+    int img = plane / C, c = plane - img * C, P = OH * OW;
+    dx[dxOff + (plane * H + y) * W + x] = col2im_sum(dcols + dcOff + img * P, G * P, c, y, x, KH, KW, stride, pad, OH, OW);
 }

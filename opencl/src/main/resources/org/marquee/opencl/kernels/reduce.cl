@@ -46,16 +46,20 @@ void sum_groups(__global const float* x, int xOff, int n, int square, __global f
     if (lid == 0) partial[get_group_id(0)] = s[0];
 }
 
-__kernel __attribute__((reqd_work_group_size(RWG, 1, 1)))
-void sum_finish(__global const float* partial, int count, __global float* out, int outIndex) {
-    __local float s[RWG];
-    const int lid = get_local_id(0);
-    float sum = 0.0f;
-    for (int i = lid; i < count; i += RWG) sum += partial[i];
-    s[lid] = sum;
-    TREE(s, lid)
-    if (lid == 0) out[outIndex] = s[0];
+// sum_finish in type T (float, or double for sum_finish_f64).
+#define SUM_FINISH(NAME, T)                                                     \
+__kernel __attribute__((reqd_work_group_size(RWG, 1, 1)))                       \
+void NAME(__global const T* partial, int count, __global T* out, int outIndex) { \
+    __local T s[RWG];                                                           \
+    const int lid = get_local_id(0);                                            \
+    T sum = 0;                                                                  \
+    for (int i = lid; i < count; i += RWG) sum += partial[i];                   \
+    s[lid] = sum;                                                               \
+    TREE(s, lid)                                                                \
+    if (lid == 0) out[outIndex] = s[0];                                         \
 }
+
+SUM_FINISH(sum_finish, float)
 
 __kernel __attribute__((reqd_work_group_size(RWG, 1, 1)))
 void bias_grad_groups(__global const float* dy, int dyOff, int outer, int channels, int inner,
@@ -110,14 +114,5 @@ void sum_groups_f64(__global const float* x, int xOff, int n, int square, __glob
     if (lid == 0) partial[get_group_id(0)] = s[0];
 }
 
-__kernel __attribute__((reqd_work_group_size(RWG, 1, 1)))
-void sum_finish_f64(__global const double* partial, int count, __global double* out, int outIndex) {
-    __local double s[RWG];
-    const int lid = get_local_id(0);
-    double sum = 0.0;
-    for (int i = lid; i < count; i += RWG) sum += partial[i];
-    s[lid] = sum;
-    TREE(s, lid)
-    if (lid == 0) out[outIndex] = s[0];
-}
+SUM_FINISH(sum_finish_f64, double)
 #endif
