@@ -14,6 +14,8 @@ import java.util.Set;
  * in the order they were recorded. A checkpoint stores them so that a resumed run, an evaluation or
  * a prediction can tell whether it is still the same experiment. Keys starting with
  * {@value #NOTE_PREFIX} are notes for people (where the data was read from) and never compared.
+ *
+ * @param values the settings by key, in the order recorded
  */
 public record RunSettings(Map<String, String> values) {
     /** Keys starting with this are notes, never compared. */
